@@ -1,0 +1,25 @@
+import { createParamDecorator, type ExecutionContext, SetMetadata } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import type { CallOptions } from '@site11/messaging';
+import type { FastifyRequest } from 'fastify';
+import { randomUUID } from 'node:crypto';
+
+const DEADLINE_MS = 'site11:deadline-ms';
+const REQUEST_ID_PATTERN = /^[A-Za-z0-9._:-]{8,128}$/;
+const reflector = new Reflector();
+
+/** Overrides the default deadline of the calls a route makes to services. */
+export const Deadline = (ms: number) => SetMetadata(DEADLINE_MS, ms);
+
+/** Request id of a call: the client's `x-request-id` when well-formed, else a fresh UUID. */
+export function requestIdFor(req: { headers: Record<string, string | string[] | undefined> }): string {
+  const given = req.headers['x-request-id'];
+  return typeof given === 'string' && REQUEST_ID_PATTERN.test(given) ? given : randomUUID();
+}
+
+/** Injects the `CallOptions` (request id, route deadline) that service calls of this request use. */
+export const Call = createParamDecorator((_: unknown, ctx: ExecutionContext): CallOptions => {
+  const request = ctx.switchToHttp().getRequest<FastifyRequest>();
+  const deadlineMs = reflector.get<number | undefined>(DEADLINE_MS, ctx.getHandler());
+  return { requestId: request.id, ...(deadlineMs ? { deadlineMs } : {}) };
+});

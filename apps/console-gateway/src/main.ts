@@ -1,0 +1,3 @@
+import { bootstrapGateway } from './app/bootstrap';
+
+void bootstrapGateway();

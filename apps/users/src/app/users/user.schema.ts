@@ -1,0 +1,48 @@
+import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
+import type { HydratedDocument, Types } from 'mongoose';
+import { USER_ROLES, type UserRole } from '@site11/contracts';
+
+@Schema({ _id: false, versionKey: false })
+export class Profile {
+  @Prop() displayName?: string;
+  @Prop() bio?: string;
+  @Prop() avatarUrl?: string;
+  @Prop() locale?: string;
+  @Prop() timezone?: string;
+}
+export const ProfileSchema = SchemaFactory.createForClass(Profile);
+
+@Schema({ collection: 'users', timestamps: true, versionKey: false })
+export class User {
+  _id!: Types.ObjectId;
+
+  /** Normalised (trimmed, lower-case); the unique index makes registration race-free. */
+  @Prop({ required: true, unique: true, lowercase: true, trim: true })
+  email!: string;
+
+  @Prop({ required: true, trim: true })
+  name!: string;
+
+  /**
+   * Lower-cased copy of `name`: an anchored, case-sensitive regex on it is an index range scan,
+   * which a case-insensitive regex on `name` would not be.
+   */
+  @Prop({ required: true, index: true })
+  nameLower!: string;
+
+  @Prop({ type: [String], enum: USER_ROLES, default: ['user'] })
+  roles!: UserRole[];
+
+  @Prop({ type: ProfileSchema, default: () => ({}) })
+  profile!: Profile;
+
+  /** argon2id hash; excluded from every query unless explicitly selected. */
+  @Prop({ select: false })
+  passwordHash?: string;
+
+  createdAt!: Date;
+  updatedAt!: Date;
+}
+
+export type UserDocument = HydratedDocument<User>;
+export const UserSchema = SchemaFactory.createForClass(User);

@@ -1,0 +1,21 @@
+import { DomainError, ErrorKind, UsersErrors } from '@site11/contracts';
+
+export class UserNotFoundError extends DomainError {
+  constructor(id: string) {
+    super(UsersErrors.notFound, ErrorKind.NotFound, `User ${id} does not exist`);
+  }
+}
+
+export class EmailTakenError extends DomainError {
+  constructor() {
+    super(UsersErrors.emailTaken, ErrorKind.AlreadyExists, 'A user with this email already exists');
+  }
+}
+
+export class InvalidCursorError extends DomainError {
+  constructor() {
+    super('VALIDATION', ErrorKind.InvalidArgument, 'cursor is not a valid page cursor', [
+      { field: 'cursor', constraints: { cursor: 'cursor is not a valid page cursor' } },
+    ]);
+  }
+}

@@ -1,0 +1,44 @@
+import { Controller } from '@nestjs/common';
+import { MessagePattern, Payload } from '@nestjs/microservices';
+import {
+  CreateUserDto,
+  ListUsersQueryDto,
+  type Page,
+  UpdateUserCommand,
+  type UserDto,
+  UserIdDto,
+  UsersPatterns,
+} from '@site11/contracts';
+import { UsersService } from './users.service';
+
+/** Message handlers of the users service; payloads are validated by the platform's global pipe. */
+@Controller()
+export class UsersMessageController {
+  constructor(private readonly users: UsersService) {}
+
+  @MessagePattern(UsersPatterns.create)
+  create(@Payload('data') dto: CreateUserDto): Promise<UserDto> {
+    return this.users.create(dto);
+  }
+
+  @MessagePattern(UsersPatterns.list)
+  list(@Payload('data') query: ListUsersQueryDto): Promise<Page<UserDto>> {
+    return this.users.list(query);
+  }
+
+  @MessagePattern(UsersPatterns.findById)
+  findById(@Payload('data') { id }: UserIdDto): Promise<UserDto> {
+    return this.users.findById(id);
+  }
+
+  @MessagePattern(UsersPatterns.update)
+  update(@Payload('data') command: UpdateUserCommand): Promise<UserDto> {
+    return this.users.update(command);
+  }
+
+  @MessagePattern(UsersPatterns.remove)
+  async remove(@Payload('data') { id }: UserIdDto): Promise<null> {
+    await this.users.remove(id);
+    return null;
+  }
+}

@@ -1,0 +1,143 @@
+import { Injectable, type OnModuleInit } from '@nestjs/common';
+import { InjectModel } from '@nestjs/mongoose';
+import {
+  CommonErrors,
+  type CreateUserDto,
+  DomainError,
+  ErrorKind,
+  type ListUsersQueryDto,
+  type Page,
+  type UpdateUserCommand,
+  type UserDto,
+  USERS_PAGE_DEFAULT_LIMIT,
+} from '@site11/contracts';
+import { type FilterQuery, Model, Types } from 'mongoose';
+import { PasswordHasher } from './password-hasher';
+import { User } from './user.schema';
+import { decodeCursor, encodeCursor, escapeRegex } from './users.cursor';
+import { EmailTakenError, InvalidCursorError, UserNotFoundError } from './users.errors';
+
+type StoredUser = Omit<User, 'passwordHash'>;
+
+function toDto(user: StoredUser): UserDto {
+  return {
+    id: user._id.toHexString(),
+    email: user.email,
+    name: user.name,
+    roles: user.roles,
+    profile: user.profile ?? {},
+    createdAt: user.createdAt.toISOString(),
+    updatedAt: user.updatedAt.toISOString(),
+  };
+}
+
+function isDuplicateKey(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === 11000;
+}
+
+/** Network and server-selection failures mean the database is down, not that the request is bad. */
+function isDatabaseUnavailable(error: unknown): boolean {
+  const name = (error as { name?: unknown } | null)?.name;
+  return typeof name === 'string' && /^Mongo(ServerSelection|Network|NotConnected|Topology)/.test(name);
+}
+
+@Injectable()
+export class UsersService implements OnModuleInit {
+  constructor(
+    @InjectModel(User.name) private readonly users: Model<User>,
+    private readonly passwords: PasswordHasher,
+  ) {}
+
+  /** Indexes must exist before the first write, or the unique email constraint is not enforced. */
+  async onModuleInit(): Promise<void> {
+    await this.users.init();
+  }
+
+  async create(dto: CreateUserDto): Promise<UserDto> {
+    const passwordHash = dto.password ? await this.passwords.hash(dto.password) : undefined;
+    try {
+      const created = await this.users.create({
+        email: dto.email,
+        name: dto.name,
+        nameLower: dto.name.toLowerCase(),
+        ...(passwordHash ? { passwordHash } : {}),
+      });
+      return toDto(created.toObject());
+    } catch (error) {
+      throw this.translate(error, () => new EmailTakenError());
+    }
+  }
+
+  async findById(id: string): Promise<UserDto> {
+    const user = await this.run(() => this.users.findById(id).lean<StoredUser>().exec());
+    if (!user) throw new UserNotFoundError(id);
+    return toDto(user);
+  }
+
+  async list(query: ListUsersQueryDto): Promise<Page<UserDto>> {
+    const limit = query.limit ?? USERS_PAGE_DEFAULT_LIMIT;
+    const conditions: FilterQuery<User>[] = [];
+    if (query.cursor) {
+      const after = decodeCursor(query.cursor);
+      if (!after) throw new InvalidCursorError();
+      conditions.push({ _id: { $gt: after } });
+    }
+    if (query.q) {
+      const prefix = new RegExp(`^${escapeRegex(query.q.toLowerCase())}`);
+      conditions.push({ $or: [{ email: prefix }, { nameLower: prefix }] });
+    }
+    const filter = conditions.length === 0 ? {} : conditions.length === 1 ? conditions[0] : { $and: conditions };
+    const found = await this.run(() =>
+      this.users
+        .find(filter)
+        .sort({ _id: 1 })
+        .limit(limit + 1)
+        .lean<StoredUser[]>()
+        .exec(),
+    );
+    const items = found.slice(0, limit);
+    const nextCursor = found.length > limit ? encodeCursor(items[items.length - 1]._id) : null;
+    return { items: items.map(toDto), nextCursor };
+  }
+
+  async update(command: UpdateUserCommand): Promise<UserDto> {
+    const set: Record<string, unknown> = {};
+    if (command.name !== undefined) {
+      set['name'] = command.name;
+      set['nameLower'] = command.name.toLowerCase();
+    }
+    for (const [field, value] of Object.entries(command.profile ?? {})) {
+      if (value !== undefined) set[`profile.${field}`] = value;
+    }
+    if (Object.keys(set).length === 0) return this.findById(command.id);
+    const updated = await this.run(() =>
+      this.users
+        .findByIdAndUpdate(new Types.ObjectId(command.id), { $set: set }, { new: true, runValidators: true })
+        .lean<StoredUser>()
+        .exec(),
+    );
+    if (!updated) throw new UserNotFoundError(command.id);
+    return toDto(updated);
+  }
+
+  async remove(id: string): Promise<void> {
+    const { deletedCount } = await this.run(() => this.users.deleteOne({ _id: new Types.ObjectId(id) }).exec());
+    if (deletedCount === 0) throw new UserNotFoundError(id);
+  }
+
+  private async run<T>(operation: () => Promise<T>): Promise<T> {
+    try {
+      return await operation();
+    } catch (error) {
+      throw this.translate(error);
+    }
+  }
+
+  private translate(error: unknown, onDuplicate?: () => DomainError): unknown {
+    if (onDuplicate && isDuplicateKey(error)) return onDuplicate();
+    if (isDatabaseUnavailable(error)) {
+      return new DomainError(CommonErrors.serviceUnavailable, ErrorKind.Unavailable, 'The users database is not available');
+    }
+    return error;
+  }
+}

@@ -1,0 +1,5 @@
+import { bootstrapService } from '@site11/messaging';
+import { AppModule } from './app/app.module';
+import { UsersConfig } from './app/users.config';
+
+void bootstrapService(AppModule, { name: 'users', config: UsersConfig });

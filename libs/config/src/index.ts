@@ -1,0 +1,3 @@
+export * from './lib/base.config';
+export * from './lib/config.module';
+export * from './lib/validate-config';

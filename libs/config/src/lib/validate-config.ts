@@ -1,0 +1,45 @@
+import { plainToInstance } from 'class-transformer';
+import { validateSync, type ValidationError } from 'class-validator';
+
+export type ConfigSchema<T extends object> = new () => T;
+
+export class InvalidConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'InvalidConfigError';
+  }
+}
+
+function describe(errors: ValidationError[]): string[] {
+  return errors.map((e) => {
+    const reasons = Object.values(e.constraints ?? {}).join('; ');
+    const shown = e.value === undefined ? 'missing' : `got ${JSON.stringify(e.value)}`;
+    return `${e.property}: ${reasons} (${shown})`;
+  });
+}
+
+/**
+ * Turns raw environment variables into a typed, validated config instance, or throws an error
+ * that names every missing or bad variable. Defaults are the schema's property initialisers.
+ */
+export function validateConfig<T extends object>(schema: ConfigSchema<T>, raw: Record<string, unknown>): T {
+  const known = Object.keys(new schema());
+  const picked = Object.fromEntries(
+    Object.entries(raw).filter(([key, value]) => known.includes(key) && value !== ''),
+  );
+  const config = plainToInstance(schema, picked, {
+    enableImplicitConversion: true,
+    exposeDefaultValues: true,
+  });
+  const errors = validateSync(config, { forbidUnknownValues: true });
+  if (errors.length > 0) throw new InvalidConfigError(describe(errors));
+  return config;
+}
+
+/**
+ * Validates the process environment outside Nest's module system, for the few settings needed
+ * before the application is created (e.g. the HTTP adapter's body limit).
+ */
+export function loadConfig<T extends object>(schema: ConfigSchema<T>): T {
+  return validateConfig(schema, process.env);
+}

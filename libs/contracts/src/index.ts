@@ -1,0 +1,5 @@
+export * from './lib/common/errors';
+export * from './lib/common/envelope';
+export * from './lib/common/transforms';
+export * from './lib/users/users.patterns';
+export * from './lib/users/users.dto';

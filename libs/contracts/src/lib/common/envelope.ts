@@ -1,0 +1,24 @@
+/**
+ * Every request crossing the broker is wrapped in an envelope so that cross-cutting facts
+ * (who asked, on behalf of which HTTP request, until when the answer is useful) travel
+ * with the payload without polluting the DTOs.
+ */
+export interface RpcMetadata {
+  /** The gateway's request id; one id follows a call through every service. */
+  requestId: string;
+  /** Epoch milliseconds after which the caller no longer waits for the answer. */
+  deadline: number;
+  /** Name of the calling app, e.g. `console-gateway`. */
+  caller: string;
+}
+
+export interface RpcEnvelope<T = unknown> {
+  data: T;
+  metadata: RpcMetadata;
+}
+
+export interface Page<T> {
+  items: T[];
+  /** Opaque cursor for the next page, or `null` when this page is the last. */
+  nextCursor: string | null;
+}

@@ -1,0 +1,165 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import {
+  IsEmail,
+  IsInt,
+  IsMongoId,
+  IsObject,
+  IsOptional,
+  IsString,
+  IsUrl,
+  Length,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  ValidateNested,
+} from 'class-validator';
+import { NormalizeEmail, Trim } from '../common/transforms';
+
+export const USER_ROLES = ['user', 'admin'] as const;
+export type UserRole = (typeof USER_ROLES)[number];
+
+export const PASSWORD_MIN_LENGTH = 8;
+export const PASSWORD_MAX_LENGTH = 128;
+export const USERS_PAGE_DEFAULT_LIMIT = 20;
+export const USERS_PAGE_MAX_LIMIT = 100;
+/** A cursor is the base64url form of a 12-byte ObjectId. */
+export const USERS_CURSOR_PATTERN = /^[A-Za-z0-9_-]{16}$/;
+
+export class ProfileDto {
+  @ApiPropertyOptional({ maxLength: 100, example: 'Ada' })
+  @IsOptional()
+  @Trim()
+  @IsString()
+  @MaxLength(100)
+  displayName?: string;
+
+  @ApiPropertyOptional({ maxLength: 1000 })
+  @IsOptional()
+  @IsString()
+  @MaxLength(1000)
+  bio?: string;
+
+  @ApiPropertyOptional({ maxLength: 2048, example: 'https://example.com/ada.png' })
+  @IsOptional()
+  @IsUrl({ protocols: ['https', 'http'], require_protocol: true })
+  @MaxLength(2048)
+  avatarUrl?: string;
+
+  @ApiPropertyOptional({ example: 'en-GB', description: 'BCP 47 language tag' })
+  @IsOptional()
+  @Matches(/^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, { message: 'locale must be a BCP 47 language tag' })
+  locale?: string;
+
+  @ApiPropertyOptional({ example: 'Europe/London', description: 'IANA time zone name' })
+  @IsOptional()
+  @Matches(/^[A-Za-z_]+(\/[A-Za-z0-9_+-]+){0,2}$/, { message: 'timezone must be an IANA time zone name' })
+  @MaxLength(64)
+  timezone?: string;
+}
+
+export class CreateUserDto {
+  @ApiProperty({ example: 'ada@example.com', maxLength: 254, description: 'Stored trimmed and lower-cased' })
+  @NormalizeEmail()
+  @IsEmail()
+  @MaxLength(254)
+  email!: string;
+
+  @ApiProperty({ example: 'Ada Lovelace', minLength: 1, maxLength: 100 })
+  @Trim()
+  @IsString()
+  @Length(1, 100)
+  name!: string;
+
+  @ApiPropertyOptional({
+    minLength: PASSWORD_MIN_LENGTH,
+    maxLength: PASSWORD_MAX_LENGTH,
+    writeOnly: true,
+    description: 'Stored only as an argon2id hash; never returned',
+  })
+  @IsOptional()
+  @IsString()
+  @Length(PASSWORD_MIN_LENGTH, PASSWORD_MAX_LENGTH)
+  password?: string;
+}
+
+export class UpdateUserDto {
+  @ApiPropertyOptional({ example: 'Ada King', minLength: 1, maxLength: 100 })
+  @IsOptional()
+  @Trim()
+  @IsString()
+  @Length(1, 100)
+  name?: string;
+
+  @ApiPropertyOptional({ type: () => ProfileDto, description: 'Fields given are merged into the stored profile' })
+  @IsOptional()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => ProfileDto)
+  profile?: ProfileDto;
+}
+
+export class UserIdDto {
+  @ApiProperty({ example: '665f1c2e8b3e4a0012345678', description: 'ObjectId, 24 hex characters' })
+  @IsMongoId({ message: 'id must be a 24-character hex ObjectId' })
+  id!: string;
+}
+
+/** Payload of `users.update`: the id from the path plus the patch from the body. */
+export class UpdateUserCommand extends UpdateUserDto {
+  @IsMongoId({ message: 'id must be a 24-character hex ObjectId' })
+  id!: string;
+}
+
+export class ListUsersQueryDto {
+  @ApiPropertyOptional({ minimum: 1, maximum: USERS_PAGE_MAX_LIMIT, default: USERS_PAGE_DEFAULT_LIMIT })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(USERS_PAGE_MAX_LIMIT)
+  limit?: number;
+
+  @ApiPropertyOptional({ description: 'Opaque cursor from a previous page' })
+  @IsOptional()
+  @Matches(USERS_CURSOR_PATTERN, { message: 'cursor is not a valid page cursor' })
+  cursor?: string;
+
+  @ApiPropertyOptional({ description: 'Case-insensitive prefix of the email or the name', maxLength: 100 })
+  @IsOptional()
+  @IsString()
+  @Length(1, 100)
+  q?: string;
+}
+
+export class UserDto {
+  @ApiProperty({ example: '665f1c2e8b3e4a0012345678' })
+  id!: string;
+
+  @ApiProperty({ example: 'ada@example.com' })
+  email!: string;
+
+  @ApiProperty({ example: 'Ada Lovelace' })
+  name!: string;
+
+  @ApiProperty({ enum: USER_ROLES, isArray: true, example: ['user'] })
+  roles!: UserRole[];
+
+  @ApiProperty({ type: () => ProfileDto })
+  profile!: ProfileDto;
+
+  @ApiProperty({ format: 'date-time' })
+  createdAt!: string;
+
+  @ApiProperty({ format: 'date-time' })
+  updatedAt!: string;
+}
+
+export class UserPageDto {
+  @ApiProperty({ type: () => [UserDto] })
+  items!: UserDto[];
+
+  @ApiProperty({ type: String, nullable: true, description: 'Pass as `cursor` to get the next page' })
+  nextCursor!: string | null;
+}

@@ -1,0 +1,16 @@
+/** Message patterns served by the users service. Commands are verbs. */
+export const UsersPatterns = {
+  create: 'users.create',
+  list: 'users.list',
+  findById: 'users.find-by-id',
+  update: 'users.update',
+  remove: 'users.remove',
+} as const;
+export type UsersPattern = (typeof UsersPatterns)[keyof typeof UsersPatterns];
+
+export const UsersErrors = {
+  notFound: 'USERS.NOT_FOUND',
+  emailTaken: 'USERS.EMAIL_TAKEN',
+} as const;
+
+export const USERS_SERVICE = 'users';

@@ -1,0 +1,13 @@
+import { Module } from '@nestjs/common';
+import { TerminusModule } from '@nestjs/terminus';
+import { HealthController } from './health.controller';
+import { ConfigurableHealthModule } from './health.options';
+import { RedisHealthIndicator } from './redis.health';
+
+/** `/health/live` and `/health/ready` for any app; each app states what readiness checks. */
+@Module({
+  imports: [TerminusModule.forRoot({ logger: false })],
+  controllers: [HealthController],
+  providers: [RedisHealthIndicator],
+})
+export class HealthModule extends ConfigurableHealthModule {}

@@ -1,0 +1,57 @@
+import { type INestApplication, Logger, type LogLevel, type Type } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { type MicroserviceOptions, Transport } from '@nestjs/microservices';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { LOG_LEVELS, type ServiceConfig } from '@site11/config';
+import { transportRedisOptions } from '../redis-options';
+import { createValidationPipe } from '../validation';
+import { RpcEnvelopeInterceptor } from './rpc-envelope.interceptor';
+import { RpcErrorFilter } from './rpc-error.filter';
+
+export function logLevelsFrom(level: ServiceConfig['LOG_LEVEL']): LogLevel[] {
+  return LOG_LEVELS.slice(0, LOG_LEVELS.indexOf(level) + 1) as LogLevel[];
+}
+
+export interface BootstrapServiceOptions<C extends ServiceConfig> {
+  /** Service name, used in logs. */
+  name: string;
+  /** The app's validated config class, as registered with `AppConfigModule.forRoot`. */
+  config: Type<C>;
+}
+
+/**
+ * Starts a platform microservice: message handlers on the Redis transport (with the platform's
+ * validation, envelope checks and error filter), plus a small HTTP server that serves only the
+ * health endpoints, for probes. Exits with a readable message when the config is invalid.
+ */
+export async function bootstrapService<C extends ServiceConfig>(
+  rootModule: Type<unknown>,
+  options: BootstrapServiceOptions<C>,
+): Promise<INestApplication> {
+  const logger = new Logger(options.name);
+  try {
+    const app = await NestFactory.create<NestFastifyApplication>(rootModule, new FastifyAdapter(), {
+      bufferLogs: true,
+      abortOnError: false,
+    });
+    const config = app.get(options.config);
+    app.useLogger(logLevelsFrom(config.LOG_LEVEL));
+    app.enableShutdownHooks();
+
+    const server = app.connectMicroservice<MicroserviceOptions>({
+      transport: Transport.REDIS,
+      options: transportRedisOptions(config.REDIS_URL, 'server'),
+    });
+    server.useGlobalPipes(createValidationPipe());
+    server.useGlobalInterceptors(new RpcEnvelopeInterceptor());
+    server.useGlobalFilters(new RpcErrorFilter());
+
+    await app.startAllMicroservices();
+    await app.listen(config.HEALTH_PORT, config.HEALTH_HOST);
+    logger.log(`${options.name} is serving message patterns; health on ${await app.getUrl()}/health`);
+    return app;
+  } catch (error) {
+    logger.fatal(error instanceof Error ? error.message : String(error));
+    process.exit(1);
+  }
+}

@@ -1,0 +1,39 @@
+import { type CallHandler, type ExecutionContext, Injectable, type NestInterceptor } from '@nestjs/common';
+import { CommonErrors, DomainError, ErrorKind, type RpcEnvelope } from '@site11/contracts';
+import type { Observable } from 'rxjs';
+
+function isEnvelope(value: unknown): value is RpcEnvelope {
+  if (typeof value !== 'object' || value === null) return false;
+  const { metadata } = value as Partial<RpcEnvelope>;
+  return (
+    'data' in value &&
+    typeof metadata === 'object' &&
+    metadata !== null &&
+    typeof metadata.requestId === 'string' &&
+    typeof metadata.deadline === 'number' &&
+    typeof metadata.caller === 'string'
+  );
+}
+
+/**
+ * Rejects requests that are not platform envelopes, and drops requests whose deadline passed
+ * while they waited: the caller has already given up, so doing the work would only add load.
+ */
+@Injectable()
+export class RpcEnvelopeInterceptor implements NestInterceptor {
+  intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
+    if (context.getType() !== 'rpc') return next.handle();
+    const payload = context.switchToRpc().getData();
+    if (!isEnvelope(payload)) {
+      throw new DomainError(CommonErrors.validation, ErrorKind.InvalidArgument, 'Malformed request envelope');
+    }
+    if (Date.now() > payload.metadata.deadline) {
+      throw new DomainError(
+        CommonErrors.deadlineExceeded,
+        ErrorKind.DeadlineExceeded,
+        'The deadline passed before the request was processed',
+      );
+    }
+    return next.handle();
+  }
+}

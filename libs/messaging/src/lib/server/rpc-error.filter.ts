@@ -1,0 +1,30 @@
+import { type ArgumentsHost, Catch, Logger, type RpcExceptionFilter } from '@nestjs/common';
+import { RpcException } from '@nestjs/microservices';
+import { CommonErrors, DomainError, ErrorKind, type WireError } from '@site11/contracts';
+import { type Observable, throwError } from 'rxjs';
+
+/**
+ * Turns every failure of a message handler into a `WireError` the caller can map. Domain errors
+ * keep their code; anything unexpected is logged here with its stack and leaves the service as a
+ * bare INTERNAL error, so no internals cross the wire.
+ */
+@Catch()
+export class RpcErrorFilter implements RpcExceptionFilter<unknown> {
+  private readonly logger = new Logger('RpcErrorFilter');
+
+  catch(exception: unknown, host: ArgumentsHost): Observable<never> {
+    return throwError(() => this.toWire(exception, host));
+  }
+
+  private toWire(exception: unknown, host: ArgumentsHost): WireError {
+    if (exception instanceof DomainError) return exception.toWire();
+    if (exception instanceof RpcException && DomainError.isWireError(exception.getError())) {
+      return exception.getError() as WireError;
+    }
+    const pattern = host.getType() === 'rpc' ? String(host.switchToRpc().getContext()?.getPattern?.() ?? '') : '';
+    this.logger.error(
+      `Unhandled error in "${pattern}": ${exception instanceof Error ? exception.stack : String(exception)}`,
+    );
+    return { code: CommonErrors.internal, kind: ErrorKind.Internal, message: 'Internal error' };
+  }
+}

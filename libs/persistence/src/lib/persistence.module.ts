@@ -1,0 +1,58 @@
+import { type DynamicModule, type InjectionToken, Module } from '@nestjs/common';
+import { MongooseModule, type MongooseModuleOptions } from '@nestjs/mongoose';
+
+export interface PersistenceOptions {
+  /** `mongodb://` URL of the server; the database is chosen by `dbName`, not by the URL path. */
+  uri: string;
+  /** This service's own database, e.g. `users_db`. */
+  dbName: string;
+  /** When true, refuse a database whose name does not mark it as a test database. */
+  requireTestDatabase?: boolean;
+}
+
+export interface PersistenceAsyncOptions {
+  inject?: InjectionToken[];
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- mirrors Nest's own factory typing
+  useFactory: (...args: any[]) => PersistenceOptions | Promise<PersistenceOptions>;
+}
+
+const DB_NAME_PATTERN = /^[A-Za-z0-9_-]{1,63}$/;
+
+export function assertDatabaseName(options: PersistenceOptions): void {
+  if (!DB_NAME_PATTERN.test(options.dbName)) {
+    throw new Error(`Database name "${options.dbName}" is not valid (letters, digits, _ and -, at most 63)`);
+  }
+  if (options.requireTestDatabase && !/(^|_)test(_|$)/.test(options.dbName)) {
+    throw new Error(`Refusing to run tests against "${options.dbName}": test database names contain "_test_"`);
+  }
+}
+
+export function mongooseOptions(options: PersistenceOptions): MongooseModuleOptions {
+  assertDatabaseName(options);
+  return {
+    uri: options.uri,
+    dbName: options.dbName,
+    serverSelectionTimeoutMS: 5000,
+    // Mongoose buffers operations while disconnected by default, which turns a database outage
+    // into requests that hang until the caller's deadline; fail them instead.
+    bufferCommands: false,
+    autoIndex: true,
+    autoCreate: true,
+  };
+}
+
+/** One MongoDB database per service, on the app's default mongoose connection. */
+@Module({})
+export class PersistenceModule {
+  static forRootAsync(options: PersistenceAsyncOptions): DynamicModule {
+    return {
+      module: PersistenceModule,
+      imports: [
+        MongooseModule.forRootAsync({
+          inject: options.inject,
+          useFactory: async (...args: unknown[]) => mongooseOptions(await options.useFactory(...args)),
+        }),
+      ],
+    };
+  }
+}
