@@ -15,6 +15,8 @@ export async function bootstrapGateway(): Promise<void> {
   try {
     const config = loadConfig(GatewayConfig);
     const adapter = new FastifyAdapter({ bodyLimit: config.BODY_LIMIT_BYTES, genReqId: requestIdFor });
+    // JSON is the only body the API accepts; anything else is 415, not a string to validate.
+    adapter.getInstance().removeContentTypeParser('text/plain');
     adapter.getInstance().addHook('onRequest', (request, reply, done) => {
       reply.header('x-request-id', request.id);
       done();
@@ -22,6 +24,8 @@ export async function bootstrapGateway(): Promise<void> {
     const app = await NestFactory.create<NestFastifyApplication>(AppModule, adapter, {
       bufferLogs: true,
       abortOnError: false,
+      // Keep Fastify's own JSON parser (with the adapter's body limit); no urlencoded bodies.
+      bodyParser: false,
     });
     app.useLogger(logLevelsFrom(config.LOG_LEVEL));
     app.setGlobalPrefix('api/v1', { exclude: HEALTH_ROUTES });

@@ -5,14 +5,14 @@ export class GatewayConfig extends BaseConfig {
   @IsInt()
   @Min(0)
   @Max(65535)
-  PORT = 3000;
+  PORT: number = 3000;
 
   @IsString()
-  HOST = '0.0.0.0';
+  HOST: string = '0.0.0.0';
 
   /** Largest accepted request body; larger bodies get 413. */
   @IsInt()
   @Min(1024)
   @Max(64 * 1024 * 1024)
-  BODY_LIMIT_BYTES = 1024 * 1024;
+  BODY_LIMIT_BYTES: number = 1024 * 1024;
 }

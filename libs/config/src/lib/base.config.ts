@@ -23,7 +23,7 @@ export class BaseConfig {
   @IsInt()
   @Min(50)
   @Max(120_000)
-  RPC_DEADLINE_MS = 5000;
+  RPC_DEADLINE_MS: number = 5000;
 
   @IsString()
   INSTANCE_ID: string = `${process.pid}`;
@@ -37,8 +37,8 @@ export class ServiceConfig extends BaseConfig {
   @IsInt()
   @Min(0)
   @Max(65535)
-  HEALTH_PORT = 0;
+  HEALTH_PORT: number = 0;
 
   @IsString()
-  HEALTH_HOST = '0.0.0.0';
+  HEALTH_HOST: string = '0.0.0.0';
 }

@@ -1,6 +1,6 @@
 import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import { CommonErrors, DomainError } from '@site11/contracts';
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import { errorCodes, type FastifyReply, type FastifyRequest } from 'fastify';
 import { STATUS_CODES } from 'node:http';
 import { ErrorResponseDto, STATUS_BY_KIND } from './error-response';
 
@@ -17,7 +17,14 @@ const CODE_BY_STATUS: Record<number, string> = {
   415: CommonErrors.unsupportedMediaType,
 };
 
-const MALFORMED_JSON_CODES = new Set(['FST_ERR_CTP_EMPTY_JSON_BODY', 'FST_ERR_CTP_INVALID_JSON_BODY']);
+/**
+ * Nest turns Fastify's body-parser errors into plain `HttpException`s carrying only the message,
+ * so those messages (taken from Fastify itself, not copied) identify a malformed JSON body.
+ */
+const MALFORMED_JSON_MESSAGES = new Set([
+  new errorCodes.FST_ERR_CTP_INVALID_JSON_BODY().message,
+  new errorCodes.FST_ERR_CTP_EMPTY_JSON_BODY().message,
+]);
 
 function codeForStatus(status: number): string {
   return CODE_BY_STATUS[status] ?? (STATUS_CODES[status] ?? 'ERROR').toUpperCase().replace(/[^A-Z0-9]+/g, '_');
@@ -58,14 +65,18 @@ export class HttpErrorFilter implements ExceptionFilter {
     }
     if (exception instanceof HttpException) {
       const status = exception.getStatus();
+      if (status === 400 && MALFORMED_JSON_MESSAGES.has(exception.message)) {
+        return { status, code: CommonErrors.malformedJson, message: 'Request body is not valid JSON' };
+      }
       return { status, code: codeForStatus(status), message: exception.message };
     }
-    const framework = exception as { statusCode?: unknown; code?: unknown; message?: unknown };
+    const framework = exception as { statusCode?: unknown; message?: unknown };
     if (typeof framework?.statusCode === 'number' && framework.statusCode >= 400 && framework.statusCode < 500) {
+      // e.g. secure-json-parse's prototype-poisoning SyntaxError, which Nest passes through as is
       const status = framework.statusCode;
-      const malformed =
-        status === 400 && (exception instanceof SyntaxError || MALFORMED_JSON_CODES.has(String(framework.code)));
-      if (malformed) return { status, code: CommonErrors.malformedJson, message: 'Request body is not valid JSON' };
+      if (status === 400 && exception instanceof SyntaxError) {
+        return { status, code: CommonErrors.malformedJson, message: 'Request body is not valid JSON' };
+      }
       return { status, code: codeForStatus(status), message: String(framework.message ?? STATUS_CODES[status]) };
     }
     this.logger.error(

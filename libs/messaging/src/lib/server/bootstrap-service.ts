@@ -1,5 +1,5 @@
 import { type INestApplication, Logger, type LogLevel, type Type } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
+import { BaseExceptionFilter, NestFactory } from '@nestjs/core';
 import { type MicroserviceOptions, Transport } from '@nestjs/microservices';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { LOG_LEVELS, type ServiceConfig } from '@site11/config';
@@ -38,13 +38,15 @@ export async function bootstrapService<C extends ServiceConfig>(
     app.useLogger(logLevelsFrom(config.LOG_LEVEL));
     app.enableShutdownHooks();
 
-    const server = app.connectMicroservice<MicroserviceOptions>({
-      transport: Transport.REDIS,
-      options: transportRedisOptions(config.REDIS_URL, 'server'),
-    });
-    server.useGlobalPipes(createValidationPipe());
-    server.useGlobalInterceptors(new RpcEnvelopeInterceptor());
-    server.useGlobalFilters(new RpcErrorFilter());
+    // Message handlers are bound when the microservice is connected, so the global enhancers
+    // must be in place before, and inherited; they pass HTTP (health) requests through.
+    app.useGlobalPipes(createValidationPipe());
+    app.useGlobalInterceptors(new RpcEnvelopeInterceptor());
+    app.useGlobalFilters(new RpcErrorFilter(new BaseExceptionFilter(app.getHttpAdapter())));
+    app.connectMicroservice<MicroserviceOptions>(
+      { transport: Transport.REDIS, options: transportRedisOptions(config.REDIS_URL, 'server') },
+      { inheritAppConfig: true },
+    );
 
     await app.startAllMicroservices();
     await app.listen(config.HEALTH_PORT, config.HEALTH_HOST);

@@ -1,4 +1,5 @@
-import { type ArgumentsHost, Catch, Logger, type RpcExceptionFilter } from '@nestjs/common';
+import { type ArgumentsHost, Catch, type ExceptionFilter, Logger } from '@nestjs/common';
+import type { BaseExceptionFilter } from '@nestjs/core';
 import { RpcException } from '@nestjs/microservices';
 import { CommonErrors, DomainError, ErrorKind, type WireError } from '@site11/contracts';
 import { type Observable, throwError } from 'rxjs';
@@ -9,10 +10,14 @@ import { type Observable, throwError } from 'rxjs';
  * bare INTERNAL error, so no internals cross the wire.
  */
 @Catch()
-export class RpcErrorFilter implements RpcExceptionFilter<unknown> {
+export class RpcErrorFilter implements ExceptionFilter<unknown> {
   private readonly logger = new Logger('RpcErrorFilter');
 
-  catch(exception: unknown, host: ArgumentsHost): Observable<never> {
+  /** @param http handles the few HTTP requests of a hybrid service (health probes, 404s). */
+  constructor(private readonly http?: BaseExceptionFilter) {}
+
+  catch(exception: unknown, host: ArgumentsHost): Observable<never> | void {
+    if (host.getType() !== 'rpc' && this.http) return this.http.catch(exception, host);
     return throwError(() => this.toWire(exception, host));
   }
 

@@ -1,0 +1,246 @@
+// @ts-check
+/**
+ * Local infrastructure and process launcher shared by `npm start`, the e2e suites and the
+ * benchmark: free ports, a private redis-server, a MongoDB-compatible server (mongod when
+ * installed, else FerretDB on SQLite, built once into .data/bin), and the built apps.
+ */
+const { spawn, execFileSync } = require('node:child_process');
+const fs = require('node:fs');
+const net = require('node:net');
+const http = require('node:http');
+const path = require('node:path');
+
+const ROOT = path.resolve(__dirname, '../..');
+const DATA_DIR = path.join(ROOT, '.data');
+const FERRETDB_MODULE = 'github.com/FerretDB/FerretDB';
+const FERRETDB_VERSION = 'v1.24.2';
+
+/** @returns {Promise<number>} */
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/**
+ * @param {() => Promise<boolean>} probe
+ * @param {{ what: string, timeoutMs?: number, intervalMs?: number, child?: import('node:child_process').ChildProcess }} options
+ */
+async function waitFor(probe, { what, timeoutMs = 30_000, intervalMs = 100, child }) {
+  const started = Date.now();
+  for (;;) {
+    if (child && child.exitCode !== null) throw new Error(`${what}: process exited with code ${child.exitCode}`);
+    if (await probe().catch(() => false)) return;
+    if (Date.now() - started > timeoutMs) throw new Error(`${what}: not ready after ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, intervalMs));
+  }
+}
+
+/** @param {string} command */
+function which(command) {
+  for (const dir of (process.env.PATH ?? '').split(path.delimiter)) {
+    const candidate = path.join(dir, command);
+    try {
+      fs.accessSync(candidate, fs.constants.X_OK);
+      return candidate;
+    } catch {
+      /* keep looking */
+    }
+  }
+  return null;
+}
+
+/** @param {number} port */
+function tcpOpen(port) {
+  return new Promise((resolve) => {
+    const socket = net.connect(port, '127.0.0.1');
+    socket.once('connect', () => (socket.destroy(), resolve(true)));
+    socket.once('error', () => resolve(false));
+  });
+}
+
+/** @param {number} port */
+function redisPing(port) {
+  return new Promise((resolve) => {
+    const socket = net.connect(port, '127.0.0.1');
+    socket.setTimeout(500, () => (socket.destroy(), resolve(false)));
+    socket.once('connect', () => socket.write('PING\r\n'));
+    socket.once('data', (data) => (socket.destroy(), resolve(data.toString().startsWith('+PONG'))));
+    socket.once('error', () => resolve(false));
+  });
+}
+
+/**
+ * @param {string} url
+ * @returns {Promise<number>}
+ */
+function httpStatus(url) {
+  return new Promise((resolve, reject) => {
+    const req = http.get(url, { timeout: 2000 }, (res) => {
+      res.resume();
+      resolve(res.statusCode ?? 0);
+    });
+    req.on('timeout', () => req.destroy(new Error('timeout')));
+    req.on('error', reject);
+  });
+}
+
+/**
+ * A child process that is stopped with SIGTERM (then SIGKILL after a grace period).
+ * @param {string} name
+ * @param {string} command
+ * @param {string[]} args
+ * @param {{ env?: NodeJS.ProcessEnv, cwd?: string, logFile?: string, echo?: boolean }} [options]
+ */
+function launch(name, command, args, options = {}) {
+  const child = spawn(command, args, {
+    cwd: options.cwd ?? ROOT,
+    env: options.env ?? process.env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const log = options.logFile ? fs.createWriteStream(options.logFile, { flags: 'a' }) : null;
+  /** @param {Buffer} chunk */
+  const forward = (chunk) => {
+    log?.write(chunk);
+    if (options.echo) {
+      for (const line of chunk.toString().split('\n')) if (line.trim()) process.stdout.write(`[${name}] ${line}\n`);
+    }
+  };
+  child.stdout?.on('data', forward);
+  child.stderr?.on('data', forward);
+  const exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+  exited.then(() => log?.end());
+  return {
+    name,
+    child,
+    exited,
+    /** @param {NodeJS.Signals} [signal] @param {number} [graceMs] */
+    async stop(signal = 'SIGTERM', graceMs = 10_000) {
+      if (child.exitCode !== null || child.signalCode !== null) return exited;
+      child.kill(signal);
+      const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+      const result = await exited;
+      clearTimeout(timer);
+      return result;
+    },
+  };
+}
+
+/**
+ * @param {{ dir: string, port?: number, echo?: boolean }} options
+ */
+async function startRedis({ dir, port, echo = false }) {
+  const binary = which('redis-server');
+  if (!binary) throw new Error('redis-server is not installed (Debian: apt-get install redis-server), or set REDIS_URL');
+  fs.mkdirSync(dir, { recursive: true });
+  const redisPort = port ?? (await freePort());
+  const proc = launch(
+    'redis',
+    binary,
+    ['--port', String(redisPort), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir],
+    { logFile: path.join(dir, 'redis.log'), echo },
+  );
+  await waitFor(() => redisPing(redisPort), { what: 'redis-server', child: proc.child });
+  return { ...proc, port: redisPort, url: `redis://127.0.0.1:${redisPort}` };
+}
+
+/** @param {string} binary */
+function works(binary) {
+  try {
+    execFileSync(binary, ['--version'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * FerretDB built from the module proxy. A plain `go install` of v1.24.2 builds a binary that
+ * panics at start (its build/version/version.txt is empty in the module zip), so we download the
+ * same module, add that file, and build it; see docs/decisions.md.
+ */
+function ensureFerretDB() {
+  const fromEnv = process.env.FERRETDB_BIN;
+  if (fromEnv) return fromEnv;
+  const target = path.join(DATA_DIR, 'bin', 'ferretdb');
+  if (fs.existsSync(target) && works(target)) return target;
+  const onPath = which('ferretdb');
+  if (onPath && works(onPath)) return onPath;
+  if (!which('go')) throw new Error('FerretDB needs Go to build (https://go.dev/dl), or set MONGODB_URI');
+
+  process.stdout.write(`Building FerretDB ${FERRETDB_VERSION} into ${target} (once)...\n`);
+  const info = JSON.parse(
+    execFileSync('go', ['mod', 'download', '-json', `${FERRETDB_MODULE}@${FERRETDB_VERSION}`], { encoding: 'utf8' }),
+  );
+  const build = fs.mkdtempSync(path.join(DATA_DIR, 'ferretdb-build-'));
+  try {
+    fs.cpSync(info.Dir, build, { recursive: true });
+    execFileSync('chmod', ['-R', 'u+w', build]);
+    fs.writeFileSync(path.join(build, 'build/version/version.txt'), `${FERRETDB_VERSION}\n`);
+    fs.mkdirSync(path.dirname(target), { recursive: true });
+    const temporary = `${target}.${process.pid}`;
+    execFileSync('go', ['build', '-o', temporary, './cmd/ferretdb'], { cwd: build, stdio: 'inherit' });
+    fs.renameSync(temporary, target);
+  } finally {
+    fs.rmSync(build, { recursive: true, force: true });
+  }
+  return target;
+}
+
+/**
+ * mongod when installed, else FerretDB with its SQLite backend.
+ * @param {{ dir: string, port?: number, echo?: boolean }} options
+ */
+async function startMongo({ dir, port, echo = false }) {
+  fs.mkdirSync(dir, { recursive: true });
+  const mongoPort = port ?? (await freePort());
+  const mongod = which('mongod');
+  const proc = mongod
+    ? launch('mongod', mongod, ['--port', String(mongoPort), '--bind_ip', '127.0.0.1', '--dbpath', dir], {
+        logFile: path.join(dir, 'mongod.log'),
+        echo,
+      })
+    : launch(
+        'ferretdb',
+        ensureFerretDB(),
+        [
+          '--handler=sqlite',
+          `--sqlite-url=file:${dir}/`,
+          `--state-dir=${dir}`,
+          `--listen-addr=127.0.0.1:${mongoPort}`,
+          '--debug-addr=-',
+          '--telemetry=disable',
+          '--log-level=warn',
+        ],
+        { logFile: path.join(dir, 'ferretdb.log'), echo },
+      );
+  await waitFor(() => tcpOpen(mongoPort), { what: mongod ? 'mongod' : 'FerretDB', child: proc.child });
+  return { ...proc, port: mongoPort, uri: `mongodb://127.0.0.1:${mongoPort}/`, engine: mongod ? 'mongod' : 'ferretdb' };
+}
+
+/**
+ * Starts a built app (`dist/apps/<name>/main.js`) and waits until its readiness probe answers 200.
+ * @param {string} name
+ * @param {{ env: Record<string, string>, healthPort: number, logFile?: string, echo?: boolean, timeoutMs?: number }} options
+ */
+async function startApp(name, { env, healthPort, logFile, echo = false, timeoutMs = 30_000 }) {
+  const main = path.join(ROOT, 'dist/apps', name, 'main.js');
+  if (!fs.existsSync(main)) throw new Error(`${main} is missing: build first (npx nx build ${name})`);
+  const proc = launch(name, process.execPath, ['--enable-source-maps', main], {
+    env: { ...process.env, ...env },
+    logFile,
+    echo,
+  });
+  const readyUrl = `http://127.0.0.1:${healthPort}/health/ready`;
+  await waitFor(async () => (await httpStatus(readyUrl)) === 200, { what: name, child: proc.child, timeoutMs });
+  return { ...proc, healthPort, readyUrl };
+}
+
+module.exports = { ROOT, DATA_DIR, freePort, waitFor, httpStatus, launch, startRedis, startMongo, startApp, ensureFerretDB };

@@ -1,0 +1,79 @@
+// @ts-check
+/**
+ * `npm start`: the whole platform on local defaults. Reuses REDIS_URL / MONGODB_URI when given,
+ * otherwise starts redis-server and mongod/FerretDB under .data/, then every app; Ctrl-C stops
+ * everything it started.
+ */
+const path = require('node:path');
+const { DATA_DIR, startApp, startMongo, startRedis } = require('./platform.cjs');
+
+/** @type {{ name: string, stop: () => Promise<unknown> }[]} */
+const started = [];
+let stopping = false;
+
+async function shutdown(code = 0) {
+  if (stopping) return;
+  stopping = true;
+  process.stdout.write('\nStopping...\n');
+  for (const proc of started.reverse()) await proc.stop().catch(() => undefined);
+  process.exit(code);
+}
+process.on('SIGINT', () => void shutdown(0));
+process.on('SIGTERM', () => void shutdown(0));
+
+async function main() {
+  const env = process.env;
+  let redisUrl = env.REDIS_URL;
+  if (!redisUrl) {
+    const redis = await startRedis({ dir: path.join(DATA_DIR, 'redis') });
+    started.push(redis);
+    redisUrl = redis.url;
+  }
+  let mongoUri = env.MONGODB_URI;
+  if (!mongoUri) {
+    const mongo = await startMongo({ dir: path.join(DATA_DIR, 'mongo') });
+    started.push(mongo);
+    mongoUri = mongo.uri;
+  }
+  const common = { REDIS_URL: redisUrl, NODE_ENV: env.NODE_ENV ?? 'development' };
+  const logs = path.join(DATA_DIR, 'logs');
+  require('node:fs').mkdirSync(logs, { recursive: true });
+
+  const usersHealthPort = Number(env.USERS_HEALTH_PORT ?? 3101);
+  started.push(
+    await startApp('users', {
+      env: { ...common, MONGODB_URI: mongoUri, HEALTH_PORT: String(usersHealthPort) },
+      healthPort: usersHealthPort,
+      echo: true,
+    }),
+  );
+  const port = Number(env.PORT ?? 3000);
+  started.push(await startApp('console-gateway', { env: { ...common, PORT: String(port) }, healthPort: port, echo: true }));
+
+  for (const proc of started) {
+    void proc.exited.then(() => {
+      if (!stopping) {
+        process.stdout.write(`${proc.name} exited unexpectedly\n`);
+        void shutdown(1);
+      }
+    });
+  }
+  process.stdout.write(
+    [
+      '',
+      'site11 is up:',
+      `  gateway   http://localhost:${port}/api/v1`,
+      `  API docs  http://localhost:${port}/api/docs`,
+      `  health    http://localhost:${port}/health/ready`,
+      `  redis     ${redisUrl}`,
+      `  mongodb   ${mongoUri}`,
+      'Press Ctrl-C to stop.',
+      '',
+    ].join('\n'),
+  );
+}
+
+main().catch((error) => {
+  process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+  void shutdown(1);
+});
