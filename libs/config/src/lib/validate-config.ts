@@ -10,10 +10,11 @@ export class InvalidConfigError extends Error {
   }
 }
 
-function describe(errors: ValidationError[]): string[] {
+function describe(errors: ValidationError[], raw: Record<string, unknown>): string[] {
   return errors.map((e) => {
     const reasons = Object.values(e.constraints ?? {}).join('; ');
-    const shown = e.value === undefined ? 'missing' : `got ${JSON.stringify(e.value)}`;
+    const given = raw[e.property];
+    const shown = given === undefined || given === '' ? 'missing' : `got ${JSON.stringify(given)}`;
     return `${e.property}: ${reasons} (${shown})`;
   });
 }
@@ -32,7 +33,7 @@ export function validateConfig<T extends object>(schema: ConfigSchema<T>, raw: R
     exposeDefaultValues: true,
   });
   const errors = validateSync(config, { forbidUnknownValues: true });
-  if (errors.length > 0) throw new InvalidConfigError(describe(errors));
+  if (errors.length > 0) throw new InvalidConfigError(describe(errors, raw));
   return config;
 }
 

@@ -109,15 +109,15 @@ export class UsersService implements OnModuleInit {
     for (const [field, value] of Object.entries(command.profile ?? {})) {
       if (value !== undefined) set[`profile.${field}`] = value;
     }
-    if (Object.keys(set).length === 0) return this.findById(command.id);
-    const updated = await this.run(() =>
-      this.users
-        .findByIdAndUpdate(new Types.ObjectId(command.id), { $set: set }, { new: true, runValidators: true })
-        .lean<StoredUser>()
-        .exec(),
-    );
-    if (!updated) throw new UserNotFoundError(command.id);
-    return toDto(updated);
+    if (Object.keys(set).length > 0) {
+      // updateOne + read rather than findOneAndUpdate: FerretDB does not implement projections in
+      // findAndModify, and the hash must stay unselected. The update itself is atomic.
+      const { matchedCount } = await this.run(() =>
+        this.users.updateOne({ _id: new Types.ObjectId(command.id) }, { $set: set }, { runValidators: true }).exec(),
+      );
+      if (matchedCount === 0) throw new UserNotFoundError(command.id);
+    }
+    return this.findById(command.id);
   }
 
   async remove(id: string): Promise<void> {

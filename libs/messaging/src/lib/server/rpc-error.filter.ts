@@ -26,7 +26,8 @@ export class RpcErrorFilter implements ExceptionFilter<unknown> {
     if (exception instanceof RpcException && DomainError.isWireError(exception.getError())) {
       return exception.getError() as WireError;
     }
-    const pattern = host.getType() === 'rpc' ? String(host.switchToRpc().getContext()?.getPattern?.() ?? '') : '';
+    const context = host.switchToRpc().getContext<{ getPattern?: () => string; getChannel?: () => string }>();
+    const pattern = context?.getPattern?.() ?? context?.getChannel?.() ?? 'unknown pattern';
     this.logger.error(
       `Unhandled error in "${pattern}": ${exception instanceof Error ? exception.stack : String(exception)}`,
     );

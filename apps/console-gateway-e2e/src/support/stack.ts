@@ -1,0 +1,130 @@
+import { randomBytes } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import mongoose, { type Connection } from 'mongoose';
+import { freePort, type Launched, startApp, startRedis } from '../../../../tools/platform/platform.cjs';
+
+type App = Launched & { healthPort: number; readyUrl: string };
+
+export interface StackOptions {
+  /** Start a private redis-server even when REDIS_URL is given (for tests that stop it). */
+  ownRedis?: boolean;
+  gatewayEnv?: Record<string, string>;
+  usersEnv?: Record<string, string>;
+}
+
+/**
+ * A running platform for one test file: Redis (own, or REDIS_URL), the users service on a fresh
+ * test database, and the gateway, as real processes built from dist/. `db` reads what the
+ * service stored, straight from the database.
+ */
+export class Stack {
+  readonly api: string;
+  readonly gatewayUrl: string;
+
+  private constructor(
+    readonly redisUrl: string,
+    private readonly redis: (Launched & { port: number }) | null,
+    readonly mongoUri: string,
+    readonly dbName: string,
+    readonly db: Connection,
+    readonly logDir: string,
+    private readonly usersEnv: Record<string, string>,
+    public users: App,
+    public gateway: App,
+  ) {
+    this.gatewayUrl = `http://127.0.0.1:${gateway.healthPort}`;
+    this.api = `${this.gatewayUrl}/api/v1`;
+  }
+
+  static async start(options: StackOptions = {}): Promise<Stack> {
+    const id = randomBytes(4).toString('hex');
+    const logDir = join(process.env['E2E_DIR'] ?? '/tmp', `stack-${id}`);
+    mkdirSync(logDir, { recursive: true });
+    const mongoUri = process.env['E2E_MONGODB_URI'];
+    if (!mongoUri) throw new Error('E2E_MONGODB_URI is not set: run through the e2e jest config');
+
+    const redis = options.ownRedis || !process.env['REDIS_URL'] ? await startRedis({ dir: join(logDir, 'redis') }) : null;
+    const redisUrl = redis?.url ?? (process.env['REDIS_URL'] as string);
+    const dbName = `users_test_${id}`;
+    const common = { NODE_ENV: 'test', REDIS_URL: redisUrl, LOG_LEVEL: 'warn' };
+
+    const usersEnv = {
+      ...common,
+      MONGODB_URI: mongoUri,
+      USERS_DB_NAME: dbName,
+      HEALTH_PORT: String(await freePort()),
+      ...options.usersEnv,
+    };
+    const users = await Stack.startUsers(usersEnv, logDir);
+    const gatewayPort = await freePort();
+    const gateway = await startApp('console-gateway', {
+      env: { ...common, PORT: String(gatewayPort), HOST: '127.0.0.1', ...options.gatewayEnv },
+      healthPort: gatewayPort,
+      logFile: join(logDir, 'console-gateway.log'),
+    });
+    const db = await mongoose.createConnection(mongoUri, { dbName }).asPromise();
+    return new Stack(redisUrl, redis, mongoUri, dbName, db, logDir, usersEnv, users, gateway);
+  }
+
+  private static startUsers(env: Record<string, string>, logDir: string): Promise<App> {
+    return startApp('users', { env, healthPort: Number(env['HEALTH_PORT']), logFile: join(logDir, 'users.log') });
+  }
+
+  get usersHealthUrl(): string {
+    return `http://127.0.0.1:${this.users.healthPort}`;
+  }
+
+  async restartUsers(): Promise<void> {
+    await this.users.stop();
+    this.users = await Stack.startUsers(this.usersEnv, this.logDir);
+  }
+
+  async startUsersAgain(): Promise<void> {
+    this.users = await Stack.startUsers(this.usersEnv, this.logDir);
+  }
+
+  /** Stops the private Redis; returns a function that starts it again on the same port. */
+  async stopRedis(): Promise<() => Promise<void>> {
+    const redis = this.redis;
+    if (!redis) throw new Error('this stack uses a shared Redis; start it with { ownRedis: true }');
+    await redis.stop('SIGKILL');
+    return async () => {
+      const restarted = await startRedis({ dir: join(this.logDir, 'redis'), port: redis.port });
+      Object.assign(redis, restarted);
+    };
+  }
+
+  async stop(): Promise<void> {
+    await this.gateway.stop();
+    await this.users.stop();
+    await this.db.dropDatabase().catch(() => undefined);
+    await this.db.close();
+    await this.redis?.stop();
+  }
+}
+
+export interface ApiResponse<T = Record<string, unknown>> {
+  status: number;
+  headers: Headers;
+  body: T;
+  ms: number;
+}
+
+/** A small fetch wrapper: JSON in, JSON out, timing included. */
+export async function call<T = Record<string, unknown>>(
+  url: string,
+  init: { method?: string; json?: unknown; body?: string; headers?: Record<string, string> } = {},
+): Promise<ApiResponse<T>> {
+  const started = performance.now();
+  const headers: Record<string, string> = { ...init.headers };
+  let body = init.body;
+  if (init.json !== undefined) {
+    headers['content-type'] = 'application/json';
+    body = JSON.stringify(init.json);
+  }
+  const response = await fetch(url, { method: init.method ?? 'GET', headers, body });
+  const text = await response.text();
+  const ms = performance.now() - started;
+  return { status: response.status, headers: response.headers, body: (text ? JSON.parse(text) : undefined) as T, ms };
+}

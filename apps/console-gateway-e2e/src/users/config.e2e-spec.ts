@@ -1,0 +1,40 @@
+import { join } from 'node:path';
+import { launch, ROOT } from '../../../../tools/platform/platform.cjs';
+
+async function boot(app: string, env: Record<string, string>): Promise<{ code: number | null; output: string }> {
+  const { PATH, HOME } = process.env;
+  const proc = launch(app, process.execPath, [join(ROOT, 'dist/apps', app, 'main.js')], {
+    env: { PATH, HOME, NODE_ENV: 'test', ...env },
+  });
+  let output = '';
+  proc.child.stdout?.on('data', (chunk) => (output += chunk));
+  proc.child.stderr?.on('data', (chunk) => (output += chunk));
+  const timer = setTimeout(() => proc.child.kill('SIGKILL'), 20_000);
+  const { code } = await proc.exited;
+  clearTimeout(timer);
+  return { code, output };
+}
+
+describe('configuration validated at boot', () => {
+  it('stops the users service with a message naming a missing variable', async () => {
+    const { code, output } = await boot('users', { REDIS_URL: 'redis://127.0.0.1:6379' });
+    expect(code).toBe(1);
+    expect(output).toContain('MONGODB_URI');
+  });
+
+  it('stops the gateway with a message naming a bad variable', async () => {
+    const { code, output } = await boot('console-gateway', { REDIS_URL: 'redis://127.0.0.1:6379', PORT: 'eighty' });
+    expect(code).toBe(1);
+    expect(output).toMatch(/PORT.*eighty/);
+  });
+
+  it('refuses to run tests against a database not named as a test database', async () => {
+    const { code, output } = await boot('users', {
+      REDIS_URL: 'redis://127.0.0.1:6379',
+      MONGODB_URI: 'mongodb://127.0.0.1:1/',
+      USERS_DB_NAME: 'users_db',
+    });
+    expect(code).toBe(1);
+    expect(output).toContain('Refusing to run tests against "users_db"');
+  });
+});

@@ -1,0 +1,34 @@
+import type { ChildProcess } from 'node:child_process';
+
+export interface Launched {
+  name: string;
+  child: ChildProcess;
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  stop(signal?: NodeJS.Signals, graceMs?: number): Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+}
+
+export const ROOT: string;
+export const DATA_DIR: string;
+export function freePort(): Promise<number>;
+export function waitFor(
+  probe: () => Promise<boolean>,
+  options: { what: string; timeoutMs?: number; intervalMs?: number; child?: ChildProcess },
+): Promise<void>;
+export function httpStatus(url: string): Promise<number>;
+export function launch(
+  name: string,
+  command: string,
+  args: string[],
+  options?: { env?: NodeJS.ProcessEnv; cwd?: string; logFile?: string; echo?: boolean },
+): Launched;
+export function startRedis(options: { dir: string; port?: number; echo?: boolean }): Promise<Launched & { port: number; url: string }>;
+export function startMongo(options: {
+  dir: string;
+  port?: number;
+  echo?: boolean;
+}): Promise<Launched & { port: number; uri: string; engine: 'mongod' | 'ferretdb' }>;
+export function startApp(
+  name: string,
+  options: { env: Record<string, string>; healthPort: number; logFile?: string; echo?: boolean; timeoutMs?: number },
+): Promise<Launched & { healthPort: number; readyUrl: string }>;
+export function ensureFerretDB(): string;
