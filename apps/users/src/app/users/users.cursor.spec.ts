@@ -1,0 +1,23 @@
+import { Types } from 'mongoose';
+import { decodeCursor, encodeCursor, escapeRegex } from './users.cursor';
+
+describe('page cursors', () => {
+  it('round-trip an ObjectId through a 16-character url-safe cursor', () => {
+    const id = new Types.ObjectId();
+    const cursor = encodeCursor(id);
+    expect(cursor).toMatch(/^[A-Za-z0-9_-]{16}$/);
+    expect(decodeCursor(cursor)?.equals(id)).toBe(true);
+  });
+
+  it('decode to null when the cursor is not 12 bytes', () => {
+    expect(decodeCursor('AAAA')).toBeNull();
+  });
+});
+
+describe('escapeRegex', () => {
+  it('makes every metacharacter literal', () => {
+    const text = '.*+?^${}()|[]\\';
+    expect(new RegExp(`^${escapeRegex(text)}$`).test(text)).toBe(true);
+    expect(new RegExp(`^${escapeRegex('.*')}`).test('anything')).toBe(false);
+  });
+});

@@ -1,0 +1,36 @@
+import { InvalidConfigError, validateConfig } from './validate-config';
+import { ServiceConfig } from './base.config';
+
+describe('validateConfig', () => {
+  const valid = { REDIS_URL: 'redis://127.0.0.1:6379', MONGODB_URI: 'mongodb://127.0.0.1:27017/' };
+
+  it('applies defaults and converts numbers from strings', () => {
+    const config = validateConfig(ServiceConfig, { ...valid, RPC_DEADLINE_MS: '2500', UNRELATED: 'x' });
+    expect(config).toBeInstanceOf(ServiceConfig);
+    expect(config.RPC_DEADLINE_MS).toBe(2500);
+    expect(config.NODE_ENV).toBe('development');
+    expect(config.HEALTH_HOST).toBe('0.0.0.0');
+  });
+
+  it('names every missing variable', () => {
+    expect(() => validateConfig(ServiceConfig, {})).toThrow(/REDIS_URL[^\n]*\(missing\)/);
+    expect(() => validateConfig(ServiceConfig, {})).toThrow(/MONGODB_URI[^\n]*\(missing\)/);
+  });
+
+  it('names a bad variable and shows the value it was given', () => {
+    let error: unknown;
+    try {
+      validateConfig(ServiceConfig, { ...valid, RPC_DEADLINE_MS: 'soon', NODE_ENV: 'staging' });
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(InvalidConfigError);
+    const problems = (error as InvalidConfigError).problems.join('\n');
+    expect(problems).toMatch(/RPC_DEADLINE_MS: .*\(got "soon"\)/);
+    expect(problems).toMatch(/NODE_ENV: .*\(got "staging"\)/);
+  });
+
+  it('treats an empty variable as missing', () => {
+    expect(() => validateConfig(ServiceConfig, { ...valid, MONGODB_URI: '' })).toThrow(/MONGODB_URI.*missing/);
+  });
+});

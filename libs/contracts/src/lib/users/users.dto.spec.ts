@@ -1,0 +1,36 @@
+import { plainToInstance } from 'class-transformer';
+import { validateSync } from 'class-validator';
+import { CreateUserDto, ListUsersQueryDto, UpdateUserDto } from './users.dto';
+
+function check<T extends object>(cls: new () => T, plain: object) {
+  const instance = plainToInstance(cls, plain);
+  return { instance, fields: validateSync(instance, { whitelist: true, forbidNonWhitelisted: true }).map((e) => e.property) };
+}
+
+describe('users DTOs', () => {
+  it('normalises the email to trimmed lower case and trims the name', () => {
+    const { instance, fields } = check(CreateUserDto, { email: '  Ada@Example.COM ', name: '  Ada  ' });
+    expect(fields).toEqual([]);
+    expect(instance).toMatchObject({ email: 'ada@example.com', name: 'Ada' });
+  });
+
+  it('rejects operators where strings are expected instead of passing them on', () => {
+    const { fields } = check(CreateUserDto, { email: { $ne: null }, name: { $gt: '' } });
+    expect(fields.sort()).toEqual(['email', 'name']);
+  });
+
+  it('rejects a blank name after trimming', () => {
+    expect(check(CreateUserDto, { email: 'a@b.co', name: '   ' }).fields).toEqual(['name']);
+  });
+
+  it('converts the page limit from the query string and bounds it', () => {
+    expect(check(ListUsersQueryDto, { limit: '25' }).instance.limit).toBe(25);
+    expect(check(ListUsersQueryDto, { limit: '0' }).fields).toEqual(['limit']);
+    expect(check(ListUsersQueryDto, { limit: '101' }).fields).toEqual(['limit']);
+  });
+
+  it('validates nested profile fields', () => {
+    expect(check(UpdateUserDto, { profile: { avatarUrl: 'javascript:alert(1)' } }).fields).toEqual(['profile']);
+    expect(check(UpdateUserDto, { profile: { locale: 'en-GB', timezone: 'Europe/London' } }).fields).toEqual([]);
+  });
+});

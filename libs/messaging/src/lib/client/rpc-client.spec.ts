@@ -1,0 +1,76 @@
+import { Test } from '@nestjs/testing';
+import type { ClientProxy } from '@nestjs/microservices';
+import { DomainError, ErrorKind, type RpcEnvelope } from '@site11/contracts';
+import { NEVER, of, throwError } from 'rxjs';
+import { MESSAGING_OPTIONS } from '../messaging.options';
+import { NoResponderError } from './no-responder.error';
+import { RpcClient, TRANSPORT_CLIENT } from './rpc-client';
+
+describe('RpcClient', () => {
+  let transport: { send: jest.Mock; close: jest.Mock };
+  let client: RpcClient;
+
+  beforeEach(async () => {
+    transport = { send: jest.fn(), close: jest.fn() };
+    const moduleRef = await Test.createTestingModule({
+      providers: [
+        RpcClient,
+        { provide: TRANSPORT_CLIENT, useValue: transport as unknown as ClientProxy },
+        { provide: MESSAGING_OPTIONS, useValue: { redisUrl: 'redis://x', caller: 'gateway', defaultDeadlineMs: 80 } },
+      ],
+    }).compile();
+    client = moduleRef.get(RpcClient);
+  });
+
+  it('sends the payload in an envelope with request id, caller and absolute deadline', async () => {
+    transport.send.mockReturnValue(of({ ok: true }));
+    const before = Date.now();
+
+    await expect(client.send('users.find-by-id', { id: '1' }, { requestId: 'req-1', deadlineMs: 1000 })).resolves.toEqual({
+      ok: true,
+    });
+
+    const [pattern, envelope] = transport.send.mock.calls[0] as [string, RpcEnvelope];
+    expect(pattern).toBe('users.find-by-id');
+    expect(envelope.data).toEqual({ id: '1' });
+    expect(envelope.metadata).toMatchObject({ requestId: 'req-1', caller: 'gateway' });
+    expect(envelope.metadata.deadline).toBeGreaterThanOrEqual(before + 1000);
+    expect(envelope.metadata.deadline).toBeLessThanOrEqual(Date.now() + 1000);
+  });
+
+  it('resolves to undefined when the service replies with nothing', async () => {
+    transport.send.mockReturnValue(of());
+    await expect(client.send('users.remove', { id: '1' }, { requestId: 'r' })).resolves.toBeUndefined();
+  });
+
+  it('gives up at the default deadline with UPSTREAM_TIMEOUT', async () => {
+    transport.send.mockReturnValue(NEVER);
+    const started = Date.now();
+    await expect(client.send('users.list', {}, { requestId: 'r' })).rejects.toMatchObject({
+      code: 'UPSTREAM_TIMEOUT',
+      kind: ErrorKind.DeadlineExceeded,
+    });
+    expect(Date.now() - started).toBeGreaterThanOrEqual(75);
+  });
+
+  it('rethrows a service error with its code and details', async () => {
+    const wire = { code: 'USERS.EMAIL_TAKEN', kind: ErrorKind.AlreadyExists, message: 'taken', details: { a: 1 } };
+    transport.send.mockReturnValue(throwError(() => wire));
+    const error = await client.send('users.create', {}, { requestId: 'r' }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(DomainError);
+    expect(error).toMatchObject(wire);
+  });
+
+  it.each([
+    ['no instance listening', new NoResponderError('users.create')],
+    ['a lost connection', 'Error: Connection lost. Trying to reconnect...'],
+    ['a broker error', new Error("Stream isn't writeable and enableOfflineQueue options is false")],
+    ['an unknown pattern', { status: 'error', message: 'There is no matching message handler defined in the remote service.' }],
+  ])('maps %s to SERVICE_UNAVAILABLE', async (_case, failure) => {
+    transport.send.mockReturnValue(throwError(() => failure));
+    await expect(client.send('users.create', {}, { requestId: 'r' })).rejects.toMatchObject({
+      code: 'SERVICE_UNAVAILABLE',
+      kind: ErrorKind.Unavailable,
+    });
+  });
+});
