@@ -1,0 +1,37 @@
+import { Test } from '@nestjs/testing';
+import { HealthController } from './health.controller';
+import { HealthModule } from './health.module';
+
+describe('HealthModule', () => {
+  async function controllerFor(redisUrl?: string) {
+    const moduleRef = await Test.createTestingModule({
+      imports: [HealthModule.forRoot({ redisUrl, checkTimeoutMs: 300 })],
+    }).compile();
+    await moduleRef.init();
+    return { moduleRef, controller: moduleRef.get(HealthController) };
+  }
+  const reply = () => ({ status: jest.fn() });
+
+  it('reports live without checking any dependency', async () => {
+    const { moduleRef, controller } = await controllerFor('redis://127.0.0.1:1');
+    const res = reply();
+    await expect(controller.live(res as never)).resolves.toMatchObject({ status: 'ok', details: {} });
+    expect(res.status).not.toHaveBeenCalled();
+    await moduleRef.close();
+  });
+
+  it('reports not ready with 503 and the failing check when Redis cannot be reached', async () => {
+    const { moduleRef, controller } = await controllerFor('redis://127.0.0.1:1');
+    const res = reply();
+    const body = await controller.ready(res as never);
+    expect(res.status).toHaveBeenCalledWith(503);
+    expect(body).toMatchObject({ status: 'error', error: { redis: { status: 'down' } } });
+    await moduleRef.close();
+  });
+
+  it('is ready when it has nothing to check', async () => {
+    const { moduleRef, controller } = await controllerFor();
+    await expect(controller.ready(reply() as never)).resolves.toMatchObject({ status: 'ok' });
+    await moduleRef.close();
+  });
+});
