@@ -179,6 +179,7 @@ function ensureFerretDB() {
   const info = JSON.parse(
     execFileSync('go', ['mod', 'download', '-json', `${FERRETDB_MODULE}@${FERRETDB_VERSION}`], { encoding: 'utf8' }),
   );
+  fs.mkdirSync(DATA_DIR, { recursive: true });
   const build = fs.mkdtempSync(path.join(DATA_DIR, 'ferretdb-build-'));
   try {
     fs.cpSync(info.Dir, build, { recursive: true });
