@@ -4,8 +4,25 @@
  * otherwise starts redis-server and mongod/FerretDB under .data/, then every app; Ctrl-C stops
  * everything it started.
  */
+const fs = require('node:fs');
 const path = require('node:path');
+const { randomBytes } = require('node:crypto');
 const { DATA_DIR, startApp, startMongo, startRedis } = require('./platform.cjs');
+
+/**
+ * The first admin: ADMIN_EMAIL / ADMIN_PASSWORD when given, else a local admin whose random
+ * password is made once and kept in .data/admin.json (never in the repository).
+ */
+function adminCredentials(env) {
+  if (env.ADMIN_EMAIL && env.ADMIN_PASSWORD) return { email: env.ADMIN_EMAIL, password: env.ADMIN_PASSWORD };
+  const file = path.join(DATA_DIR, 'admin.json');
+  if (!fs.existsSync(file)) {
+    fs.mkdirSync(DATA_DIR, { recursive: true });
+    const created = { email: 'admin@site11.local', password: randomBytes(18).toString('base64url') };
+    fs.writeFileSync(file, JSON.stringify(created, null, 2), { mode: 0o600 });
+  }
+  return JSON.parse(fs.readFileSync(file, 'utf8'));
+}
 
 /** @type {{ name: string, stop: () => Promise<unknown> }[]} */
 const started = [];
@@ -36,14 +53,27 @@ async function main() {
     mongoUri = mongo.uri;
   }
   const common = { REDIS_URL: redisUrl, NODE_ENV: env.NODE_ENV ?? 'development' };
-  const logs = path.join(DATA_DIR, 'logs');
-  require('node:fs').mkdirSync(logs, { recursive: true });
+  const admin = adminCredentials(env);
 
   const usersHealthPort = Number(env.USERS_HEALTH_PORT ?? 3101);
   started.push(
     await startApp('users', {
-      env: { ...common, MONGODB_URI: mongoUri, HEALTH_PORT: String(usersHealthPort) },
+      env: {
+        ...common,
+        MONGODB_URI: mongoUri,
+        HEALTH_PORT: String(usersHealthPort),
+        ADMIN_EMAIL: admin.email,
+        ADMIN_PASSWORD: admin.password,
+      },
       healthPort: usersHealthPort,
+      echo: true,
+    }),
+  );
+  const oauthHealthPort = Number(env.OAUTH_HEALTH_PORT ?? 3102);
+  started.push(
+    await startApp('oauth', {
+      env: { ...common, MONGODB_URI: mongoUri, HEALTH_PORT: String(oauthHealthPort) },
+      healthPort: oauthHealthPort,
       echo: true,
     }),
   );
@@ -65,6 +95,7 @@ async function main() {
       `  gateway   http://localhost:${port}/api/v1`,
       `  API docs  http://localhost:${port}/api/docs`,
       `  health    http://localhost:${port}/health/ready`,
+      `  admin     ${admin.email} / ${env.ADMIN_PASSWORD ? '(ADMIN_PASSWORD)' : `${admin.password}  (from .data/admin.json)`}`,
       `  redis     ${redisUrl}`,
       `  mongodb   ${mongoUri}`,
       'Press Ctrl-C to stop.',

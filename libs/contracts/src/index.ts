@@ -3,3 +3,5 @@ export * from './lib/common/envelope';
 export * from './lib/common/transforms';
 export * from './lib/users/users.patterns';
 export * from './lib/users/users.dto';
+export * from './lib/auth/auth.patterns';
+export * from './lib/auth/auth.dto';

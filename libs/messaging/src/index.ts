@@ -8,3 +8,4 @@ export * from './lib/server/bootstrap-service';
 export * from './lib/server/rpc-envelope.interceptor';
 export * from './lib/server/rpc-error.filter';
 export * from './lib/validation';
+export * from './lib/redis-client.module';

@@ -11,7 +11,10 @@ export interface StackOptions {
   ownRedis?: boolean;
   gatewayEnv?: Record<string, string>;
   usersEnv?: Record<string, string>;
+  oauthEnv?: Record<string, string>;
 }
+
+export const ADMIN = { email: 'admin@e2e.test', password: 'e2e-admin-password' };
 
 /**
  * A running platform for one test file: Redis (own, or REDIS_URL), the users service on a fresh
@@ -31,7 +34,9 @@ export class Stack {
     readonly logDir: string,
     private readonly usersEnv: Record<string, string>,
     public users: App,
+    public oauth: App,
     public gateway: App,
+    readonly oauthDb: Connection,
   ) {
     this.gatewayUrl = `http://127.0.0.1:${gateway.healthPort}`;
     this.api = `${this.gatewayUrl}/api/v1`;
@@ -54,17 +59,34 @@ export class Stack {
       MONGODB_URI: mongoUri,
       USERS_DB_NAME: dbName,
       HEALTH_PORT: String(await freePort()),
+      ADMIN_EMAIL: ADMIN.email,
+      ADMIN_PASSWORD: ADMIN.password,
       ...options.usersEnv,
     };
     const users = await Stack.startUsers(usersEnv, logDir);
+    const oauthDbName = `oauth_test_${id}`;
+    const oauthPort = await freePort();
+    const oauth = await startApp('oauth', {
+      env: { ...common, MONGODB_URI: mongoUri, OAUTH_DB_NAME: oauthDbName, HEALTH_PORT: String(oauthPort), ...options.oauthEnv },
+      healthPort: oauthPort,
+      logFile: join(logDir, 'oauth.log'),
+    });
     const gatewayPort = await freePort();
     const gateway = await startApp('console-gateway', {
-      env: { ...common, PORT: String(gatewayPort), HOST: '127.0.0.1', ...options.gatewayEnv },
+      env: {
+        ...common,
+        PORT: String(gatewayPort),
+        HOST: '127.0.0.1',
+        RATE_LIMIT_PER_IP: '10000',
+        RATE_LIMIT_PER_ACCOUNT: '10000',
+        ...options.gatewayEnv,
+      },
       healthPort: gatewayPort,
       logFile: join(logDir, 'console-gateway.log'),
     });
     const db = await mongoose.createConnection(mongoUri, { dbName }).asPromise();
-    return new Stack(redisUrl, redis, mongoUri, dbName, db, logDir, usersEnv, users, gateway);
+    const oauthDb = await mongoose.createConnection(mongoUri, { dbName: oauthDbName }).asPromise();
+    return new Stack(redisUrl, redis, mongoUri, dbName, db, logDir, usersEnv, users, oauth, gateway, oauthDb);
   }
 
   private static startUsers(env: Record<string, string>, logDir: string): Promise<App> {
@@ -95,11 +117,28 @@ export class Stack {
     };
   }
 
+  /** Logs in through the gateway and returns the access token (and the rest of the pair). */
+  async login(email: string, password: string): Promise<{ accessToken: string; refreshToken: string }> {
+    const response = await call<{ accessToken: string; refreshToken: string }>(`${this.api}/auth/login`, {
+      method: 'POST',
+      json: { email, password },
+    });
+    if (response.status !== 200) throw new Error(`login of ${email} failed: ${response.status} ${JSON.stringify(response.body)}`);
+    return response.body;
+  }
+
+  async adminToken(): Promise<string> {
+    return (await this.login(ADMIN.email, ADMIN.password)).accessToken;
+  }
+
   async stop(): Promise<void> {
     await this.gateway.stop();
+    await this.oauth.stop();
     await this.users.stop();
-    await this.db.dropDatabase().catch(() => undefined);
-    await this.db.close();
+    for (const db of [this.db, this.oauthDb]) {
+      await db.dropDatabase().catch(() => undefined);
+      await db.close();
+    }
     await this.redis?.stop();
   }
 }
@@ -114,10 +153,10 @@ export interface ApiResponse<T = Record<string, unknown>> {
 /** A small fetch wrapper: JSON in, JSON out, timing included. */
 export async function call<T = Record<string, unknown>>(
   url: string,
-  init: { method?: string; json?: unknown; body?: string; headers?: Record<string, string> } = {},
+  init: { method?: string; json?: unknown; body?: string; headers?: Record<string, string>; token?: string } = {},
 ): Promise<ApiResponse<T>> {
   const started = performance.now();
-  const headers: Record<string, string> = { ...init.headers };
+  const headers: Record<string, string> = { ...(init.token ? { authorization: `Bearer ${init.token}` } : {}), ...init.headers };
   let body = init.body;
   if (init.json !== undefined) {
     headers['content-type'] = 'application/json';

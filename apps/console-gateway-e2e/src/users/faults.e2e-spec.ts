@@ -1,11 +1,14 @@
 import { Types } from 'mongoose';
-import { call, Stack } from '../support/stack';
+import { call as rawCall, Stack } from '../support/stack';
 
 const DEADLINE_MS = 1500;
 let stack: Stack;
+let adminToken: string;
+const call: typeof rawCall = (url, init = {}) => rawCall(url, { token: adminToken, ...init });
 
 beforeAll(async () => {
   stack = await Stack.start({ ownRedis: true, gatewayEnv: { RPC_DEADLINE_MS: String(DEADLINE_MS) } });
+  adminToken = await stack.adminToken();
 });
 
 afterAll(async () => {

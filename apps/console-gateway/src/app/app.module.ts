@@ -1,8 +1,12 @@
 import { Module } from '@nestjs/common';
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
+import { AuthModule } from '@site11/auth';
 import { AppConfigModule } from '@site11/config';
+import { OAuthPatterns, type JsonWebKeySet } from '@site11/contracts';
 import { HealthModule } from '@site11/health';
-import { createValidationPipe, MessagingModule } from '@site11/messaging';
+import { createValidationPipe, MessagingModule, RedisClientModule, RpcClient } from '@site11/messaging';
+import { randomUUID } from 'node:crypto';
+import { AuthHttpModule } from './auth/auth-http.module';
 import { GatewayConfig } from './gateway.config';
 import { HttpErrorFilter } from './http/http-error.filter';
 import { UsersHttpModule } from './users/users-http.module';
@@ -19,10 +23,26 @@ import { UsersHttpModule } from './users/users-http.module';
         defaultDeadlineMs: config.RPC_DEADLINE_MS,
       }),
     }),
+    RedisClientModule.forRootAsync({
+      isGlobal: true,
+      inject: [GatewayConfig],
+      useFactory: (config: GatewayConfig) => ({ url: config.REDIS_URL }),
+    }),
+    AuthModule.forRootAsync({
+      inject: [GatewayConfig, RpcClient],
+      useFactory: (config: GatewayConfig, rpc: RpcClient) => ({
+        issuer: config.JWT_ISSUER,
+        audience: config.JWT_AUDIENCE,
+        clockToleranceSeconds: 30,
+        loadJwks: () =>
+          rpc.send<JsonWebKeySet>(OAuthPatterns.jwks, {}, { requestId: `jwks-${randomUUID()}`, deadlineMs: 2000 }),
+      }),
+    }),
     HealthModule.forRootAsync({
       inject: [GatewayConfig],
       useFactory: (config: GatewayConfig) => ({ redisUrl: config.REDIS_URL }),
     }),
+    AuthHttpModule,
     UsersHttpModule,
   ],
   providers: [

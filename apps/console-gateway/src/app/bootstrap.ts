@@ -1,5 +1,6 @@
 import { Logger, RequestMethod } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import helmet from '@fastify/helmet';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { loadConfig } from '@site11/config';
@@ -8,13 +9,31 @@ import { AppModule } from './app.module';
 import { GatewayConfig } from './gateway.config';
 import { requestIdFor } from './http/call-context';
 
-const HEALTH_ROUTES = ['health/live', 'health/ready'].map((path) => ({ path, method: RequestMethod.GET }));
+/** Routes that live outside /api/v1 by convention: probes and the JWKS. */
+const UNPREFIXED_ROUTES = ['health/live', 'health/ready', '.well-known/jwks.json'].map((path) => ({
+  path,
+  method: RequestMethod.GET,
+}));
+
+/** helmet's defaults, loosened only as far as the Swagger UI at /api/docs needs. */
+const CONTENT_SECURITY_POLICY = {
+  directives: {
+    defaultSrc: [`'self'`],
+    styleSrc: [`'self'`, `'unsafe-inline'`],
+    imgSrc: [`'self'`, 'data:', 'validator.swagger.io'],
+    scriptSrc: [`'self'`, `'unsafe-inline'`],
+  },
+};
 
 export async function bootstrapGateway(): Promise<void> {
   const logger = new Logger('console-gateway');
   try {
     const config = loadConfig(GatewayConfig);
-    const adapter = new FastifyAdapter({ bodyLimit: config.BODY_LIMIT_BYTES, genReqId: requestIdFor });
+    const adapter = new FastifyAdapter({
+      bodyLimit: config.BODY_LIMIT_BYTES,
+      genReqId: requestIdFor,
+      trustProxy: config.TRUST_PROXY,
+    });
     // JSON is the only body the API accepts; anything else is 415, not a string to validate.
     adapter.getInstance().removeContentTypeParser('text/plain');
     adapter.getInstance().addHook('onRequest', (request, reply, done) => {
@@ -28,7 +47,12 @@ export async function bootstrapGateway(): Promise<void> {
       bodyParser: false,
     });
     app.useLogger(logLevelsFrom(config.LOG_LEVEL));
-    app.setGlobalPrefix('api/v1', { exclude: HEALTH_ROUTES });
+    app.setGlobalPrefix('api/v1', { exclude: UNPREFIXED_ROUTES });
+    await app.register(helmet, { contentSecurityPolicy: CONTENT_SECURITY_POLICY });
+    const origins = config.CORS_ORIGINS.split(',').filter(Boolean);
+    if (origins.length > 0) {
+      app.enableCors({ origin: origins, exposedHeaders: ['x-request-id', 'retry-after'], maxAge: 600 });
+    }
     app.enableShutdownHooks();
 
     const document = SwaggerModule.createDocument(
@@ -37,6 +61,7 @@ export async function bootstrapGateway(): Promise<void> {
         .setTitle('site11 console gateway')
         .setDescription('REST entry point of the site11 platform. Every error has the body of `ErrorResponseDto`.')
         .setVersion('1')
+        .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' })
         .build(),
     );
     SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs-json' });

@@ -1,5 +1,5 @@
-import { BaseConfig } from '@site11/config';
-import { IsInt, IsString, Max, Min } from 'class-validator';
+import { BaseConfig, EnvBoolean } from '@site11/config';
+import { IsBoolean, IsInt, IsString, Matches, Max, Min } from 'class-validator';
 
 export class GatewayConfig extends BaseConfig {
   @IsInt()
@@ -15,4 +15,30 @@ export class GatewayConfig extends BaseConfig {
   @Min(1024)
   @Max(64 * 1024 * 1024)
   BODY_LIMIT_BYTES: number = 1024 * 1024;
+
+  /** Comma-separated origins allowed by CORS; empty disables CORS. */
+  @Matches(/^(|https?:\/\/[^\s,]+(,https?:\/\/[^\s,]+)*)$/, {
+    message: 'CORS_ORIGINS must be a comma-separated list of http(s) origins',
+  })
+  CORS_ORIGINS: string = '';
+
+  /** Trust X-Forwarded-For (behind a load balancer) for client IPs, e.g. for rate limits. */
+  @EnvBoolean()
+  @IsBoolean()
+  TRUST_PROXY: boolean = false;
+
+  /** Window of the auth rate limits (register, login, refresh), seconds. */
+  @IsInt()
+  @Min(1)
+  RATE_LIMIT_WINDOW_SECONDS: number = 60;
+
+  /** Attempts per client IP per window, per auth route. */
+  @IsInt()
+  @Min(1)
+  RATE_LIMIT_PER_IP: number = 30;
+
+  /** Attempts per account (email or refresh token) per window, per auth route. */
+  @IsInt()
+  @Min(1)
+  RATE_LIMIT_PER_ACCOUNT: number = 10;
 }

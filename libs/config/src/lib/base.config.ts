@@ -1,4 +1,5 @@
-import { IsIn, IsInt, IsString, Matches, Max, Min } from 'class-validator';
+import { Transform } from 'class-transformer';
+import { IsIn, IsInt, IsString, Length, Matches, Max, Min } from 'class-validator';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'] as const;
 export type LogLevelName = (typeof LOG_LEVELS)[number];
@@ -27,6 +28,16 @@ export class BaseConfig {
 
   @IsString()
   INSTANCE_ID: string = `${process.pid}`;
+
+  /** `iss` of access tokens: set by the oauth service, required by the gateway. */
+  @IsString()
+  @Length(1, 200)
+  JWT_ISSUER: string = 'site11';
+
+  /** `aud` of access tokens. */
+  @IsString()
+  @Length(1, 200)
+  JWT_AUDIENCE: string = 'site11-api';
 }
 
 /** Variables of a microservice that owns a MongoDB database and exposes a health port. */
@@ -42,3 +53,16 @@ export class ServiceConfig extends BaseConfig {
   @IsString()
   HEALTH_HOST: string = '0.0.0.0';
 }
+
+/**
+ * Reads `true`/`false`/`1`/`0` from the environment. Implicit conversion alone would turn the
+ * string "false" into `true`; anything else is left as a string so validation names it.
+ */
+export const EnvBoolean = () =>
+  Transform(({ obj, key }: { obj: Record<string, unknown>; key: string }) => {
+    const raw = obj[key];
+    if (typeof raw !== 'string') return raw;
+    if (/^(true|1)$/i.test(raw)) return true;
+    if (/^(false|0)$/i.test(raw)) return false;
+    return raw;
+  });

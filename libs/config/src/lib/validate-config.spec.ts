@@ -1,5 +1,6 @@
 import { InvalidConfigError, validateConfig } from './validate-config';
-import { ServiceConfig } from './base.config';
+import { IsBoolean } from 'class-validator';
+import { EnvBoolean, ServiceConfig } from './base.config';
 
 describe('validateConfig', () => {
   const valid = { REDIS_URL: 'redis://127.0.0.1:6379', MONGODB_URI: 'mongodb://127.0.0.1:27017/' };
@@ -32,5 +33,27 @@ describe('validateConfig', () => {
 
   it('treats an empty variable as missing', () => {
     expect(() => validateConfig(ServiceConfig, { ...valid, MONGODB_URI: '' })).toThrow(/MONGODB_URI.*missing/);
+  });
+});
+
+describe('EnvBoolean', () => {
+  class Flags extends ServiceConfig {
+    @EnvBoolean()
+    @IsBoolean()
+    FLAG: boolean = false;
+  }
+  const valid = { REDIS_URL: 'redis://h', MONGODB_URI: 'mongodb://h/' };
+
+  it.each([
+    ['true', true],
+    ['1', true],
+    ['false', false],
+    ['0', false],
+  ])('reads %s as %s', (raw, expected) => {
+    expect(validateConfig(Flags, { ...valid, FLAG: raw }).FLAG).toBe(expected);
+  });
+
+  it('rejects anything else instead of reading it as true', () => {
+    expect(() => validateConfig(Flags, { ...valid, FLAG: 'yes please' })).toThrow(/FLAG/);
   });
 });

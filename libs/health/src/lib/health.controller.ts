@@ -1,4 +1,5 @@
-import { Controller, Get, HttpStatus, Inject, Res } from '@nestjs/common';
+import { Controller, Get, HttpStatus, Inject, Res, SetMetadata } from '@nestjs/common';
+import { PUBLIC_ROUTE } from '@site11/contracts';
 import {
   HealthCheck,
   type HealthCheckResult,
@@ -15,6 +16,7 @@ import { RedisHealthIndicator } from './redis.health';
  * dependencies a request needs. The terminus body is returned as is, with 503 when not ready.
  */
 @Controller('health')
+@SetMetadata(PUBLIC_ROUTE, true)
 export class HealthController {
   constructor(
     private readonly health: HealthCheckService,

@@ -1,5 +1,6 @@
 import { createParamDecorator, type ExecutionContext, SetMetadata } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
+import type { AuthUser } from '@site11/auth';
 import type { CallOptions } from '@site11/messaging';
 import type { FastifyRequest } from 'fastify';
 import { randomUUID } from 'node:crypto';
@@ -17,9 +18,14 @@ export function requestIdFor(req: { headers: Record<string, string | string[] | 
   return typeof given === 'string' && REQUEST_ID_PATTERN.test(given) ? given : randomUUID();
 }
 
-/** Injects the `CallOptions` (request id, route deadline) that service calls of this request use. */
+/** Injects the `CallOptions` (request id, route deadline, actor) that service calls of this request use. */
 export const Call = createParamDecorator((_: unknown, ctx: ExecutionContext): CallOptions => {
-  const request = ctx.switchToHttp().getRequest<FastifyRequest>();
+  const request = ctx.switchToHttp().getRequest<FastifyRequest & { user?: AuthUser }>();
   const deadlineMs = reflector.get<number | undefined>(DEADLINE_MS, ctx.getHandler());
-  return { requestId: request.id, ...(deadlineMs ? { deadlineMs } : {}) };
+  const user = request.user;
+  return {
+    requestId: request.id,
+    ...(deadlineMs ? { deadlineMs } : {}),
+    ...(user ? { actor: { sub: user.sub, roles: user.roles } } : {}),
+  };
 });

@@ -51,6 +51,8 @@ export class HttpErrorFilter implements ExceptionFilter {
       requestId: request.id,
       ...(details === undefined ? {} : { details }),
     };
+    const retryAfter = (details as { retryAfterSeconds?: unknown } | undefined)?.retryAfterSeconds;
+    if (status === 429 && typeof retryAfter === 'number') void reply.header('retry-after', String(retryAfter));
     void reply.status(status).header('x-request-id', request.id).send(body);
   }
 

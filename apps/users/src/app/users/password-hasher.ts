@@ -9,11 +9,19 @@ export const ARGON2_PARAMS = { algorithm: ARGON2ID, memoryCost: 19_456, timeCost
 
 @Injectable()
 export class PasswordHasher {
+  /** Verified against when there is no real hash, so that a miss costs as much as a hit. */
+  private readonly decoy = hash('decoy password that matches nothing', ARGON2_PARAMS);
+
   hash(password: string): Promise<string> {
     return hash(password, ARGON2_PARAMS);
   }
 
-  verify(hashed: string, password: string): Promise<boolean> {
+  /** Constant-work check: an absent hash still runs one argon2 verification, then fails. */
+  async verify(hashed: string | undefined, password: string): Promise<boolean> {
+    if (!hashed) {
+      await verify(await this.decoy, password);
+      return false;
+    }
     return verify(hashed, password);
   }
 }

@@ -1,4 +1,4 @@
-import { DomainError, ErrorKind, UsersErrors } from '@site11/contracts';
+import { AuthErrors, DomainError, ErrorKind, UsersErrors } from '@site11/contracts';
 
 export class UserNotFoundError extends DomainError {
   constructor(id: string) {
@@ -17,5 +17,18 @@ export class InvalidCursorError extends DomainError {
     super('VALIDATION', ErrorKind.InvalidArgument, 'cursor is not a valid page cursor', [
       { field: 'cursor', constraints: { cursor: 'cursor is not a valid page cursor' } },
     ]);
+  }
+}
+
+/** One error for unknown email and wrong password alike, so accounts cannot be enumerated. */
+export class InvalidCredentialsError extends DomainError {
+  constructor() {
+    super(AuthErrors.invalidCredentials, ErrorKind.Unauthenticated, 'Invalid email or password');
+  }
+}
+
+export class RoleChangeForbiddenError extends DomainError {
+  constructor() {
+    super(AuthErrors.forbidden, ErrorKind.PermissionDenied, 'Only an admin can change roles');
   }
 }

@@ -1,6 +1,7 @@
 import { Controller } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
 import {
+  type Actor,
   CreateUserDto,
   ListUsersQueryDto,
   type Page,
@@ -8,6 +9,7 @@ import {
   type UserDto,
   UserIdDto,
   UsersPatterns,
+  VerifyCredentialsDto,
 } from '@site11/contracts';
 import { UsersService } from './users.service';
 
@@ -32,8 +34,16 @@ export class UsersMessageController {
   }
 
   @MessagePattern(UsersPatterns.update)
-  update(@Payload('data') command: UpdateUserCommand): Promise<UserDto> {
-    return this.users.update(command);
+  update(
+    @Payload('data') command: UpdateUserCommand,
+    @Payload('metadata') { actor }: { actor?: Actor },
+  ): Promise<UserDto> {
+    return this.users.update(command, actor);
+  }
+
+  @MessagePattern(UsersPatterns.verifyCredentials)
+  verifyCredentials(@Payload('data') credentials: VerifyCredentialsDto): Promise<UserDto> {
+    return this.users.verifyCredentials(credentials);
   }
 
   @MessagePattern(UsersPatterns.remove)

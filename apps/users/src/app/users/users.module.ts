@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { MongooseModule } from '@nestjs/mongoose';
+import { AdminSeed } from './admin-seed';
 import { PasswordHasher } from './password-hasher';
 import { User, UserSchema } from './user.schema';
 import { UsersMessageController } from './users.message.controller';
@@ -8,6 +9,6 @@ import { UsersService } from './users.service';
 @Module({
   imports: [MongooseModule.forFeature([{ name: User.name, schema: UserSchema }])],
   controllers: [UsersMessageController],
-  providers: [UsersService, PasswordHasher],
+  providers: [UsersService, PasswordHasher, AdminSeed],
 })
 export class UsersModule {}

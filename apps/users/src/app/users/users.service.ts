@@ -7,15 +7,24 @@ import {
   ErrorKind,
   type ListUsersQueryDto,
   type Page,
+  type Actor,
   type UpdateUserCommand,
   type UserDto,
+  type UserRole,
+  type VerifyCredentialsDto,
   USERS_PAGE_DEFAULT_LIMIT,
 } from '@site11/contracts';
 import { type FilterQuery, Model, Types } from 'mongoose';
 import { PasswordHasher } from './password-hasher';
 import { User } from './user.schema';
 import { decodeCursor, encodeCursor, escapeRegex } from './users.cursor';
-import { EmailTakenError, InvalidCursorError, UserNotFoundError } from './users.errors';
+import {
+  EmailTakenError,
+  InvalidCredentialsError,
+  InvalidCursorError,
+  RoleChangeForbiddenError,
+  UserNotFoundError,
+} from './users.errors';
 
 type StoredUser = Omit<User, 'passwordHash'>;
 
@@ -53,13 +62,14 @@ export class UsersService implements OnModuleInit {
     await this.users.init();
   }
 
-  async create(dto: CreateUserDto): Promise<UserDto> {
+  async create(dto: CreateUserDto, roles: UserRole[] = ['user']): Promise<UserDto> {
     const passwordHash = dto.password ? await this.passwords.hash(dto.password) : undefined;
     try {
       const created = await this.users.create({
         email: dto.email,
         name: dto.name,
         nameLower: dto.name.toLowerCase(),
+        roles,
         ...(passwordHash ? { passwordHash } : {}),
       });
       return toDto(created.toObject());
@@ -100,8 +110,43 @@ export class UsersService implements OnModuleInit {
     return { items: items.map(toDto), nextCursor };
   }
 
-  async update(command: UpdateUserCommand): Promise<UserDto> {
+  /** The user whose email and password match, else one error for every kind of miss. */
+  async verifyCredentials({ email, password }: VerifyCredentialsDto): Promise<UserDto> {
+    const user = await this.run(() =>
+      this.users.findOne({ email }).select('+passwordHash').lean<StoredUser & { passwordHash?: string }>().exec(),
+    );
+    const matches = await this.passwords.verify(user?.passwordHash, password);
+    if (!user || !matches) throw new InvalidCredentialsError();
+    const { passwordHash: _hash, ...rest } = user;
+    return toDto(rest);
+  }
+
+  /**
+   * Makes sure the configured admin exists and is an admin. Safe to run on every start and from
+   * several replicas at once: the unique email index decides which insert wins, and the role is
+   * added with $addToSet. An existing password is never overwritten.
+   */
+  async ensureAdmin(email: string, password: string): Promise<void> {
+    const normalized = email.trim().toLowerCase();
+    const exists = await this.users.exists({ email: normalized });
+    if (!exists) {
+      try {
+        await this.create({ email: normalized, name: 'Administrator', password }, ['user', 'admin']);
+        return;
+      } catch (error) {
+        if (!(error instanceof EmailTakenError)) throw error;
+      }
+    }
+    await this.users.updateOne({ email: normalized }, { $addToSet: { roles: 'admin' } }).exec();
+  }
+
+  async update(command: UpdateUserCommand, actor?: Actor): Promise<UserDto> {
     const set: Record<string, unknown> = {};
+    if (command.roles !== undefined) {
+      // The gateway already checks this; a service never trusts that it was asked correctly.
+      if (!actor?.roles.includes('admin')) throw new RoleChangeForbiddenError();
+      set['roles'] = [...new Set(command.roles)];
+    }
     if (command.name !== undefined) {
       set['name'] = command.name;
       set['nameLower'] = command.name.toLowerCase();

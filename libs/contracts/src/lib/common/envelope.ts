@@ -1,3 +1,5 @@
+import type { Actor } from '../auth/auth.dto';
+
 /**
  * Every request crossing the broker is wrapped in an envelope so that cross-cutting facts
  * (who asked, on behalf of which HTTP request, until when the answer is useful) travel
@@ -10,6 +12,8 @@ export interface RpcMetadata {
   deadline: number;
   /** Name of the calling app, e.g. `console-gateway`. */
   caller: string;
+  /** The authenticated end user on whose behalf the call is made, if any. */
+  actor?: Actor;
 }
 
 export interface RpcEnvelope<T = unknown> {

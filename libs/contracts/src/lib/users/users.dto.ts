@@ -1,7 +1,10 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
+  ArrayMaxSize,
+  IsArray,
   IsEmail,
+  IsIn,
   IsInt,
   IsMongoId,
   IsObject,
@@ -98,6 +101,13 @@ export class UpdateUserDto {
   @ValidateNested()
   @Type(() => ProfileDto)
   profile?: ProfileDto;
+
+  @ApiPropertyOptional({ enum: USER_ROLES, isArray: true, description: 'Admins only' })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(USER_ROLES.length)
+  @IsIn(USER_ROLES, { each: true })
+  roles?: UserRole[];
 }
 
 export class UserIdDto {

@@ -5,6 +5,7 @@ export const UsersPatterns = {
   findById: 'users.find-by-id',
   update: 'users.update',
   remove: 'users.remove',
+  verifyCredentials: 'users.verify-credentials',
 } as const;
 export type UsersPattern = (typeof UsersPatterns)[keyof typeof UsersPatterns];
 

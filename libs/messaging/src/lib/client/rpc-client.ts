@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import type { ClientProxy } from '@nestjs/microservices';
-import { CommonErrors, DomainError, ErrorKind, type RpcEnvelope } from '@site11/contracts';
+import { type Actor, CommonErrors, DomainError, ErrorKind, type RpcEnvelope } from '@site11/contracts';
 import { firstValueFrom, timeout, TimeoutError } from 'rxjs';
 import { MESSAGING_OPTIONS, type MessagingModuleOptions } from '../messaging.options';
 import { NoResponderError } from './no-responder.error';
@@ -12,6 +12,8 @@ export interface CallOptions {
   requestId: string;
   /** Overrides the default deadline for this call (ms). */
   deadlineMs?: number;
+  /** The authenticated user the call is made for. */
+  actor?: Actor;
 }
 
 /**
@@ -32,7 +34,12 @@ export class RpcClient implements OnApplicationShutdown {
     const deadlineMs = call.deadlineMs ?? this.options.defaultDeadlineMs;
     const envelope: RpcEnvelope<TData> = {
       data,
-      metadata: { requestId: call.requestId, deadline: Date.now() + deadlineMs, caller: this.options.caller },
+      metadata: {
+        requestId: call.requestId,
+        deadline: Date.now() + deadlineMs,
+        caller: this.options.caller,
+        ...(call.actor ? { actor: call.actor } : {}),
+      },
     };
     try {
       return await firstValueFrom(this.transport.send<TResult>(pattern, envelope).pipe(timeout({ first: deadlineMs })), {

@@ -1,0 +1,90 @@
+import { Body, Controller, Get, HttpCode, Post, UseGuards } from '@nestjs/common';
+import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { type AuthUser, CurrentUser, Public, Roles, TokenDenylist } from '@site11/auth';
+import {
+  LoginDto,
+  LogoutDto,
+  OAuthPatterns,
+  RefreshDto,
+  RegisterDto,
+  TokenPairDto,
+  UserDto,
+  UsersPatterns,
+} from '@site11/contracts';
+import { type CallOptions, RpcClient } from '@site11/messaging';
+import { Call } from '../http/call-context';
+import { ApiErrors } from '../http/error-response';
+import { RateLimit, RateLimitGuard } from '../http/rate-limit.guard';
+
+@ApiTags('auth')
+@ApiErrors(400, 503, 504)
+@Controller('auth')
+@UseGuards(RateLimitGuard)
+export class AuthHttpController {
+  constructor(
+    private readonly rpc: RpcClient,
+    private readonly denylist: TokenDenylist,
+  ) {}
+
+  @Public()
+  @Post('register')
+  @RateLimit({ action: 'register', accountField: 'email' })
+  @ApiOperation({ summary: 'Create an account' })
+  @ApiCreatedResponse({ type: UserDto })
+  @ApiErrors(409, 429)
+  register(@Body() dto: RegisterDto, @Call() call: CallOptions): Promise<UserDto> {
+    return this.rpc.send(OAuthPatterns.register, dto, call);
+  }
+
+  @Public()
+  @Post('login')
+  @HttpCode(200)
+  @RateLimit({ action: 'login', accountField: 'email' })
+  @ApiOperation({ summary: 'Exchange email and password for tokens' })
+  @ApiOkResponse({ type: TokenPairDto })
+  @ApiErrors(401, 429)
+  login(@Body() dto: LoginDto, @Call() call: CallOptions): Promise<TokenPairDto> {
+    return this.rpc.send(OAuthPatterns.login, dto, call);
+  }
+
+  @Public()
+  @Post('refresh')
+  @HttpCode(200)
+  @RateLimit({ action: 'refresh', accountField: 'refreshToken' })
+  @ApiOperation({ summary: 'Exchange a refresh token for a new pair; the old one stops working' })
+  @ApiOkResponse({ type: TokenPairDto })
+  @ApiErrors(401, 429)
+  refresh(@Body() dto: RefreshDto, @Call() call: CallOptions): Promise<TokenPairDto> {
+    return this.rpc.send(OAuthPatterns.refresh, dto, call);
+  }
+
+  @Post('logout')
+  @HttpCode(204)
+  @ApiBearerAuth()
+  @ApiOperation({ summary: 'End the session: revoke its refresh tokens and this access token' })
+  @ApiNoContentResponse()
+  @ApiErrors(401)
+  async logout(@Body() dto: LogoutDto, @CurrentUser() user: AuthUser, @Call() call: CallOptions): Promise<void> {
+    await this.rpc.send(OAuthPatterns.logout, { sid: user.sid, ...(dto.refreshToken ? { refreshToken: dto.refreshToken } : {}) }, call);
+    await this.denylist.deny(user.jti, user.exp);
+  }
+
+  @Get('me')
+  @ApiBearerAuth()
+  @ApiOperation({ summary: 'The authenticated user' })
+  @ApiOkResponse({ type: UserDto })
+  @ApiErrors(401)
+  me(@CurrentUser() user: AuthUser, @Call() call: CallOptions): Promise<UserDto> {
+    return this.rpc.send(UsersPatterns.findById, { id: user.sub }, call);
+  }
+
+  @Post('keys/rotate')
+  @HttpCode(200)
+  @Roles('admin')
+  @ApiBearerAuth()
+  @ApiOperation({ summary: 'Make a new signing key current; tokens signed by the previous one stay valid' })
+  @ApiErrors(401, 403)
+  rotateKeys(@Call() call: CallOptions): Promise<{ kid: string }> {
+    return this.rpc.send(OAuthPatterns.rotateKeys, {}, call);
+  }
+}

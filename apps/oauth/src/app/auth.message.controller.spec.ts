@@ -1,0 +1,56 @@
+import { Test } from '@nestjs/testing';
+import { DomainError, ErrorKind, type RpcMetadata, type UserDto, UsersErrors, UsersPatterns } from '@site11/contracts';
+import { RpcClient } from '@site11/messaging';
+import { AuthMessageController } from './auth.message.controller';
+import { SigningKeysService } from './keys/signing-keys.service';
+import { TokensService } from './tokens/tokens.service';
+
+describe('AuthMessageController', () => {
+  const user = { id: '0123456789abcdef01234567', email: 'a@b.co', roles: ['user'] } as UserDto;
+  const pair = { accessToken: 'a', refreshToken: 'r', tokenType: 'Bearer' as const, expiresIn: 900 };
+  let rpc: { send: jest.Mock };
+  let tokens: { startSession: jest.Mock; refresh: jest.Mock; logout: jest.Mock };
+  let controller: AuthMessageController;
+  const metadata = (): RpcMetadata => ({ requestId: 'req-9', caller: 'console-gateway', deadline: Date.now() + 2000 });
+
+  beforeEach(async () => {
+    rpc = { send: jest.fn() };
+    tokens = { startSession: jest.fn().mockResolvedValue(pair), refresh: jest.fn(), logout: jest.fn() };
+    const moduleRef = await Test.createTestingModule({
+      controllers: [AuthMessageController],
+      providers: [
+        { provide: RpcClient, useValue: rpc },
+        { provide: TokensService, useValue: tokens },
+        { provide: SigningKeysService, useValue: {} },
+      ],
+    }).compile();
+    controller = moduleRef.get(AuthMessageController);
+  });
+
+  it('verifies credentials with the users service, within what is left of the caller’s deadline', async () => {
+    rpc.send.mockResolvedValue(user);
+    await expect(controller.login({ email: 'a@b.co', password: 'secret-pass' }, metadata())).resolves.toBe(pair);
+
+    const [pattern, data, call] = rpc.send.mock.calls[0];
+    expect(pattern).toBe(UsersPatterns.verifyCredentials);
+    expect(data).toEqual({ email: 'a@b.co', password: 'secret-pass' });
+    expect(call.requestId).toBe('req-9');
+    expect(call.deadlineMs).toBeGreaterThan(1500);
+    expect(call.deadlineMs).toBeLessThanOrEqual(2000);
+    expect(tokens.startSession).toHaveBeenCalledWith(user);
+  });
+
+  it('starts no session when the credentials are wrong', async () => {
+    rpc.send.mockRejectedValue(new DomainError('AUTH.INVALID_CREDENTIALS', ErrorKind.Unauthenticated, 'no'));
+    await expect(controller.login({ email: 'a@b.co', password: 'x' }, metadata())).rejects.toMatchObject({
+      code: 'AUTH.INVALID_CREDENTIALS',
+    });
+    expect(tokens.startSession).not.toHaveBeenCalled();
+  });
+
+  it('treats a deleted user as no user when refreshing', async () => {
+    tokens.refresh.mockImplementation(async (_token: string, loadUser: (id: string) => Promise<UserDto | null>) => loadUser('x'));
+    rpc.send.mockRejectedValue(new DomainError(UsersErrors.notFound, ErrorKind.NotFound, 'gone'));
+    await expect(controller.refresh({ refreshToken: 't' }, metadata())).resolves.toBeNull();
+  });
+});

@@ -1,0 +1,87 @@
+import { Controller } from '@nestjs/common';
+import { MessagePattern, Payload } from '@nestjs/microservices';
+import {
+  DomainError,
+  type JsonWebKeySet,
+  LoginDto,
+  type LogoutCommand,
+  OAuthPatterns,
+  RefreshDto,
+  REFRESH_TOKEN_PATTERN,
+  RegisterDto,
+  type RpcMetadata,
+  type TokenPairDto,
+  type UserDto,
+  UsersErrors,
+  UsersPatterns,
+} from '@site11/contracts';
+import { type CallOptions, RpcClient } from '@site11/messaging';
+import { IsOptional, IsUUID, Matches } from 'class-validator';
+import { SigningKeysService } from './keys/signing-keys.service';
+import { TokensService } from './tokens/tokens.service';
+
+class LogoutPayload implements LogoutCommand {
+  @IsUUID()
+  sid!: string;
+
+  @IsOptional()
+  @Matches(REFRESH_TOKEN_PATTERN)
+  refreshToken?: string;
+}
+
+/** Calls the oauth service makes to others carry the caller's request id and what is left of its deadline. */
+function downstream(metadata: RpcMetadata): CallOptions {
+  return { requestId: metadata.requestId, deadlineMs: Math.max(50, metadata.deadline - Date.now()) };
+}
+
+/**
+ * The token authority. Credentials live in the users service (one document per account, so
+ * registration is a single atomic insert); this service issues, rotates and revokes tokens.
+ */
+@Controller()
+export class AuthMessageController {
+  constructor(
+    private readonly rpc: RpcClient,
+    private readonly tokens: TokensService,
+    private readonly keys: SigningKeysService,
+  ) {}
+
+  @MessagePattern(OAuthPatterns.register)
+  register(@Payload('data') dto: RegisterDto, @Payload('metadata') metadata: RpcMetadata): Promise<UserDto> {
+    return this.rpc.send<UserDto>(UsersPatterns.create, dto, downstream(metadata));
+  }
+
+  @MessagePattern(OAuthPatterns.login)
+  async login(@Payload('data') dto: LoginDto, @Payload('metadata') metadata: RpcMetadata): Promise<TokenPairDto> {
+    const user = await this.rpc.send<UserDto>(UsersPatterns.verifyCredentials, dto, downstream(metadata));
+    return this.tokens.startSession(user);
+  }
+
+  @MessagePattern(OAuthPatterns.refresh)
+  refresh(@Payload('data') { refreshToken }: RefreshDto, @Payload('metadata') metadata: RpcMetadata): Promise<TokenPairDto> {
+    return this.tokens.refresh(refreshToken, async (id) => {
+      try {
+        return await this.rpc.send<UserDto>(UsersPatterns.findById, { id }, downstream(metadata));
+      } catch (error) {
+        if (error instanceof DomainError && error.code === UsersErrors.notFound) return null;
+        throw error;
+      }
+    });
+  }
+
+  @MessagePattern(OAuthPatterns.logout)
+  async logout(@Payload('data') { sid, refreshToken }: LogoutPayload): Promise<null> {
+    await this.tokens.logout(sid, refreshToken);
+    return null;
+  }
+
+  @MessagePattern(OAuthPatterns.jwks)
+  jwks(): Promise<JsonWebKeySet> {
+    return this.keys.jwks();
+  }
+
+  @MessagePattern(OAuthPatterns.rotateKeys)
+  async rotateKeys(): Promise<{ kid: string }> {
+    return { kid: await this.keys.rotate() };
+  }
+}

@@ -1,0 +1,28 @@
+import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
+import type { JWK } from 'jose';
+
+@Schema({ collection: 'signing_keys', versionKey: false })
+export class SigningKey {
+  /** The `kid`. */
+  @Prop({ type: String, required: true })
+  _id!: string;
+
+  /** 1, 2, 3…: the highest is the current key. Unique, so two replicas cannot rotate twice. */
+  @Prop({ required: true, unique: true })
+  generation!: number;
+
+  @Prop({ required: true })
+  alg!: string;
+
+  @Prop({ type: Object, required: true })
+  publicJwk!: JWK;
+
+  /** Never leaves this service: not in any reply, log or JWKS. */
+  @Prop({ type: Object, required: true })
+  privateJwk!: JWK;
+
+  @Prop({ required: true })
+  createdAt!: Date;
+}
+
+export const SigningKeySchema = SchemaFactory.createForClass(SigningKey);

@@ -1,0 +1,27 @@
+import { ServiceConfig } from '@site11/config';
+import { IsInt, Matches, Max, Min } from 'class-validator';
+
+export class OAuthConfig extends ServiceConfig {
+  @Matches(/^[A-Za-z0-9_-]{1,63}$/, { message: 'OAUTH_DB_NAME must be 1-63 letters, digits, _ or -' })
+  OAUTH_DB_NAME = 'oauth_db';
+
+  override HEALTH_PORT = 3102;
+
+  /** Lifetime of access tokens; at most 15 minutes. */
+  @IsInt()
+  @Min(30)
+  @Max(900)
+  ACCESS_TOKEN_TTL_SECONDS: number = 900;
+
+  /** Absolute lifetime of a session: refresh tokens rotate, but never past this. */
+  @IsInt()
+  @Min(300)
+  @Max(90 * 24 * 3600)
+  REFRESH_TOKEN_TTL_SECONDS: number = 30 * 24 * 3600;
+
+  /** A signing key older than this is rotated automatically. */
+  @IsInt()
+  @Min(1)
+  @Max(365)
+  KEY_ROTATION_DAYS: number = 30;
+}

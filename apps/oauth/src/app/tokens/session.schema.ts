@@ -1,0 +1,50 @@
+import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
+
+/** A login: the family of refresh tokens that descend from it. `sid` in access tokens. */
+@Schema({ collection: 'sessions', versionKey: false })
+export class Session {
+  @Prop({ type: String, required: true })
+  _id!: string;
+
+  @Prop({ required: true, index: true })
+  userId!: string;
+
+  @Prop({ required: true })
+  createdAt!: Date;
+
+  /** Absolute end of the session, whatever the rotations. */
+  @Prop({ required: true })
+  expiresAt!: Date;
+
+  @Prop({ type: Date, default: null })
+  revokedAt!: Date | null;
+
+  @Prop({ type: String, default: null })
+  revokedReason!: string | null;
+}
+export const SessionSchema = SchemaFactory.createForClass(Session);
+
+/** One refresh token, stored only as its SHA-256; single use. */
+@Schema({ collection: 'refresh_tokens', versionKey: false })
+export class RefreshToken {
+  /** SHA-256 of the token, hex. The token itself is never stored. */
+  @Prop({ type: String, required: true })
+  _id!: string;
+
+  @Prop({ required: true, index: true })
+  sessionId!: string;
+
+  @Prop({ required: true })
+  userId!: string;
+
+  @Prop({ required: true })
+  createdAt!: Date;
+
+  @Prop({ required: true })
+  expiresAt!: Date;
+
+  /** Set when the token is exchanged; a second use is theft or a replay. */
+  @Prop({ type: Date, default: null })
+  usedAt!: Date | null;
+}
+export const RefreshTokenSchema = SchemaFactory.createForClass(RefreshToken);

@@ -1,0 +1,112 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { InjectModel } from '@nestjs/mongoose';
+import { AuthErrors, DomainError, ErrorKind, type TokenPairDto, type UserDto } from '@site11/contracts';
+import { SignJWT } from 'jose';
+import type { Model } from 'mongoose';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { SIGNING_ALGORITHM, SigningKeysService } from '../keys/signing-keys.service';
+import { OAuthConfig } from '../oauth.config';
+import { RefreshToken, Session } from './session.schema';
+
+const invalidRefreshToken = () =>
+  new DomainError(AuthErrors.invalidRefreshToken, ErrorKind.Unauthenticated, 'The refresh token is not valid');
+
+const hashOf = (token: string) => createHash('sha256').update(token).digest('hex');
+
+/**
+ * Issues access tokens (RS256 JWTs) and opaque refresh tokens. Refresh tokens are 256 random
+ * bits, stored only as a hash, rotated on every use; a token used twice revokes its whole
+ * session (RFC 9700 §4.14.2), and no session outlives REFRESH_TOKEN_TTL_SECONDS.
+ */
+@Injectable()
+export class TokensService {
+  private readonly logger = new Logger(TokensService.name);
+
+  constructor(
+    @InjectModel(Session.name) private readonly sessions: Model<Session>,
+    @InjectModel(RefreshToken.name) private readonly refreshTokens: Model<RefreshToken>,
+    private readonly keys: SigningKeysService,
+    private readonly config: OAuthConfig,
+  ) {}
+
+  /** Starts a session for a user whose credentials were just verified. */
+  async startSession(user: UserDto): Promise<TokenPairDto> {
+    const now = new Date();
+    const session = await this.sessions.create({
+      _id: randomUUID(),
+      userId: user.id,
+      createdAt: now,
+      expiresAt: new Date(now.getTime() + this.config.REFRESH_TOKEN_TTL_SECONDS * 1000),
+      revokedAt: null,
+      revokedReason: null,
+    });
+    return this.issue(user, session);
+  }
+
+  /**
+   * Exchanges a refresh token for a new pair. `loadUser` reads the user's current roles, so a
+   * role change takes effect at the next refresh.
+   */
+  async refresh(token: string, loadUser: (userId: string) => Promise<UserDto | null>): Promise<TokenPairDto> {
+    const id = hashOf(token);
+    const stored = await this.refreshTokens.findById(id).lean<RefreshToken>().exec();
+    if (!stored) throw invalidRefreshToken();
+
+    // Mark used in one atomic step: of two concurrent exchanges only one can win.
+    const claimed = await this.refreshTokens.updateOne({ _id: id, usedAt: null }, { $set: { usedAt: new Date() } }).exec();
+    if (claimed.modifiedCount !== 1) {
+      await this.revokeSession(stored.sessionId, 'refresh token reused');
+      this.logger.warn(`Refresh token reuse: session ${stored.sessionId} of user ${stored.userId} revoked`);
+      throw invalidRefreshToken();
+    }
+
+    const session = await this.sessions.findById(stored.sessionId).lean<Session>().exec();
+    if (!session || session.revokedAt || session.expiresAt.getTime() <= Date.now()) throw invalidRefreshToken();
+
+    const user = await loadUser(session.userId);
+    if (!user) {
+      await this.revokeSession(session._id, 'user deleted');
+      throw invalidRefreshToken();
+    }
+    return this.issue(user, session);
+  }
+
+  /** Ends a session; the refresh token, if given, ends its own session too. */
+  async logout(sessionId: string, refreshToken?: string): Promise<void> {
+    await this.revokeSession(sessionId, 'logout');
+    if (!refreshToken) return;
+    const stored = await this.refreshTokens.findById(hashOf(refreshToken)).lean<RefreshToken>().exec();
+    if (stored && stored.sessionId !== sessionId) await this.revokeSession(stored.sessionId, 'logout');
+  }
+
+  private async revokeSession(sessionId: string, reason: string): Promise<void> {
+    await this.sessions
+      .updateOne({ _id: sessionId, revokedAt: null }, { $set: { revokedAt: new Date(), revokedReason: reason } })
+      .exec();
+  }
+
+  private async issue(user: UserDto, session: Session): Promise<TokenPairDto> {
+    const refreshToken = randomBytes(32).toString('base64url');
+    const now = new Date();
+    await this.refreshTokens.create({
+      _id: hashOf(refreshToken),
+      sessionId: session._id,
+      userId: user.id,
+      createdAt: now,
+      expiresAt: session.expiresAt,
+      usedAt: null,
+    });
+    const { kid, privateKey } = this.keys.current();
+    const expiresIn = this.config.ACCESS_TOKEN_TTL_SECONDS;
+    const accessToken = await new SignJWT({ roles: user.roles, sid: session._id })
+      .setProtectedHeader({ alg: SIGNING_ALGORITHM, kid, typ: 'JWT' })
+      .setIssuer(this.config.JWT_ISSUER)
+      .setAudience(this.config.JWT_AUDIENCE)
+      .setSubject(user.id)
+      .setJti(randomUUID())
+      .setIssuedAt()
+      .setExpirationTime(Math.floor(now.getTime() / 1000) + expiresIn)
+      .sign(privateKey);
+    return { accessToken, refreshToken, tokenType: 'Bearer', expiresIn };
+  }
+}

@@ -1,0 +1,17 @@
+import type { UserRole } from '@site11/contracts';
+
+/** What the gateway knows about the caller once the access token is verified. */
+export interface AuthUser {
+  sub: string;
+  roles: UserRole[];
+  /** Token id, for the denylist. */
+  jti: string;
+  /** Session (refresh-token family) the token was issued for. */
+  sid: string;
+  /** Expiry, epoch seconds. */
+  exp: number;
+}
+
+export function isAdmin(user: Pick<AuthUser, 'roles'>): boolean {
+  return user.roles.includes('admin');
+}

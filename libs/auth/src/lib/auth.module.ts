@@ -1,0 +1,27 @@
+import { Global, Module } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import { PassportModule } from '@nestjs/passport';
+import { ConfigurableAuthModule } from './auth.options';
+import { JwtAuthGuard, RolesGuard } from './guards';
+import { JwksStore } from './jwks.store';
+import { JwtStrategy } from './jwt.strategy';
+import { TokenDenylist } from './token-denylist';
+
+/**
+ * Authentication for an HTTP app: the JWT strategy and, as global guards, `JwtAuthGuard`
+ * (everything needs a token unless `@Public()`) then `RolesGuard` (`@Roles()`).
+ * Needs `RedisClientModule` (the denylist) in the app.
+ */
+@Global()
+@Module({
+  imports: [PassportModule],
+  providers: [
+    JwksStore,
+    TokenDenylist,
+    JwtStrategy,
+    { provide: APP_GUARD, useClass: JwtAuthGuard },
+    { provide: APP_GUARD, useClass: RolesGuard },
+  ],
+  exports: [JwksStore, TokenDenylist],
+})
+export class AuthModule extends ConfigurableAuthModule {}

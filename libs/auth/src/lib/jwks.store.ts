@@ -1,0 +1,70 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import type { JsonWebKeySet } from '@site11/contracts';
+import { createPublicKey } from 'node:crypto';
+import { AUTH_OPTIONS, type AuthModuleOptions } from './auth.options';
+
+/**
+ * Shortest time between two fetches caused by unknown `kid`s, so forged kids cannot flood the
+ * authority. A token with an unknown kid waits for the next allowed fetch rather than failing,
+ * so a token signed by a key rotated in a moment ago is still accepted.
+ */
+const MIN_REFRESH_INTERVAL_MS = 1_000;
+
+/**
+ * The token authority's public keys, by `kid`. Fetched lazily, reused for `jwksCacheMs`, and
+ * fetched again (at most every few seconds) when a token names a key it does not know yet,
+ * which is how a key rotation reaches the gateway without a restart.
+ */
+@Injectable()
+export class JwksStore {
+  private readonly logger = new Logger(JwksStore.name);
+  private keys = new Map<string, string>();
+  private jwks: JsonWebKeySet = { keys: [] };
+  private fetchedAt = 0;
+  private inFlight: Promise<void> | null = null;
+
+  constructor(@Inject(AUTH_OPTIONS) private readonly options: AuthModuleOptions) {}
+
+  /** The public key (SPKI PEM) for `kid`, or null when the authority does not publish it. */
+  async keyFor(kid: string): Promise<string | null> {
+    if (this.isStale()) await this.refresh();
+    const known = this.keys.get(kid);
+    if (known) return known;
+    await this.refresh(Math.max(0, this.fetchedAt + MIN_REFRESH_INTERVAL_MS - Date.now()));
+    return this.keys.get(kid) ?? null;
+  }
+
+  /** The published key set, as served at /.well-known/jwks.json. */
+  async current(): Promise<JsonWebKeySet> {
+    if (this.isStale()) await this.refresh();
+    return this.jwks;
+  }
+
+  private isStale(): boolean {
+    return Date.now() - this.fetchedAt > (this.options.jwksCacheMs ?? 300_000);
+  }
+
+  /** One fetch at a time; callers arriving meanwhile share it. */
+  private refresh(delayMs = 0): Promise<void> {
+    this.inFlight ??= new Promise((resolve) => setTimeout(resolve, delayMs))
+      .then(() => this.options.loadJwks())
+      .then((jwks) => {
+        const keys = new Map<string, string>();
+        for (const jwk of jwks.keys) {
+          if (jwk.use && jwk.use !== 'sig') continue;
+          const key = createPublicKey({ key: jwk as never, format: 'jwk' });
+          keys.set(jwk.kid, key.export({ type: 'spki', format: 'pem' }).toString());
+        }
+        this.keys = keys;
+        this.jwks = jwks;
+        this.fetchedAt = Date.now();
+      })
+      .catch((error: unknown) => {
+        // keep serving the keys we have; callers see an unknown kid as an invalid token
+        this.logger.warn(`Could not fetch the JWKS: ${error instanceof Error ? error.message : String(error)}`);
+        if (this.keys.size === 0) throw error;
+      })
+      .finally(() => (this.inFlight = null));
+    return this.inFlight;
+  }
+}

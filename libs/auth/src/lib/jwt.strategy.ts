@@ -1,0 +1,70 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { PassportStrategy } from '@nestjs/passport';
+import { type AccessTokenClaims, USER_ROLES } from '@site11/contracts';
+import { decodeProtectedHeader } from 'jose';
+import { ExtractJwt, Strategy } from 'passport-jwt';
+import { AUTH_OPTIONS, type AuthModuleOptions } from './auth.options';
+import type { AuthUser } from './auth-user';
+import { invalidToken, tokenRevoked } from './auth.errors';
+import { JwksStore } from './jwks.store';
+import { TokenDenylist } from './token-denylist';
+
+/** The only algorithm accepted: `none`, HS* (public key as HMAC secret) and others are refused. */
+export const ACCESS_TOKEN_ALGORITHM = 'RS256';
+
+const OBJECT_ID = /^[a-f0-9]{24}$/;
+
+function hasPlatformClaims(payload: Partial<AccessTokenClaims>): payload is AccessTokenClaims {
+  return (
+    typeof payload.sub === 'string' &&
+    OBJECT_ID.test(payload.sub) &&
+    typeof payload.jti === 'string' &&
+    typeof payload.sid === 'string' &&
+    typeof payload.exp === 'number' &&
+    Array.isArray(payload.roles) &&
+    payload.roles.every((role) => (USER_ROLES as readonly string[]).includes(role))
+  );
+}
+
+/**
+ * passport-jwt with the algorithm pinned, `iss` and `aud` required, bounded clock skew, keys
+ * looked up by `kid` in the authority's JWKS, and revoked `jti`s refused.
+ */
+@Injectable()
+export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
+  constructor(
+    @Inject(AUTH_OPTIONS) options: AuthModuleOptions,
+    jwks: JwksStore,
+    private readonly denylist: TokenDenylist,
+  ) {
+    super({
+      jwtFromRequest: ExtractJwt.fromAuthHeaderAsBearerToken(),
+      algorithms: [ACCESS_TOKEN_ALGORITHM],
+      issuer: options.issuer,
+      audience: options.audience,
+      ignoreExpiration: false,
+      jsonWebTokenOptions: { clockTolerance: Math.min(options.clockToleranceSeconds ?? 30, 30) },
+      secretOrKeyProvider: (_request: unknown, rawJwtToken: string, done: (err: unknown, key?: string) => void) => {
+        let kid: string | undefined;
+        try {
+          const header = decodeProtectedHeader(rawJwtToken);
+          if (header.alg !== ACCESS_TOKEN_ALGORITHM) return done(invalidToken());
+          kid = header.kid;
+        } catch {
+          return done(invalidToken());
+        }
+        if (!kid) return done(invalidToken());
+        jwks.keyFor(kid).then(
+          (key) => (key ? done(null, key) : done(invalidToken())),
+          (error: unknown) => done(error),
+        );
+      },
+    });
+  }
+
+  async validate(payload: Partial<AccessTokenClaims>): Promise<AuthUser> {
+    if (!hasPlatformClaims(payload)) throw invalidToken();
+    if (await this.denylist.isDenied(payload.jti)) throw tokenRevoked();
+    return { sub: payload.sub, roles: payload.roles, jti: payload.jti, sid: payload.sid, exp: payload.exp };
+  }
+}

@@ -1,0 +1,98 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsEmail, IsOptional, IsString, Length, Matches, MaxLength } from 'class-validator';
+import { NormalizeEmail, Trim } from '../common/transforms';
+import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH, type UserRole } from '../users/users.dto';
+
+/** Opaque refresh tokens are 32 random bytes, base64url-encoded. */
+export const REFRESH_TOKEN_PATTERN = /^[A-Za-z0-9_-]{43}$/;
+
+export class RegisterDto {
+  @ApiProperty({ example: 'ada@example.com', maxLength: 254 })
+  @NormalizeEmail()
+  @IsEmail()
+  @MaxLength(254)
+  email!: string;
+
+  @ApiProperty({ minLength: PASSWORD_MIN_LENGTH, maxLength: PASSWORD_MAX_LENGTH, writeOnly: true })
+  @IsString()
+  @Length(PASSWORD_MIN_LENGTH, PASSWORD_MAX_LENGTH)
+  password!: string;
+
+  @ApiProperty({ example: 'Ada Lovelace', minLength: 1, maxLength: 100 })
+  @Trim()
+  @IsString()
+  @Length(1, 100)
+  name!: string;
+}
+
+export class LoginDto {
+  @ApiProperty({ example: 'ada@example.com' })
+  @NormalizeEmail()
+  @IsEmail()
+  @MaxLength(254)
+  email!: string;
+
+  @ApiProperty({ writeOnly: true })
+  @IsString()
+  @Length(1, PASSWORD_MAX_LENGTH)
+  password!: string;
+}
+
+/** Payload of `users.verify-credentials`. */
+export class VerifyCredentialsDto extends LoginDto {}
+
+export class RefreshDto {
+  @ApiProperty({ description: 'The refresh token from login or the previous refresh' })
+  @Matches(REFRESH_TOKEN_PATTERN, { message: 'refreshToken is not a valid refresh token' })
+  refreshToken!: string;
+}
+
+export class LogoutDto {
+  @ApiPropertyOptional({ description: 'Also revoke the session of this refresh token' })
+  @IsOptional()
+  @Matches(REFRESH_TOKEN_PATTERN, { message: 'refreshToken is not a valid refresh token' })
+  refreshToken?: string;
+}
+
+/** Payload of `oauth.logout`, built by the gateway from the verified access token. */
+export interface LogoutCommand {
+  /** Session (refresh-token family) the access token belongs to. */
+  sid: string;
+  refreshToken?: string;
+}
+
+export class TokenPairDto {
+  @ApiProperty({ description: 'JWT (RS256), valid for `expiresIn` seconds' })
+  accessToken!: string;
+
+  @ApiProperty({ description: 'Opaque; single use: every refresh returns a new one' })
+  refreshToken!: string;
+
+  @ApiProperty({ example: 'Bearer' })
+  tokenType!: 'Bearer';
+
+  @ApiProperty({ example: 900 })
+  expiresIn!: number;
+}
+
+/** Claims of a platform access token. */
+export interface AccessTokenClaims {
+  iss: string;
+  aud: string;
+  sub: string;
+  exp: number;
+  iat: number;
+  jti: string;
+  sid: string;
+  roles: UserRole[];
+}
+
+/** The caller as the gateway authenticated it; travels to services in the envelope. */
+export interface Actor {
+  sub: string;
+  roles: UserRole[];
+}
+
+export interface JsonWebKeySet {
+  keys: Array<Record<string, unknown> & { kid: string; kty: string; alg?: string; use?: string }>;
+}

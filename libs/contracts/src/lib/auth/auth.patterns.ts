@@ -1,0 +1,28 @@
+/** Message patterns served by the oauth service, the platform's token authority. */
+export const OAuthPatterns = {
+  register: 'oauth.register',
+  login: 'oauth.login',
+  refresh: 'oauth.refresh',
+  logout: 'oauth.logout',
+  jwks: 'oauth.jwks',
+  rotateKeys: 'oauth.rotate-keys',
+} as const;
+
+export const AuthErrors = {
+  /** No bearer token on a protected route. */
+  unauthenticated: 'AUTH.UNAUTHENTICATED',
+  /** Malformed, forged, wrongly signed or wrongly addressed token. */
+  invalidToken: 'AUTH.INVALID_TOKEN',
+  tokenExpired: 'AUTH.TOKEN_EXPIRED',
+  /** Token was valid but has been revoked (logout). */
+  tokenRevoked: 'AUTH.TOKEN_REVOKED',
+  /** Wrong email or password; deliberately the same for both. */
+  invalidCredentials: 'AUTH.INVALID_CREDENTIALS',
+  /** Unknown, expired, revoked or re-used refresh token. */
+  invalidRefreshToken: 'AUTH.INVALID_REFRESH_TOKEN',
+  forbidden: 'AUTH.FORBIDDEN',
+  rateLimited: 'AUTH.RATE_LIMITED',
+} as const;
+
+/** Public metadata key marking a route that needs no token (used by health, docs, login). */
+export const PUBLIC_ROUTE = 'site11:public-route';
