@@ -38,3 +38,16 @@ describe('configuration validated at boot', () => {
     expect(output).toContain('Refusing to run tests against "users_db"');
   });
 });
+
+describe('the first admin’s configuration', () => {
+  it('stops the users service when ADMIN_EMAIL is given without ADMIN_PASSWORD', async () => {
+    const { code, output } = await boot('users', {
+      REDIS_URL: 'redis://127.0.0.1:6379',
+      MONGODB_URI: 'mongodb://127.0.0.1:1/',
+      USERS_DB_NAME: 'users_test_x',
+      ADMIN_EMAIL: 'admin@example.com',
+    });
+    expect(code).toBe(1);
+    expect(output).toContain('ADMIN_PASSWORD');
+  });
+});
