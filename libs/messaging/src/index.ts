@@ -9,3 +9,7 @@ export * from './lib/server/rpc-envelope.interceptor';
 export * from './lib/server/rpc-error.filter';
 export * from './lib/validation';
 export * from './lib/redis-client.module';
+export * from './lib/streams/redis-streams.client';
+export * from './lib/streams/redis-streams.server';
+export * from './lib/streams/streams.context';
+export * from './lib/streams/streams.keys';

@@ -4,7 +4,7 @@ import { AuthModule } from '@site11/auth';
 import { AppConfigModule } from '@site11/config';
 import { OAuthPatterns, type JsonWebKeySet } from '@site11/contracts';
 import { HealthModule } from '@site11/health';
-import { createValidationPipe, MessagingModule, RedisClientModule, RpcClient } from '@site11/messaging';
+import { createValidationPipe, MessagingModule, messagingOptionsFrom, RedisClientModule, RpcClient } from '@site11/messaging';
 import { randomUUID } from 'node:crypto';
 import { AuthHttpModule } from './auth/auth-http.module';
 import { GatewayConfig } from './gateway.config';
@@ -17,11 +17,7 @@ import { UsersHttpModule } from './users/users-http.module';
     MessagingModule.forRootAsync({
       isGlobal: true,
       inject: [GatewayConfig],
-      useFactory: (config: GatewayConfig) => ({
-        redisUrl: config.REDIS_URL,
-        caller: 'console-gateway',
-        defaultDeadlineMs: config.RPC_DEADLINE_MS,
-      }),
+      useFactory: (config: GatewayConfig) => messagingOptionsFrom(config, 'console-gateway'),
     }),
     RedisClientModule.forRootAsync({
       isGlobal: true,

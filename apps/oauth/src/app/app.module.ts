@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 import { AppConfigModule } from '@site11/config';
 import { HealthModule } from '@site11/health';
-import { MessagingModule } from '@site11/messaging';
+import { MessagingModule, messagingOptionsFrom } from '@site11/messaging';
 import { PersistenceModule } from '@site11/persistence';
 import { AuthMessageController } from './auth.message.controller';
 import { KeysModule } from './keys/keys.module';
@@ -22,11 +22,7 @@ import { TokensModule } from './tokens/tokens.module';
     MessagingModule.forRootAsync({
       isGlobal: true,
       inject: [OAuthConfig],
-      useFactory: (config: OAuthConfig) => ({
-        redisUrl: config.REDIS_URL,
-        caller: 'oauth',
-        defaultDeadlineMs: config.RPC_DEADLINE_MS,
-      }),
+      useFactory: (config: OAuthConfig) => messagingOptionsFrom(config, 'oauth'),
     }),
     HealthModule.forRootAsync({
       inject: [OAuthConfig],

@@ -1,5 +1,5 @@
 import { Controller } from '@nestjs/common';
-import { MessagePattern, Payload } from '@nestjs/microservices';
+import { EventPattern, MessagePattern, Payload } from '@nestjs/microservices';
 import {
   DomainError,
   type JsonWebKeySet,
@@ -11,8 +11,10 @@ import {
   RegisterDto,
   type RpcMetadata,
   type TokenPairDto,
+  type UserDeletedEvent,
   type UserDto,
   UsersErrors,
+  UsersEvents,
   UsersPatterns,
 } from '@site11/contracts';
 import { type CallOptions, RpcClient } from '@site11/messaging';
@@ -73,6 +75,12 @@ export class AuthMessageController {
   async logout(@Payload('data') { sid, refreshToken }: LogoutPayload): Promise<null> {
     await this.tokens.logout(sid, refreshToken);
     return null;
+  }
+
+  /** A deleted user's sessions end with the account, even if oauth was down when it happened. */
+  @EventPattern(UsersEvents.deleted)
+  async onUserDeleted(@Payload('data') event: UserDeletedEvent): Promise<void> {
+    await this.tokens.revokeUserSessions(event.id, 'user deleted');
   }
 
   @MessagePattern(OAuthPatterns.jwks)

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { AppConfigModule } from '@site11/config';
 import { HealthModule } from '@site11/health';
+import { MessagingModule, messagingOptionsFrom } from '@site11/messaging';
 import { PersistenceModule } from '@site11/persistence';
 import { UsersConfig } from './users.config';
 import { UsersModule } from './users/users.module';
@@ -15,6 +16,11 @@ import { UsersModule } from './users/users.module';
         dbName: config.USERS_DB_NAME,
         requireTestDatabase: config.NODE_ENV === 'test',
       }),
+    }),
+    MessagingModule.forRootAsync({
+      isGlobal: true,
+      inject: [UsersConfig],
+      useFactory: (config: UsersConfig) => messagingOptionsFrom(config, 'users'),
     }),
     HealthModule.forRootAsync({
       inject: [UsersConfig],

@@ -1,3 +1,4 @@
+import { hostname } from 'node:os';
 import { Transform } from 'class-transformer';
 import { IsIn, IsInt, IsString, Length, Matches, Max, Min } from 'class-validator';
 
@@ -27,7 +28,33 @@ export class BaseConfig {
   RPC_DEADLINE_MS: number = 5000;
 
   @IsString()
-  INSTANCE_ID: string = `${process.pid}`;
+  INSTANCE_ID: string = `${hostname()}-${process.pid}`;
+
+  /** Message transport: `streams` (Redis Streams, default) or `redis` (Nest's pub/sub, for comparison). */
+  @IsIn(['streams', 'redis'])
+  TRANSPORT: 'streams' | 'redis' = 'streams';
+
+  /** Streams: requests one instance works on at once. */
+  @IsInt()
+  @Min(1)
+  @Max(10_000)
+  STREAMS_MAX_IN_FLIGHT: number = 64;
+
+  /** Streams: a request pending this long on a dead instance is taken over (ms). */
+  @IsInt()
+  @Min(100)
+  STREAMS_RECLAIM_IDLE_MS: number = 10_000;
+
+  /** Streams: deliveries after which a message goes to the dead-letter stream. */
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  STREAMS_MAX_DELIVERIES: number = 5;
+
+  /** Time a stopping instance has to finish in-flight work (ms). */
+  @IsInt()
+  @Min(0)
+  SHUTDOWN_GRACE_MS: number = 10_000;
 
   /** `iss` of access tokens: set by the oauth service, required by the gateway. */
   @IsString()

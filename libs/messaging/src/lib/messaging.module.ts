@@ -3,6 +3,7 @@ import { PlatformRedisClient } from './client/platform-redis.client';
 import { RpcClient, TRANSPORT_CLIENT } from './client/rpc-client';
 import { ConfigurableMessagingModule, MESSAGING_OPTIONS, type MessagingModuleOptions } from './messaging.options';
 import { transportRedisOptions } from './redis-options';
+import { RedisStreamsClient } from './streams/redis-streams.client';
 
 /** Client side of the transport: provides `RpcClient` to the app that calls services. */
 @Module({
@@ -11,7 +12,13 @@ import { transportRedisOptions } from './redis-options';
       provide: TRANSPORT_CLIENT,
       inject: [MESSAGING_OPTIONS],
       useFactory: (options: MessagingModuleOptions) =>
-        new PlatformRedisClient(transportRedisOptions(options.redisUrl, 'client')),
+        options.transport === 'redis'
+          ? new PlatformRedisClient(transportRedisOptions(options.redisUrl, 'client'))
+          : new RedisStreamsClient({
+              url: options.redisUrl,
+              instanceId: options.instanceId ?? `${options.caller}-${process.pid}`,
+              ...options.streams,
+            }),
     },
     RpcClient,
   ],

@@ -1,3 +1,5 @@
+import type { BaseConfig } from '@site11/config';
+import type { StreamsTuning } from './streams/streams.keys';
 import { ConfigurableModuleBuilder } from '@nestjs/common';
 
 export interface MessagingModuleOptions {
@@ -7,6 +9,12 @@ export interface MessagingModuleOptions {
   caller: string;
   /** Deadline applied when a call does not give its own (ms). */
   defaultDeadlineMs: number;
+  /** `streams` (default) or Nest's built-in `redis` pub/sub. */
+  transport?: 'streams' | 'redis';
+  /** Names this instance's reply channel (streams). */
+  instanceId?: string;
+  /** Streams tuning. */
+  streams?: Partial<StreamsTuning>;
 }
 
 export const {
@@ -16,3 +24,14 @@ export const {
   .setClassMethodName('forRoot')
   .setExtras({ isGlobal: true }, (definition, extras) => ({ ...definition, global: extras.isGlobal }))
   .build();
+
+/** The messaging options every app derives the same way from its validated config. */
+export function messagingOptionsFrom(config: BaseConfig, caller: string): MessagingModuleOptions {
+  return {
+    redisUrl: config.REDIS_URL,
+    caller,
+    defaultDeadlineMs: config.RPC_DEADLINE_MS,
+    transport: config.TRANSPORT,
+    instanceId: `${caller}-${config.INSTANCE_ID}`,
+  };
+}

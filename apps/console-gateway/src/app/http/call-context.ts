@@ -7,6 +7,20 @@ import { randomUUID } from 'node:crypto';
 
 const DEADLINE_MS = 'site11:deadline-ms';
 const REQUEST_ID_PATTERN = /^[A-Za-z0-9._:-]{8,128}$/;
+const IDEMPOTENCY_KEY_PATTERN = /^[A-Za-z0-9._:-]{8,128}$/;
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/**
+ * Every command gets an idempotency key, so a redelivered message returns the first result: the
+ * client's `Idempotency-Key` (scoped to the caller, so two users' keys never collide) when given
+ * and well-formed, else one per HTTP request.
+ */
+function idempotencyKeyFor(request: FastifyRequest, user?: AuthUser): string | undefined {
+  if (SAFE_METHODS.has(request.method)) return undefined;
+  const given = request.headers['idempotency-key'];
+  if (typeof given === 'string' && IDEMPOTENCY_KEY_PATTERN.test(given)) return `${user?.sub ?? 'anonymous'}:${given}`;
+  return `request:${request.id}:${randomUUID()}`;
+}
 const reflector = new Reflector();
 
 /** Overrides the default deadline of the calls a route makes to services. */
@@ -23,8 +37,10 @@ export const Call = createParamDecorator((_: unknown, ctx: ExecutionContext): Ca
   const request = ctx.switchToHttp().getRequest<FastifyRequest & { user?: AuthUser }>();
   const deadlineMs = reflector.get<number | undefined>(DEADLINE_MS, ctx.getHandler());
   const user = request.user;
+  const idempotencyKey = idempotencyKeyFor(request, user);
   return {
     requestId: request.id,
+    ...(idempotencyKey ? { idempotencyKey } : {}),
     ...(deadlineMs ? { deadlineMs } : {}),
     ...(user ? { actor: { sub: user.sub, roles: user.roles } } : {}),
   };

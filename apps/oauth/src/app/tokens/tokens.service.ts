@@ -79,6 +79,13 @@ export class TokensService {
     if (stored && stored.sessionId !== sessionId) await this.revokeSession(stored.sessionId, 'logout');
   }
 
+  /** Ends every open session of a user. Idempotent, so a redelivered event is harmless. */
+  async revokeUserSessions(userId: string, reason: string): Promise<void> {
+    await this.sessions
+      .updateMany({ userId, revokedAt: null }, { $set: { revokedAt: new Date(), revokedReason: reason } })
+      .exec();
+  }
+
   private async revokeSession(sessionId: string, reason: string): Promise<void> {
     await this.sessions
       .updateOne({ _id: sessionId, revokedAt: null }, { $set: { revokedAt: new Date(), revokedReason: reason } })

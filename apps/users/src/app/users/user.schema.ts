@@ -36,6 +36,10 @@ export class User {
   @Prop({ type: ProfileSchema, default: () => ({}) })
   profile!: Profile;
 
+  /** Key of the command that created the user: a redelivered create returns this user. */
+  @Prop({ select: false })
+  createdBy?: string;
+
   /** argon2id hash; excluded from every query unless explicitly selected. */
   @Prop({ select: false })
   passwordHash?: string;

@@ -5,6 +5,7 @@ import {
   CreateUserDto,
   ListUsersQueryDto,
   type Page,
+  type RpcMetadata,
   UpdateUserCommand,
   type UserDto,
   UserIdDto,
@@ -19,8 +20,8 @@ export class UsersMessageController {
   constructor(private readonly users: UsersService) {}
 
   @MessagePattern(UsersPatterns.create)
-  create(@Payload('data') dto: CreateUserDto): Promise<UserDto> {
-    return this.users.create(dto);
+  create(@Payload('data') dto: CreateUserDto, @Payload('metadata') metadata: RpcMetadata): Promise<UserDto> {
+    return this.users.create(dto, { idempotencyKey: metadata.idempotencyKey, requestId: metadata.requestId });
   }
 
   @MessagePattern(UsersPatterns.list)
@@ -47,8 +48,8 @@ export class UsersMessageController {
   }
 
   @MessagePattern(UsersPatterns.remove)
-  async remove(@Payload('data') { id }: UserIdDto): Promise<null> {
-    await this.users.remove(id);
+  async remove(@Payload('data') { id }: UserIdDto, @Payload('metadata') metadata: RpcMetadata): Promise<null> {
+    await this.users.remove(id, metadata.requestId);
     return null;
   }
 }

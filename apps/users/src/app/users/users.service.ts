@@ -10,10 +10,14 @@ import {
   type Actor,
   type UpdateUserCommand,
   type UserDto,
+  type UserCreatedEvent,
+  type UserDeletedEvent,
   type UserRole,
+  UsersEvents,
   type VerifyCredentialsDto,
   USERS_PAGE_DEFAULT_LIMIT,
 } from '@site11/contracts';
+import { RpcClient } from '@site11/messaging';
 import { type FilterQuery, Model, Types } from 'mongoose';
 import { PasswordHasher } from './password-hasher';
 import { User } from './user.schema';
@@ -26,7 +30,7 @@ import {
   UserNotFoundError,
 } from './users.errors';
 
-type StoredUser = Omit<User, 'passwordHash'>;
+type StoredUser = Omit<User, 'passwordHash' | 'createdBy'>;
 
 function toDto(user: StoredUser): UserDto {
   return {
@@ -55,6 +59,7 @@ export class UsersService implements OnModuleInit {
   constructor(
     @InjectModel(User.name) private readonly users: Model<User>,
     private readonly passwords: PasswordHasher,
+    private readonly events: RpcClient,
   ) {}
 
   /** Indexes must exist before the first write, or the unique email constraint is not enforced. */
@@ -62,20 +67,43 @@ export class UsersService implements OnModuleInit {
     await this.users.init();
   }
 
-  async create(dto: CreateUserDto, roles: UserRole[] = ['user']): Promise<UserDto> {
+  /**
+   * Creates a user and announces it. With an idempotency key, a command delivered again (its
+   * first run crashed after the insert) finds its own user and returns it instead of a 409.
+   */
+  async create(
+    dto: CreateUserDto,
+    options: { roles?: UserRole[]; idempotencyKey?: string; requestId?: string } = {},
+  ): Promise<UserDto> {
     const passwordHash = dto.password ? await this.passwords.hash(dto.password) : undefined;
+    let user: UserDto;
     try {
       const created = await this.users.create({
         email: dto.email,
         name: dto.name,
         nameLower: dto.name.toLowerCase(),
-        roles,
+        roles: options.roles ?? ['user'],
         ...(passwordHash ? { passwordHash } : {}),
+        ...(options.idempotencyKey ? { createdBy: options.idempotencyKey } : {}),
       });
-      return toDto(created.toObject());
+      const { passwordHash: _hash, createdBy: _by, ...stored } = created.toObject();
+      user = toDto(stored);
     } catch (error) {
-      throw this.translate(error, () => new EmailTakenError());
+      const replayed = options.idempotencyKey && isDuplicateKey(error) && (await this.createdBy(dto.email, options.idempotencyKey));
+      if (!replayed) throw this.translate(error, () => new EmailTakenError());
+      user = replayed;
     }
+    await this.events.emit<UserCreatedEvent>(
+      UsersEvents.created,
+      { id: user.id, email: user.email, roles: user.roles },
+      { requestId: options.requestId ?? 'users' },
+    );
+    return user;
+  }
+
+  private async createdBy(email: string, idempotencyKey: string): Promise<UserDto | null> {
+    const user = await this.users.findOne({ email, createdBy: idempotencyKey }).lean<StoredUser>().exec();
+    return user ? toDto(user) : null;
   }
 
   async findById(id: string): Promise<UserDto> {
@@ -131,7 +159,7 @@ export class UsersService implements OnModuleInit {
     const exists = await this.users.exists({ email: normalized });
     if (!exists) {
       try {
-        await this.create({ email: normalized, name: 'Administrator', password }, ['user', 'admin']);
+        await this.create({ email: normalized, name: 'Administrator', password }, { roles: ['user', 'admin'] });
         return;
       } catch (error) {
         if (!(error instanceof EmailTakenError)) throw error;
@@ -165,9 +193,10 @@ export class UsersService implements OnModuleInit {
     return this.findById(command.id);
   }
 
-  async remove(id: string): Promise<void> {
+  async remove(id: string, requestId = 'users'): Promise<void> {
     const { deletedCount } = await this.run(() => this.users.deleteOne({ _id: new Types.ObjectId(id) }).exec());
     if (deletedCount === 0) throw new UserNotFoundError(id);
+    await this.events.emit<UserDeletedEvent>(UsersEvents.deleted, { id }, { requestId });
   }
 
   private async run<T>(operation: () => Promise<T>): Promise<T> {

@@ -14,6 +14,8 @@ export interface RpcMetadata {
   caller: string;
   /** The authenticated end user on whose behalf the call is made, if any. */
   actor?: Actor;
+  /** Set on commands: a redelivered command with the same key returns the first result. */
+  idempotencyKey?: string;
 }
 
 export interface RpcEnvelope<T = unknown> {

@@ -30,6 +30,7 @@ export const CommonErrors = {
   serviceUnavailable: 'SERVICE_UNAVAILABLE',
   upstreamTimeout: 'UPSTREAM_TIMEOUT',
   deadlineExceeded: 'DEADLINE_EXCEEDED',
+  deadLettered: 'MESSAGE_DEAD_LETTERED',
   internal: 'INTERNAL',
 } as const;
 

@@ -9,6 +9,22 @@ export const UsersPatterns = {
 } as const;
 export type UsersPattern = (typeof UsersPatterns)[keyof typeof UsersPatterns];
 
+/** Facts the users service publishes. Events are past tense. */
+export const UsersEvents = {
+  created: 'users.created',
+  deleted: 'users.deleted',
+} as const;
+
+export interface UserCreatedEvent {
+  id: string;
+  email: string;
+  roles: string[];
+}
+
+export interface UserDeletedEvent {
+  id: string;
+}
+
 export const UsersErrors = {
   notFound: 'USERS.NOT_FOUND',
   emailTaken: 'USERS.EMAIL_TAKEN',

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import type { ClientProxy } from '@nestjs/microservices';
 import { type Actor, CommonErrors, DomainError, ErrorKind, type RpcEnvelope } from '@site11/contracts';
-import { firstValueFrom, timeout, TimeoutError } from 'rxjs';
+import { firstValueFrom, lastValueFrom, timeout, TimeoutError } from 'rxjs';
 import { MESSAGING_OPTIONS, type MessagingModuleOptions } from '../messaging.options';
 import { NoResponderError } from './no-responder.error';
 
@@ -14,6 +14,15 @@ export interface CallOptions {
   deadlineMs?: number;
   /** The authenticated user the call is made for. */
   actor?: Actor;
+  /** Makes a command safe to deliver twice: the service returns the first result again. */
+  idempotencyKey?: string;
+}
+
+/** What a service knows about an event besides its payload. */
+export interface EventMetadata {
+  requestId: string;
+  caller: string;
+  occurredAt: string;
 }
 
 /**
@@ -39,6 +48,7 @@ export class RpcClient implements OnApplicationShutdown {
         deadline: Date.now() + deadlineMs,
         caller: this.options.caller,
         ...(call.actor ? { actor: call.actor } : {}),
+        ...(call.idempotencyKey ? { idempotencyKey: call.idempotencyKey } : {}),
       },
     };
     try {
@@ -48,6 +58,16 @@ export class RpcClient implements OnApplicationShutdown {
     } catch (error) {
       throw this.toDomainError(error, pattern, deadlineMs);
     }
+  }
+
+  /** Publishes a fact that happened; resolves once the broker has it. */
+  async emit<TData>(pattern: string, data: TData, context: { requestId: string }): Promise<void> {
+    const metadata: EventMetadata = {
+      requestId: context.requestId,
+      caller: this.options.caller,
+      occurredAt: new Date().toISOString(),
+    };
+    await lastValueFrom(this.transport.emit(pattern, { data, metadata }), { defaultValue: undefined });
   }
 
   async onApplicationShutdown(): Promise<void> {

@@ -7,6 +7,7 @@ import { transportRedisOptions } from '../redis-options';
 import { createValidationPipe } from '../validation';
 import { RpcEnvelopeInterceptor } from './rpc-envelope.interceptor';
 import { RpcErrorFilter } from './rpc-error.filter';
+import { RedisStreamsServer } from '../streams/redis-streams.server';
 
 export function logLevelsFrom(level: ServiceConfig['LOG_LEVEL']): LogLevel[] {
   return LOG_LEVELS.slice(0, LOG_LEVELS.indexOf(level) + 1) as LogLevel[];
@@ -43,14 +44,25 @@ export async function bootstrapService<C extends ServiceConfig>(
     app.useGlobalPipes(createValidationPipe());
     app.useGlobalInterceptors(new RpcEnvelopeInterceptor());
     app.useGlobalFilters(new RpcErrorFilter(new BaseExceptionFilter(app.getHttpAdapter())));
-    app.connectMicroservice<MicroserviceOptions>(
-      { transport: Transport.REDIS, options: transportRedisOptions(config.REDIS_URL, 'server') },
-      { inheritAppConfig: true },
-    );
+    const transport: MicroserviceOptions =
+      config.TRANSPORT === 'redis'
+        ? { transport: Transport.REDIS, options: transportRedisOptions(config.REDIS_URL, 'server') }
+        : {
+            strategy: new RedisStreamsServer({
+              url: config.REDIS_URL,
+              service: options.name,
+              instanceId: config.INSTANCE_ID,
+              maxInFlight: config.STREAMS_MAX_IN_FLIGHT,
+              reclaimIdleMs: config.STREAMS_RECLAIM_IDLE_MS,
+              maxDeliveries: config.STREAMS_MAX_DELIVERIES,
+              shutdownGraceMs: config.SHUTDOWN_GRACE_MS,
+            }),
+          };
+    app.connectMicroservice<MicroserviceOptions>(transport, { inheritAppConfig: true });
 
     await app.startAllMicroservices();
     await app.listen(config.HEALTH_PORT, config.HEALTH_HOST);
-    logger.log(`${options.name} is serving message patterns; health on ${await app.getUrl()}/health`);
+    logger.log(`${options.name} serves its patterns over ${config.TRANSPORT}; health on ${await app.getUrl()}/health`);
     return app;
   } catch (error) {
     logger.fatal(error instanceof Error ? error.message : String(error));

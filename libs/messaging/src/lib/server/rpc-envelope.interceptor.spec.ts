@@ -6,6 +6,7 @@ import { RpcEnvelopeInterceptor } from './rpc-envelope.interceptor';
 function rpcContext(payload: unknown): ExecutionContext {
   return {
     getType: () => 'rpc',
+    getHandler: () => () => undefined,
     switchToRpc: () => ({ getData: () => payload, getContext: () => ({}) }),
   } as unknown as ExecutionContext;
 }

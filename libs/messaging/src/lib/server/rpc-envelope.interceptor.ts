@@ -1,8 +1,10 @@
 import { type CallHandler, type ExecutionContext, Injectable, type NestInterceptor } from '@nestjs/common';
 import { CommonErrors, DomainError, ErrorKind, type RpcEnvelope } from '@site11/contracts';
+import { PATTERN_HANDLER_METADATA } from '@nestjs/microservices/constants';
+import { PatternHandler } from '@nestjs/microservices/enums/pattern-handler.enum';
 import type { Observable } from 'rxjs';
 
-function isEnvelope(value: unknown): value is RpcEnvelope {
+function isEnvelope(value: unknown, isEvent: boolean): value is RpcEnvelope {
   if (typeof value !== 'object' || value === null) return false;
   const { metadata } = value as Partial<RpcEnvelope>;
   return (
@@ -10,7 +12,7 @@ function isEnvelope(value: unknown): value is RpcEnvelope {
     typeof metadata === 'object' &&
     metadata !== null &&
     typeof metadata.requestId === 'string' &&
-    typeof metadata.deadline === 'number' &&
+    (isEvent || typeof metadata.deadline === 'number') &&
     typeof metadata.caller === 'string'
   );
 }
@@ -24,10 +26,12 @@ export class RpcEnvelopeInterceptor implements NestInterceptor {
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     if (context.getType() !== 'rpc') return next.handle();
     const payload = context.switchToRpc().getData();
-    if (!isEnvelope(payload)) {
+    // events have no caller waiting, so no deadline
+    const isEvent = Reflect.getMetadata(PATTERN_HANDLER_METADATA, context.getHandler()) === PatternHandler.EVENT;
+    if (!isEnvelope(payload, isEvent)) {
       throw new DomainError(CommonErrors.validation, ErrorKind.InvalidArgument, 'Malformed request envelope');
     }
-    if (Date.now() > payload.metadata.deadline) {
+    if (!isEvent && Date.now() > payload.metadata.deadline) {
       throw new DomainError(
         CommonErrors.deadlineExceeded,
         ErrorKind.DeadlineExceeded,

@@ -1,0 +1,153 @@
+import { Logger } from '@nestjs/common';
+import { ClientProxy, type ReadPacket, type WritePacket } from '@nestjs/microservices';
+import Redis from 'ioredis';
+import { randomUUID } from 'node:crypto';
+import { NoResponderError } from '../client/no-responder.error';
+import { redisConnectionOptions } from '../redis-options';
+import { DEFAULT_STREAMS_TUNING, StreamKeys, type StreamReply, type StreamsTuning, serviceOf } from './streams.keys';
+
+export interface RedisStreamsClientOptions extends Partial<StreamsTuning> {
+  url: string;
+  /** Names this client's reply channel, so replies reach only this instance. */
+  instanceId: string;
+}
+
+/** How long a positive liveness answer is reused (ms). */
+const LIVENESS_CACHE_MS = 250;
+
+/**
+ * Client side of the streams transport: `send` appends the request to the owning service's
+ * stream and waits for the reply on this instance's own channel; `emit` appends to the event's
+ * stream. A service with no live instance fails at once (NoResponderError) instead of leaving
+ * the request in a stream nobody reads until the deadline.
+ */
+export class RedisStreamsClient extends ClientProxy {
+  private readonly logger = new Logger(RedisStreamsClient.name);
+  private readonly tuning: StreamsTuning;
+  private readonly replyChannel: string;
+  private pub?: Redis;
+  private sub?: Redis;
+  private connecting?: Promise<void>;
+  private readonly liveUntil = new Map<string, number>();
+
+  constructor(private readonly options: RedisStreamsClientOptions) {
+    super();
+    this.tuning = { ...DEFAULT_STREAMS_TUNING, ...options };
+    this.replyChannel = StreamKeys.reply(`${options.instanceId}:${randomUUID()}`);
+  }
+
+  connect(): Promise<void> {
+    this.connecting ??= this.open().catch((error: unknown) => {
+      this.connecting = undefined;
+      this.pub?.disconnect();
+      this.sub?.disconnect();
+      throw error;
+    });
+    return this.connecting;
+  }
+
+  async close(): Promise<void> {
+    const [pub, sub] = [this.pub, this.sub];
+    this.pub = this.sub = this.connecting = undefined;
+    for (const [, callback] of this.routingMap) callback({ err: new Error('Client closed'), isDisposed: true });
+    this.routingMap.clear();
+    await Promise.all([pub?.quit().catch(() => undefined), sub?.quit().catch(() => undefined)]);
+  }
+
+  override on(): void {
+    // connection events are handled internally
+  }
+
+  override unwrap<T>(): T {
+    return [this.pub, this.sub] as T;
+  }
+
+  private async open(): Promise<void> {
+    const connection = {
+      ...redisConnectionOptions(this.options.url),
+      lazyConnect: true,
+      enableOfflineQueue: false,
+      maxRetriesPerRequest: 0,
+      connectTimeout: 2000,
+      retryStrategy: () => 500,
+    };
+    this.pub = new Redis(connection);
+    this.sub = new Redis({ ...connection, enableOfflineQueue: true, maxRetriesPerRequest: null });
+    for (const client of [this.pub, this.sub]) client.on('error', (error) => this.logger.debug(error.message));
+    this.sub.on('message', (_channel: string, message: string) => this.onReply(message));
+    await Promise.all([this.pub.connect(), this.sub.connect()]);
+    await this.sub.subscribe(this.replyChannel);
+  }
+
+  private onReply(message: string): void {
+    let reply: StreamReply;
+    try {
+      reply = JSON.parse(message) as StreamReply;
+    } catch {
+      return;
+    }
+    const callback = this.routingMap.get(reply.id);
+    if (!callback) return;
+    this.routingMap.delete(reply.id);
+    if (reply.err !== undefined) callback({ err: reply.err, isDisposed: true });
+    else callback({ response: reply.response ?? undefined, isDisposed: true });
+  }
+
+  protected publish(partialPacket: ReadPacket, callback: (packet: WritePacket) => void): () => void {
+    const packet = this.assignPacketId(partialPacket);
+    const pattern = this.normalizePattern(partialPacket.pattern);
+    const service = serviceOf(pattern);
+    const data = packet.data as { metadata?: { deadline?: number } } | undefined;
+    const deadline = data?.metadata?.deadline ?? Date.now() + 60_000;
+    this.routingMap.set(packet.id, callback);
+
+    void (async () => {
+      if (!(await this.isLive(service))) throw new NoResponderError(pattern);
+      await this.pub!.xadd(
+        StreamKeys.requests(service),
+        'MAXLEN',
+        '~',
+        this.tuning.requestMaxLen,
+        '*',
+        'id',
+        packet.id,
+        'pattern',
+        pattern,
+        'reply',
+        this.replyChannel,
+        'deadline',
+        String(deadline),
+        'data',
+        JSON.stringify(packet.data),
+      );
+    })().catch((err: unknown) => {
+      if (this.routingMap.delete(packet.id)) callback({ err, isDisposed: true });
+    });
+
+    return () => this.routingMap.delete(packet.id);
+  }
+
+  protected async dispatchEvent<T = unknown>(packet: ReadPacket): Promise<T> {
+    const pattern = this.normalizePattern(packet.pattern);
+    return (await this.pub!.xadd(
+      StreamKeys.events(pattern),
+      'MAXLEN',
+      '~',
+      this.tuning.eventMaxLen,
+      '*',
+      'pattern',
+      pattern,
+      'data',
+      JSON.stringify(packet.data),
+    )) as T;
+  }
+
+  /** Whether some instance of the service has sent a heartbeat within `livenessMs`. */
+  private async isLive(service: string): Promise<boolean> {
+    const now = Date.now();
+    if ((this.liveUntil.get(service) ?? 0) > now) return true;
+    const live = await this.pub!.zcount(StreamKeys.live(service), now - this.tuning.livenessMs, '+inf');
+    if (live > 0) this.liveUntil.set(service, now + LIVENESS_CACHE_MS);
+    return live > 0;
+  }
+}
