@@ -12,6 +12,8 @@ export interface StackOptions {
   gatewayEnv?: Record<string, string>;
   usersEnv?: Record<string, string>;
   oauthEnv?: Record<string, string>;
+  /** Instances of the users service to start (default 1). */
+  usersReplicas?: number;
 }
 
 export const ADMIN = { email: 'admin@e2e.test', password: 'e2e-admin-password' };
@@ -33,10 +35,11 @@ export class Stack {
     readonly db: Connection,
     readonly logDir: string,
     private readonly usersEnv: Record<string, string>,
-    public users: App,
+    public usersReplicas: App[],
     public oauth: App,
     public gateway: App,
     readonly oauthDb: Connection,
+    private readonly oauthEnv: Record<string, string>,
   ) {
     this.gatewayUrl = `http://127.0.0.1:${gateway.healthPort}`;
     this.api = `${this.gatewayUrl}/api/v1`;
@@ -63,14 +66,17 @@ export class Stack {
       ADMIN_PASSWORD: ADMIN.password,
       ...options.usersEnv,
     };
-    const users = await Stack.startUsers(usersEnv, logDir);
+    const usersReplicas: App[] = [];
+    for (let i = 0; i < (options.usersReplicas ?? 1); i++) usersReplicas.push(await Stack.startUsers(usersEnv, logDir));
     const oauthDbName = `oauth_test_${id}`;
-    const oauthPort = await freePort();
-    const oauth = await startApp('oauth', {
-      env: { ...common, MONGODB_URI: mongoUri, OAUTH_DB_NAME: oauthDbName, HEALTH_PORT: String(oauthPort), ...options.oauthEnv },
-      healthPort: oauthPort,
-      logFile: join(logDir, 'oauth.log'),
-    });
+    const oauthEnv = {
+      ...common,
+      MONGODB_URI: mongoUri,
+      OAUTH_DB_NAME: oauthDbName,
+      HEALTH_PORT: String(await freePort()),
+      ...options.oauthEnv,
+    };
+    const oauth = await Stack.startOauth(oauthEnv, logDir);
     const gatewayPort = await freePort();
     const gateway = await startApp('console-gateway', {
       env: {
@@ -86,11 +92,26 @@ export class Stack {
     });
     const db = await mongoose.createConnection(mongoUri, { dbName }).asPromise();
     const oauthDb = await mongoose.createConnection(mongoUri, { dbName: oauthDbName }).asPromise();
-    return new Stack(redisUrl, redis, mongoUri, dbName, db, logDir, usersEnv, users, oauth, gateway, oauthDb);
+    return new Stack(redisUrl, redis, mongoUri, dbName, db, logDir, usersEnv, usersReplicas, oauth, gateway, oauthDb, oauthEnv);
   }
 
-  private static startUsers(env: Record<string, string>, logDir: string): Promise<App> {
-    return startApp('users', { env, healthPort: Number(env['HEALTH_PORT']), logFile: join(logDir, 'users.log') });
+  /** Each replica gets its own health port and instance id, like a pod. */
+  private static async startUsers(env: Record<string, string>, logDir: string): Promise<App> {
+    const port = await freePort();
+    return startApp('users', {
+      env: { ...env, HEALTH_PORT: String(port), INSTANCE_ID: `replica-${port}` },
+      healthPort: port,
+      logFile: join(logDir, `users-${port}.log`),
+    });
+  }
+
+  private static startOauth(env: Record<string, string>, logDir: string): Promise<App> {
+    return startApp('oauth', { env, healthPort: Number(env['HEALTH_PORT']), logFile: join(logDir, 'oauth.log') });
+  }
+
+  /** The first users replica. */
+  get users(): App {
+    return this.usersReplicas[0];
   }
 
   get usersHealthUrl(): string {
@@ -99,11 +120,23 @@ export class Stack {
 
   async restartUsers(): Promise<void> {
     await this.users.stop();
-    this.users = await Stack.startUsers(this.usersEnv, this.logDir);
+    this.usersReplicas[0] = await Stack.startUsers(this.usersEnv, this.logDir);
   }
 
   async startUsersAgain(): Promise<void> {
-    this.users = await Stack.startUsers(this.usersEnv, this.logDir);
+    this.usersReplicas[0] = await Stack.startUsers(this.usersEnv, this.logDir);
+  }
+
+  async addUsersReplica(): Promise<App> {
+    const replica = await Stack.startUsers(this.usersEnv, this.logDir);
+    this.usersReplicas.push(replica);
+    return replica;
+  }
+
+  async restartOauth(beforeStart: () => Promise<void> = async () => undefined): Promise<void> {
+    await this.oauth.stop();
+    await beforeStart();
+    this.oauth = await Stack.startOauth(this.oauthEnv, this.logDir);
   }
 
   /** Stops the private Redis; returns a function that starts it again on the same port. */
@@ -134,7 +167,7 @@ export class Stack {
   async stop(): Promise<void> {
     await this.gateway.stop();
     await this.oauth.stop();
-    await this.users.stop();
+    for (const replica of this.usersReplicas) await replica.stop();
     for (const db of [this.db, this.oauthDb]) {
       await db.dropDatabase().catch(() => undefined);
       await db.close();

@@ -25,8 +25,8 @@ export class RedisStreamsClient extends ClientProxy {
   private readonly logger = new Logger(RedisStreamsClient.name);
   private readonly tuning: StreamsTuning;
   private readonly replyChannel: string;
-  private pub?: Redis;
-  private sub?: Redis;
+  private pub!: Redis;
+  private sub!: Redis;
   private connecting?: Promise<void>;
   private readonly liveUntil = new Map<string, number>();
 
@@ -39,19 +39,20 @@ export class RedisStreamsClient extends ClientProxy {
   connect(): Promise<void> {
     this.connecting ??= this.open().catch((error: unknown) => {
       this.connecting = undefined;
-      this.pub?.disconnect();
-      this.sub?.disconnect();
+      this.pub.disconnect();
+      this.sub.disconnect();
       throw error;
     });
     return this.connecting;
   }
 
   async close(): Promise<void> {
+    if (!this.connecting) return;
     const [pub, sub] = [this.pub, this.sub];
-    this.pub = this.sub = this.connecting = undefined;
+    this.connecting = undefined;
     for (const [, callback] of this.routingMap) callback({ err: new Error('Client closed'), isDisposed: true });
     this.routingMap.clear();
-    await Promise.all([pub?.quit().catch(() => undefined), sub?.quit().catch(() => undefined)]);
+    await Promise.all([pub.quit().catch(() => undefined), sub.quit().catch(() => undefined)]);
   }
 
   override on(): void {
@@ -103,7 +104,7 @@ export class RedisStreamsClient extends ClientProxy {
 
     void (async () => {
       if (!(await this.isLive(service))) throw new NoResponderError(pattern);
-      await this.pub!.xadd(
+      await this.pub.xadd(
         StreamKeys.requests(service),
         'MAXLEN',
         '~',
@@ -129,7 +130,7 @@ export class RedisStreamsClient extends ClientProxy {
 
   protected async dispatchEvent<T = unknown>(packet: ReadPacket): Promise<T> {
     const pattern = this.normalizePattern(packet.pattern);
-    return (await this.pub!.xadd(
+    return (await this.pub.xadd(
       StreamKeys.events(pattern),
       'MAXLEN',
       '~',
@@ -146,7 +147,7 @@ export class RedisStreamsClient extends ClientProxy {
   private async isLive(service: string): Promise<boolean> {
     const now = Date.now();
     if ((this.liveUntil.get(service) ?? 0) > now) return true;
-    const live = await this.pub!.zcount(StreamKeys.live(service), now - this.tuning.livenessMs, '+inf');
+    const live = await this.pub.zcount(StreamKeys.live(service), now - this.tuning.livenessMs, '+inf');
     if (live > 0) this.liveUntil.set(service, now + LIVENESS_CACHE_MS);
     return live > 0;
   }

@@ -43,8 +43,8 @@ export class RedisStreamsServer extends Server implements CustomTransportStrateg
   protected override readonly logger = new Logger(RedisStreamsServer.name);
   private readonly tuning: StreamsTuning;
   private readonly consumer: string;
-  private reader?: Redis;
-  private writer?: Redis;
+  private reader!: Redis;
+  private writer!: Redis;
   private sources: Source[] = [];
   private running = false;
   private inFlight = 0;
@@ -78,13 +78,13 @@ export class RedisStreamsServer extends Server implements CustomTransportStrateg
     if (!this.running) return;
     this.running = false;
     this.timers.forEach(clearInterval);
-    await this.writer?.zrem(StreamKeys.live(this.options.service), this.consumer).catch(() => undefined);
+    await this.writer.zrem(StreamKeys.live(this.options.service), this.consumer).catch(() => undefined);
     const deadline = Date.now() + this.tuning.shutdownGraceMs;
     while (this.inFlight > 0 && Date.now() < deadline) await sleep(20);
     if (this.inFlight > 0) this.logger.warn(`${this.inFlight} message(s) still running at shutdown; they will be reclaimed`);
-    this.reader?.disconnect();
+    this.reader.disconnect();
     await this.readLoop?.catch(() => undefined);
-    await this.writer?.quit().catch(() => undefined);
+    await this.writer.quit().catch(() => undefined);
   }
 
   private async start(): Promise<void> {
@@ -121,7 +121,7 @@ export class RedisStreamsServer extends Server implements CustomTransportStrateg
   private async ensureGroups(): Promise<void> {
     for (const { key } of this.sources) {
       try {
-        await this.writer!.xgroup('CREATE', key, this.options.service, '0', 'MKSTREAM');
+        await this.writer.xgroup('CREATE', key, this.options.service, '0', 'MKSTREAM');
       } catch (error) {
         if (!String((error as Error).message).includes('BUSYGROUP')) throw error;
       }
@@ -132,7 +132,7 @@ export class RedisStreamsServer extends Server implements CustomTransportStrateg
     const key = StreamKeys.live(this.options.service);
     const now = Date.now();
     try {
-      await this.writer!.multi().zadd(key, now, this.consumer).zremrangebyscore(key, 0, now - 60_000).exec();
+      await this.writer.multi().zadd(key, now, this.consumer).zremrangebyscore(key, 0, now - 60_000).exec();
     } catch {
       // Redis is away; the next beat will tell again
     }
@@ -147,7 +147,7 @@ export class RedisStreamsServer extends Server implements CustomTransportStrateg
       }
       let batches: [string, StreamEntry[]][] | null;
       try {
-        batches = (await this.reader!.xreadgroup(
+        batches = (await this.reader.xreadgroup(
           'GROUP',
           this.options.service,
           this.consumer,
@@ -180,7 +180,7 @@ export class RedisStreamsServer extends Server implements CustomTransportStrateg
     if (!this.running) return;
     for (const { key } of this.sources) {
       try {
-        const [, entries, deleted] = (await this.writer!.xautoclaim(
+        const [, entries, deleted] = (await this.writer.xautoclaim(
           key,
           this.options.service,
           this.consumer,
@@ -189,10 +189,10 @@ export class RedisStreamsServer extends Server implements CustomTransportStrateg
           'COUNT',
           50,
         )) as [string, StreamEntry[], string[]];
-        if (deleted?.length) await this.writer!.xack(key, this.options.service, ...deleted);
+        if (deleted?.length) await this.writer.xack(key, this.options.service, ...deleted);
         if (!entries.length) continue;
         const ids = entries.map(([id]) => id);
-        const pending = (await this.writer!.xpending(
+        const pending = (await this.writer.xpending(
           key,
           this.options.service,
           ids[0],
@@ -228,7 +228,7 @@ export class RedisStreamsServer extends Server implements CustomTransportStrateg
 
   private async handleRequest(key: string, messageId: string, fields: Record<string, string>, deliveries: number) {
     const { id, pattern, reply, deadline } = fields;
-    const writer = this.writer!;
+    const writer = this.writer;
     const done = () =>
       writer
         .multi()
@@ -275,7 +275,7 @@ export class RedisStreamsServer extends Server implements CustomTransportStrateg
     const outcome = await this.invoke(pattern, JSON.parse(fields['data']), new StreamsContext([key, messageId, pattern, deliveries]), handler);
     // A failed event stays pending: it is retried after reclaimIdleMs, then dead-lettered.
     if ('err' in outcome) return;
-    await this.writer!.xack(key, this.options.service, messageId);
+    await this.writer.xack(key, this.options.service, messageId);
   }
 
   /** Runs the Nest handler (with its pipes, interceptors and filters) to its last value. */
@@ -304,7 +304,7 @@ export class RedisStreamsServer extends Server implements CustomTransportStrateg
   }
 
   private async deadLetter(key: string, messageId: string, fields: Record<string, string>, deliveries: number): Promise<void> {
-    const writer = this.writer!;
+    const writer = this.writer;
     const service = this.options.service;
     await writer.xadd(
       StreamKeys.deadLetters(service),
