@@ -13,3 +13,5 @@ export * from './lib/streams/redis-streams.client';
 export * from './lib/streams/redis-streams.server';
 export * from './lib/streams/streams.context';
 export * from './lib/streams/streams.keys';
+export * from './lib/server/ping.module';
+export * from './lib/platform.module';

@@ -75,6 +75,9 @@ describe('when Redis is down', () => {
       expect(gatewayReady.body).toMatchObject({ status: 'error', error: { redis: { status: 'down' } } });
       expect((await call(`${stack.usersHealthUrl}/health/ready`)).status).toBe(503);
       expect((await call(`${stack.usersHealthUrl}/health/live`)).status).toBe(200);
+      const oauthHealth = `http://127.0.0.1:${stack.oauth.healthPort}/health`;
+      expect((await call(`${oauthHealth}/ready`)).status).toBe(503);
+      expect((await call(`${oauthHealth}/live`)).status).toBe(200);
     } finally {
       await startRedisAgain();
     }
@@ -87,6 +90,12 @@ describe('when Redis is down', () => {
       await new Promise((resolve) => setTimeout(resolve, 250));
     }
     expect(status).toBe(404);
-    expect((await call(`${stack.gatewayUrl}/health/ready`)).status).toBe(200);
+    let ready = 0;
+    while (Date.now() < deadline && ready !== 200) {
+      ready = (await call(`${stack.gatewayUrl}/health/ready`)).status;
+      if (ready !== 200) await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+    expect(ready).toBe(200);
+    expect((await call(`${stack.usersHealthUrl}/health/ready`)).status).toBe(200);
   });
 });

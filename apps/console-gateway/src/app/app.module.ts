@@ -3,21 +3,22 @@ import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { AuthModule } from '@site11/auth';
 import { AppConfigModule } from '@site11/config';
 import { OAuthPatterns, type JsonWebKeySet } from '@site11/contracts';
-import { HealthModule } from '@site11/health';
-import { createValidationPipe, MessagingModule, messagingOptionsFrom, RedisClientModule, RpcClient } from '@site11/messaging';
+import { createValidationPipe, PlatformModule, RedisClientModule, RpcClient } from '@site11/messaging';
 import { randomUUID } from 'node:crypto';
 import { AuthHttpModule } from './auth/auth-http.module';
 import { GatewayConfig } from './gateway.config';
 import { HttpErrorFilter } from './http/http-error.filter';
+import { OperationsHttpModule } from './operations/operations-http.module';
 import { UsersHttpModule } from './users/users-http.module';
 
 @Module({
   imports: [
     AppConfigModule.forRoot(GatewayConfig),
-    MessagingModule.forRootAsync({
-      isGlobal: true,
-      inject: [GatewayConfig],
-      useFactory: (config: GatewayConfig) => messagingOptionsFrom(config, 'console-gateway'),
+    PlatformModule.forApp({
+      name: 'console-gateway',
+      config: GatewayConfig,
+      healthPort: (config) => config.PORT,
+      downstream: (config) => config.DOWNSTREAM_SERVICES.split(','),
     }),
     RedisClientModule.forRootAsync({
       isGlobal: true,
@@ -34,11 +35,8 @@ import { UsersHttpModule } from './users/users-http.module';
           rpc.send<JsonWebKeySet>(OAuthPatterns.jwks, {}, { requestId: `jwks-${randomUUID()}`, deadlineMs: 2000 }),
       }),
     }),
-    HealthModule.forRootAsync({
-      inject: [GatewayConfig],
-      useFactory: (config: GatewayConfig) => ({ redisUrl: config.REDIS_URL }),
-    }),
     AuthHttpModule,
+    OperationsHttpModule,
     UsersHttpModule,
   ],
   providers: [

@@ -4,13 +4,13 @@ import helmet from '@fastify/helmet';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { loadConfig } from '@site11/config';
-import { logLevelsFrom } from '@site11/messaging';
+import { instrumentFastify, MetricsService, StructuredLogger } from '@site11/observability';
 import { AppModule } from './app.module';
 import { GatewayConfig } from './gateway.config';
 import { requestIdFor } from './http/call-context';
 
 /** Routes that live outside /api/v1 by convention: probes and the JWKS. */
-const UNPREFIXED_ROUTES = ['health/live', 'health/ready', '.well-known/jwks.json'].map((path) => ({
+const UNPREFIXED_ROUTES = ['health/live', 'health/ready', 'health/services', 'metrics', '.well-known/jwks.json'].map((path) => ({
   path,
   method: RequestMethod.GET,
 }));
@@ -46,7 +46,8 @@ export async function bootstrapGateway(): Promise<void> {
       // Keep Fastify's own JSON parser (with the adapter's body limit); no urlencoded bodies.
       bodyParser: false,
     });
-    app.useLogger(logLevelsFrom(config.LOG_LEVEL));
+    app.useLogger(app.get(StructuredLogger));
+    instrumentFastify(adapter.getInstance(), app.get(MetricsService));
     app.setGlobalPrefix('api/v1', { exclude: UNPREFIXED_ROUTES });
     await app.register(helmet, { contentSecurityPolicy: CONTENT_SECURITY_POLICY });
     const origins = config.CORS_ORIGINS.split(',').filter(Boolean);
@@ -70,6 +71,8 @@ export async function bootstrapGateway(): Promise<void> {
     const url = (await app.getUrl()).replace('[::1]', 'localhost');
     logger.log(`console-gateway listening on ${url}/api/v1 (docs: ${url}/api/docs)`);
   } catch (error) {
+    // logs may still be buffered for a logger that never got installed
+    Logger.flush();
     logger.fatal(error instanceof Error ? error.message : String(error));
     process.exit(1);
   }

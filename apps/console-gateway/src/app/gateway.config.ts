@@ -27,6 +27,10 @@ export class GatewayConfig extends BaseConfig {
   @IsBoolean()
   TRUST_PROXY: boolean = false;
 
+  /** Services the gateway calls; its readiness and /health/services ping each. */
+  @Matches(/^[a-z][a-z0-9-]*(,[a-z][a-z0-9-]*)*$/, { message: 'DOWNSTREAM_SERVICES must be a comma-separated list of service names' })
+  DOWNSTREAM_SERVICES: string = 'users,oauth';
+
   /** Window of the auth rate limits (register, login, refresh), seconds. */
   @IsInt()
   @Min(1)

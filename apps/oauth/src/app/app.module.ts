@@ -1,7 +1,6 @@
 import { Module } from '@nestjs/common';
 import { AppConfigModule } from '@site11/config';
-import { HealthModule } from '@site11/health';
-import { MessagingModule, messagingOptionsFrom } from '@site11/messaging';
+import { PlatformModule } from '@site11/messaging';
 import { PersistenceModule } from '@site11/persistence';
 import { AuthMessageController } from './auth.message.controller';
 import { KeysModule } from './keys/keys.module';
@@ -11,6 +10,13 @@ import { TokensModule } from './tokens/tokens.module';
 @Module({
   imports: [
     AppConfigModule.forRoot(OAuthConfig),
+    PlatformModule.forApp({
+      name: 'oauth',
+      config: OAuthConfig,
+      healthPort: (config) => config.HEALTH_PORT,
+      mongoose: true,
+      servesMessages: true,
+    }),
     PersistenceModule.forRootAsync({
       inject: [OAuthConfig],
       useFactory: (config: OAuthConfig) => ({
@@ -18,15 +24,6 @@ import { TokensModule } from './tokens/tokens.module';
         dbName: config.OAUTH_DB_NAME,
         requireTestDatabase: config.NODE_ENV === 'test',
       }),
-    }),
-    MessagingModule.forRootAsync({
-      isGlobal: true,
-      inject: [OAuthConfig],
-      useFactory: (config: OAuthConfig) => messagingOptionsFrom(config, 'oauth'),
-    }),
-    HealthModule.forRootAsync({
-      inject: [OAuthConfig],
-      useFactory: (config: OAuthConfig) => ({ redisUrl: config.REDIS_URL, mongoose: true }),
     }),
     KeysModule,
     TokensModule,

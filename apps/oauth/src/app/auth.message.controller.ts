@@ -32,8 +32,13 @@ class LogoutPayload implements LogoutCommand {
 }
 
 /** Calls the oauth service makes to others carry the caller's request id and what is left of its deadline. */
-function downstream(metadata: RpcMetadata): CallOptions {
-  return { requestId: metadata.requestId, deadlineMs: Math.max(50, metadata.deadline - Date.now()) };
+function downstream(metadata: RpcMetadata, kind: 'read' | 'command'): CallOptions {
+  return {
+    requestId: metadata.requestId,
+    deadlineMs: Math.max(50, metadata.deadline - Date.now()),
+    ...(kind === 'read' ? { idempotent: true } : {}),
+    ...(kind === 'command' && metadata.idempotencyKey ? { idempotencyKey: metadata.idempotencyKey } : {}),
+  };
 }
 
 /**
@@ -50,12 +55,12 @@ export class AuthMessageController {
 
   @MessagePattern(OAuthPatterns.register)
   register(@Payload('data') dto: RegisterDto, @Payload('metadata') metadata: RpcMetadata): Promise<UserDto> {
-    return this.rpc.send<UserDto>(UsersPatterns.create, dto, downstream(metadata));
+    return this.rpc.send<UserDto>(UsersPatterns.create, dto, downstream(metadata, 'command'));
   }
 
   @MessagePattern(OAuthPatterns.login)
   async login(@Payload('data') dto: LoginDto, @Payload('metadata') metadata: RpcMetadata): Promise<TokenPairDto> {
-    const user = await this.rpc.send<UserDto>(UsersPatterns.verifyCredentials, dto, downstream(metadata));
+    const user = await this.rpc.send<UserDto>(UsersPatterns.verifyCredentials, dto, downstream(metadata, 'read'));
     return this.tokens.startSession(user);
   }
 
@@ -63,7 +68,7 @@ export class AuthMessageController {
   refresh(@Payload('data') { refreshToken }: RefreshDto, @Payload('metadata') metadata: RpcMetadata): Promise<TokenPairDto> {
     return this.tokens.refresh(refreshToken, async (id) => {
       try {
-        return await this.rpc.send<UserDto>(UsersPatterns.findById, { id }, downstream(metadata));
+        return await this.rpc.send<UserDto>(UsersPatterns.findById, { id }, downstream(metadata, 'read'));
       } catch (error) {
         if (error instanceof DomainError && error.code === UsersErrors.notFound) return null;
         throw error;

@@ -51,6 +51,30 @@ export class BaseConfig {
   @Max(100)
   STREAMS_MAX_DELIVERIES: number = 5;
 
+  /** Consecutive outages (unavailable or timed out) of a service that open its circuit. */
+  @IsInt()
+  @Min(1)
+  BREAKER_FAILURES: number = 5;
+
+  /** Time an open circuit waits before letting one probe call through (ms). */
+  @IsInt()
+  @Min(100)
+  BREAKER_HALF_OPEN_AFTER_MS: number = 5000;
+
+  /** A registry entry not refreshed for this long expires: the instance is gone (ms). */
+  @IsInt()
+  @Min(1000)
+  REGISTRY_TTL_MS: number = 10_000;
+
+  /** On SIGTERM, time between readiness turning 503 and the listener closing (ms). */
+  @IsInt()
+  @Min(0)
+  SHUTDOWN_DELAY_MS: number = 0;
+
+  /** Version reported in the service registry. */
+  @IsString()
+  APP_VERSION: string = '0.1.0';
+
   /** Time a stopping instance has to finish in-flight work (ms). */
   @IsInt()
   @Min(0)

@@ -15,6 +15,8 @@ export interface MessagingModuleOptions {
   instanceId?: string;
   /** Streams tuning. */
   streams?: Partial<StreamsTuning>;
+  /** Per-service circuit breaker: consecutive outages to open it, and time until it probes. */
+  breaker?: { failures: number; halfOpenAfterMs: number };
 }
 
 export const {
@@ -33,5 +35,6 @@ export function messagingOptionsFrom(config: BaseConfig, caller: string): Messag
     defaultDeadlineMs: config.RPC_DEADLINE_MS,
     transport: config.TRANSPORT,
     instanceId: `${caller}-${config.INSTANCE_ID}`,
+    breaker: { failures: config.BREAKER_FAILURES, halfOpenAfterMs: config.BREAKER_HALF_OPEN_AFTER_MS },
   };
 }

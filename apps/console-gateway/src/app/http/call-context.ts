@@ -4,6 +4,7 @@ import type { AuthUser } from '@site11/auth';
 import type { CallOptions } from '@site11/messaging';
 import type { FastifyRequest } from 'fastify';
 import { randomUUID } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
 
 const DEADLINE_MS = 'site11:deadline-ms';
 const REQUEST_ID_PATTERN = /^[A-Za-z0-9._:-]{8,128}$/;
@@ -26,10 +27,15 @@ const reflector = new Reflector();
 /** Overrides the default deadline of the calls a route makes to services. */
 export const Deadline = (ms: number) => SetMetadata(DEADLINE_MS, ms);
 
-/** Request id of a call: the client's `x-request-id` when well-formed, else a fresh UUID. */
-export function requestIdFor(req: { headers: Record<string, string | string[] | undefined> }): string {
+/**
+ * Request id of a call: the client's `x-request-id` when well-formed, else a fresh UUID. Also set
+ * on the raw request, where the access log (pino-http) picks it up.
+ */
+export function requestIdFor(req: IncomingMessage): string {
   const given = req.headers['x-request-id'];
-  return typeof given === 'string' && REQUEST_ID_PATTERN.test(given) ? given : randomUUID();
+  const id = typeof given === 'string' && REQUEST_ID_PATTERN.test(given) ? given : randomUUID();
+  (req as IncomingMessage & { id?: unknown }).id = id;
+  return id;
 }
 
 /** Injects the `CallOptions` (request id, route deadline, actor) that service calls of this request use. */
@@ -40,7 +46,7 @@ export const Call = createParamDecorator((_: unknown, ctx: ExecutionContext): Ca
   const idempotencyKey = idempotencyKeyFor(request, user);
   return {
     requestId: request.id,
-    ...(idempotencyKey ? { idempotencyKey } : {}),
+    ...(idempotencyKey ? { idempotencyKey } : { idempotent: true }),
     ...(deadlineMs ? { deadlineMs } : {}),
     ...(user ? { actor: { sub: user.sub, roles: user.roles } } : {}),
   };

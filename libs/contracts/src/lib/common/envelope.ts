@@ -28,3 +28,12 @@ export interface Page<T> {
   /** Opaque cursor for the next page, or `null` when this page is the last. */
   nextCursor: string | null;
 }
+
+/** Every service answers `<service>.ping`: the gateway's readiness and /health/services use it. */
+export const pingPattern = (service: string) => `${service}.ping`;
+
+export interface PingReply {
+  service: string;
+  pid: number;
+  uptimeSeconds: number;
+}

@@ -4,6 +4,16 @@ import { type Actor, CommonErrors, DomainError, ErrorKind, type RpcEnvelope } fr
 import { firstValueFrom, lastValueFrom, timeout, TimeoutError } from 'rxjs';
 import { MESSAGING_OPTIONS, type MessagingModuleOptions } from '../messaging.options';
 import { NoResponderError } from './no-responder.error';
+import { serviceOf } from '../streams/streams.keys';
+import {
+  BrokenCircuitError,
+  circuitBreaker,
+  type CircuitBreakerPolicy,
+  CircuitState,
+  ConsecutiveBreaker,
+  handleWhen,
+  IsolatedCircuitError,
+} from 'cockatiel';
 
 export const TRANSPORT_CLIENT = Symbol('TRANSPORT_CLIENT');
 
@@ -16,7 +26,13 @@ export interface CallOptions {
   actor?: Actor;
   /** Makes a command safe to deliver twice: the service returns the first result again. */
   idempotencyKey?: string;
+  /** The call has no side effects (a read), so it may be retried. */
+  idempotent?: boolean;
+  /** Health probes go around the circuit breaker: they must see the service as it is. */
+  probe?: boolean;
 }
+
+export type CircuitStateName = 'closed' | 'open' | 'half-open' | 'isolated';
 
 /** What a service knows about an event besides its payload. */
 export interface EventMetadata {
@@ -33,30 +49,88 @@ export interface EventMetadata {
 @Injectable()
 export class RpcClient implements OnApplicationShutdown {
   private readonly logger = new Logger(RpcClient.name);
+  private readonly breakers = new Map<string, CircuitBreakerPolicy>();
 
   constructor(
     @Inject(MESSAGING_OPTIONS) private readonly options: MessagingModuleOptions,
     @Inject(TRANSPORT_CLIENT) private readonly transport: ClientProxy,
   ) {}
 
+  /**
+   * Calls `pattern` and waits for the reply until the deadline. Each downstream service has a
+   * circuit breaker: after repeated outages (unavailable, timed out) it answers 503 at once
+   * until a probe succeeds. Reads and commands with an idempotency key are retried once, with
+   * jitter, when the service was unavailable and the deadline leaves room.
+   */
   async send<TResult, TData = unknown>(pattern: string, data: TData, call: CallOptions): Promise<TResult> {
-    const deadlineMs = call.deadlineMs ?? this.options.defaultDeadlineMs;
+    const deadline = Date.now() + (call.deadlineMs ?? this.options.defaultDeadlineMs);
     const envelope: RpcEnvelope<TData> = {
       data,
       metadata: {
         requestId: call.requestId,
-        deadline: Date.now() + deadlineMs,
+        deadline,
         caller: this.options.caller,
         ...(call.actor ? { actor: call.actor } : {}),
         ...(call.idempotencyKey ? { idempotencyKey: call.idempotencyKey } : {}),
       },
     };
+    const service = serviceOf(pattern);
+    if (call.probe) return this.sendOnce<TResult>(pattern, envelope, deadline);
+    const retryable = call.idempotent === true || call.idempotencyKey !== undefined;
     try {
-      return await firstValueFrom(this.transport.send<TResult>(pattern, envelope).pipe(timeout({ first: deadlineMs })), {
+      return await this.breakerFor(service).execute(async () => {
+        try {
+          return await this.sendOnce<TResult>(pattern, envelope, deadline);
+        } catch (error) {
+          const room = deadline - Date.now();
+          if (!retryable || !isUnavailable(error) || room < MIN_RETRY_ROOM_MS) throw error;
+          await sleep(RETRY_DELAY_MS / 2 + Math.random() * RETRY_DELAY_MS);
+          return this.sendOnce<TResult>(pattern, envelope, deadline);
+        }
+      });
+    } catch (error) {
+      if (error instanceof BrokenCircuitError || error instanceof IsolatedCircuitError) {
+        throw new DomainError(CommonErrors.serviceUnavailable, ErrorKind.Unavailable, `The ${service} service is unavailable`);
+      }
+      throw error;
+    }
+  }
+
+  /** Breaker state per downstream service called so far. */
+  circuits(): Record<string, CircuitStateName> {
+    const names: Record<CircuitState, CircuitStateName> = {
+      [CircuitState.Closed]: 'closed',
+      [CircuitState.Open]: 'open',
+      [CircuitState.HalfOpen]: 'half-open',
+      [CircuitState.Isolated]: 'isolated',
+    };
+    return Object.fromEntries([...this.breakers].map(([service, breaker]) => [service, names[breaker.state]]));
+  }
+
+  private breakerFor(service: string): CircuitBreakerPolicy {
+    let breaker = this.breakers.get(service);
+    if (!breaker) {
+      const settings = this.options.breaker ?? { failures: 5, halfOpenAfterMs: 5000 };
+      breaker = circuitBreaker(handleWhen(isOutage), {
+        halfOpenAfter: settings.halfOpenAfterMs,
+        breaker: new ConsecutiveBreaker(settings.failures),
+      });
+      breaker.onStateChange((state) =>
+        this.logger.warn(`Circuit to ${service} is now ${CircuitState[state].toLowerCase()}`),
+      );
+      this.breakers.set(service, breaker);
+    }
+    return breaker;
+  }
+
+  private async sendOnce<TResult>(pattern: string, envelope: RpcEnvelope, deadline: number): Promise<TResult> {
+    const waitMs = Math.max(1, deadline - Date.now());
+    try {
+      return await firstValueFrom(this.transport.send<TResult>(pattern, envelope).pipe(timeout({ first: waitMs })), {
         defaultValue: undefined as TResult,
       });
     } catch (error) {
-      throw this.toDomainError(error, pattern, deadlineMs);
+      throw this.toDomainError(error, pattern, waitMs);
     }
   }
 
@@ -91,6 +165,19 @@ export class RpcClient implements OnApplicationShutdown {
     this.logger.warn(`Transport failure on "${pattern}": ${describe(error)}`);
     return new DomainError(CommonErrors.serviceUnavailable, ErrorKind.Unavailable, 'The service is not available');
   }
+}
+
+const MIN_RETRY_ROOM_MS = 200;
+const RETRY_DELAY_MS = 50;
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+function isUnavailable(error: unknown): boolean {
+  return error instanceof DomainError && error.kind === ErrorKind.Unavailable;
+}
+
+/** What trips a breaker: the service not answering, never an answer that is an error. */
+function isOutage(error: unknown): boolean {
+  return error instanceof DomainError && (error.kind === ErrorKind.Unavailable || error.kind === ErrorKind.DeadlineExceeded);
 }
 
 function describe(error: unknown): string {

@@ -3,6 +3,7 @@ import { BaseExceptionFilter, NestFactory } from '@nestjs/core';
 import { type MicroserviceOptions, Transport } from '@nestjs/microservices';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { LOG_LEVELS, type ServiceConfig } from '@site11/config';
+import { StructuredLogger } from '@site11/observability';
 import { transportRedisOptions } from '../redis-options';
 import { createValidationPipe } from '../validation';
 import { RpcEnvelopeInterceptor } from './rpc-envelope.interceptor';
@@ -36,7 +37,7 @@ export async function bootstrapService<C extends ServiceConfig>(
       abortOnError: false,
     });
     const config = app.get(options.config);
-    app.useLogger(logLevelsFrom(config.LOG_LEVEL));
+    app.useLogger(app.get(StructuredLogger));
     app.enableShutdownHooks();
 
     // Message handlers are bound when the microservice is connected, so the global enhancers
@@ -65,6 +66,8 @@ export async function bootstrapService<C extends ServiceConfig>(
     logger.log(`${options.name} serves its patterns over ${config.TRANSPORT}; health on ${await app.getUrl()}/health`);
     return app;
   } catch (error) {
+    // logs may still be buffered for a logger that never got installed
+    Logger.flush();
     logger.fatal(error instanceof Error ? error.message : String(error));
     process.exit(1);
   }

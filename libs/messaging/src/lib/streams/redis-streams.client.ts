@@ -4,7 +4,14 @@ import Redis from 'ioredis';
 import { randomUUID } from 'node:crypto';
 import { NoResponderError } from '../client/no-responder.error';
 import { redisConnectionOptions } from '../redis-options';
-import { DEFAULT_STREAMS_TUNING, StreamKeys, type StreamReply, type StreamsTuning, serviceOf } from './streams.keys';
+import {
+  DEFAULT_STREAMS_TUNING,
+  SEND_IF_LIVE_SCRIPT,
+  StreamKeys,
+  type StreamReply,
+  type StreamsTuning,
+  serviceOf,
+} from './streams.keys';
 
 export interface RedisStreamsClientOptions extends Partial<StreamsTuning> {
   url: string;
@@ -12,8 +19,7 @@ export interface RedisStreamsClientOptions extends Partial<StreamsTuning> {
   instanceId: string;
 }
 
-/** How long a positive liveness answer is reused (ms). */
-const LIVENESS_CACHE_MS = 250;
+type ScriptedRedis = Redis & { sendIfLive(...args: (string | number)[]): Promise<string | null> };
 
 /**
  * Client side of the streams transport: `send` appends the request to the owning service's
@@ -28,7 +34,6 @@ export class RedisStreamsClient extends ClientProxy {
   private pub!: Redis;
   private sub!: Redis;
   private connecting?: Promise<void>;
-  private readonly liveUntil = new Map<string, number>();
 
   constructor(private readonly options: RedisStreamsClientOptions) {
     super();
@@ -73,6 +78,8 @@ export class RedisStreamsClient extends ClientProxy {
       retryStrategy: () => 500,
     };
     this.pub = new Redis(connection);
+    // EVALSHA after the first call: the script is not resent with every request
+    this.pub.defineCommand('sendIfLive', { numberOfKeys: 2, lua: SEND_IF_LIVE_SCRIPT });
     this.sub = new Redis({ ...connection, enableOfflineQueue: true, maxRetriesPerRequest: null });
     for (const client of [this.pub, this.sub]) client.on('error', (error) => this.logger.debug(error.message));
     this.sub.on('message', (_channel: string, message: string) => this.onReply(message));
@@ -103,13 +110,11 @@ export class RedisStreamsClient extends ClientProxy {
     this.routingMap.set(packet.id, callback);
 
     void (async () => {
-      if (!(await this.isLive(service))) throw new NoResponderError(pattern);
-      await this.pub.xadd(
+      const entryId = await (this.pub as ScriptedRedis).sendIfLive(
+        StreamKeys.live(service),
         StreamKeys.requests(service),
-        'MAXLEN',
-        '~',
+        this.tuning.livenessMs,
         this.tuning.requestMaxLen,
-        '*',
         'id',
         packet.id,
         'pattern',
@@ -121,6 +126,7 @@ export class RedisStreamsClient extends ClientProxy {
         'data',
         JSON.stringify(packet.data),
       );
+      if (!entryId) throw new NoResponderError(pattern);
     })().catch((err: unknown) => {
       if (this.routingMap.delete(packet.id)) callback({ err, isDisposed: true });
     });
@@ -141,14 +147,5 @@ export class RedisStreamsClient extends ClientProxy {
       'data',
       JSON.stringify(packet.data),
     )) as T;
-  }
-
-  /** Whether some instance of the service has sent a heartbeat within `livenessMs`. */
-  private async isLive(service: string): Promise<boolean> {
-    const now = Date.now();
-    if ((this.liveUntil.get(service) ?? 0) > now) return true;
-    const live = await this.pub.zcount(StreamKeys.live(service), now - this.tuning.livenessMs, '+inf');
-    if (live > 0) this.liveUntil.set(service, now + LIVENESS_CACHE_MS);
-    return live > 0;
   }
 }

@@ -5,7 +5,14 @@ import Redis from 'ioredis';
 import { lastValueFrom } from 'rxjs';
 import { redisConnectionOptions } from '../redis-options';
 import { StreamsContext } from './streams.context';
-import { DEFAULT_STREAMS_TUNING, StreamKeys, type StreamReply, type StreamsTuning, serviceOf } from './streams.keys';
+import {
+  DEFAULT_STREAMS_TUNING,
+  HEARTBEAT_SCRIPT,
+  StreamKeys,
+  type StreamReply,
+  type StreamsTuning,
+  serviceOf,
+} from './streams.keys';
 
 export interface RedisStreamsServerOptions extends Partial<StreamsTuning> {
   url: string;
@@ -129,10 +136,8 @@ export class RedisStreamsServer extends Server implements CustomTransportStrateg
   }
 
   private async heartbeat(): Promise<void> {
-    const key = StreamKeys.live(this.options.service);
-    const now = Date.now();
     try {
-      await this.writer.multi().zadd(key, now, this.consumer).zremrangebyscore(key, 0, now - 60_000).exec();
+      await this.writer.eval(HEARTBEAT_SCRIPT, 1, StreamKeys.live(this.options.service), this.consumer);
     } catch {
       // Redis is away; the next beat will tell again
     }

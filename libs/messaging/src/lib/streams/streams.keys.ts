@@ -56,3 +56,25 @@ export interface StreamReply {
   response?: unknown;
   err?: unknown;
 }
+
+/**
+ * Heartbeat scored with Redis' own clock, so instances and callers on different machines never
+ * compare their clocks. KEYS[1] = live set; ARGV[1] = member.
+ */
+export const HEARTBEAT_SCRIPT = `
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+redis.call('ZADD', KEYS[1], now, ARGV[1])
+redis.call('ZREMRANGEBYSCORE', KEYS[1], 0, now - 60000)
+return now`;
+
+/**
+ * Appends a request only if an instance of the service was seen within the liveness window, in
+ * one atomic round trip. KEYS[1] = live set, KEYS[2] = request stream; ARGV[1] = liveness ms,
+ * ARGV[2] = MAXLEN, ARGV[3..] = field/value pairs. Returns the entry id, or false.
+ */
+export const SEND_IF_LIVE_SCRIPT = `
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+if redis.call('ZCOUNT', KEYS[1], now - tonumber(ARGV[1]), '+inf') == 0 then return false end
+return redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[2], '*', unpack(ARGV, 3))`;

@@ -1,0 +1,92 @@
+import { type DynamicModule, Module, type Type } from '@nestjs/common';
+import type { HealthIndicatorResult } from '@nestjs/terminus';
+import type { BaseConfig } from '@site11/config';
+import { pingPattern } from '@site11/contracts';
+import { HealthModule } from '@site11/health';
+import { ObservabilityModule } from '@site11/observability';
+import { RegistryModule } from '@site11/registry';
+import { randomUUID } from 'node:crypto';
+import { RpcClient } from './client/rpc-client';
+import { MessagingModule } from './messaging.module';
+import { messagingOptionsFrom } from './messaging.options';
+import { PingModule } from './server/ping.module';
+
+export interface PlatformAppOptions<C extends BaseConfig> {
+  /** App name: logs, metrics, registry, consumer group, `<name>.ping`. */
+  name: string;
+  /** The app's validated config class. */
+  config: Type<C>;
+  /** Port of the app's health and metrics endpoints, from its config. */
+  healthPort: (config: C) => number;
+  /** Readiness pings the app's MongoDB. */
+  mongoose?: boolean;
+  /** Readiness pings these services over the transport (the gateway). */
+  downstream?: (config: C) => string[];
+  /** The app serves message patterns, so it answers `<name>.ping`. */
+  servesMessages?: boolean;
+}
+
+const PING_TIMEOUT_MS = 1000;
+
+/** A readiness check that a service answers its ping over the transport. */
+export function pingCheck(rpc: RpcClient, service: string): () => Promise<HealthIndicatorResult> {
+  return async () => {
+    const started = Date.now();
+    try {
+      await rpc.send(pingPattern(service), {}, { requestId: `health-${randomUUID()}`, deadlineMs: PING_TIMEOUT_MS, probe: true });
+      return { [service]: { status: 'up', latencyMs: Date.now() - started } };
+    } catch (error) {
+      return { [service]: { status: 'down', message: error instanceof Error ? error.message : String(error) } };
+    }
+  };
+}
+
+/**
+ * What every app of the platform wires the same way, in one import: the transport client,
+ * health probes, structured logs and metrics, the service registry, and (for services) the
+ * ping handler.
+ */
+@Module({})
+export class PlatformModule {
+  static forApp<C extends BaseConfig>(options: PlatformAppOptions<C>): DynamicModule {
+    const inject = [options.config];
+    return {
+      module: PlatformModule,
+      imports: [
+        MessagingModule.forRootAsync({
+          isGlobal: true,
+          inject,
+          useFactory: (config: C) => messagingOptionsFrom(config, options.name),
+        }),
+        ObservabilityModule.forRootAsync({
+          inject,
+          useFactory: (config: C) => ({ service: options.name, instanceId: config.INSTANCE_ID, level: config.LOG_LEVEL }),
+        }),
+        HealthModule.forRootAsync({
+          inject: [options.config, RpcClient],
+          useFactory: (config: C, rpc: RpcClient) => ({
+            redisUrl: config.REDIS_URL,
+            mongoose: options.mongoose ?? false,
+            checks: (options.downstream?.(config) ?? []).map((service) => pingCheck(rpc, service)),
+            shutdownDelayMs: config.SHUTDOWN_DELAY_MS,
+          }),
+        }),
+        RegistryModule.forRootAsync({
+          inject,
+          useFactory: (config: C) => ({
+            redisUrl: config.REDIS_URL,
+            ttlMs: config.REGISTRY_TTL_MS,
+            heartbeatMs: Math.max(250, Math.floor(config.REGISTRY_TTL_MS / 4)),
+            announce: {
+              service: options.name,
+              instanceId: config.INSTANCE_ID,
+              version: config.APP_VERSION,
+              healthPort: options.healthPort(config),
+            },
+          }),
+        }),
+        ...(options.servesMessages ? [PingModule.forService(options.name)] : []),
+      ],
+    };
+  }
+}

@@ -1,0 +1,51 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import { OBSERVABILITY_OPTIONS, type ObservabilityModuleOptions } from './observability.options';
+
+/** Buckets for request latencies, from 1 ms to 10 s. */
+const LATENCY_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+
+/**
+ * The app's Prometheus registry: Node's default metrics (event-loop lag, heap, RSS, GC, handles)
+ * plus the platform's own, all labelled with the service name.
+ */
+@Injectable()
+export class MetricsService {
+  readonly registry = new Registry();
+
+  /** Gateway: HTTP requests by method, route template and status. */
+  readonly httpDuration = new Histogram({
+    name: 'http_request_duration_seconds',
+    help: 'HTTP request duration by method, route and status',
+    labelNames: ['method', 'route', 'status'] as const,
+    buckets: LATENCY_BUCKETS,
+    registers: [this.registry],
+  });
+
+  /** Services: message handling by pattern and outcome (`ok` or the error code). */
+  readonly rpcDuration = new Histogram({
+    name: 'rpc_handling_duration_seconds',
+    help: 'Message handling duration by pattern and outcome',
+    labelNames: ['pattern', 'outcome'] as const,
+    buckets: LATENCY_BUCKETS,
+    registers: [this.registry],
+  });
+
+  constructor(@Inject(OBSERVABILITY_OPTIONS) options: ObservabilityModuleOptions) {
+    this.registry.setDefaultLabels({ service: options.service });
+    collectDefaultMetrics({ register: this.registry, eventLoopMonitoringPrecision: 10 });
+  }
+
+  /** A gauge whose value is read when Prometheus scrapes. */
+  gauge<L extends string>(name: string, help: string, labelNames: L[], collect: (gauge: Gauge<L>) => void): Gauge<L> {
+    return new Gauge<L>({
+      name,
+      help,
+      labelNames,
+      registers: [this.registry],
+      collect() {
+        collect(this);
+      },
+    });
+  }
+}

@@ -1,0 +1,76 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+import { APP_INTERCEPTOR } from '@nestjs/core';
+import { LoggerModule, type Params } from 'nestjs-pino';
+import type { IncomingMessage } from 'node:http';
+import { MetricsController } from './metrics.controller';
+import { MetricsService } from './metrics.service';
+import { type ObservabilityAsyncOptions, OBSERVABILITY_OPTIONS, type ObservabilityModuleOptions } from './observability.options';
+import { RpcMetricsInterceptor } from './rpc-metrics.interceptor';
+
+const PINO_LEVELS: Record<string, string> = {
+  fatal: 'fatal',
+  error: 'error',
+  warn: 'warn',
+  log: 'info',
+  debug: 'debug',
+  verbose: 'trace',
+};
+
+/** Whatever carries secrets never reaches a log line. */
+export const REDACTED_PATHS = [
+  'req.headers.authorization',
+  'req.headers.cookie',
+  'req.headers["idempotency-key"]',
+  'res.headers["set-cookie"]',
+  '*.password',
+  '*.refreshToken',
+  '*.accessToken',
+];
+
+const QUIET_PATHS = /^\/(health|metrics)(\/|$)/;
+
+/** pino-http settings for an app. */
+export function pinoParams(options: ObservabilityModuleOptions): Params {
+  return {
+    pinoHttp: {
+      level: PINO_LEVELS[options.level] ?? 'info',
+      base: { service: options.service, instance: options.instanceId },
+      redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
+      // the gateway's request id (Fastify's genReqId sets it on the raw request too)
+      genReqId: (req: IncomingMessage) => (req as IncomingMessage & { id?: string }).id ?? '',
+      customAttributeKeys: { reqId: 'requestId' },
+      autoLogging: { ignore: (req: IncomingMessage) => QUIET_PATHS.test(req.url ?? '') },
+      serializers: {
+        req: (req: { method: string; url: string }) => ({ method: req.method, url: req.url }),
+        res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+      },
+    },
+  };
+}
+
+/**
+ * Structured JSON logs (pino) with service, instance and request id on every line, HTTP access
+ * logs without probe noise, and Prometheus metrics at /metrics. One import per app.
+ */
+@Module({})
+export class ObservabilityModule {
+  static forRootAsync(options: ObservabilityAsyncOptions): DynamicModule {
+    return {
+      module: ObservabilityModule,
+      global: true,
+      imports: [
+        LoggerModule.forRootAsync({
+          inject: options.inject,
+          useFactory: (...args: unknown[]) => pinoParams(options.useFactory(...args)),
+        }),
+      ],
+      controllers: [MetricsController],
+      providers: [
+        { provide: OBSERVABILITY_OPTIONS, inject: options.inject, useFactory: options.useFactory },
+        MetricsService,
+        { provide: APP_INTERCEPTOR, useClass: RpcMetricsInterceptor },
+      ],
+      exports: [MetricsService],
+    };
+  }
+}

@@ -1,0 +1,55 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type Redis from 'ioredis';
+import { type InstanceRecord, type InstanceView, REGISTRY_OPTIONS, RegistryKeys, type RegistryModuleOptions, type ServiceView } from './registry.options';
+import { REGISTRY_REDIS } from './registry.redis';
+
+/** How long an instance that stopped heartbeating stays listed as `gone` before it is forgotten. */
+const FORGET_AFTER_MS = 5 * 60_000;
+
+/** Reads the registry: every service, its instances, their status and last heartbeat. */
+@Injectable()
+export class RegistryReader {
+  constructor(
+    @Inject(REGISTRY_REDIS) private readonly redis: Redis,
+    @Inject(REGISTRY_OPTIONS) private readonly options: RegistryModuleOptions,
+  ) {}
+
+  async services(): Promise<ServiceView[]> {
+    const names = (await this.redis.smembers(RegistryKeys.services)).sort();
+    return Promise.all(names.map((name) => this.service(name)));
+  }
+
+  async service(name: string): Promise<ServiceView> {
+    const now = Date.now();
+    await this.redis.zremrangebyscore(RegistryKeys.instances(name), 0, now - FORGET_AFTER_MS);
+    const members = await this.redis.zrange(RegistryKeys.instances(name), 0, -1, 'WITHSCORES');
+    const ids: { id: string; seen: number }[] = [];
+    for (let i = 0; i + 1 < members.length; i += 2) ids.push({ id: members[i], seen: Number(members[i + 1]) });
+    const records = ids.length
+      ? await this.redis.mget(...ids.map(({ id }) => RegistryKeys.instance(name, id)))
+      : [];
+    const instances: InstanceView[] = ids.map(({ id, seen }, index) => {
+      const raw = records[index];
+      if (raw) return JSON.parse(raw) as InstanceRecord;
+      return {
+        service: name,
+        instanceId: id,
+        version: 'unknown',
+        host: 'unknown',
+        pid: 0,
+        healthPort: 0,
+        patterns: [],
+        events: [],
+        startedAt: '',
+        lastHeartbeat: new Date(seen).toISOString(),
+        status: 'gone',
+      };
+    });
+    return { name, instances };
+  }
+
+  /** TTL after which a silent instance is reported gone (ms). */
+  get ttlMs(): number {
+    return this.options.ttlMs ?? 10_000;
+  }
+}
