@@ -15,3 +15,4 @@ export * from './lib/streams/streams.context';
 export * from './lib/streams/streams.keys';
 export * from './lib/server/ping.module';
 export * from './lib/platform.module';
+export * from './lib/server/graceful-shutdown';

@@ -4,6 +4,7 @@ import helmet from '@fastify/helmet';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { loadConfig } from '@site11/config';
+import { exitGracefullyOn } from '@site11/messaging';
 import { instrumentFastify, MetricsService, StructuredLogger } from '@site11/observability';
 import { AppModule } from './app.module';
 import { GatewayConfig } from './gateway.config';
@@ -54,7 +55,6 @@ export async function bootstrapGateway(): Promise<void> {
     if (origins.length > 0) {
       app.enableCors({ origin: origins, exposedHeaders: ['x-request-id', 'retry-after'], maxAge: 600 });
     }
-    app.enableShutdownHooks();
 
     const document = SwaggerModule.createDocument(
       app,
@@ -68,6 +68,7 @@ export async function bootstrapGateway(): Promise<void> {
     SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs-json' });
 
     await app.listen(config.PORT, config.HOST);
+    exitGracefullyOn(app, 'console-gateway');
     const url = (await app.getUrl()).replace('[::1]', 'localhost');
     logger.log(`console-gateway listening on ${url}/api/v1 (docs: ${url}/api/docs)`);
   } catch (error) {

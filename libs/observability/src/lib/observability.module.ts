@@ -1,4 +1,4 @@
-import { type DynamicModule, Module } from '@nestjs/common';
+import { type DynamicModule, Module, RequestMethod } from '@nestjs/common';
 import { APP_INTERCEPTOR } from '@nestjs/core';
 import { LoggerModule, type Params } from 'nestjs-pino';
 import type { IncomingMessage } from 'node:http';
@@ -32,14 +32,20 @@ const QUIET_PATHS = /^\/(health|metrics)(\/|$)/;
 /** pino-http settings for an app. */
 export function pinoParams(options: ObservabilityModuleOptions): Params {
   return {
+    forRoutes: [{ path: '{*path}', method: RequestMethod.ALL }],
     pinoHttp: {
       level: PINO_LEVELS[options.level] ?? 'info',
       base: { service: options.service, instance: options.instanceId },
       redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
       // the gateway's request id (Fastify's genReqId sets it on the raw request too)
       genReqId: (req: IncomingMessage) => (req as IncomingMessage & { id?: string }).id ?? '',
+      // every line of a request, the access log included, carries `requestId`
+      quietReqLogger: true,
       customAttributeKeys: { reqId: 'requestId' },
-      autoLogging: { ignore: (req: IncomingMessage) => QUIET_PATHS.test(req.url ?? '') },
+      customLogLevel: (req: IncomingMessage, res: { statusCode: number }, error?: Error) => {
+        if (QUIET_PATHS.test(req.url ?? '')) return 'silent';
+        return error || res.statusCode >= 500 ? 'error' : 'info';
+      },
       serializers: {
         req: (req: { method: string; url: string }) => ({ method: req.method, url: req.url }),
         res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),

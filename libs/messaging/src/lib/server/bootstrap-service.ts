@@ -1,18 +1,15 @@
-import { type INestApplication, Logger, type LogLevel, type Type } from '@nestjs/common';
+import { type INestApplication, Logger, type Type } from '@nestjs/common';
 import { BaseExceptionFilter, NestFactory } from '@nestjs/core';
 import { type MicroserviceOptions, Transport } from '@nestjs/microservices';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import { LOG_LEVELS, type ServiceConfig } from '@site11/config';
+import type { ServiceConfig } from '@site11/config';
 import { StructuredLogger } from '@site11/observability';
 import { transportRedisOptions } from '../redis-options';
 import { createValidationPipe } from '../validation';
+import { exitGracefullyOn } from './graceful-shutdown';
 import { RpcEnvelopeInterceptor } from './rpc-envelope.interceptor';
 import { RpcErrorFilter } from './rpc-error.filter';
 import { RedisStreamsServer } from '../streams/redis-streams.server';
-
-export function logLevelsFrom(level: ServiceConfig['LOG_LEVEL']): LogLevel[] {
-  return LOG_LEVELS.slice(0, LOG_LEVELS.indexOf(level) + 1) as LogLevel[];
-}
 
 export interface BootstrapServiceOptions<C extends ServiceConfig> {
   /** Service name, used in logs. */
@@ -38,7 +35,6 @@ export async function bootstrapService<C extends ServiceConfig>(
     });
     const config = app.get(options.config);
     app.useLogger(app.get(StructuredLogger));
-    app.enableShutdownHooks();
 
     // Message handlers are bound when the microservice is connected, so the global enhancers
     // must be in place before, and inherited; they pass HTTP (health) requests through.
@@ -63,6 +59,7 @@ export async function bootstrapService<C extends ServiceConfig>(
 
     await app.startAllMicroservices();
     await app.listen(config.HEALTH_PORT, config.HEALTH_HOST);
+    exitGracefullyOn(app, options.name);
     logger.log(`${options.name} serves its patterns over ${config.TRANSPORT}; health on ${await app.getUrl()}/health`);
     return app;
   } catch (error) {

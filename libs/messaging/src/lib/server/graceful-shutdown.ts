@@ -1,0 +1,26 @@
+import { type INestApplicationContext, Logger } from '@nestjs/common';
+
+/**
+ * On SIGTERM or SIGINT: close the app (readiness turns 503, in-flight work finishes, the
+ * instance deregisters, connections close) and exit 0. Nest's own shutdown hooks re-raise the
+ * signal after closing, which makes the exit look like a crash to orchestrators; this does not.
+ * A second signal exits at once.
+ */
+export function exitGracefullyOn(app: INestApplicationContext, name: string, signals: NodeJS.Signals[] = ['SIGTERM', 'SIGINT']) {
+  const logger = new Logger(name);
+  let closing = false;
+  for (const signal of signals) {
+    process.on(signal, () => {
+      if (closing) process.exit(1);
+      closing = true;
+      logger.log(`${signal} received: finishing in-flight work`);
+      app.close().then(
+        () => process.exit(0),
+        (error: unknown) => {
+          logger.error(`Shutdown failed: ${error instanceof Error ? error.stack : String(error)}`);
+          process.exit(1);
+        },
+      );
+    });
+  }
+}
