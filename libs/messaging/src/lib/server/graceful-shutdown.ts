@@ -9,6 +9,12 @@ import { type INestApplicationContext, Logger } from '@nestjs/common';
 export function exitGracefullyOn(app: INestApplicationContext, name: string, signals: NodeJS.Signals[] = ['SIGTERM', 'SIGINT']) {
   const logger = new Logger(name);
   let closing = false;
+  // While closing, a late write on a connection that has just been closed (Nest's Redis
+  // transport replying after quit, say) must not turn a clean stop into a crash.
+  process.on('unhandledRejection', (reason) => {
+    if (!closing) throw reason;
+    logger.warn(`Ignored during shutdown: ${reason instanceof Error ? reason.message : String(reason)}`);
+  });
   for (const signal of signals) {
     process.on(signal, () => {
       if (closing) process.exit(1);
