@@ -30,7 +30,7 @@ export default [
           enforceBuildableLibDependency: true,
           banTransitiveDependencies: true,
           // The process launcher in tools/platform is plain CommonJS shared with `npm start`.
-          allow: ['^.*/eslint(\\.base)?\\.config\\.[cm]?[jt]s$', '^.*/tools/platform/platform\\.cjs$'],
+          allow: ['^.*/eslint(\\.base)?\\.config\\.[cm]?[jt]s$', '^.*/tools/platform/(platform\\.cjs|services\\.json)$'],
           depConstraints: [
             // what kind of project may use what
             {
@@ -57,6 +57,9 @@ export default [
             { sourceTag: 'scope:gateway', onlyDependOnLibsWithTags: ['scope:gateway', 'scope:shared'] },
             { sourceTag: 'scope:users', onlyDependOnLibsWithTags: ['scope:users', 'scope:shared'] },
             { sourceTag: 'scope:oauth', onlyDependOnLibsWithTags: ['scope:oauth', 'scope:shared'] },
+            { sourceTag: 'scope:tooling', onlyDependOnLibsWithTags: ['scope:tooling'] },
+            { sourceTag: 'type:tooling', onlyDependOnLibsWithTags: ['type:tooling'] },
+            // <nx-plugin:scopes>
           ],
         },
       ],

@@ -8,6 +8,8 @@ const fs = require('node:fs');
 const path = require('node:path');
 const { randomBytes } = require('node:crypto');
 const { DATA_DIR, startApp, startMongo, startRedis } = require('./platform.cjs');
+/** @type {{ name: string, healthPort: number, dbEnv: string }[]} */
+const SERVICES = require('./services.json');
 
 /**
  * The first admin: ADMIN_EMAIL / ADMIN_PASSWORD when given, else a local admin whose random
@@ -55,28 +57,22 @@ async function main() {
   const common = { REDIS_URL: redisUrl, NODE_ENV: env.NODE_ENV ?? 'development' };
   const admin = adminCredentials(env);
 
-  const usersHealthPort = Number(env.USERS_HEALTH_PORT ?? 3101);
-  started.push(
-    await startApp('users', {
-      env: {
-        ...common,
-        MONGODB_URI: mongoUri,
-        HEALTH_PORT: String(usersHealthPort),
-        ADMIN_EMAIL: admin.email,
-        ADMIN_PASSWORD: admin.password,
-      },
-      healthPort: usersHealthPort,
-      echo: true,
-    }),
-  );
-  const oauthHealthPort = Number(env.OAUTH_HEALTH_PORT ?? 3102);
-  started.push(
-    await startApp('oauth', {
-      env: { ...common, MONGODB_URI: mongoUri, HEALTH_PORT: String(oauthHealthPort) },
-      healthPort: oauthHealthPort,
-      echo: true,
-    }),
-  );
+  // every service of the platform, in order (users first: oauth needs it); generators add to it
+  for (const service of SERVICES) {
+    const healthPort = Number(env[`${service.name.toUpperCase().replace(/-/g, '_')}_HEALTH_PORT`] ?? service.healthPort);
+    started.push(
+      await startApp(service.name, {
+        env: {
+          ...common,
+          MONGODB_URI: mongoUri,
+          HEALTH_PORT: String(healthPort),
+          ...(service.name === 'users' ? { ADMIN_EMAIL: admin.email, ADMIN_PASSWORD: admin.password } : {}),
+        },
+        healthPort,
+        echo: true,
+      }),
+    );
+  }
   const port = Number(env.PORT ?? 3000);
   started.push(await startApp('console-gateway', { env: { ...common, PORT: String(port) }, healthPort: port, echo: true }));
 

@@ -1,1 +1,2 @@
 export * from './lib/persistence.module';
+export * from './lib/cursor';

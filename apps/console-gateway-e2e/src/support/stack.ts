@@ -3,6 +3,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import mongoose, { type Connection } from 'mongoose';
 import { freePort, type Launched, startApp, startRedis } from '../../../../tools/platform/platform.cjs';
+import SERVICES from '../../../../tools/platform/services.json';
 
 type App = Launched & { healthPort: number; readyUrl: string };
 
@@ -26,6 +27,8 @@ export const ADMIN = { email: 'admin@e2e.test', password: 'e2e-admin-password' }
 export class Stack {
   readonly api: string;
   readonly gatewayUrl: string;
+  /** Services beyond users and oauth (from tools/platform/services.json). */
+  extraServices: App[] = [];
 
   private constructor(
     readonly redisUrl: string,
@@ -77,6 +80,18 @@ export class Stack {
       ...options.oauthEnv,
     };
     const oauth = await Stack.startOauth(oauthEnv, logDir);
+    // services added by the generator: each on its own test database
+    const extras: App[] = [];
+    for (const service of SERVICES.filter((s) => s.name !== 'users' && s.name !== 'oauth')) {
+      const port = await freePort();
+      extras.push(
+        await startApp(service.name, {
+          env: { ...common, MONGODB_URI: mongoUri, [service.dbEnv]: `${service.name.replace(/-/g, '_')}_test_${id}`, HEALTH_PORT: String(port) },
+          healthPort: port,
+          logFile: join(logDir, `${service.name}.log`),
+        }),
+      );
+    }
     const gatewayPort = await freePort();
     const gateway = await startApp('console-gateway', {
       env: {
@@ -92,7 +107,15 @@ export class Stack {
     });
     const db = await mongoose.createConnection(mongoUri, { dbName }).asPromise();
     const oauthDb = await mongoose.createConnection(mongoUri, { dbName: oauthDbName }).asPromise();
-    return new Stack(redisUrl, redis, mongoUri, dbName, db, logDir, usersEnv, usersReplicas, oauth, gateway, oauthDb, oauthEnv);
+    const stack = new Stack(redisUrl, redis, mongoUri, dbName, db, logDir, usersEnv, usersReplicas, oauth, gateway, oauthDb, oauthEnv);
+    stack.extraServices = extras;
+    return stack;
+  }
+
+  /** Opens the database of a generated service in this stack. */
+  async serviceDb(service: string): Promise<Connection> {
+    const id = this.dbName.replace(/^users_test_/, '');
+    return mongoose.createConnection(this.mongoUri, { dbName: `${service.replace(/-/g, '_')}_test_${id}` }).asPromise();
   }
 
   /** Each replica gets its own health port and instance id, like a pod. */
@@ -166,6 +189,7 @@ export class Stack {
 
   async stop(): Promise<void> {
     await this.gateway.stop();
+    for (const service of this.extraServices) await service.stop();
     await this.oauth.stop();
     for (const replica of this.usersReplicas) await replica.stop();
     for (const db of [this.db, this.oauthDb]) {

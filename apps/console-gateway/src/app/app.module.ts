@@ -10,6 +10,7 @@ import { GatewayConfig } from './gateway.config';
 import { HttpErrorFilter } from './http/http-error.filter';
 import { OperationsHttpModule } from './operations/operations-http.module';
 import { UsersHttpModule } from './users/users-http.module';
+// <nx-plugin:http-module-imports>
 
 @Module({
   imports: [
@@ -38,6 +39,7 @@ import { UsersHttpModule } from './users/users-http.module';
     AuthHttpModule,
     OperationsHttpModule,
     UsersHttpModule,
+    // <nx-plugin:http-modules>
   ],
   providers: [
     { provide: APP_PIPE, useFactory: createValidationPipe },

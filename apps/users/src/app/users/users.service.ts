@@ -21,7 +21,7 @@ import { RpcClient } from '@site11/messaging';
 import { type FilterQuery, Model, Types } from 'mongoose';
 import { PasswordHasher } from './password-hasher';
 import { User } from './user.schema';
-import { decodeCursor, encodeCursor, escapeRegex } from './users.cursor';
+import { decodeCursor, encodeCursor, escapeRegex } from '@site11/persistence';
 import {
   EmailTakenError,
   InvalidCredentialsError,

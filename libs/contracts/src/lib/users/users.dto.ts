@@ -5,7 +5,6 @@ import {
   IsArray,
   IsEmail,
   IsIn,
-  IsInt,
   IsMongoId,
   IsObject,
   IsOptional,
@@ -13,11 +12,10 @@ import {
   IsUrl,
   Length,
   Matches,
-  Max,
   MaxLength,
-  Min,
   ValidateNested,
 } from 'class-validator';
+import { PAGE_DEFAULT_LIMIT, PageQueryDto } from '../common/page.dto';
 import { NormalizeEmail, Trim } from '../common/transforms';
 
 export const USER_ROLES = ['user', 'admin'] as const;
@@ -25,10 +23,7 @@ export type UserRole = (typeof USER_ROLES)[number];
 
 export const PASSWORD_MIN_LENGTH = 8;
 export const PASSWORD_MAX_LENGTH = 128;
-export const USERS_PAGE_DEFAULT_LIMIT = 20;
-export const USERS_PAGE_MAX_LIMIT = 100;
-/** A cursor is the base64url form of a 12-byte ObjectId. */
-export const USERS_CURSOR_PATTERN = /^[A-Za-z0-9_-]{16}$/;
+export const USERS_PAGE_DEFAULT_LIMIT = PAGE_DEFAULT_LIMIT;
 
 export class ProfileDto {
   @ApiPropertyOptional({ maxLength: 100, example: 'Ada' })
@@ -122,20 +117,7 @@ export class UpdateUserCommand extends UpdateUserDto {
   id!: string;
 }
 
-export class ListUsersQueryDto {
-  @ApiPropertyOptional({ minimum: 1, maximum: USERS_PAGE_MAX_LIMIT, default: USERS_PAGE_DEFAULT_LIMIT })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(USERS_PAGE_MAX_LIMIT)
-  limit?: number;
-
-  @ApiPropertyOptional({ description: 'Opaque cursor from a previous page' })
-  @IsOptional()
-  @Matches(USERS_CURSOR_PATTERN, { message: 'cursor is not a valid page cursor' })
-  cursor?: string;
-
+export class ListUsersQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ description: 'Case-insensitive prefix of the email or the name', maxLength: 100 })
   @IsOptional()
   @IsString()

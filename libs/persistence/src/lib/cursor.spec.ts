@@ -1,5 +1,5 @@
 import { Types } from 'mongoose';
-import { decodeCursor, encodeCursor, escapeRegex } from './users.cursor';
+import { decodeCursor, encodeCursor, escapeRegex } from './cursor';
 
 describe('page cursors', () => {
   it('round-trip an ObjectId through a 16-character url-safe cursor', () => {

@@ -1,0 +1,46 @@
+// @ts-check
+/**
+ * The generator's end-to-end check: in a temporary copy of the workspace, generate a service and
+ * a second resource, then lint, test and build them and run the generated gateway e2e suite
+ * against real Redis and FerretDB. Nothing is edited by hand in between.
+ */
+const { execFileSync, execSync } = require('node:child_process');
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+
+const ROOT = path.resolve(__dirname, '../../..');
+const SERVICE = process.env.GENERATED_SERVICE ?? 'inventory';
+
+function run(command, cwd) {
+  process.stdout.write(`\n$ ${command}\n`);
+  execSync(command, {
+    cwd,
+    stdio: 'inherit',
+    env: { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true', NX_SKIP_NX_CACHE: 'true' },
+  });
+}
+
+const work = fs.mkdtempSync(path.join(os.tmpdir(), 'site11-generator-'));
+try {
+  const files = execFileSync('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], { cwd: ROOT })
+    .toString()
+    .split('\0')
+    .filter((file) => file && fs.existsSync(path.join(ROOT, file)));
+  for (const file of files) {
+    fs.mkdirSync(path.dirname(path.join(work, file)), { recursive: true });
+    fs.copyFileSync(path.join(ROOT, file), path.join(work, file));
+  }
+  fs.symlinkSync(path.join(ROOT, 'node_modules'), path.join(work, 'node_modules'), 'dir');
+  const ferretdb = path.join(ROOT, '.data/bin/ferretdb');
+  if (!process.env.FERRETDB_BIN && fs.existsSync(ferretdb)) process.env.FERRETDB_BIN = ferretdb;
+
+  run(`npx nx g @site11/nx-plugin:service ${SERVICE} --no-interactive`, work);
+  run(`npx nx g @site11/nx-plugin:resource ${SERVICE} invoice --no-interactive`, work);
+  run(`npx nx run-many -t lint test build --projects=${SERVICE},console-gateway,contracts,console-gateway-e2e`, work);
+  run(`npx nx e2e console-gateway-e2e --testPathPatterns=src/${SERVICE}/`, work);
+  process.stdout.write(`\nGenerated service "${SERVICE}" passed lint, unit tests, build and its gateway e2e suite.\n`);
+} finally {
+  if (!process.env.KEEP_GENERATED) fs.rmSync(work, { recursive: true, force: true });
+  else process.stdout.write(`kept ${work}\n`);
+}

@@ -1,0 +1,5 @@
+export interface ResourceGeneratorSchema {
+  service: string;
+  name: string;
+  plural?: string;
+}

@@ -1,0 +1,101 @@
+import { formatFiles, generateFiles, type Tree, updateJson } from '@nx/devkit';
+import { join } from 'node:path';
+import { addResource } from '../resource/generator';
+import { assertKebabName, assertNewService, insertBeforeMarker, resourceNames } from '../utils';
+import type { ServiceGeneratorSchema } from './schema';
+
+export const SERVICES_FILE = 'tools/platform/services.json';
+export const SERVICE_MARKERS = {
+  gatewayModuleImports: '// <nx-plugin:http-module-imports>',
+  gatewayModules: '// <nx-plugin:http-modules>',
+  scopes: '// <nx-plugin:scopes>',
+  composeServices: '# <nx-plugin:services>',
+  prometheusTargets: '# <nx-plugin:scrape-configs>',
+} as const;
+
+interface ServiceEntry {
+  name: string;
+  healthPort: number;
+  dbEnv: string;
+}
+
+/**
+ * A new platform service, wired like the users service: its app (transport, database, health,
+ * metrics, registry, graceful shutdown), its contracts, a sample CRUD resource, the gateway
+ * routes, tests, and its place in `npm start`, compose, Prometheus and the lint rules.
+ */
+export async function serviceGenerator(tree: Tree, options: ServiceGeneratorSchema): Promise<void> {
+  assertNewService(tree, options.name);
+  assertKebabName('resource', options.resource ?? 'item');
+  const n = resourceNames(options.name, options.resource ?? 'item', options.plural);
+
+  const services = JSON.parse(tree.read(SERVICES_FILE, 'utf-8') ?? '[]') as ServiceEntry[];
+  const healthPort = options.healthPort ?? Math.max(3100, ...services.map((s) => s.healthPort)) + 1;
+  if (services.some((s) => s.healthPort === healthPort)) throw new Error(`Health port ${healthPort} is taken`);
+
+  const substitutions = { ...n, healthPort, tmpl: '' };
+  generateFiles(tree, join(__dirname, 'files', 'app'), `apps/${n.service}`, substitutions);
+  generateFiles(tree, join(__dirname, 'files', 'gateway'), `apps/console-gateway/src/app/${n.service}`, substitutions);
+  addResource(tree, n);
+
+  // the gateway: routes module, and readiness pings the new service
+  const gatewayModule = 'apps/console-gateway/src/app/app.module.ts';
+  insertBeforeMarker(
+    tree,
+    gatewayModule,
+    SERVICE_MARKERS.gatewayModuleImports,
+    `import { ${n.serviceClass}HttpModule } from './${n.service}/${n.service}-http.module';`,
+  );
+  insertBeforeMarker(tree, gatewayModule, SERVICE_MARKERS.gatewayModules, `    ${n.serviceClass}HttpModule,`);
+  const gatewayConfig = 'apps/console-gateway/src/app/gateway.config.ts';
+  const config = tree.read(gatewayConfig, 'utf-8') ?? '';
+  const downstream = /DOWNSTREAM_SERVICES: string = '([^']*)'/;
+  if (!downstream.test(config)) throw new Error(`${gatewayConfig} has no DOWNSTREAM_SERVICES default`);
+  tree.write(gatewayConfig, config.replace(downstream, (_m, list: string) => `DOWNSTREAM_SERVICES: string = '${list},${n.service}'`));
+
+  // module boundaries: the new scope may use itself and shared libs only
+  insertBeforeMarker(
+    tree,
+    'eslint.config.mjs',
+    SERVICE_MARKERS.scopes,
+    `            { sourceTag: 'scope:${n.service}', onlyDependOnLibsWithTags: ['scope:${n.service}', 'scope:shared'] },`,
+  );
+
+  // npm start and the e2e stacks start every service listed here
+  updateJson<ServiceEntry[]>(tree, SERVICES_FILE, (list) => [...list, { name: n.service, healthPort, dbEnv: n.dbEnv }]);
+
+  insertBeforeMarker(
+    tree,
+    'docker/compose.yml',
+    SERVICE_MARKERS.composeServices,
+    [
+      `  ${n.service}:`,
+      `    build: { context: .., dockerfile: docker/Dockerfile, args: { APP: ${n.service} } }`,
+      '    restart: unless-stopped',
+      '    environment:',
+      '      NODE_ENV: production',
+      '      REDIS_URL: redis://redis:6379',
+      '      MONGODB_URI: mongodb://mongo:27017/',
+      `      ${n.dbEnv}: ${n.dbName}`,
+      `      HEALTH_PORT: '${healthPort}'`,
+      '    depends_on:',
+      '      mongo: { condition: service_healthy }',
+      '      redis: { condition: service_healthy }',
+      '    healthcheck:',
+      `      test: ['CMD', 'node', '-e', "fetch('http://127.0.0.1:${healthPort}/health/ready').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]`,
+      '      interval: 5s',
+      '      retries: 20',
+      '',
+    ].join('\n'),
+  );
+  insertBeforeMarker(
+    tree,
+    'docker/prometheus.yml',
+    SERVICE_MARKERS.prometheusTargets,
+    [`  - job_name: ${n.service}`, '    static_configs:', `      - targets: ['${n.service}:${healthPort}']`].join('\n'),
+  );
+
+  await formatFiles(tree);
+}
+
+export default serviceGenerator;

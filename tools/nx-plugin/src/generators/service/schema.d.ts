@@ -1,0 +1,6 @@
+export interface ServiceGeneratorSchema {
+  name: string;
+  resource?: string;
+  plural?: string;
+  healthPort?: number;
+}

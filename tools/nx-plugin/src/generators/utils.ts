@@ -1,0 +1,103 @@
+import { getProjects, names, type Tree } from '@nx/devkit';
+
+/** Words a service or resource may not be called: platform projects, routes, JS keywords. */
+export const RESERVED_NAMES = new Set([
+  'console-gateway', 'gateway', 'console-gateway-e2e', 'auth', 'oauth', 'users', 'shared', 'contracts', 'messaging',
+  'health', 'config', 'persistence', 'observability', 'registry', 'nx-plugin', 'platform', 'tools', 'api', 'metrics',
+  'services', 'docs', 'well-known', 'test', 'e2e', 'app', 'apps', 'libs', 'node-modules', 'dist',
+  'break', 'case', 'catch', 'class', 'const', 'continue', 'debugger', 'default', 'delete', 'do', 'else', 'enum',
+  'export', 'extends', 'false', 'finally', 'for', 'function', 'if', 'import', 'in', 'instanceof', 'new', 'null',
+  'return', 'super', 'switch', 'this', 'throw', 'true', 'try', 'typeof', 'var', 'void', 'while', 'with', 'yield',
+  'let', 'static', 'implements', 'interface', 'package', 'private', 'protected', 'public', 'await', 'constructor',
+  'prototype', 'object', 'string', 'number',
+]);
+
+const KEBAB = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
+
+export function assertKebabName(kind: string, name: string): void {
+  if (!KEBAB.test(name)) {
+    throw new Error(`The ${kind} name "${name}" is not kebab-case (lower-case letters, digits, single dashes; starting with a letter).`);
+  }
+  if (name.length > 40) throw new Error(`The ${kind} name "${name}" is longer than 40 characters.`);
+  if (RESERVED_NAMES.has(name)) throw new Error(`"${name}" is reserved and cannot be used as a ${kind} name.`);
+}
+
+export function assertNewService(tree: Tree, name: string): void {
+  assertKebabName('service', name);
+  if (getProjects(tree).has(name) || tree.exists(`apps/${name}`)) {
+    throw new Error(`A project named "${name}" already exists; nothing was generated.`);
+  }
+}
+
+/** English plural, good enough for resource names; pass --plural when it is not. */
+export function pluralize(word: string): string {
+  if (/[^aeiou]y$/.test(word)) return `${word.slice(0, -1)}ies`;
+  if (/(s|x|z|ch|sh)$/.test(word)) return `${word}es`;
+  return `${word}s`;
+}
+
+export interface ResourceNames {
+  /** kebab-case: `inventory` */
+  service: string;
+  /** `Inventory` */
+  serviceClass: string;
+  /** `INVENTORY` */
+  serviceConstant: string;
+  /** kebab-case singular and plural: `stock-item`, `stock-items` */
+  resource: string;
+  resources: string;
+  /** `StockItem`, `StockItems` */
+  resourceClass: string;
+  resourcesClass: string;
+  /** `stockItem`, `stockItems` */
+  resourceProperty: string;
+  resourcesProperty: string;
+  /** `STOCK_ITEM` */
+  resourceConstant: string;
+  /** Pattern prefix: `inventory.stock-items` */
+  patternPrefix: string;
+  /** Database: `inventory_db`; its variable: `INVENTORY_DB_NAME` */
+  dbName: string;
+  dbEnv: string;
+}
+
+export function resourceNames(service: string, resource: string, plural?: string): ResourceNames {
+  const s = names(service);
+  const r = names(resource);
+  const rs = names(plural ?? pluralize(resource));
+  return {
+    service: s.fileName,
+    serviceClass: s.className,
+    serviceConstant: s.constantName,
+    resource: r.fileName,
+    resources: rs.fileName,
+    resourceClass: r.className,
+    resourcesClass: rs.className,
+    resourceProperty: r.propertyName,
+    resourcesProperty: rs.propertyName,
+    resourceConstant: r.constantName,
+    patternPrefix: `${s.fileName}.${rs.fileName}`,
+    dbName: `${s.fileName.replace(/-/g, '_')}_db`,
+    dbEnv: `${s.constantName}_DB_NAME`,
+  };
+}
+
+/**
+ * Inserts `text` on the line before the marker comment in `file`. Markers make the places the
+ * generators touch explicit in the hand-written files. Inserting the same text twice is a no-op.
+ */
+export function insertBeforeMarker(tree: Tree, file: string, marker: string, text: string): void {
+  const content = tree.read(file, 'utf-8');
+  if (content === null) throw new Error(`${file} does not exist`);
+  const index = content.indexOf(marker);
+  if (index < 0) throw new Error(`${file} has no "${marker}" marker; add it where generated code should go`);
+  if (content.includes(text.trim())) return;
+  const lineStart = content.lastIndexOf('\n', index) + 1;
+  tree.write(file, `${content.slice(0, lineStart)}${text.endsWith('\n') ? text : `${text}\n`}${content.slice(lineStart)}`);
+}
+
+export function appendLine(tree: Tree, file: string, line: string): void {
+  const content = tree.read(file, 'utf-8') ?? '';
+  if (content.split('\n').includes(line)) return;
+  tree.write(file, `${content.replace(/\n*$/, '\n')}${line}\n`);
+}

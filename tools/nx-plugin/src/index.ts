@@ -1,0 +1,2 @@
+export { serviceGenerator } from './generators/service/generator';
+export { resourceGenerator } from './generators/resource/generator';
