@@ -229,12 +229,12 @@ async function startMongo({ dir, port, echo = false }) {
 /**
  * Starts a built app (`dist/apps/<name>/main.js`) and waits until its readiness probe answers 200.
  * @param {string} name
- * @param {{ env: Record<string, string>, healthPort: number, logFile?: string, echo?: boolean, timeoutMs?: number }} options
+ * @param {{ env: Record<string, string>, healthPort: number, logFile?: string, echo?: boolean, timeoutMs?: number, nodeArgs?: string[] }} options
  */
-async function startApp(name, { env, healthPort, logFile, echo = false, timeoutMs = 30_000 }) {
+async function startApp(name, { env, healthPort, logFile, echo = false, timeoutMs = 30_000, nodeArgs = [] }) {
   const main = path.join(ROOT, 'dist/apps', name, 'main.js');
   if (!fs.existsSync(main)) throw new Error(`${main} is missing: build first (npx nx build ${name})`);
-  const proc = launch(name, process.execPath, ['--enable-source-maps', main], {
+  const proc = launch(name, process.execPath, ['--enable-source-maps', ...nodeArgs, main], {
     env: { ...process.env, ...env },
     logFile,
     echo,

@@ -29,6 +29,6 @@ export function startMongo(options: {
 }): Promise<Launched & { port: number; uri: string; engine: 'mongod' | 'ferretdb' }>;
 export function startApp(
   name: string,
-  options: { env: Record<string, string>; healthPort: number; logFile?: string; echo?: boolean; timeoutMs?: number },
+  options: { env: Record<string, string>; healthPort: number; logFile?: string; echo?: boolean; timeoutMs?: number; nodeArgs?: string[] },
 ): Promise<Launched & { healthPort: number; readyUrl: string }>;
 export function ensureFerretDB(): string;

@@ -58,10 +58,13 @@ export class PlatformModule {
           inject,
           useFactory: (config: C) => messagingOptionsFrom(config, options.name),
         }),
-        ObservabilityModule.forRootAsync({
-          inject,
-          useFactory: (config: C) => ({ service: options.name, instanceId: config.INSTANCE_ID, level: config.LOG_LEVEL }),
-        }),
+        ObservabilityModule.forRootAsync(
+          {
+            inject,
+            useFactory: (config: C) => ({ service: options.name, instanceId: config.INSTANCE_ID, level: config.LOG_LEVEL }),
+          },
+          { rpcMetrics: options.servesMessages ?? false },
+        ),
         HealthModule.forRootAsync({
           inject: [options.config, RpcClient],
           useFactory: (config: C, rpc: RpcClient) => ({

@@ -4,7 +4,12 @@ import { LoggerModule, type Params } from 'nestjs-pino';
 import type { IncomingMessage } from 'node:http';
 import { MetricsController } from './metrics.controller';
 import { MetricsService } from './metrics.service';
-import { type ObservabilityAsyncOptions, OBSERVABILITY_OPTIONS, type ObservabilityModuleOptions } from './observability.options';
+import {
+  type ObservabilityAsyncOptions,
+  type ObservabilityFeatures,
+  OBSERVABILITY_OPTIONS,
+  type ObservabilityModuleOptions,
+} from './observability.options';
 import { RpcMetricsInterceptor } from './rpc-metrics.interceptor';
 
 const PINO_LEVELS: Record<string, string> = {
@@ -60,7 +65,7 @@ export function pinoParams(options: ObservabilityModuleOptions): Params {
  */
 @Module({})
 export class ObservabilityModule {
-  static forRootAsync(options: ObservabilityAsyncOptions): DynamicModule {
+  static forRootAsync(options: ObservabilityAsyncOptions, features: ObservabilityFeatures = { rpcMetrics: true }): DynamicModule {
     return {
       module: ObservabilityModule,
       global: true,
@@ -74,7 +79,8 @@ export class ObservabilityModule {
       providers: [
         { provide: OBSERVABILITY_OPTIONS, inject: options.inject, useFactory: options.useFactory },
         MetricsService,
-        { provide: APP_INTERCEPTOR, useClass: RpcMetricsInterceptor },
+        // only where messages are handled: every global interceptor costs each HTTP request too
+        ...(features.rpcMetrics ? [{ provide: APP_INTERCEPTOR, useClass: RpcMetricsInterceptor }] : []),
       ],
       exports: [MetricsService],
     };

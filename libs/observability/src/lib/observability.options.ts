@@ -9,6 +9,11 @@ export interface ObservabilityModuleOptions {
   level: string;
 }
 
+export interface ObservabilityFeatures {
+  /** Time and log every handled message (apps that serve message patterns). */
+  rpcMetrics: boolean;
+}
+
 export interface ObservabilityAsyncOptions {
   inject?: InjectionToken[];
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- mirrors Nest's own factory typing

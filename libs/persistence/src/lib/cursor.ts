@@ -9,8 +9,3 @@ export function decodeCursor(cursor: string): Types.ObjectId | null {
   const bytes = Buffer.from(cursor, 'base64url');
   return bytes.length === 12 ? new Types.ObjectId(bytes.toString('hex')) : null;
 }
-
-/** Escapes every regex metacharacter so user input can only ever be a literal prefix. */
-export function escapeRegex(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}

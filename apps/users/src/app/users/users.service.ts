@@ -21,7 +21,7 @@ import { RpcClient } from '@site11/messaging';
 import { type FilterQuery, Model, Types } from 'mongoose';
 import { PasswordHasher } from './password-hasher';
 import { User } from './user.schema';
-import { decodeCursor, encodeCursor, escapeRegex } from '@site11/persistence';
+import { decodeCursor, encodeCursor } from '@site11/persistence';
 import {
   EmailTakenError,
   InvalidCredentialsError,
@@ -121,8 +121,11 @@ export class UsersService implements OnModuleInit {
       conditions.push({ _id: { $gt: after } });
     }
     if (query.q) {
-      const prefix = new RegExp(`^${escapeRegex(query.q.toLowerCase())}`);
-      conditions.push({ $or: [{ email: prefix }, { nameLower: prefix }] });
+      // A prefix as a range: what an anchored regex becomes in MongoDB's index scan, and what
+      // FerretDB (no regex pushdown) evaluates about twice as fast as the regex.
+      const prefix = query.q.toLowerCase();
+      const range = { $gte: prefix, $lt: `${prefix}\uffff` };
+      conditions.push({ $or: [{ email: range }, { nameLower: range }] });
     }
     const filter = conditions.length === 0 ? {} : conditions.length === 1 ? conditions[0] : { $and: conditions };
     const found = await this.run(() =>
