@@ -14,6 +14,11 @@ const ROOT = path.resolve(__dirname, '../..');
 const DATA_DIR = path.join(ROOT, '.data');
 const FERRETDB_MODULE = 'github.com/FerretDB/FerretDB';
 const FERRETDB_VERSION = 'v1.24.2';
+/**
+ * Node flags every app runs with (also set in docker/Dockerfile): a capped old generation keeps
+ * each app's RSS under 200 MB under load (see docs/performance.md).
+ */
+const APP_NODE_ARGS = ['--max-old-space-size=128'];
 
 /** @returns {Promise<number>} */
 function freePort() {
@@ -234,7 +239,7 @@ async function startMongo({ dir, port, echo = false }) {
 async function startApp(name, { env, healthPort, logFile, echo = false, timeoutMs = 30_000, nodeArgs = [] }) {
   const main = path.join(ROOT, 'dist/apps', name, 'main.js');
   if (!fs.existsSync(main)) throw new Error(`${main} is missing: build first (npx nx build ${name})`);
-  const proc = launch(name, process.execPath, ['--enable-source-maps', ...nodeArgs, main], {
+  const proc = launch(name, process.execPath, ['--enable-source-maps', ...APP_NODE_ARGS, ...nodeArgs, main], {
     env: { ...process.env, ...env },
     logFile,
     echo,
