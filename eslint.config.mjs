@@ -29,8 +29,13 @@ export default [
         {
           enforceBuildableLibDependency: true,
           banTransitiveDependencies: true,
-          // The process launcher in tools/platform is plain CommonJS shared with `npm start`.
-          allow: ['^.*/eslint(\\.base)?\\.config\\.[cm]?[jt]s$', '^.*/tools/platform/(platform\\.cjs|services\\.json)$'],
+          // Plain CommonJS tooling shared with `npm start` and the builds: the process launcher in
+          // tools/platform and the apps' webpack config factory in tools/webpack.
+          allow: [
+            '^.*/eslint(\\.base)?\\.config\\.[cm]?[jt]s$',
+            '^.*/tools/platform/(platform\\.cjs|services\\.json)$',
+            '^.*/tools/webpack/nest-app\\.webpack\\.cjs$',
+          ],
           depConstraints: [
             // what kind of project may use what
             {
