@@ -232,43 +232,41 @@ export class RedisStreamsServer extends Server implements CustomTransportStrateg
   }
 
   private async handleRequest(key: string, messageId: string, fields: Record<string, string>, deliveries: number) {
-    const { id, pattern, reply, deadline } = fields;
-    const writer = this.writer;
-    const done = () =>
-      writer
-        .multi()
-        .xack(key, this.options.service, messageId)
-        .xdel(key, messageId)
-        .hincrby(StreamKeys.handled(this.options.service), this.consumer, 1)
-        .exec();
-
-    if (!id || !pattern || !reply || fields['data'] === undefined) {
+    const { id, pattern, deadline } = fields;
+    if (!id || !pattern || !fields['reply'] || fields['data'] === undefined) {
       this.logger.error(`Malformed request ${messageId} on ${key}; dead-lettering it`);
       return this.deadLetter(key, messageId, fields, deliveries);
-    }
-    if (Number(deadline) < Date.now()) {
-      this.logger.warn(`Dropped ${pattern} ${id}: its deadline passed before it was picked up`);
-      await done();
-      return;
     }
     const data = JSON.parse(fields['data']) as { metadata?: { idempotencyKey?: string } };
     const idempotencyKey = data?.metadata?.idempotencyKey;
     const rememberedAs = idempotencyKey ? StreamKeys.idempotency(pattern, idempotencyKey) : null;
-    if (rememberedAs) {
-      const remembered = await writer.get(rememberedAs);
-      if (remembered) {
-        await writer.publish(reply, JSON.stringify({ ...(JSON.parse(remembered) as object), id }));
-        await done();
-        return;
-      }
-    }
 
-    const outcome = await this.invoke(pattern, data, new StreamsContext([key, messageId, pattern, deliveries]));
-    if (rememberedAs) {
-      await writer.set(rememberedAs, JSON.stringify(outcome), 'EX', this.tuning.idempotencyTtlSeconds, 'NX');
+    /** One round trip, in this order: remember the result, publish the reply, acknowledge. */
+    const finish = (outcome?: Omit<StreamReply, 'id'>, remember = false) => {
+      const tx = this.writer.multi();
+      if (outcome && remember && rememberedAs) {
+        tx.set(rememberedAs, JSON.stringify(outcome), 'EX', this.tuning.idempotencyTtlSeconds, 'NX');
+      }
+      if (outcome) tx.publish(fields['reply'], JSON.stringify({ ...outcome, id } satisfies StreamReply));
+      return tx
+        .xack(key, this.options.service, messageId)
+        .xdel(key, messageId)
+        .hincrby(StreamKeys.handled(this.options.service), this.consumer, 1)
+        .exec();
+    };
+
+    if (Number(deadline) < Date.now()) {
+      this.logger.warn(`Dropped ${pattern} ${id}: its deadline passed before it was picked up`);
+      await finish();
+      return;
     }
-    await writer.publish(reply, JSON.stringify({ ...outcome, id } satisfies StreamReply));
-    await done();
+    const remembered = rememberedAs ? await this.writer.get(rememberedAs) : null;
+    if (remembered) {
+      await finish(JSON.parse(remembered) as Omit<StreamReply, 'id'>);
+      return;
+    }
+    const outcome = await this.invoke(pattern, data, new StreamsContext([key, messageId, pattern, deliveries]));
+    await finish(outcome, true);
   }
 
   private async handleEvent$(key: string, messageId: string, fields: Record<string, string>, deliveries: number) {
