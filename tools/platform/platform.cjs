@@ -48,6 +48,22 @@ async function waitFor(probe, { what, timeoutMs = 30_000, intervalMs = 100, chil
   }
 }
 
+/**
+ * Waits until a launched process is ready; if it never gets there, kills it before rethrowing,
+ * so a failed start leaves nothing running.
+ * @param {ReturnType<typeof launch>} proc
+ * @param {() => Promise<boolean>} probe
+ * @param {{ what: string, timeoutMs?: number }} options
+ */
+async function readyOrStop(proc, probe, options) {
+  try {
+    await waitFor(probe, { ...options, child: proc.child });
+  } catch (error) {
+    await proc.stop('SIGKILL');
+    throw error;
+  }
+}
+
 /** @param {string} command */
 function which(command) {
   for (const dir of (process.env.PATH ?? '').split(path.delimiter)) {
@@ -152,7 +168,7 @@ async function startRedis({ dir, port, echo = false }) {
     ['--port', String(redisPort), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir],
     { logFile: path.join(dir, 'redis.log'), echo },
   );
-  await waitFor(() => redisPing(redisPort), { what: 'redis-server', child: proc.child });
+  await readyOrStop(proc, () => redisPing(redisPort), { what: 'redis-server' });
   return { ...proc, port: redisPort, url: `redis://127.0.0.1:${redisPort}` };
 }
 
@@ -227,7 +243,7 @@ async function startMongo({ dir, port, echo = false }) {
         ],
         { logFile: path.join(dir, 'ferretdb.log'), echo },
       );
-  await waitFor(() => tcpOpen(mongoPort), { what: mongod ? 'mongod' : 'FerretDB', child: proc.child });
+  await readyOrStop(proc, () => tcpOpen(mongoPort), { what: mongod ? 'mongod' : 'FerretDB' });
   return { ...proc, port: mongoPort, uri: `mongodb://127.0.0.1:${mongoPort}/`, engine: mongod ? 'mongod' : 'ferretdb' };
 }
 
@@ -245,7 +261,7 @@ async function startApp(name, { env, healthPort, logFile, echo = false, timeoutM
     echo,
   });
   const readyUrl = `http://127.0.0.1:${healthPort}/health/ready`;
-  await waitFor(async () => (await httpStatus(readyUrl)) === 200, { what: name, child: proc.child, timeoutMs });
+  await readyOrStop(proc, async () => (await httpStatus(readyUrl)) === 200, { what: name, timeoutMs });
   return { ...proc, healthPort, readyUrl };
 }
 

@@ -48,7 +48,18 @@ export class Stack {
     this.api = `${this.gatewayUrl}/api/v1`;
   }
 
+  /** Starts a stack; if any part fails to start, stops what did start and rethrows. */
   static async start(options: StackOptions = {}): Promise<Stack> {
+    const started: { stop: () => Promise<unknown> }[] = [];
+    try {
+      return await Stack.launch(options, started);
+    } catch (error) {
+      for (const proc of started.reverse()) await proc.stop().catch(() => undefined);
+      throw error;
+    }
+  }
+
+  private static async launch(options: StackOptions, started: { stop: () => Promise<unknown> }[]): Promise<Stack> {
     const id = randomBytes(4).toString('hex');
     const logDir = join(process.env['E2E_DIR'] ?? '/tmp', `stack-${id}`);
     mkdirSync(logDir, { recursive: true });
@@ -56,6 +67,7 @@ export class Stack {
     if (!mongoUri) throw new Error('E2E_MONGODB_URI is not set: run through the e2e jest config');
 
     const redis = options.ownRedis || !process.env['REDIS_URL'] ? await startRedis({ dir: join(logDir, 'redis') }) : null;
+    if (redis) started.push(redis);
     const redisUrl = redis?.url ?? (process.env['REDIS_URL'] as string);
     const dbName = `users_test_${id}`;
     const common = { NODE_ENV: 'test', REDIS_URL: redisUrl, LOG_LEVEL: 'warn' };
@@ -70,7 +82,10 @@ export class Stack {
       ...options.usersEnv,
     };
     const usersReplicas: App[] = [];
-    for (let i = 0; i < (options.usersReplicas ?? 1); i++) usersReplicas.push(await Stack.startUsers(usersEnv, logDir));
+    for (let i = 0; i < (options.usersReplicas ?? 1); i++) {
+      usersReplicas.push(await Stack.startUsers(usersEnv, logDir));
+      started.push(usersReplicas[usersReplicas.length - 1]);
+    }
     const oauthDbName = `oauth_test_${id}`;
     const oauthEnv = {
       ...common,
@@ -80,6 +95,7 @@ export class Stack {
       ...options.oauthEnv,
     };
     const oauth = await Stack.startOauth(oauthEnv, logDir);
+    started.push(oauth);
     // services added by the generator: each on its own test database
     const extras: App[] = [];
     for (const service of SERVICES.filter((s) => s.name !== 'users' && s.name !== 'oauth')) {
@@ -91,6 +107,7 @@ export class Stack {
           logFile: join(logDir, `${service.name}.log`),
         }),
       );
+      started.push(extras[extras.length - 1]);
     }
     const gatewayPort = await freePort();
     const gateway = await startApp('console-gateway', {
@@ -105,6 +122,7 @@ export class Stack {
       healthPort: gatewayPort,
       logFile: join(logDir, 'console-gateway.log'),
     });
+    started.push(gateway);
     const db = await mongoose.createConnection(mongoUri, { dbName }).asPromise();
     const oauthDb = await mongoose.createConnection(mongoUri, { dbName: oauthDbName }).asPromise();
     const stack = new Stack(redisUrl, redis, mongoUri, dbName, db, logDir, usersEnv, usersReplicas, oauth, gateway, oauthDb, oauthEnv);
