@@ -1,4 +1,4 @@
-import { AuthErrors, DomainError, ErrorKind, UsersErrors } from '@site11/contracts';
+import { AuthErrors, DomainError, ErrorKind, UsersErrors, ValidationError } from '@site11/contracts';
 
 export class UserNotFoundError extends DomainError {
   constructor(id: string) {
@@ -12,11 +12,9 @@ export class EmailTakenError extends DomainError {
   }
 }
 
-export class InvalidCursorError extends DomainError {
+export class InvalidCursorError extends ValidationError {
   constructor() {
-    super('VALIDATION', ErrorKind.InvalidArgument, 'cursor is not a valid page cursor', [
-      { field: 'cursor', constraints: { cursor: 'cursor is not a valid page cursor' } },
-    ]);
+    super([{ field: 'cursor', constraints: { cursor: 'cursor is not a valid page cursor' } }]);
   }
 }
 

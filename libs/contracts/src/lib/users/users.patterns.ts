@@ -30,4 +30,3 @@ export const UsersErrors = {
   emailTaken: 'USERS.EMAIL_TAKEN',
 } as const;
 
-export const USERS_SERVICE = 'users';
