@@ -17,14 +17,7 @@ import { TokensModule } from './tokens/tokens.module';
       mongoose: true,
       servesMessages: true,
     }),
-    PersistenceModule.forRootAsync({
-      inject: [OAuthConfig],
-      useFactory: (config: OAuthConfig) => ({
-        uri: config.MONGODB_URI,
-        dbName: config.OAUTH_DB_NAME,
-        requireTestDatabase: config.NODE_ENV === 'test',
-      }),
-    }),
+    PersistenceModule.forService(OAuthConfig, (config) => config.OAUTH_DB_NAME),
     KeysModule,
     TokensModule,
   ],

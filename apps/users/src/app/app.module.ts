@@ -15,14 +15,7 @@ import { UsersModule } from './users/users.module';
       mongoose: true,
       servesMessages: true,
     }),
-    PersistenceModule.forRootAsync({
-      inject: [UsersConfig],
-      useFactory: (config: UsersConfig) => ({
-        uri: config.MONGODB_URI,
-        dbName: config.USERS_DB_NAME,
-        requireTestDatabase: config.NODE_ENV === 'test',
-      }),
-    }),
+    PersistenceModule.forService(UsersConfig, (config) => config.USERS_DB_NAME),
     UsersModule,
   ],
 })

@@ -1,4 +1,5 @@
-import { type DynamicModule, type InjectionToken, Module } from '@nestjs/common';
+import { type DynamicModule, type InjectionToken, Module, type Type } from '@nestjs/common';
+import type { ServiceConfig } from '@site11/config';
 import { MongooseModule, type MongooseModuleOptions } from '@nestjs/mongoose';
 
 export interface PersistenceOptions {
@@ -44,6 +45,21 @@ export function mongooseOptions(options: PersistenceOptions): MongooseModuleOpti
 /** One MongoDB database per service, on the app's default mongoose connection. */
 @Module({})
 export class PersistenceModule {
+  /**
+   * The usual wiring of a platform service: `MONGODB_URI` from its config, its own database, and
+   * in tests a refusal of any database not named as a test one.
+   */
+  static forService<C extends ServiceConfig>(config: Type<C>, dbName: (config: C) => string): DynamicModule {
+    return PersistenceModule.forRootAsync({
+      inject: [config],
+      useFactory: (values: C) => ({
+        uri: values.MONGODB_URI,
+        dbName: dbName(values),
+        requireTestDatabase: values.NODE_ENV === 'test',
+      }),
+    });
+  }
+
   static forRootAsync(options: PersistenceAsyncOptions): DynamicModule {
     return {
       module: PersistenceModule,
