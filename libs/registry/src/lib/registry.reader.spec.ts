@@ -22,7 +22,7 @@ describe('RegistryReader', () => {
     zrange: jest.fn(async () => ['a', '1000', 'b', '2000']),
     mget: jest.fn(async () => [JSON.stringify(live), null]),
   };
-  const reader = new RegistryReader(redis as unknown as Redis, { redisUrl: 'redis://x' });
+  const reader = new RegistryReader(redis as unknown as Redis);
 
   it('reports live instances as they announced themselves and expired ones as gone', async () => {
     const [users] = await reader.services();

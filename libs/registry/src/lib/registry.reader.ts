@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type Redis from 'ioredis';
-import { type InstanceRecord, type InstanceView, REGISTRY_OPTIONS, RegistryKeys, type RegistryModuleOptions, type ServiceView } from './registry.options';
+import { type InstanceRecord, type InstanceView, RegistryKeys, type ServiceView } from './registry.options';
 import { REGISTRY_REDIS } from './registry.redis';
 
 /** How long an instance that stopped heartbeating stays listed as `gone` before it is forgotten. */
@@ -9,10 +9,7 @@ const FORGET_AFTER_MS = 5 * 60_000;
 /** Reads the registry: every service, its instances, their status and last heartbeat. */
 @Injectable()
 export class RegistryReader {
-  constructor(
-    @Inject(REGISTRY_REDIS) private readonly redis: Redis,
-    @Inject(REGISTRY_OPTIONS) private readonly options: RegistryModuleOptions,
-  ) {}
+  constructor(@Inject(REGISTRY_REDIS) private readonly redis: Redis) {}
 
   async services(): Promise<ServiceView[]> {
     const names = (await this.redis.smembers(RegistryKeys.services)).sort();
@@ -46,10 +43,5 @@ export class RegistryReader {
       };
     });
     return { name, instances };
-  }
-
-  /** TTL after which a silent instance is reported gone (ms). */
-  get ttlMs(): number {
-    return this.options.ttlMs ?? 10_000;
   }
 }
