@@ -6,3 +6,4 @@ export * from './lib/users/users.patterns';
 export * from './lib/users/users.dto';
 export * from './lib/auth/auth.patterns';
 export * from './lib/auth/auth.dto';
+export * from './lib/events';

@@ -1,3 +1,4 @@
+export * from './lib/clock';
 export * from './lib/client/no-responder.error';
 export * from './lib/client/platform-redis.client';
 export * from './lib/client/rpc-client';

@@ -1,2 +1,3 @@
 export * from './lib/persistence.module';
 export * from './lib/cursor';
+export * from './lib/outbox';

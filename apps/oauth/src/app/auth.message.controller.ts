@@ -17,7 +17,7 @@ import {
   UsersEvents,
   UsersPatterns,
 } from '@site11/contracts';
-import { type CallOptions, RpcClient } from '@site11/messaging';
+import { type CallOptions, platformClock, RpcClient } from '@site11/messaging';
 import { IsOptional, IsUUID, Matches } from 'class-validator';
 import { SigningKeysService } from './keys/signing-keys.service';
 import { TokensService } from './tokens/tokens.service';
@@ -35,9 +35,11 @@ class LogoutPayload implements LogoutCommand {
 function downstream(metadata: RpcMetadata, kind: 'read' | 'command'): CallOptions {
   return {
     requestId: metadata.requestId,
-    deadlineMs: Math.max(50, metadata.deadline - Date.now()),
+    deadlineMs: Math.max(50, metadata.deadline - platformClock.now()),
     ...(kind === 'read' ? { idempotent: true } : {}),
-    ...(kind === 'command' && metadata.idempotencyKey ? { idempotencyKey: metadata.idempotencyKey } : {}),
+    ...(kind === 'command' && metadata.idempotencyKey
+      ? { idempotencyKey: metadata.idempotencyKey, idempotencyOrigin: metadata.idempotencyOrigin }
+      : {}),
   };
 }
 

@@ -40,10 +40,14 @@ export class BaseConfig {
   @Max(10_000)
   STREAMS_MAX_IN_FLIGHT: number = 64;
 
-  /** Streams: a request pending this long on a dead instance is taken over (ms). */
+  /**
+   * Streams: work nobody renewed for this long belongs to a dead instance and is taken over (ms).
+   * Live owners renew every third of it. Keep it well under RPC_DEADLINE_MS, so a request
+   * reclaimed from a killed instance is still answered within its deadline.
+   */
   @IsInt()
   @Min(100)
-  STREAMS_RECLAIM_IDLE_MS: number = 10_000;
+  STREAMS_RECLAIM_IDLE_MS: number = 2_000;
 
   /** Streams: deliveries after which a message goes to the dead-letter stream. */
   @IsInt()
@@ -103,6 +107,18 @@ export class ServiceConfig extends BaseConfig {
 
   @IsString()
   HEALTH_HOST: string = '0.0.0.0';
+
+  /** How often the outbox relay looks for events a crash left unpublished (ms). */
+  @IsInt()
+  @Min(500)
+  OUTBOX_SWEEP_MS: number = 5000;
+
+  /**
+   * Test fault hook (NODE_ENV=test only): comma-separated event patterns before whose publication
+   * the service kills itself, to prove the outbox loses nothing.
+   */
+  @IsString()
+  FAULT_KILL_BEFORE_PUBLISH: string = '';
 }
 
 /**

@@ -1,6 +1,7 @@
 import { type DynamicModule, type InjectionToken, Module, type Type } from '@nestjs/common';
 import type { ServiceConfig } from '@site11/config';
 import { MongooseModule, type MongooseModuleOptions } from '@nestjs/mongoose';
+import { OUTBOX_OPTIONS, OutboxRelay, type OutboxOptions } from './outbox';
 
 export interface PersistenceOptions {
   /** `mongodb://` URL of the server; the database is chosen by `dbName`, not by the URL path. */
@@ -46,11 +47,11 @@ export function mongooseOptions(options: PersistenceOptions): MongooseModuleOpti
 @Module({})
 export class PersistenceModule {
   /**
-   * The usual wiring of a platform service: `MONGODB_URI` from its config, its own database, and
-   * in tests a refusal of any database not named as a test one.
+   * The usual wiring of a platform service: `MONGODB_URI` from its config, its own database, in
+   * tests a refusal of any database not named as a test one, and the outbox relay.
    */
   static forService<C extends ServiceConfig>(config: Type<C>, dbName: (config: C) => string): DynamicModule {
-    return PersistenceModule.forRootAsync({
+    const root = PersistenceModule.forRootAsync({
       inject: [config],
       useFactory: (values: C) => ({
         uri: values.MONGODB_URI,
@@ -58,6 +59,12 @@ export class PersistenceModule {
         requireTestDatabase: values.NODE_ENV === 'test',
       }),
     });
+    return {
+      ...root,
+      global: true,
+      providers: [{ provide: OUTBOX_OPTIONS, inject: [config], useFactory: outboxOptions }, OutboxRelay],
+      exports: [OutboxRelay],
+    };
   }
 
   static forRootAsync(options: PersistenceAsyncOptions): DynamicModule {
@@ -71,4 +78,12 @@ export class PersistenceModule {
       ],
     };
   }
+}
+
+function outboxOptions(config: ServiceConfig): OutboxOptions {
+  const killBeforePublish = config.FAULT_KILL_BEFORE_PUBLISH.split(',').map((p) => p.trim()).filter(Boolean);
+  if (killBeforePublish.length > 0 && config.NODE_ENV !== 'test') {
+    throw new Error('FAULT_KILL_BEFORE_PUBLISH is a test fault hook: it is refused unless NODE_ENV=test');
+  }
+  return { sweepMs: config.OUTBOX_SWEEP_MS, sweepAfterMs: 2000, killBeforePublish };
 }

@@ -1,6 +1,7 @@
 import { createParamDecorator, type ExecutionContext, SetMetadata } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { AuthUser } from '@site11/auth';
+import { CommonErrors, DomainError, ErrorKind, PUBLIC_ROUTE } from '@site11/contracts';
 import type { CallOptions } from '@site11/messaging';
 import type { FastifyRequest } from 'fastify';
 import { randomUUID } from 'node:crypto';
@@ -11,18 +12,28 @@ const REQUEST_ID_PATTERN = /^[A-Za-z0-9._:-]{8,128}$/;
 const IDEMPOTENCY_KEY_PATTERN = /^[A-Za-z0-9._:-]{8,128}$/;
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
-/**
- * Every command gets an idempotency key, so a redelivered message returns the first result: the
- * client's `Idempotency-Key` (scoped to the caller, so two users' keys never collide) when given
- * and well-formed, else one per HTTP request.
- */
-function idempotencyKeyFor(request: FastifyRequest, user?: AuthUser): string | undefined {
-  if (SAFE_METHODS.has(request.method)) return undefined;
-  const given = request.headers['idempotency-key'];
-  if (typeof given === 'string' && IDEMPOTENCY_KEY_PATTERN.test(given)) return `${user?.sub ?? 'anonymous'}:${given}`;
-  return `request:${request.id}:${randomUUID()}`;
-}
 const reflector = new Reflector();
+
+/**
+ * Every command carries an idempotency key. On an authenticated route it is the client's
+ * `Idempotency-Key` when given (the service scopes it to this user and binds it to the request);
+ * otherwise, and always on public routes (login, refresh, register: their bodies are
+ * credentials and their callers anonymous), a key made up for this one request, which only
+ * protects its own redelivery.
+ */
+function idempotencyFor(ctx: ExecutionContext, request: FastifyRequest): Pick<CallOptions, 'idempotencyKey' | 'idempotencyOrigin'> {
+  const isPublic = reflector.getAllAndOverride<boolean | undefined>(PUBLIC_ROUTE, [ctx.getHandler(), ctx.getClass()]);
+  const given = request.headers['idempotency-key'];
+  if (!isPublic && given !== undefined) {
+    if (typeof given !== 'string' || !IDEMPOTENCY_KEY_PATTERN.test(given)) {
+      throw new DomainError(CommonErrors.validation, ErrorKind.InvalidArgument, 'Idempotency-Key must be 8–128 of A-Z a-z 0-9 . _ : -', [
+        { field: 'Idempotency-Key', constraints: { matches: 'Idempotency-Key must be 8–128 of A-Z a-z 0-9 . _ : -' } },
+      ]);
+    }
+    return { idempotencyKey: given, idempotencyOrigin: 'client' };
+  }
+  return { idempotencyKey: randomUUID(), idempotencyOrigin: 'delivery' };
+}
 
 /** Overrides the default deadline of the calls a route makes to services. */
 export const Deadline = (ms: number) => SetMetadata(DEADLINE_MS, ms);
@@ -43,10 +54,9 @@ export const Call = createParamDecorator((_: unknown, ctx: ExecutionContext): Ca
   const request = ctx.switchToHttp().getRequest<FastifyRequest & { user?: AuthUser }>();
   const deadlineMs = reflector.get<number | undefined>(DEADLINE_MS, ctx.getHandler());
   const user = request.user;
-  const idempotencyKey = idempotencyKeyFor(request, user);
   return {
     requestId: request.id,
-    ...(idempotencyKey ? { idempotencyKey } : { idempotent: true }),
+    ...(SAFE_METHODS.has(request.method) ? { idempotent: true } : idempotencyFor(ctx, request)),
     ...(deadlineMs ? { deadlineMs } : {}),
     ...(user ? { actor: { sub: user.sub, roles: user.roles } } : {}),
   };

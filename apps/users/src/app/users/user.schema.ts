@@ -1,6 +1,7 @@
 import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
 import type { HydratedDocument, Types } from 'mongoose';
 import { USER_ROLES, type UserRole } from '@site11/contracts';
+import { OUTBOX_FIELDS, type OutboxEvent } from '@site11/persistence';
 
 @Schema({ _id: false, versionKey: false })
 export class Profile {
@@ -44,9 +45,16 @@ export class User {
   @Prop({ select: false })
   passwordHash?: string;
 
+  /** Set by a delete: the account is gone for every query; the document goes once `users.deleted` is published. */
+  @Prop()
+  deletedAt?: Date;
+
+  outbox?: OutboxEvent[];
+  outboxAt?: Date;
+
   createdAt!: Date;
   updatedAt!: Date;
 }
 
 export type UserDocument = HydratedDocument<User>;
-export const UserSchema = SchemaFactory.createForClass(User);
+export const UserSchema = SchemaFactory.createForClass(User).add(OUTBOX_FIELDS);

@@ -10,18 +10,16 @@ import {
   type Actor,
   type UpdateUserCommand,
   type UserDto,
-  type UserCreatedEvent,
-  type UserDeletedEvent,
   type UserRole,
   UsersEvents,
   type VerifyCredentialsDto,
   USERS_PAGE_DEFAULT_LIMIT,
 } from '@site11/contracts';
-import { RpcClient } from '@site11/messaging';
+
 import { type FilterQuery, Model, Types } from 'mongoose';
 import { PasswordHasher } from './password-hasher';
 import { User } from './user.schema';
-import { decodeCursor, encodeCursor } from '@site11/persistence';
+import { decodeCursor, encodeCursor, OutboxRelay, outboxEvent, pushOutbox } from '@site11/persistence';
 import {
   EmailTakenError,
   InvalidCredentialsError,
@@ -30,7 +28,10 @@ import {
   UserNotFoundError,
 } from './users.errors';
 
-type StoredUser = Omit<User, 'passwordHash' | 'createdBy'>;
+type StoredUser = Omit<User, 'passwordHash' | 'createdBy' | 'outbox' | 'outboxAt' | 'deletedAt'>;
+
+/** Deleted accounts wait as tombstones until their event is published; no query sees them. */
+const LIVE = { deletedAt: { $exists: false } } as const;
 
 function toDto(user: StoredUser): UserDto {
   return {
@@ -59,62 +60,71 @@ export class UsersService implements OnModuleInit {
   constructor(
     @InjectModel(User.name) private readonly users: Model<User>,
     private readonly passwords: PasswordHasher,
-    private readonly events: RpcClient,
+    private readonly outbox: OutboxRelay,
   ) {}
 
   /** Indexes must exist before the first write, or the unique email constraint is not enforced. */
   async onModuleInit(): Promise<void> {
     await this.users.init();
+    this.outbox.watch(this.users);
   }
 
   /**
-   * Creates a user and announces it. With an idempotency key, a command delivered again (its
-   * first run crashed after the insert) finds its own user and returns it instead of a 409.
+   * Creates a user and its `users.created` event in one insert, then publishes the event. With an
+   * idempotency key, a command delivered again (its first run crashed after the insert) finds its
+   * own user and returns it instead of a 409.
    */
   async create(
     dto: CreateUserDto,
     options: { roles?: UserRole[]; idempotencyKey?: string; requestId?: string } = {},
   ): Promise<UserDto> {
     const passwordHash = dto.password ? await this.passwords.hash(dto.password) : undefined;
+    const _id = new Types.ObjectId();
+    const roles = options.roles ?? ['user'];
+    const event = outboxEvent(
+      UsersEvents.created,
+      { id: _id.toHexString(), email: dto.email.trim().toLowerCase(), roles },
+      options.requestId ?? 'users',
+    );
     let user: UserDto;
     try {
       const created = await this.users.create({
+        _id,
         email: dto.email,
         name: dto.name,
         nameLower: dto.name.toLowerCase(),
-        roles: options.roles ?? ['user'],
+        roles,
         ...(passwordHash ? { passwordHash } : {}),
         ...(options.idempotencyKey ? { createdBy: options.idempotencyKey } : {}),
+        outbox: [event],
+        outboxAt: event.occurredAt,
       });
-      const { passwordHash: _hash, createdBy: _by, ...stored } = created.toObject();
+      const { passwordHash: _hash, createdBy: _by, outbox: _outbox, outboxAt: _at, ...stored } = created.toObject();
       user = toDto(stored);
     } catch (error) {
       const replayed = options.idempotencyKey && isDuplicateKey(error) && (await this.createdBy(dto.email, options.idempotencyKey));
       if (!replayed) throw this.translate(error, () => new EmailTakenError());
-      user = replayed;
+      await this.outbox.publishOrDefer(this.users, new Types.ObjectId(replayed.id));
+      return replayed;
     }
-    await this.events.emit<UserCreatedEvent>(
-      UsersEvents.created,
-      { id: user.id, email: user.email, roles: user.roles },
-      { requestId: options.requestId ?? 'users' },
-    );
+    await this.outbox.publishOrDefer(this.users, _id, [event]);
     return user;
   }
 
   private async createdBy(email: string, idempotencyKey: string): Promise<UserDto | null> {
-    const user = await this.users.findOne({ email, createdBy: idempotencyKey }).lean<StoredUser>().exec();
+    const user = await this.users.findOne({ email, createdBy: idempotencyKey, ...LIVE }).lean<StoredUser>().exec();
     return user ? toDto(user) : null;
   }
 
   async findById(id: string): Promise<UserDto> {
-    const user = await this.run(() => this.users.findById(id).lean<StoredUser>().exec());
+    const user = await this.run(() => this.users.findOne({ _id: new Types.ObjectId(id), ...LIVE }).lean<StoredUser>().exec());
     if (!user) throw new UserNotFoundError(id);
     return toDto(user);
   }
 
   async list(query: ListUsersQueryDto): Promise<Page<UserDto>> {
     const limit = query.limit ?? USERS_PAGE_DEFAULT_LIMIT;
-    const conditions: FilterQuery<User>[] = [];
+    const conditions: FilterQuery<User>[] = [LIVE];
     if (query.cursor) {
       const after = decodeCursor(query.cursor);
       if (!after) throw new InvalidCursorError();
@@ -144,7 +154,7 @@ export class UsersService implements OnModuleInit {
   /** The user whose email and password match, else one error for every kind of miss. */
   async verifyCredentials({ email, password }: VerifyCredentialsDto): Promise<UserDto> {
     const user = await this.run(() =>
-      this.users.findOne({ email }).select('+passwordHash').lean<StoredUser & { passwordHash?: string }>().exec(),
+      this.users.findOne({ email, ...LIVE }).select('+passwordHash').lean<StoredUser & { passwordHash?: string }>().exec(),
     );
     const matches = await this.passwords.verify(user?.passwordHash, password);
     if (!user || !matches) throw new InvalidCredentialsError();
@@ -189,17 +199,25 @@ export class UsersService implements OnModuleInit {
       // updateOne + read rather than findOneAndUpdate: FerretDB does not implement projections in
       // findAndModify, and the hash must stay unselected. The update itself is atomic.
       const { matchedCount } = await this.run(() =>
-        this.users.updateOne({ _id: new Types.ObjectId(command.id) }, { $set: set }, { runValidators: true }).exec(),
+        this.users.updateOne({ _id: new Types.ObjectId(command.id), ...LIVE }, { $set: set }, { runValidators: true }).exec(),
       );
       if (matchedCount === 0) throw new UserNotFoundError(command.id);
     }
     return this.findById(command.id);
   }
 
+  /**
+   * Marks the account deleted and records `users.deleted` in one update, then publishes the event,
+   * which also removes the document. A crash in between loses nothing: the outbox sweep finishes.
+   */
   async remove(id: string, requestId = 'users'): Promise<void> {
-    const { deletedCount } = await this.run(() => this.users.deleteOne({ _id: new Types.ObjectId(id) }).exec());
-    if (deletedCount === 0) throw new UserNotFoundError(id);
-    await this.events.emit<UserDeletedEvent>(UsersEvents.deleted, { id }, { requestId });
+    const _id = new Types.ObjectId(id);
+    const event = outboxEvent(UsersEvents.deleted, { id }, requestId);
+    const { matchedCount } = await this.run(() =>
+      this.users.updateOne({ _id, ...LIVE }, { ...pushOutbox(event), $set: { deletedAt: event.occurredAt, outboxAt: event.occurredAt } }).exec(),
+    );
+    if (matchedCount === 0) throw new UserNotFoundError(id);
+    await this.outbox.publishOrDefer(this.users, _id, [event]);
   }
 
   private async run<T>(operation: () => Promise<T>): Promise<T> {

@@ -14,9 +14,26 @@ export interface RpcMetadata {
   caller: string;
   /** The authenticated end user on whose behalf the call is made, if any. */
   actor?: Actor;
-  /** Set on commands: a redelivered command with the same key returns the first result. */
+  /** Set on commands: a duplicate delivery of the same key runs once (see `idempotencyOrigin`). */
   idempotencyKey?: string;
+  /**
+   * `client`: the end user's `Idempotency-Key`, bound to the request and kept 24 h; `delivery`
+   * (the default): made up by the caller for one request, kept only while it can be delivered.
+   */
+  idempotencyOrigin?: IdempotencyOrigin;
 }
+
+export type IdempotencyOrigin = 'client' | 'delivery';
+
+/** Codes of the idempotency layer every command goes through. */
+export const IdempotencyErrors = {
+  /** The key was used before for a different request (422). */
+  keyReused: 'IDEMPOTENCY.KEY_REUSED',
+  /** A request with the key is still running (409); retry later. */
+  inProgress: 'IDEMPOTENCY.IN_PROGRESS',
+  /** The request completed, but its result was too large to keep (409). */
+  resultUnavailable: 'IDEMPOTENCY.RESULT_UNAVAILABLE',
+} as const;
 
 export interface RpcEnvelope<T = unknown> {
   data: T;

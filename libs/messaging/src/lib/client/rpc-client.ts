@@ -1,7 +1,8 @@
 import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import type { ClientProxy } from '@nestjs/microservices';
-import { type Actor, CommonErrors, DomainError, ErrorKind, type RpcEnvelope } from '@site11/contracts';
+import { type Actor, CommonErrors, DomainError, ErrorKind, type IdempotencyOrigin, type RpcEnvelope } from '@site11/contracts';
 import { firstValueFrom, lastValueFrom, timeout, TimeoutError } from 'rxjs';
+import { platformClock } from '../clock';
 import { MESSAGING_OPTIONS, type MessagingModuleOptions } from '../messaging.options';
 import { NoResponderError } from './no-responder.error';
 import { serviceOf } from '../streams/streams.keys';
@@ -24,8 +25,10 @@ export interface CallOptions {
   deadlineMs?: number;
   /** The authenticated user the call is made for. */
   actor?: Actor;
-  /** Makes a command safe to deliver twice: the service returns the first result again. */
+  /** Makes a command safe to deliver twice: a duplicate under the key does not run again. */
   idempotencyKey?: string;
+  /** `client` for an end user's Idempotency-Key (bound to the request, kept 24 h); default `delivery`. */
+  idempotencyOrigin?: IdempotencyOrigin;
   /** The call has no side effects (a read), so it may be retried. */
   idempotent?: boolean;
   /** Health probes go around the circuit breaker: they must see the service as it is. */
@@ -37,6 +40,8 @@ export type CircuitStateName = 'closed' | 'open' | 'half-open' | 'isolated';
 /** What a service knows about an event besides its payload. */
 export interface EventMetadata {
   requestId: string;
+  /** Set by an outbox: the event is appended to its stream once, however often it is relayed. */
+  eventId?: string;
   caller: string;
   occurredAt: string;
 }
@@ -63,7 +68,7 @@ export class RpcClient implements OnApplicationShutdown {
    * jitter, when the service was unavailable and the deadline leaves room.
    */
   async send<TResult, TData = unknown>(pattern: string, data: TData, call: CallOptions): Promise<TResult> {
-    const deadline = Date.now() + (call.deadlineMs ?? this.options.defaultDeadlineMs);
+    const deadline = platformClock.now() + (call.deadlineMs ?? this.options.defaultDeadlineMs);
     const envelope: RpcEnvelope<TData> = {
       data,
       metadata: {
@@ -71,19 +76,22 @@ export class RpcClient implements OnApplicationShutdown {
         deadline,
         caller: this.options.caller,
         ...(call.actor ? { actor: call.actor } : {}),
-        ...(call.idempotencyKey ? { idempotencyKey: call.idempotencyKey } : {}),
+        ...(call.idempotencyKey ? { idempotencyKey: call.idempotencyKey, idempotencyOrigin: call.idempotencyOrigin ?? 'delivery' } : {}),
       },
     };
     const service = serviceOf(pattern);
     if (call.probe) return this.sendOnce<TResult>(pattern, envelope, deadline);
-    const retryable = call.idempotent === true || call.idempotencyKey !== undefined;
+    // A read may be sent again after any outage. A command only when the first attempt certainly
+    // did not run: nobody was listening, or the service answered that it could not serve it (an
+    // outcome its idempotency record does not keep). After a broken connection it may have run.
+    const retryable = call.idempotent === true ? isUnavailable : call.idempotencyKey !== undefined ? didNotRun : () => false;
     try {
       return await this.breakerFor(service).execute(async () => {
         try {
           return await this.sendOnce<TResult>(pattern, envelope, deadline);
         } catch (error) {
-          const room = deadline - Date.now();
-          if (!retryable || !isUnavailable(error) || room < MIN_RETRY_ROOM_MS) throw error;
+          const room = deadline - platformClock.now();
+          if (!retryable(error) || room < MIN_RETRY_ROOM_MS) throw error;
           await sleep(RETRY_DELAY_MS / 2 + Math.random() * RETRY_DELAY_MS);
           return this.sendOnce<TResult>(pattern, envelope, deadline);
         }
@@ -124,7 +132,7 @@ export class RpcClient implements OnApplicationShutdown {
   }
 
   private async sendOnce<TResult>(pattern: string, envelope: RpcEnvelope, deadline: number): Promise<TResult> {
-    const waitMs = Math.max(1, deadline - Date.now());
+    const waitMs = Math.max(1, deadline - platformClock.now());
     try {
       return await firstValueFrom(this.transport.send<TResult>(pattern, envelope).pipe(timeout({ first: waitMs })), {
         defaultValue: undefined as TResult,
@@ -135,11 +143,12 @@ export class RpcClient implements OnApplicationShutdown {
   }
 
   /** Publishes a fact that happened; resolves once the broker has it. */
-  async emit<TData>(pattern: string, data: TData, context: { requestId: string }): Promise<void> {
+  async emit<TData>(pattern: string, data: TData, context: { requestId: string; eventId?: string; occurredAt?: string }): Promise<void> {
     const metadata: EventMetadata = {
       requestId: context.requestId,
+      ...(context.eventId ? { eventId: context.eventId } : {}),
       caller: this.options.caller,
-      occurredAt: new Date().toISOString(),
+      occurredAt: context.occurredAt ?? new Date().toISOString(),
     };
     await lastValueFrom(this.transport.emit(pattern, { data, metadata }), { defaultValue: undefined });
   }
@@ -149,7 +158,11 @@ export class RpcClient implements OnApplicationShutdown {
   }
 
   private toDomainError(error: unknown, pattern: string, deadlineMs: number): DomainError {
-    if (DomainError.isWireError(error)) return DomainError.fromWire(error);
+    if (DomainError.isWireError(error)) {
+      const answered = DomainError.fromWire(error);
+      if (answered.kind === ErrorKind.Unavailable) NOT_RUN.add(answered);
+      return answered;
+    }
     if (error instanceof TimeoutError) {
       return new DomainError(
         CommonErrors.upstreamTimeout,
@@ -158,7 +171,9 @@ export class RpcClient implements OnApplicationShutdown {
       );
     }
     if (error instanceof NoResponderError) {
-      return new DomainError(CommonErrors.serviceUnavailable, ErrorKind.Unavailable, 'The service is not available');
+      const notSent = new DomainError(CommonErrors.serviceUnavailable, ErrorKind.Unavailable, 'The service is not available');
+      NOT_RUN.add(notSent);
+      return notSent;
     }
     // Anything else comes from the transport itself: broker down, connection lost, or a
     // service that does not serve the pattern (version skew). None of it is the caller's fault.
@@ -170,6 +185,13 @@ export class RpcClient implements OnApplicationShutdown {
 const MIN_RETRY_ROOM_MS = 200;
 const RETRY_DELAY_MS = 50;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Failures after which a command certainly did not run (or ran to an outcome it does not keep). */
+const NOT_RUN = new WeakSet<object>();
+
+function didNotRun(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && NOT_RUN.has(error);
+}
 
 function isUnavailable(error: unknown): boolean {
   return error instanceof DomainError && error.kind === ErrorKind.Unavailable;

@@ -41,6 +41,12 @@ export async function bootstrapService<C extends ServiceConfig>(
     app.useGlobalPipes(createValidationPipe());
     app.useGlobalInterceptors(new RpcEnvelopeInterceptor());
     app.useGlobalFilters(new RpcErrorFilter(new BaseExceptionFilter(app.getHttpAdapter())));
+    if (config.TRANSPORT === 'streams' && config.STREAMS_RECLAIM_IDLE_MS >= config.RPC_DEADLINE_MS) {
+      logger.warn(
+        `STREAMS_RECLAIM_IDLE_MS (${config.STREAMS_RECLAIM_IDLE_MS}) is not below RPC_DEADLINE_MS (${config.RPC_DEADLINE_MS}): ` +
+          'requests of a killed instance will be reclaimed after their callers gave up',
+      );
+    }
     const transport: MicroserviceOptions =
       config.TRANSPORT === 'redis'
         ? { transport: Transport.REDIS, options: transportRedisOptions(config.REDIS_URL, 'server') }

@@ -1,3 +1,4 @@
+import { platformClock } from '../clock';
 import { type CallHandler, type ExecutionContext, Injectable, type NestInterceptor } from '@nestjs/common';
 import { CommonErrors, DomainError, ErrorKind, type RpcEnvelope } from '@site11/contracts';
 import { PATTERN_HANDLER_METADATA } from '@nestjs/microservices/constants';
@@ -31,7 +32,7 @@ export class RpcEnvelopeInterceptor implements NestInterceptor {
     if (!isEnvelope(payload, isEvent)) {
       throw new DomainError(CommonErrors.validation, ErrorKind.InvalidArgument, 'Malformed request envelope');
     }
-    if (!isEvent && Date.now() > payload.metadata.deadline) {
+    if (!isEvent && platformClock.now() > payload.metadata.deadline) {
       throw new DomainError(
         CommonErrors.deadlineExceeded,
         ErrorKind.DeadlineExceeded,

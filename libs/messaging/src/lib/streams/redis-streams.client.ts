@@ -3,9 +3,11 @@ import { ClientProxy, type ReadPacket, type WritePacket } from '@nestjs/microser
 import Redis from 'ioredis';
 import { randomUUID } from 'node:crypto';
 import { NoResponderError } from '../client/no-responder.error';
+import { platformClock } from '../clock';
 import { redisConnectionOptions } from '../redis-options';
 import {
   DEFAULT_STREAMS_TUNING,
+  PUBLISH_ONCE_SCRIPT,
   SEND_IF_LIVE_SCRIPT,
   StreamKeys,
   type StreamReply,
@@ -19,7 +21,14 @@ export interface RedisStreamsClientOptions extends Partial<StreamsTuning> {
   instanceId: string;
 }
 
-type ScriptedRedis = Redis & { sendIfLive(...args: (string | number)[]): Promise<string | null> };
+type ScriptedRedis = Redis & {
+  sendIfLive(...args: (string | number)[]): Promise<string | null>;
+  publishOnce(...args: (string | number)[]): Promise<string | null>;
+};
+
+/** How long a published outbox event is remembered, so a relay retry does not publish it twice (s). */
+const PUBLISHED_TTL_SECONDS = 3600;
+const CLOCK_SYNC_MS = 30_000;
 
 /**
  * Client side of the streams transport: `send` appends the request to the owning service's
@@ -34,6 +43,7 @@ export class RedisStreamsClient extends ClientProxy {
   private pub!: Redis;
   private sub!: Redis;
   private connecting?: Promise<void>;
+  private clockTimer?: NodeJS.Timeout;
 
   constructor(private readonly options: RedisStreamsClientOptions) {
     super();
@@ -55,6 +65,7 @@ export class RedisStreamsClient extends ClientProxy {
     if (!this.connecting) return;
     const [pub, sub] = [this.pub, this.sub];
     this.connecting = undefined;
+    clearInterval(this.clockTimer);
     for (const [, callback] of this.routingMap) callback({ err: new Error('Client closed'), isDisposed: true });
     this.routingMap.clear();
     await Promise.all([pub.quit().catch(() => undefined), sub.quit().catch(() => undefined)]);
@@ -80,11 +91,15 @@ export class RedisStreamsClient extends ClientProxy {
     this.pub = new Redis(connection);
     // EVALSHA after the first call: the script is not resent with every request
     this.pub.defineCommand('sendIfLive', { numberOfKeys: 2, lua: SEND_IF_LIVE_SCRIPT });
+    this.pub.defineCommand('publishOnce', { numberOfKeys: 2, lua: PUBLISH_ONCE_SCRIPT });
     this.sub = new Redis({ ...connection, enableOfflineQueue: true, maxRetriesPerRequest: null });
     for (const client of [this.pub, this.sub]) client.on('error', (error) => this.logger.debug(error.message));
     this.sub.on('message', (_channel: string, message: string) => this.onReply(message));
     await Promise.all([this.pub.connect(), this.sub.connect()]);
     await this.sub.subscribe(this.replyChannel);
+    await platformClock.sync(this.pub);
+    this.clockTimer = setInterval(() => void platformClock.sync(this.pub).catch(() => undefined), CLOCK_SYNC_MS);
+    this.clockTimer.unref();
   }
 
   private onReply(message: string): void {
@@ -106,7 +121,7 @@ export class RedisStreamsClient extends ClientProxy {
     const pattern = this.normalizePattern(partialPacket.pattern);
     const service = serviceOf(pattern);
     const data = packet.data as { metadata?: { deadline?: number } } | undefined;
-    const deadline = data?.metadata?.deadline ?? Date.now() + 60_000;
+    const deadline = data?.metadata?.deadline ?? platformClock.now() + 60_000;
     this.routingMap.set(packet.id, callback);
 
     void (async () => {
@@ -134,18 +149,23 @@ export class RedisStreamsClient extends ClientProxy {
     return () => this.routingMap.delete(packet.id);
   }
 
+  /**
+   * Appends the event to its stream. An event with an id (from an outbox) is appended at most
+   * once within an hour, so a relay that publishes again after a crash adds no duplicate.
+   */
   protected async dispatchEvent<T = unknown>(packet: ReadPacket): Promise<T> {
     const pattern = this.normalizePattern(packet.pattern);
-    return (await this.pub.xadd(
-      StreamKeys.events(pattern),
-      'MAXLEN',
-      '~',
-      this.tuning.eventMaxLen,
-      '*',
-      'pattern',
-      pattern,
-      'data',
-      JSON.stringify(packet.data),
-    )) as T;
+    const fields = ['pattern', pattern, 'data', JSON.stringify(packet.data)];
+    const eventId = (packet.data as { metadata?: { eventId?: unknown } } | undefined)?.metadata?.eventId;
+    if (typeof eventId === 'string') {
+      return (await (this.pub as ScriptedRedis).publishOnce(
+        StreamKeys.published(pattern, eventId),
+        StreamKeys.events(pattern),
+        PUBLISHED_TTL_SECONDS,
+        this.tuning.eventMaxLen,
+        ...fields,
+      )) as T;
+    }
+    return (await this.pub.xadd(StreamKeys.events(pattern), 'MAXLEN', '~', this.tuning.eventMaxLen, '*', ...fields)) as T;
   }
 }

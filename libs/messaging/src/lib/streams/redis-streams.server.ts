@@ -1,17 +1,29 @@
 import { Logger } from '@nestjs/common';
 import { type CustomTransportStrategy, type MessageHandler, Server } from '@nestjs/microservices';
-import { CommonErrors, ErrorKind, type WireError } from '@site11/contracts';
+import {
+  CommonErrors,
+  DomainError,
+  ErrorKind,
+  IdempotencyErrors,
+  type RpcEnvelope,
+  type WireError,
+} from '@site11/contracts';
 import Redis from 'ioredis';
 import { lastValueFrom } from 'rxjs';
+import { platformClock } from '../clock';
 import { redisConnectionOptions } from '../redis-options';
+import { type CommandIdentity, IdempotencyStore, type Outcome } from './idempotency.store';
+import { type Delivery, type DeliverySink, ReadLoop, type Source } from './read-loop';
+import { deadLetter, Reclaimer } from './reclaimer';
 import { StreamsContext } from './streams.context';
 import {
   DEFAULT_STREAMS_TUNING,
   HEARTBEAT_SCRIPT,
+  serviceOf,
+  slotGroupOf,
   StreamKeys,
   type StreamReply,
   type StreamsTuning,
-  serviceOf,
 } from './streams.keys';
 
 export interface RedisStreamsServerOptions extends Partial<StreamsTuning> {
@@ -22,42 +34,44 @@ export interface RedisStreamsServerOptions extends Partial<StreamsTuning> {
   instanceId: string;
 }
 
-type StreamEntry = [id: string, fields: string[]];
-interface Source {
-  key: string;
-  kind: 'request' | 'event';
-}
-
-const BLOCK_MS = 1000;
 const HEARTBEAT_MS = 1000;
-
-function fieldsToRecord(fields: string[]): Record<string, string> {
-  const record: Record<string, string> = {};
-  for (let i = 0; i + 1 < fields.length; i += 2) record[fields[i]] = fields[i + 1];
-  return record;
-}
+/** A consumer of a gone instance is deleted once it has held nothing for this long. */
+const CONSUMER_SWEEP_MS = 30_000;
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+interface Running {
+  delivery: Delivery;
+  /** The idempotency record this delivery claimed, renewed while it runs. */
+  record?: string;
+}
 
 /**
  * Server side of the streams transport. Every instance of a service reads the service's request
  * stream and its event streams through one consumer group (named after the service), so each
- * message is handled by exactly one instance. A message is acknowledged only after its reply is
- * published; messages a dead instance left pending are reclaimed with XAUTOCLAIM, and after
- * `maxDeliveries` they go to the dead-letter stream and the caller gets an error.
+ * message is handled by one instance at a time. A request is acknowledged in the same
+ * transaction that publishes its reply and records its idempotency outcome. Work an instance
+ * holds is renewed while it runs and reclaimed when it dies (`Reclaimer`); commands go through
+ * the `IdempotencyStore`; at most `maxInFlight` handlers run at once across every stream.
  */
-export class RedisStreamsServer extends Server implements CustomTransportStrategy {
+export class RedisStreamsServer extends Server implements CustomTransportStrategy, DeliverySink {
   protected override readonly logger = new Logger(RedisStreamsServer.name);
   private readonly tuning: StreamsTuning;
   private readonly consumer: string;
-  private reader!: Redis;
   private writer!: Redis;
+  private readers: Redis[] = [];
   private sources: Source[] = [];
-  private running = false;
-  private inFlight = 0;
-  private slotFreed: (() => void) | null = null;
-  private readLoop?: Promise<void>;
+  private store!: IdempotencyStore;
+  private reclaimer!: Reclaimer;
+  private started = false;
+  private stopping = false;
+  private readonly running = new Map<string, Running>();
+  private readonly waiting: Delivery[] = [];
+  private capacityWaiters: (() => void)[] = [];
+  private loops: Promise<void>[] = [];
   private timers: NodeJS.Timeout[] = [];
+  /** Most handlers seen running at once (tests, metrics). */
+  peakInFlight = 0;
 
   constructor(private readonly options: RedisStreamsServerOptions) {
     super();
@@ -77,21 +91,63 @@ export class RedisStreamsServer extends Server implements CustomTransportStrateg
   }
 
   unwrap<T>(): T {
-    return [this.reader, this.writer] as T;
+    return [this.writer, ...this.readers] as T;
   }
 
-  /** Stops reading, lets in-flight messages finish and be acknowledged, then disconnects. */
+  get reading(): boolean {
+    return this.started && !this.stopping;
+  }
+
+  get inFlight(): number {
+    return this.running.size;
+  }
+
+  capacity(): number {
+    return this.tuning.maxInFlight - this.running.size - this.waiting.length;
+  }
+
+  untilCapacity(): Promise<void> {
+    if (!this.reading || this.capacity() > 0) return Promise.resolve();
+    return new Promise((resolve) => this.capacityWaiters.push(resolve));
+  }
+
+  holds(key: string, id: string): boolean {
+    return this.running.has(`${key} ${id}`) || this.waiting.some((d) => d.source.key === key && d.id === id);
+  }
+
+  accept(deliveries: Delivery[]): void {
+    this.waiting.push(...deliveries);
+    this.pump();
+  }
+
+  async recreateGroups(sources: Source[]): Promise<void> {
+    await this.ensureGroups(sources, '0');
+  }
+
+  /**
+   * Stops reading, lets in-flight messages finish and be acknowledged within
+   * `shutdownGraceMs`, and returns by then even if handlers are stuck (their entries are no
+   * longer renewed, so a live instance reclaims them). Messages a read returned after the
+   * decision to stop are run like the rest; those still waiting for a slot at the end go back to
+   * the stream (requests) or stay pending for reclaim (events).
+   */
   async close(): Promise<void> {
-    if (!this.running) return;
-    this.running = false;
-    this.timers.forEach(clearInterval);
-    await this.writer.zrem(StreamKeys.live(this.options.service), this.consumer).catch(() => undefined);
+    if (!this.started || this.stopping) return;
+    this.stopping = true;
     const deadline = Date.now() + this.tuning.shutdownGraceMs;
-    while (this.inFlight > 0 && Date.now() < deadline) await sleep(20);
-    if (this.inFlight > 0) this.logger.warn(`${this.inFlight} message(s) still running at shutdown; they will be reclaimed`);
-    this.reader.disconnect();
-    await this.readLoop?.catch(() => undefined);
-    await this.writer.quit().catch(() => undefined);
+    this.wakeCapacityWaiters();
+    await this.writer.zrem(StreamKeys.live(this.options.service), this.consumer).catch(() => undefined);
+    await Promise.race([Promise.all(this.loops), sleep(Math.max(0, deadline - Date.now()))]);
+    while ((this.running.size > 0 || this.waiting.length > 0) && Date.now() < deadline) await sleep(20);
+    this.timers.forEach(clearInterval);
+    for (const reader of this.readers) reader.disconnect();
+    if (this.waiting.length > 0) await this.requeue(this.waiting.splice(0)).catch(() => undefined);
+    if (this.running.size > 0) {
+      this.logger.warn(`${this.running.size} message(s) still running at shutdown; a live instance will reclaim them`);
+    } else {
+      await this.leaveGroups().catch(() => undefined);
+    }
+    await this.writer.quit().catch(() => this.writer.disconnect());
   }
 
   private async start(): Promise<void> {
@@ -100,9 +156,8 @@ export class RedisStreamsServer extends Server implements CustomTransportStrateg
       retryStrategy: () => 500,
       maxRetriesPerRequest: null,
     };
-    this.reader = new Redis({ ...connection, connectionName: `${this.consumer}:reader` });
     this.writer = new Redis({ ...connection, connectionName: `${this.consumer}:writer` });
-    for (const client of [this.reader, this.writer]) client.on('error', (error) => this.logger.debug(error.message));
+    this.writer.on('error', (error) => this.logger.debug(error.message));
 
     const requestServices = new Set<string>();
     const events: string[] = [];
@@ -116,19 +171,39 @@ export class RedisStreamsServer extends Server implements CustomTransportStrateg
     ];
     if (this.sources.length === 0) return;
 
-    await this.ensureGroups();
-    this.running = true;
+    this.store = new IdempotencyStore(this.writer, this.options.service, this.tuning);
+    this.reclaimer = new Reclaimer(this.writer, this.options.service, this.consumer, this.sources, this.tuning, this, this.logger);
+    await this.ensureGroups(this.sources, 'initial');
+    this.started = true;
     await this.heartbeat();
-    this.timers.push(setInterval(() => void this.heartbeat(), HEARTBEAT_MS));
-    this.timers.push(setInterval(() => void this.reclaim(), Math.max(250, this.tuning.reclaimIdleMs / 2)));
-    this.readLoop = this.read();
+
+    const every = (ms: number, task: () => Promise<unknown>) => this.timers.push(setInterval(() => void task().catch(() => undefined), ms));
+    every(HEARTBEAT_MS, () => this.heartbeat());
+    every(Math.max(50, Math.floor(this.tuning.reclaimIdleMs / 3)), () => this.renew());
+    every(Math.max(100, Math.floor(this.tuning.reclaimIdleMs / 4)), () => this.reclaimer.reclaim());
+    every(CONSUMER_SWEEP_MS, () => this.reclaimer.sweepConsumers(CONSUMER_SWEEP_MS));
+
+    const groups = new Map<string, Source[]>();
+    for (const source of this.sources) groups.set(slotGroupOf(source.key), [...(groups.get(slotGroupOf(source.key)) ?? []), source]);
+    for (const [group, sources] of groups) {
+      const reader = new Redis({ ...connection, connectionName: `${this.consumer}:reader:${group}` });
+      reader.on('error', (error) => this.logger.debug(error.message));
+      this.readers.push(reader);
+      const loop = new ReadLoop(reader, this.options.service, this.consumer, sources, this, this.logger);
+      this.loops.push(loop.run().catch((error: unknown) => this.logger.error(`Read loop on ${group} stopped: ${String(error)}`)));
+    }
   }
 
-  /** Creates the consumer groups (from the start of each stream), also after Redis lost them. */
-  private async ensureGroups(): Promise<void> {
-    for (const { key } of this.sources) {
+  /**
+   * Creates the consumer groups. A service's own request stream is read from its start (every
+   * request not yet answered); a subscription to an event stream starts at new events unless
+   * `eventsFrom` is `oldest` (a backfill). Groups recreated after Redis lost them start at 0.
+   */
+  private async ensureGroups(sources: Source[], from: 'initial' | '0'): Promise<void> {
+    for (const { key, kind } of sources) {
+      const start = from === '0' || kind === 'request' || this.tuning.eventsFrom === 'oldest' ? '0' : '$';
       try {
-        await this.writer.xgroup('CREATE', key, this.options.service, '0', 'MKSTREAM');
+        await this.writer.xgroup('CREATE', key, this.options.service, start, 'MKSTREAM');
       } catch (error) {
         if (!String((error as Error).message).includes('BUSYGROUP')) throw error;
       }
@@ -137,148 +212,136 @@ export class RedisStreamsServer extends Server implements CustomTransportStrateg
 
   private async heartbeat(): Promise<void> {
     try {
-      await this.writer.eval(HEARTBEAT_SCRIPT, 1, StreamKeys.live(this.options.service), this.consumer);
+      const sentAt = Date.now();
+      const now = (await this.writer.eval(HEARTBEAT_SCRIPT, 1, StreamKeys.live(this.options.service), this.consumer)) as number;
+      platformClock.observe(Number(now), sentAt, Date.now());
     } catch {
       // Redis is away; the next beat will tell again
     }
   }
 
-  private async read(): Promise<void> {
-    const keys = this.sources.map((s) => s.key);
-    while (this.running) {
-      if (this.inFlight >= this.tuning.maxInFlight) {
-        await new Promise<void>((resolve) => (this.slotFreed = resolve));
-        continue;
-      }
-      let batches: [string, StreamEntry[]][] | null;
-      try {
-        batches = (await this.reader.xreadgroup(
-          'GROUP',
-          this.options.service,
-          this.consumer,
-          'COUNT',
-          this.tuning.maxInFlight - this.inFlight,
-          'BLOCK',
-          BLOCK_MS,
-          'STREAMS',
-          ...keys,
-          ...keys.map(() => '>'),
-        )) as [string, StreamEntry[]][] | null;
-      } catch (error) {
-        if (!this.running) return;
-        if (String((error as Error).message).includes('NOGROUP')) {
-          this.logger.warn('Consumer groups are gone (Redis restarted?); creating them again');
-          await this.ensureGroups().catch(() => undefined);
-        } else {
-          await sleep(250);
-        }
-        continue;
-      }
-      for (const [key, entries] of batches ?? []) {
-        for (const [id, fields] of entries) this.dispatch(key, id, fieldsToRecord(fields), 1);
-      }
+  private async renew(): Promise<void> {
+    if (!this.started) return;
+    const held = new Map<string, string[]>();
+    const records: string[] = [];
+    for (const delivery of [...[...this.running.values()].map((r) => r.delivery), ...this.waiting]) {
+      held.set(delivery.source.key, [...(held.get(delivery.source.key) ?? []), delivery.id]);
     }
+    for (const { record } of this.running.values()) if (record) records.push(record);
+    await this.reclaimer.renew(held, records, (pipeline, record) => this.store.renew(pipeline, record));
   }
 
-  /** Takes over messages that instances which died left pending, or dead-letters them. */
-  private async reclaim(): Promise<void> {
-    if (!this.running) return;
-    for (const { key } of this.sources) {
-      try {
-        const [, entries, deleted] = (await this.writer.xautoclaim(
-          key,
-          this.options.service,
-          this.consumer,
-          this.tuning.reclaimIdleMs,
-          '0-0',
-          'COUNT',
-          50,
-        )) as [string, StreamEntry[], string[]];
-        if (deleted?.length) await this.writer.xack(key, this.options.service, ...deleted);
-        if (!entries.length) continue;
-        const ids = entries.map(([id]) => id);
-        const pending = (await this.writer.xpending(
-          key,
-          this.options.service,
-          ids[0],
-          ids[ids.length - 1],
-          ids.length,
-          this.consumer,
-        )) as [string, string, number, number][];
-        const deliveries = new Map(pending.map(([id, , , count]) => [id, count]));
-        for (const [id, fields] of entries) {
-          const count = deliveries.get(id) ?? this.tuning.maxDeliveries + 1;
-          const record = fieldsToRecord(fields);
-          if (count > this.tuning.maxDeliveries) await this.deadLetter(key, id, record, count);
-          else this.dispatch(key, id, record, count);
-        }
-      } catch (error) {
-        this.logger.debug(`reclaim on ${key} failed: ${(error as Error).message}`);
-      }
+  /** Starts waiting deliveries while slots are free. */
+  private pump(): void {
+    while (this.waiting.length > 0 && this.running.size < this.tuning.maxInFlight) {
+      const delivery = this.waiting.shift() as Delivery;
+      const slot = `${delivery.source.key} ${delivery.id}`;
+      if (this.running.has(slot)) continue;
+      const running: Running = { delivery };
+      this.running.set(slot, running);
+      this.peakInFlight = Math.max(this.peakInFlight, this.running.size);
+      const work = delivery.source.kind === 'event' ? this.handleEventDelivery(delivery) : this.handleRequest(delivery, running);
+      work
+        .catch((error: unknown) =>
+          this.logger.error(`Message ${delivery.id} on ${delivery.source.key} failed: ${(error as Error)?.stack ?? error}`),
+        )
+        .finally(() => {
+          this.running.delete(slot);
+          this.pump();
+        });
     }
+    if (this.capacity() > 0) this.wakeCapacityWaiters();
   }
 
-  private dispatch(key: string, id: string, fields: Record<string, string>, deliveries: number): void {
-    this.inFlight++;
-    const source = this.sources.find((s) => s.key === key);
-    const work = source?.kind === 'event' ? this.handleEvent$(key, id, fields, deliveries) : this.handleRequest(key, id, fields, deliveries);
-    work
-      .catch((error: unknown) => this.logger.error(`Message ${id} on ${key} failed: ${(error as Error)?.stack ?? error}`))
-      .finally(() => {
-        this.inFlight--;
-        this.slotFreed?.();
-        this.slotFreed = null;
-      });
+  private wakeCapacityWaiters(): void {
+    const waiters = this.capacityWaiters;
+    this.capacityWaiters = [];
+    waiters.forEach((wake) => wake());
   }
 
-  private async handleRequest(key: string, messageId: string, fields: Record<string, string>, deliveries: number) {
+  private async handleRequest(delivery: Delivery, running: Running): Promise<void> {
+    const { source, id: messageId, fields } = delivery;
     const { id, pattern, deadline } = fields;
-    if (!id || !pattern || !fields['reply'] || fields['data'] === undefined) {
-      this.logger.error(`Malformed request ${messageId} on ${key}; dead-lettering it`);
-      return this.deadLetter(key, messageId, fields, deliveries);
+    let envelope: RpcEnvelope | undefined;
+    try {
+      envelope = JSON.parse(fields['data'] ?? '') as RpcEnvelope;
+    } catch {
+      envelope = undefined;
     }
-    const data = JSON.parse(fields['data']) as { metadata?: { idempotencyKey?: string } };
-    const idempotencyKey = data?.metadata?.idempotencyKey;
-    const rememberedAs = idempotencyKey ? StreamKeys.idempotency(pattern, idempotencyKey) : null;
-
-    /** One round trip, in this order: remember the result, publish the reply, acknowledge. */
-    const finish = (outcome?: Omit<StreamReply, 'id'>, remember = false) => {
-      const tx = this.writer.multi();
-      if (outcome && remember && rememberedAs) {
-        tx.set(rememberedAs, JSON.stringify(outcome), 'EX', this.tuning.idempotencyTtlSeconds, 'NX');
-      }
-      if (outcome) tx.publish(fields['reply'], JSON.stringify({ ...outcome, id } satisfies StreamReply));
-      return tx
-        .xack(key, this.options.service, messageId)
-        .xdel(key, messageId)
-        .hincrby(StreamKeys.handled(this.options.service), this.consumer, 1)
-        .exec();
-    };
-
-    if (Number(deadline) < Date.now()) {
+    if (!id || !pattern || !fields['reply'] || typeof envelope !== 'object' || envelope === null) {
+      return deadLetter(this.writer, this.options.service, delivery, 'malformed', this.logger);
+    }
+    if (Number(deadline) < platformClock.now()) {
       this.logger.warn(`Dropped ${pattern} ${id}: its deadline passed before it was picked up`);
-      await finish();
-      return;
+      return this.finish(delivery);
     }
-    const remembered = rememberedAs ? await this.writer.get(rememberedAs) : null;
-    if (remembered) {
-      await finish(JSON.parse(remembered) as Omit<StreamReply, 'id'>);
-      return;
+
+    const metadata = envelope.metadata;
+    const identity: CommandIdentity | null =
+      typeof metadata?.idempotencyKey === 'string'
+        ? {
+            key: metadata.idempotencyKey,
+            origin: metadata.idempotencyOrigin === 'client' ? 'client' : 'delivery',
+            caller: String(metadata.caller),
+            ...(metadata.actor?.sub ? { actor: metadata.actor.sub } : {}),
+          }
+        : null;
+    if (!identity) {
+      const outcome = await this.invoke(pattern, envelope, new StreamsContext([source.key, messageId, pattern, delivery.deliveries]));
+      return this.finish(delivery, outcome);
     }
-    const outcome = await this.invoke(pattern, data, new StreamsContext([key, messageId, pattern, deliveries]));
-    await finish(outcome, true);
+
+    const record = this.store.keyFor(identity);
+    const fingerprint = await this.store.fingerprint(identity, pattern, envelope.data);
+    const claim = await this.store.claim(record, fingerprint, messageId);
+    switch (claim.state) {
+      case 'mismatch':
+        return this.finish(delivery, failure(IdempotencyErrors.keyReused, ErrorKind.FailedPrecondition, 'This Idempotency-Key was used for a different request'));
+      case 'running':
+        return this.finish(delivery, failure(IdempotencyErrors.inProgress, ErrorKind.Aborted, 'A request with this Idempotency-Key is still running; retry later'));
+      case 'done':
+        return this.finish(
+          delivery,
+          claim.outcome ??
+            failure(IdempotencyErrors.resultUnavailable, ErrorKind.Aborted, 'This request completed, but its result is too large to replay'),
+        );
+    }
+    running.record = record;
+    const outcome = await this.invoke(pattern, envelope, new StreamsContext([source.key, messageId, pattern, delivery.deliveries]));
+    return this.finish(delivery, outcome, { record, origin: identity.origin, fingerprint });
   }
 
-  private async handleEvent$(key: string, messageId: string, fields: Record<string, string>, deliveries: number) {
-    const { pattern } = fields;
+  /** One round trip, atomically: record the outcome, publish the reply, acknowledge and delete the entry. */
+  private async finish(
+    { source, id: messageId, fields }: Delivery,
+    outcome?: Outcome,
+    idempotency?: { record: string; origin: CommandIdentity['origin']; fingerprint: string },
+  ): Promise<void> {
+    const tx = this.writer.multi();
+    if (outcome && idempotency) this.store.complete(tx, idempotency.record, idempotency.origin, idempotency.fingerprint, outcome);
+    if (outcome) tx.publish(fields['reply'], JSON.stringify({ ...outcome, id: fields['id'] } satisfies StreamReply));
+    await tx
+      .xack(source.key, this.options.service, messageId)
+      .xdel(source.key, messageId)
+      .hincrby(StreamKeys.handled(this.options.service), this.consumer, 1)
+      .exec();
+  }
+
+  private async handleEventDelivery(delivery: Delivery): Promise<void> {
+    const { source, id: messageId, fields } = delivery;
+    const pattern = fields['pattern'];
     const handler = pattern ? this.getHandlerByPattern(pattern) : null;
-    if (!handler || fields['data'] === undefined) {
-      return this.deadLetter(key, messageId, fields, deliveries);
+    let data: unknown;
+    try {
+      data = JSON.parse(fields['data'] ?? '');
+    } catch {
+      data = undefined;
     }
-    const outcome = await this.invoke(pattern, JSON.parse(fields['data']), new StreamsContext([key, messageId, pattern, deliveries]), handler);
-    // A failed event stays pending: it is retried after reclaimIdleMs, then dead-lettered.
+    if (!handler || data === undefined) return deadLetter(this.writer, this.options.service, delivery, 'malformed', this.logger);
+    const outcome = await this.invoke(pattern, data, new StreamsContext([source.key, messageId, pattern, delivery.deliveries]), handler);
+    // A failed event stays pending: it is delivered again after reclaimIdleMs, then dead-lettered.
     if ('err' in outcome) return;
-    await this.writer.xack(key, this.options.service, messageId);
+    await this.writer.xack(source.key, this.options.service, messageId);
   }
 
   /** Runs the Nest handler (with its pipes, interceptors and filters) to its last value. */
@@ -287,54 +350,42 @@ export class RedisStreamsServer extends Server implements CustomTransportStrateg
     data: unknown,
     context: StreamsContext,
     handler: MessageHandler | null = this.getHandlerByPattern(pattern),
-  ): Promise<Omit<StreamReply, 'id'>> {
-    if (!handler) {
-      const err: WireError = {
-        code: CommonErrors.serviceUnavailable,
-        kind: ErrorKind.Unavailable,
-        message: `No handler for "${pattern}"`,
-      };
-      return { err };
-    }
+  ): Promise<Outcome> {
+    if (!handler) return failure(CommonErrors.serviceUnavailable, ErrorKind.Unavailable, `No handler for "${pattern}"`);
     try {
       const response = await lastValueFrom(this.transformToObservable(await handler(data, context)), {
         defaultValue: undefined,
       });
       return { response: response ?? null };
     } catch (err) {
-      return { err };
+      return { err: err instanceof DomainError ? err.toWire() : err };
     }
   }
 
-  private async deadLetter(key: string, messageId: string, fields: Record<string, string>, deliveries: number): Promise<void> {
-    const writer = this.writer;
-    const service = this.options.service;
-    await writer.xadd(
-      StreamKeys.deadLetters(service),
-      'MAXLEN',
-      '~',
-      10_000,
-      '*',
-      'stream',
-      key,
-      'messageId',
-      messageId,
-      'deliveries',
-      String(deliveries),
-      ...Object.entries(fields).flat(),
-    );
-    this.logger.error(`Dead-lettered ${fields['pattern'] ?? 'a message'} ${messageId} from ${key} after ${deliveries} deliveries`);
-    if (fields['reply'] && fields['id']) {
-      const err: WireError = {
-        code: CommonErrors.deadLettered,
-        kind: ErrorKind.Internal,
-        message: 'The request could not be processed and was set aside',
-      };
-      await writer.publish(fields['reply'], JSON.stringify({ id: fields['id'], err } satisfies StreamReply));
+  /** Puts requests that never got a slot back on the stream for another instance. */
+  private async requeue(deliveries: Delivery[]): Promise<void> {
+    for (const delivery of deliveries) {
+      if (delivery.source.kind !== 'request') continue;
+      const { source, id, fields } = delivery;
+      await this.writer
+        .multi()
+        .xadd(source.key, '*', ...Object.entries(fields).flat())
+        .xack(source.key, this.options.service, id)
+        .xdel(source.key, id)
+        .exec();
     }
-    // Request streams have one reader group, so the entry can go; event streams are shared.
-    const isRequest = this.sources.find((s) => s.key === key)?.kind !== 'event';
-    if (isRequest) await writer.multi().xack(key, service, messageId).xdel(key, messageId).exec();
-    else await writer.xack(key, service, messageId);
   }
+
+  /** Deletes this instance's consumers (when they hold nothing) and its counter. */
+  private async leaveGroups(): Promise<void> {
+    for (const { key } of this.sources) {
+      const mine = (await this.writer.xpending(key, this.options.service, '-', '+', 1, this.consumer)) as unknown[];
+      if (mine.length === 0) await this.writer.xgroup('DELCONSUMER', key, this.options.service, this.consumer);
+    }
+    await this.writer.hdel(StreamKeys.handled(this.options.service), this.consumer);
+  }
+}
+
+function failure(code: string, kind: ErrorKind, message: string): Outcome {
+  return { err: { code, kind, message } satisfies WireError };
 }

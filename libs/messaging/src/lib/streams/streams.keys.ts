@@ -1,17 +1,22 @@
 /**
- * Redis keys of the streams transport. One request stream per service (`rpc:users`), one stream
- * per event type (`evt:users.deleted`), one dead-letter stream per service, and a sorted set of
- * live instances per service, scored by their last heartbeat.
+ * Redis keys of the streams transport. Every key carries the owning service as a hash tag
+ * (`{users}`), so the keys one script or MULTI touches together (a request stream, its live set,
+ * its idempotency records, its bookkeeping) hash to one Redis Cluster slot. Event streams carry
+ * the tag of the service that emits them: a consumer reads its own requests and each emitter's
+ * events in separate blocking reads, one per slot group.
  */
 export const StreamKeys = {
-  requests: (service: string) => `rpc:${service}`,
-  events: (pattern: string) => `evt:${pattern}`,
-  deadLetters: (service: string) => `dlq:${service}`,
-  live: (service: string) => `live:${service}`,
-  /** Hash: requests answered, per consumer (instance). */
-  handled: (service: string) => `rpc:handled:${service}`,
+  requests: (service: string) => `rpc:{${service}}`,
+  events: (pattern: string) => `evt:{${serviceOf(pattern)}}:${pattern}`,
+  deadLetters: (service: string) => `dlq:{${service}}`,
+  live: (service: string) => `live:{${service}}`,
+  /** Hash: requests answered, per consumer (instance). Fields of gone consumers are removed. */
+  handled: (service: string) => `rpc:handled:{${service}}`,
   reply: (clientId: string) => `rpc:reply:${clientId}`,
-  idempotency: (pattern: string, key: string) => `idem:${pattern}:${key}`,
+  /** Hash: the claim or outcome of one command, by scoped idempotency key. */
+  idempotency: (service: string, scopedKey: string) => `idem:{${service}}:${scopedKey}`,
+  /** Marker that an outbox event was appended to its stream already. */
+  published: (pattern: string, eventId: string) => `evtpub:{${serviceOf(pattern)}}:${eventId}`,
 } as const;
 
 /** The service that owns a pattern is its first segment: `users.create` → `users`. */
@@ -20,34 +25,50 @@ export function serviceOf(pattern: string): string {
   return dot > 0 ? pattern.slice(0, dot) : pattern;
 }
 
+/** The hash tag of a key (what Redis Cluster hashes), or the key itself when it has none. */
+export function slotGroupOf(key: string): string {
+  const open = key.indexOf('{');
+  const close = open >= 0 ? key.indexOf('}', open + 1) : -1;
+  return close > open + 1 ? key.slice(open + 1, close) : key;
+}
+
 export interface StreamsTuning {
-  /** Requests one instance works on at once; it reads no more until one finishes. */
+  /** Handlers one instance runs at once, across all its streams and reclaimed work. */
   maxInFlight: number;
-  /** Pending messages idle this long belong to a dead instance and are reclaimed (ms). */
+  /**
+   * A pending message nobody renewed for this long belongs to a dead instance and is reclaimed
+   * (ms). Owners renew what they run every third of it, so a slow handler is never taken over.
+   */
   reclaimIdleMs: number;
-  /** Deliveries after which a message is dead-lettered instead of retried. */
+  /** Deliveries after which a message is dead-lettered instead of delivered again. */
   maxDeliveries: number;
   /** Approximate length request streams are trimmed to. */
   requestMaxLen: number;
   /** Approximate length event streams are trimmed to (the catch-up window). */
   eventMaxLen: number;
-  /** How long a command's result is remembered under its idempotency key (s). */
+  /** How long the outcome of a command sent with a client's Idempotency-Key is kept (s). */
   idempotencyTtlSeconds: number;
+  /** Outcomes larger than this are recorded as completed but not replayable (bytes). */
+  idempotencyMaxResultBytes: number;
   /** How long a stopping instance may spend finishing in-flight work (ms). */
   shutdownGraceMs: number;
   /** An instance is live while its last heartbeat is younger than this (ms). */
   livenessMs: number;
+  /** Where a subscriber's consumer group on an event stream starts when it is first created. */
+  eventsFrom: 'new' | 'oldest';
 }
 
 export const DEFAULT_STREAMS_TUNING: StreamsTuning = {
   maxInFlight: 64,
-  reclaimIdleMs: 10_000,
+  reclaimIdleMs: 2_000,
   maxDeliveries: 5,
   requestMaxLen: 10_000,
   eventMaxLen: 100_000,
   idempotencyTtlSeconds: 86_400,
+  idempotencyMaxResultBytes: 64 * 1024,
   shutdownGraceMs: 10_000,
   livenessMs: 3_000,
+  eventsFrom: 'new',
 };
 
 /** What travels back on a reply channel. */
@@ -57,13 +78,16 @@ export interface StreamReply {
   err?: unknown;
 }
 
+/** Redis' clock in ms, inside a script. */
+const REDIS_NOW = `
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)`;
+
 /**
  * Heartbeat scored with Redis' own clock, so instances and callers on different machines never
- * compare their clocks. KEYS[1] = live set; ARGV[1] = member.
+ * compare their clocks. KEYS[1] = live set; ARGV[1] = member. Returns Redis' time (ms).
  */
-export const HEARTBEAT_SCRIPT = `
-local t = redis.call('TIME')
-local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+export const HEARTBEAT_SCRIPT = `${REDIS_NOW}
 redis.call('ZADD', KEYS[1], now, ARGV[1])
 redis.call('ZREMRANGEBYSCORE', KEYS[1], 0, now - 60000)
 return now`;
@@ -73,8 +97,15 @@ return now`;
  * one atomic round trip. KEYS[1] = live set, KEYS[2] = request stream; ARGV[1] = liveness ms,
  * ARGV[2] = MAXLEN, ARGV[3..] = field/value pairs. Returns the entry id, or false.
  */
-export const SEND_IF_LIVE_SCRIPT = `
-local t = redis.call('TIME')
-local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+export const SEND_IF_LIVE_SCRIPT = `${REDIS_NOW}
 if redis.call('ZCOUNT', KEYS[1], now - tonumber(ARGV[1]), '+inf') == 0 then return false end
+return redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[2], '*', unpack(ARGV, 3))`;
+
+/**
+ * Appends an outbox event unless an earlier relay run already did, so a relay that crashed
+ * between XADD and clearing its outbox does not publish twice. KEYS[1] = marker, KEYS[2] = event
+ * stream; ARGV[1] = marker TTL (s), ARGV[2] = MAXLEN, ARGV[3..] = field/value pairs.
+ */
+export const PUBLISH_ONCE_SCRIPT = `
+if redis.call('SET', KEYS[1], '1', 'NX', 'EX', ARGV[1]) == false then return false end
 return redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[2], '*', unpack(ARGV, 3))`;

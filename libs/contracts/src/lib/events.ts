@@ -1,0 +1,20 @@
+import { type UserCreatedEvent, type UserDeletedEvent, UsersEvents } from './users/users.patterns';
+
+/**
+ * Every event of the platform with its payload type: the one catalog producers and consumers
+ * (and the statistics service, which names its metrics after them) rely on. Names are
+ * `<service>.<past-tense verb>` for the service's own entity (`users.deleted`) and
+ * `<service>.<resource>.<past-tense verb>` for its other resources
+ * (`applications.config.published`). The event's stream is named after it; see docs/messaging.md.
+ */
+export interface EventCatalog {
+  [UsersEvents.created]: UserCreatedEvent;
+  [UsersEvents.deleted]: UserDeletedEvent;
+}
+
+export type EventName = keyof EventCatalog;
+
+export const EVENT_NAMES = [UsersEvents.created, UsersEvents.deleted] as const satisfies readonly EventName[];
+
+/** `<service>.<verb>ed` or `<service>.<resource>.<verb>ed`, lower-case, words joined by `-`. */
+export const EVENT_NAME_PATTERN = /^[a-z][a-z0-9-]*(\.[a-z][a-z0-9-]*)?\.[a-z][a-z0-9-]*(ed|sent|made|taken|run|set)$/;

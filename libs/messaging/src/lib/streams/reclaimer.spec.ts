@@ -1,0 +1,152 @@
+import { Logger } from '@nestjs/common';
+import type Redis from 'ioredis';
+import { newRedis, sleep, uniqueService } from '../../../test/harness';
+import type { Delivery, Source } from './read-loop';
+import { type ReclaimHost, Reclaimer } from './reclaimer';
+import { StreamKeys } from './streams.keys';
+
+const IDLE_MS = 200;
+const logger = new Logger('reclaimer-test');
+
+describe('Reclaimer (real Redis)', () => {
+  let redis: Redis;
+  let service: string;
+  let source: Source;
+  let accepted: Delivery[];
+  let held: Set<string>;
+  let capacity: number;
+
+  const host: ReclaimHost = {
+    reading: true,
+    capacity: () => capacity,
+    holds: (_key, id) => held.has(id),
+    accept: (deliveries) => accepted.push(...deliveries),
+  };
+  const reclaimer = (maxDeliveries = 5) =>
+    new Reclaimer(redis, service, `${service}-me`, [source], { reclaimIdleMs: IDLE_MS, maxDeliveries, livenessMs: 3000 }, host, logger);
+
+  /** Appends `count` requests and lets `consumer` read them (a delivery each). */
+  async function deliverTo(consumer: string, count: number): Promise<string[]> {
+    const ids: string[] = [];
+    for (let i = 0; i < count; i++) ids.push((await redis.xadd(source.key, '*', 'id', `r${i}`, 'pattern', `${service}.x`)) as string);
+    await redis.xreadgroup('GROUP', service, consumer, 'COUNT', count, 'STREAMS', source.key, '>');
+    return ids;
+  }
+
+  beforeAll(() => {
+    redis = newRedis();
+  });
+  beforeEach(async () => {
+    service = uniqueService('rc');
+    source = { key: StreamKeys.requests(service), kind: 'request' };
+    accepted = [];
+    held = new Set();
+    capacity = 1000;
+    await redis.xgroup('CREATE', source.key, service, '0', 'MKSTREAM');
+  });
+  afterAll(() => redis.disconnect());
+
+  it('reclaims a dead consumer’s entries with their real delivery count, even among entries this instance holds', async () => {
+    const ids = await deliverTo(`${service}-me`, 6);
+    // odd ones belong to a consumer that died; even ones this instance is still running
+    await redis.xclaim(source.key, service, `${service}-dead`, 0, ids[0], ids[2], ids[4], 'JUSTID');
+    ids.filter((_, i) => i % 2 === 1).forEach((id) => held.add(id));
+    await sleep(IDLE_MS + 50);
+
+    await reclaimer(2).reclaim();
+
+    expect(accepted.map((d) => d.id).sort()).toEqual([ids[0], ids[2], ids[4]].sort());
+    expect(accepted.every((d) => d.deliveries === 2)).toBe(true);
+    expect(await redis.xlen(StreamKeys.deadLetters(service))).toBe(0);
+  });
+
+  it('never takes back what this instance is still running, however long it runs', async () => {
+    const ids = await deliverTo(`${service}-me`, 3);
+    ids.forEach((id) => held.add(id));
+    await sleep(IDLE_MS + 50);
+
+    await reclaimer().reclaim();
+    expect(accepted).toEqual([]);
+  });
+
+  it('renews held entries so another instance does not reclaim them', async () => {
+    const ids = await deliverTo(`${service}-me`, 2);
+    const mine = reclaimer();
+    const other = new Reclaimer(redis, service, `${service}-other`, [source], { reclaimIdleMs: IDLE_MS, maxDeliveries: 5, livenessMs: 3000 }, host, logger);
+    for (let i = 0; i < 4; i++) {
+      await sleep(IDLE_MS / 3);
+      await mine.renew(new Map([[source.key, ids]]), [], () => undefined);
+    }
+    held.clear();
+    await other.reclaim();
+    expect(accepted).toEqual([]);
+    const pending = (await redis.xpending(source.key, service, '-', '+', 10)) as [string, string, number, number][];
+    expect(pending.map(([, consumer, , count]) => [consumer, count])).toEqual([
+      [`${service}-me`, 1],
+      [`${service}-me`, 1],
+    ]);
+  });
+
+  it('follows its cursor, so entries behind many it may not take are reached', async () => {
+    const mineIds = await deliverTo(`${service}-me`, 120);
+    mineIds.forEach((id) => held.add(id));
+    const deadIds = await deliverTo(`${service}-dead`, 5);
+    await sleep(IDLE_MS + 50);
+
+    const rc = reclaimer();
+    await rc.reclaim();
+    await rc.reclaim();
+    expect(accepted.map((d) => d.id).sort()).toEqual(deadIds.sort());
+  });
+
+  it('takes no more than the free slots', async () => {
+    await deliverTo(`${service}-dead`, 10);
+    await sleep(IDLE_MS + 50);
+    capacity = 3;
+    await reclaimer().reclaim();
+    expect(accepted).toHaveLength(3);
+  });
+
+  it('dead-letters only entries already delivered the maximum number of times', async () => {
+    const ids = await deliverTo(`${service}-dead`, 2);
+    // the first was delivered twice more (three in all), the second once
+    await redis.xclaim(source.key, service, `${service}-dead`, 0, ids[0]);
+    await redis.xclaim(source.key, service, `${service}-dead`, 0, ids[0]);
+    await sleep(IDLE_MS + 50);
+
+    await reclaimer(3).reclaim();
+
+    const dead = await redis.xrange(StreamKeys.deadLetters(service), '-', '+');
+    expect(dead).toHaveLength(1);
+    expect(dead[0][1]).toEqual(expect.arrayContaining(['messageId', ids[0], 'deliveries', '3', 'reason', 'max-deliveries']));
+    expect(accepted.map((d) => [d.id, d.deliveries])).toEqual([[ids[1], 2]]);
+  });
+
+  it('records a pending entry whose message was trimmed away instead of dropping it silently', async () => {
+    const ids = await deliverTo(`${service}-dead`, 1);
+    await redis.xdel(source.key, ids[0]);
+    await sleep(IDLE_MS + 50);
+
+    await reclaimer().reclaim();
+
+    const dead = await redis.xrange(StreamKeys.deadLetters(service), '-', '+');
+    expect(dead[0][1]).toEqual(expect.arrayContaining(['messageId', ids[0], 'reason', 'trimmed']));
+    expect(await redis.xpending(source.key, service)).toEqual([0, null, null, null]);
+  });
+
+  it('deletes consumers of gone instances that hold nothing, with their counters', async () => {
+    await deliverTo(`${service}-gone`, 1);
+    const [[id]] = (await redis.xpending(source.key, service, '-', '+', 1)) as [string][];
+    await redis.xack(source.key, service, id);
+    await redis.hset(StreamKeys.handled(service), `${service}-gone`, 3, `${service}-live`, 4);
+    await deliverTo(`${service}-live`, 1);
+    const [seconds] = await redis.time();
+    await redis.zadd(StreamKeys.live(service), Number(seconds) * 1000, `${service}-live`);
+
+    expect(await reclaimer().sweepConsumers(0)).toEqual([`${service}-gone`]);
+
+    const consumers = (await redis.xinfo('CONSUMERS', source.key, service)) as string[][];
+    expect(consumers.map((c) => c[1])).toEqual([`${service}-live`]);
+    expect(await redis.hkeys(StreamKeys.handled(service))).toEqual([`${service}-live`]);
+  });
+});

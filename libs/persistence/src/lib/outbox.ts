@@ -1,0 +1,156 @@
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import type { EventCatalog, EventName } from '@site11/contracts';
+import { RpcClient } from '@site11/messaging';
+import { type Model, Schema, type Types } from 'mongoose';
+import { randomUUID } from 'node:crypto';
+
+/** An event waiting on the document whose change it describes. */
+export interface OutboxEvent {
+  id: string;
+  pattern: string;
+  data: unknown;
+  requestId: string;
+  occurredAt: Date;
+}
+
+/**
+ * Fields a schema adds to keep its events with its documents: `outbox` (events not yet on their
+ * stream) and `outboxAt` (set while it is not empty, for the sweep). Neither is ever selected.
+ */
+export const OUTBOX_FIELDS = {
+  outbox: {
+    type: [
+      new Schema<OutboxEvent>(
+        {
+          id: { type: String, required: true },
+          pattern: { type: String, required: true },
+          data: { type: Schema.Types.Mixed },
+          requestId: { type: String, required: true },
+          occurredAt: { type: Date, required: true },
+        },
+        { _id: false },
+      ),
+    ],
+    default: undefined,
+    select: false,
+  },
+  outboxAt: { type: Date, select: false, index: { sparse: true } },
+};
+
+export interface WithOutbox {
+  _id: Types.ObjectId;
+  outbox?: OutboxEvent[];
+  outboxAt?: Date;
+  /** A tombstone: deleted for good once its events are published. */
+  deletedAt?: Date;
+}
+
+/** An event of the catalog, ready to be written with its change. */
+export function outboxEvent<P extends EventName>(pattern: P, data: EventCatalog[P], requestId: string): OutboxEvent {
+  return { id: randomUUID(), pattern, data, requestId, occurredAt: new Date() };
+}
+
+/** The update that records `event` with a change, in the same single-document write. */
+export function pushOutbox(event: OutboxEvent): { $push: { outbox: OutboxEvent }; $set: { outboxAt: Date } } {
+  return { $push: { outbox: event }, $set: { outboxAt: event.occurredAt } };
+}
+
+export const OUTBOX_OPTIONS = Symbol('OUTBOX_OPTIONS');
+
+export interface OutboxOptions {
+  /** How often documents with unpublished events are looked for (ms). */
+  sweepMs: number;
+  /** Events younger than this are left to the request that wrote them (ms). */
+  sweepAfterMs: number;
+  /**
+   * Test fault hook: the process kills itself (SIGKILL) between writing an event of one of these
+   * patterns and publishing it. Refused outside NODE_ENV=test.
+   */
+  killBeforePublish: string[];
+}
+
+/**
+ * Publishes events written with the state change they describe (the transactional outbox,
+ * without transactions: the change and its events are one single-document write). The request
+ * that wrote them publishes them at once; a sweep at start and every `sweepMs` publishes what a
+ * crash left behind. Each event is appended to its stream once by its id (the transport remembers
+ * published ids), then removed from the document; a tombstone is deleted when nothing is left.
+ */
+@Injectable()
+export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(OutboxRelay.name);
+  private readonly models: Model<WithOutbox>[] = [];
+  private timer?: NodeJS.Timeout;
+
+  constructor(
+    private readonly rpc: RpcClient,
+    @Inject(OUTBOX_OPTIONS) private readonly options: OutboxOptions,
+  ) {}
+
+  /** Includes a model in the sweep. */
+  watch<T extends WithOutbox>(model: Model<T>): void {
+    this.models.push(model as unknown as Model<WithOutbox>);
+  }
+
+  onApplicationBootstrap(): void {
+    void this.sweep();
+    this.timer = setInterval(() => void this.sweep(), this.options.sweepMs);
+    this.timer.unref();
+  }
+
+  onApplicationShutdown(): void {
+    clearInterval(this.timer);
+  }
+
+  /**
+   * Publishes the events of one document: `events` when the caller just wrote them, else what
+   * the document holds.
+   */
+  async publish<T extends WithOutbox>(model: Model<T>, id: Types.ObjectId, events?: OutboxEvent[]): Promise<void> {
+    const documents = model as unknown as Model<WithOutbox>;
+    const pending =
+      events ?? (await documents.findById(id).select('+outbox').lean<Pick<WithOutbox, 'outbox'>>().exec())?.outbox ?? [];
+    for (const event of pending) {
+      if (this.options.killBeforePublish.includes(event.pattern)) {
+        this.logger.warn(`Fault hook: killing the process before publishing ${event.pattern}`);
+        process.kill(process.pid, 'SIGKILL');
+      }
+      await this.rpc.emit(event.pattern, event.data, {
+        requestId: event.requestId,
+        eventId: event.id,
+        occurredAt: new Date(event.occurredAt).toISOString(),
+      });
+    }
+    if (pending.length === 0) return;
+    const ids = pending.map((event) => event.id);
+    await documents.updateOne({ _id: id }, { $pull: { outbox: { id: { $in: ids } } } }).exec();
+    await documents.updateOne({ _id: id, outbox: { $size: 0 } }, { $unset: { outbox: '', outboxAt: '' } }).exec();
+    await documents.deleteOne({ _id: id, deletedAt: { $exists: true }, outboxAt: { $exists: false } }).exec();
+  }
+
+  /**
+   * Publishes right after the write; if the broker is away, the write still stands and the sweep
+   * publishes later, so the caller's request does not fail for it.
+   */
+  async publishOrDefer<T extends WithOutbox>(model: Model<T>, id: Types.ObjectId, events?: OutboxEvent[]): Promise<void> {
+    try {
+      await this.publish(model, id, events);
+    } catch (error) {
+      this.logger.warn(`Events of ${model.collection.name} ${id.toHexString()} left for the sweep: ${(error as Error).message}`);
+    }
+  }
+
+  /** Publishes what earlier runs left behind. */
+  async sweep(): Promise<void> {
+    const before = new Date(Date.now() - this.options.sweepAfterMs);
+    for (const model of this.models) {
+      try {
+        const stranded = await model.find({ outboxAt: { $lte: before } }).select('_id').limit(100).lean<{ _id: Types.ObjectId }[]>().exec();
+        for (const { _id } of stranded) await this.publish(model, _id);
+        if (stranded.length > 0) this.logger.log(`Published the events of ${stranded.length} document(s) left by an earlier run`);
+      } catch (error) {
+        this.logger.warn(`Outbox sweep of ${model.collection.name} failed: ${(error as Error).message}`);
+      }
+    }
+  }
+}
