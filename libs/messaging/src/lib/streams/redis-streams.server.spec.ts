@@ -1,0 +1,284 @@
+import { CommonErrors, DomainError, ErrorKind, type RpcEnvelope } from '@site11/contracts';
+import type Redis from 'ioredis';
+import { randomUUID } from 'node:crypto';
+import { command, newRedis, sleep, startClient, startServer, type TestClient, uniqueService, until } from '../../../test/harness';
+import type { RedisStreamsServer } from './redis-streams.server';
+import { StreamKeys } from './streams.keys';
+
+describe('RedisStreamsServer (real Redis)', () => {
+  let redis: Redis;
+  let client: TestClient;
+  const servers: RedisStreamsServer[] = [];
+  const serve = async (...args: Parameters<typeof startServer>) => {
+    const server = await startServer(...args);
+    servers.push(server);
+    return server;
+  };
+
+  beforeAll(async () => {
+    redis = newRedis();
+    client = await startClient();
+  });
+  afterEach(async () => {
+    await Promise.all(servers.splice(0).map((s) => s.close()));
+  });
+  afterAll(async () => {
+    await client.close();
+    redis.disconnect();
+  });
+
+  /** Holds a fake heartbeat so callers send although no server reads yet. */
+  async function pretendLive(service: string) {
+    const [seconds] = await redis.time();
+    await redis.zadd(StreamKeys.live(service), Number(seconds) * 1000 + 60_000, 'someone');
+  }
+
+  describe('idempotency', () => {
+    it('runs a command once when duplicates of its key arrive together; the others get IDEMPOTENCY.IN_PROGRESS at once', async () => {
+      const service = uniqueService('dup');
+      let runs = 0;
+      await serve(service, { requests: { [`${service}.create`]: async () => (runs++, await sleep(300), { ok: true }) } });
+
+      const results = await Promise.allSettled(
+        Array.from({ length: 4 }, () => client.rpc.send(`${service}.create`, { name: 'a' }, command('same-key-1'))),
+      );
+
+      expect(runs).toBe(1);
+      expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+      for (const r of results.filter((r): r is PromiseRejectedResult => r.status === 'rejected')) {
+        expect(r.reason).toMatchObject({ code: 'IDEMPOTENCY.IN_PROGRESS', kind: ErrorKind.Aborted });
+      }
+    });
+
+    it('answers IDEMPOTENCY.KEY_REUSED when the same key comes with another body, without running it', async () => {
+      const service = uniqueService('reuse');
+      const seen: unknown[] = [];
+      await serve(service, { requests: { [`${service}.create`]: (p) => (seen.push((p as RpcEnvelope).data), { ok: true }) } });
+
+      await client.rpc.send(`${service}.create`, { name: 'a' }, command('key-reuse-1'));
+      await expect(client.rpc.send(`${service}.create`, { name: 'b' }, command('key-reuse-1'))).rejects.toMatchObject({
+        code: 'IDEMPOTENCY.KEY_REUSED',
+        kind: ErrorKind.FailedPrecondition,
+      });
+      expect(seen).toEqual([{ name: 'a' }]);
+    });
+
+    it('does not store a transient failure: RpcClient’s own retry with the same key runs the command again', async () => {
+      const service = uniqueService('retry');
+      let runs = 0;
+      await serve(service, {
+        requests: {
+          [`${service}.create`]: () => {
+            runs++;
+            if (runs === 1) throw new DomainError(CommonErrors.serviceUnavailable, ErrorKind.Unavailable, 'database away');
+            return { ok: runs };
+          },
+        },
+      });
+
+      await expect(client.rpc.send(`${service}.create`, { name: 'a' }, command('key-retry-1'))).resolves.toEqual({ ok: 2 });
+      // and a later retry by the client replays the stored success
+      await expect(client.rpc.send(`${service}.create`, { name: 'a' }, command('key-retry-1'))).resolves.toEqual({ ok: 2 });
+      expect(runs).toBe(2);
+    });
+
+    it('does not store "no handler" (a rolling deploy): the key is free for the next attempt', async () => {
+      const service = uniqueService('nohandler');
+      await serve(service, { requests: { [`${service}.known`]: () => ({ ok: true }) } });
+      const call = { ...command('key-nohandler-1'), deadlineMs: 300 };
+
+      await expect(client.rpc.send(`${service}.unknown`, {}, call)).rejects.toMatchObject({ kind: ErrorKind.Unavailable });
+      expect(await redis.keys(`idem:{${service}}:*`)).toEqual([]);
+    });
+
+    it('does not run, or record, a request whose deadline passed before it was read', async () => {
+      const service = uniqueService('late');
+      let runs = 0;
+      await pretendLive(service);
+      await expect(
+        client.rpc.send(`${service}.create`, {}, { ...command('key-late-1'), deadlineMs: 100 }),
+      ).rejects.toMatchObject({ kind: ErrorKind.DeadlineExceeded });
+      await serve(service, { requests: { [`${service}.create`]: () => (runs++, { ok: true }) } });
+      await until(async () => (await redis.xlen(StreamKeys.requests(service))) === 0);
+      expect(runs).toBe(0);
+      expect(await redis.keys(`idem:{${service}}:*`)).toEqual([]);
+    });
+
+    it('keeps at most 100 idempotency keys after 10,000 commands without client keys', async () => {
+      const service = uniqueService('memory');
+      await serve(service, { requests: { [`${service}.touch`]: () => ({ ok: true }) } });
+      const total = 10_000;
+      let next = 0;
+      await Promise.all(
+        Array.from({ length: 64 }, async () => {
+          while (next < total) {
+            next++;
+            await client.rpc.send(`${service}.touch`, { n: next }, command(randomUUID(), 'delivery'));
+          }
+        }),
+      );
+      let keys = 0;
+      let cursor = '0';
+      do {
+        const [nextCursor, found] = await redis.scan(cursor, 'MATCH', `idem:{${service}}:*`, 'COUNT', 1000);
+        keys += found.length;
+        cursor = nextCursor;
+      } while (cursor !== '0');
+      expect(keys).toBeLessThanOrEqual(100);
+    }, 120_000);
+  });
+
+  describe('reclaim', () => {
+    it('runs a 1.6 s handler once, although reclaim considers work idle after 300 ms', async () => {
+      const service = uniqueService('slow');
+      let runs = 0;
+      const handler = async () => (runs++, await sleep(1600), { ok: true });
+      await serve(service, { requests: { [`${service}.slow`]: handler } }, { reclaimIdleMs: 300 });
+      await serve(service, { requests: { [`${service}.slow`]: handler } }, { reclaimIdleMs: 300 });
+
+      await expect(client.rpc.send(`${service}.slow`, {}, { requestId: 'r', deadlineMs: 5000 })).resolves.toEqual({ ok: true });
+      await sleep(500);
+      expect(runs).toBe(1);
+    });
+
+    it('answers a request a killed instance held within its deadline, with the default settings', async () => {
+      const service = uniqueService('killed');
+      await pretendLive(service);
+      await redis.xgroup('CREATE', StreamKeys.requests(service), service, '0', 'MKSTREAM');
+      const started = Date.now();
+      const answer = client.rpc.send(`${service}.work`, {}, { requestId: 'r' }); // default deadline 5 s
+      await until(async () => (await redis.xlen(StreamKeys.requests(service))) === 1);
+      // an instance reads it and dies
+      await redis.xreadgroup('GROUP', service, `${service}-dead`, 'COUNT', 1, 'STREAMS', StreamKeys.requests(service), '>');
+      await serve(service, { requests: { [`${service}.work`]: () => ({ ok: true }) } });
+
+      await expect(answer).resolves.toEqual({ ok: true });
+      expect(Date.now() - started).toBeLessThan(5000);
+    });
+  });
+
+  describe('backpressure', () => {
+    it('never runs more than maxInFlight handlers across request streams, event streams and reclaimed work', async () => {
+      const service = uniqueService('bp');
+      const emitter = uniqueService('emitter');
+      let now = 0;
+      let peak = 0;
+      let done = 0;
+      const handler = async () => {
+        now++;
+        peak = Math.max(peak, now);
+        await sleep(30);
+        now--;
+        done++;
+        return { ok: true };
+      };
+      // work a dead instance left behind, to be reclaimed
+      await redis.xgroup('CREATE', StreamKeys.requests(service), service, '0', 'MKSTREAM');
+      const envelope = JSON.stringify({ data: {}, metadata: { requestId: 'r', caller: 't', deadline: Date.now() + 60_000 } });
+      for (let i = 0; i < 10; i++) {
+        await redis.xadd(StreamKeys.requests(service), '*', 'id', `d${i}`, 'pattern', `${service}.work`, 'reply', 'nobody', 'deadline', String(Date.now() + 60_000), 'data', envelope);
+      }
+      await redis.xreadgroup('GROUP', service, `${service}-dead`, 'COUNT', 10, 'STREAMS', StreamKeys.requests(service), '>');
+
+      const server = await serve(
+        service,
+        { requests: { [`${service}.work`]: handler }, events: { [`${emitter}.a-happened`]: handler, [`${emitter}.b-happened`]: handler } },
+        { maxInFlight: 3, reclaimIdleMs: 200 },
+      );
+      await Promise.all([
+        ...Array.from({ length: 20 }, (_, i) => client.rpc.send(`${service}.work`, { i }, { requestId: 'r', deadlineMs: 20_000 })),
+        ...Array.from({ length: 20 }, () => client.rpc.emit(`${emitter}.a-happened`, {}, { requestId: 'r' })),
+        ...Array.from({ length: 20 }, () => client.rpc.emit(`${emitter}.b-happened`, {}, { requestId: 'r' })),
+      ]);
+      await until(() => done === 70, 20_000);
+
+      expect(peak).toBeLessThanOrEqual(3);
+      expect(server.peakInFlight).toBeLessThanOrEqual(3);
+    }, 30_000);
+  });
+
+  describe('shutdown', () => {
+    it('returns within the grace period with every slot stuck, and hands back what it never started', async () => {
+      const service = uniqueService('stuck');
+      const stuck = await serve(service, { requests: { [`${service}.hang`]: () => new Promise(() => undefined) } }, { maxInFlight: 2, shutdownGraceMs: 500, reclaimIdleMs: 300 });
+      const calls = Array.from({ length: 5 }, () =>
+        client.rpc.send(`${service}.hang`, {}, { requestId: 'r', deadlineMs: 10_000 }).catch((e: unknown) => e),
+      );
+      await until(() => stuck.inFlight === 2);
+      await sleep(100);
+
+      const started = Date.now();
+      await stuck.close();
+      expect(Date.now() - started).toBeLessThan(1200);
+
+      let answered = 0;
+      await serve(service, { requests: { [`${service}.hang`]: () => (answered++, { ok: true }) } }, { reclaimIdleMs: 300 });
+      const results = await Promise.all(calls);
+      expect(results).toEqual(Array(5).fill({ ok: true }));
+      expect(answered).toBe(5);
+    });
+
+    it('removes its consumer and its counter when it stops cleanly', async () => {
+      const service = uniqueService('leave');
+      const server = await serve(service, { requests: { [`${service}.x`]: () => ({ ok: true }) } });
+      await client.rpc.send(`${service}.x`, {}, { requestId: 'r' });
+      await server.close();
+
+      expect(await redis.xinfo('CONSUMERS', StreamKeys.requests(service), service)).toEqual([]);
+      expect(await redis.hlen(StreamKeys.handled(service))).toBe(0);
+    });
+  });
+
+  describe('poison messages', () => {
+    it('answers a request whose data is not JSON with an error at once and dead-letters it', async () => {
+      const service = uniqueService('poison');
+      await serve(service, { requests: { [`${service}.x`]: () => ({ ok: true }) } });
+      const subscriber = newRedis();
+      try {
+        const replies: string[] = [];
+        await subscriber.subscribe(`rpc:reply:poison-${service}`);
+        subscriber.on('message', (_channel, message) => replies.push(message));
+        await redis.xadd(StreamKeys.requests(service), '*', 'id', 'p1', 'pattern', `${service}.x`, 'reply', `rpc:reply:poison-${service}`, 'deadline', String(Date.now() + 60_000), 'data', '{not json');
+
+        await until(() => replies.length > 0, 3000);
+        expect(JSON.parse(replies[0])).toMatchObject({ id: 'p1', err: { code: 'MESSAGE_DEAD_LETTERED' } });
+        const dead = await redis.xrange(StreamKeys.deadLetters(service), '-', '+');
+        expect(dead[0][1]).toEqual(expect.arrayContaining(['reason', 'malformed']));
+        expect(await redis.xpending(StreamKeys.requests(service), service)).toEqual([0, null, null, null]);
+      } finally {
+        subscriber.disconnect();
+      }
+    });
+  });
+
+  describe('events', () => {
+    it('starts a new subscription at new events, then catches up on what it missed while down', async () => {
+      const service = uniqueService('sub');
+      const emitter = uniqueService('em');
+      const pattern = `${emitter}.thing-happened`;
+      const seen: string[] = [];
+      const handler = (p: unknown) => void seen.push((p as { data: { n: string } }).data.n);
+      await client.rpc.emit(pattern, { n: 'before-first-start' }, { requestId: 'r' });
+
+      const first = await serve(service, { events: { [pattern]: handler } });
+      await client.rpc.emit(pattern, { n: 'while-up' }, { requestId: 'r' });
+      await until(() => seen.length === 1);
+      await first.close();
+      await client.rpc.emit(pattern, { n: 'while-down' }, { requestId: 'r' });
+      await serve(service, { events: { [pattern]: handler } });
+      await until(() => seen.length === 2);
+
+      expect(seen).toEqual(['while-up', 'while-down']);
+      const backfill: string[] = [];
+      await serve(uniqueService('backfill'), { events: { [pattern]: (p) => void backfill.push((p as { data: { n: string } }).data.n) } }, { eventsFrom: 'oldest' });
+      await until(() => backfill.length === 3);
+      expect(backfill[0]).toBe('before-first-start');
+    });
+
+    it('appends an event with an id to its stream once, however often it is relayed', async () => {
+      const pattern = `${uniqueService('once')}.thing-happened`;
+      for (let i = 0; i < 3; i++) await client.rpc.emit(pattern, { n: 1 }, { requestId: 'r', eventId: 'event-1' });
+      expect(await redis.xlen(StreamKeys.events(pattern))).toBe(1);
+    });
+  });
+});
