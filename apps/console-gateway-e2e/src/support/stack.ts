@@ -168,8 +168,8 @@ export class Stack {
     this.usersReplicas[0] = await Stack.startUsers(this.usersEnv, this.logDir);
   }
 
-  async addUsersReplica(): Promise<App> {
-    const replica = await Stack.startUsers(this.usersEnv, this.logDir);
+  async addUsersReplica(extraEnv: Record<string, string> = {}): Promise<App> {
+    const replica = await Stack.startUsers({ ...this.usersEnv, ...extraEnv }, this.logDir);
     this.usersReplicas.push(replica);
     return replica;
   }

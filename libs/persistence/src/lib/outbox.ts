@@ -15,7 +15,9 @@ export interface OutboxEvent {
 
 /**
  * Fields a schema adds to keep its events with its documents: `outbox` (events not yet on their
- * stream) and `outboxAt` (set while it is not empty, for the sweep). Neither is ever selected.
+ * stream), `outboxAt` (set while it is not empty, for the sweep) and `outboxLast` (id of the last
+ * event written: the outbox is cleared only if nothing was added after what was published).
+ * None is ever selected.
  */
 export const OUTBOX_FIELDS = {
   outbox: {
@@ -35,12 +37,14 @@ export const OUTBOX_FIELDS = {
     select: false,
   },
   outboxAt: { type: Date, select: false, index: { sparse: true } },
+  outboxLast: { type: String, select: false },
 };
 
 export interface WithOutbox {
   _id: Types.ObjectId;
   outbox?: OutboxEvent[];
   outboxAt?: Date;
+  outboxLast?: string;
   /** A tombstone: deleted for good once its events are published. */
   deletedAt?: Date;
 }
@@ -50,9 +54,14 @@ export function outboxEvent<P extends EventName>(pattern: P, data: EventCatalog[
   return { id: randomUUID(), pattern, data, requestId, occurredAt: new Date() };
 }
 
+/** The fields that record `event` with a new document, in the same insert. */
+export function withOutbox(event: OutboxEvent): Pick<WithOutbox, 'outbox' | 'outboxAt' | 'outboxLast'> {
+  return { outbox: [event], outboxAt: event.occurredAt, outboxLast: event.id };
+}
+
 /** The update that records `event` with a change, in the same single-document write. */
-export function pushOutbox(event: OutboxEvent): { $push: { outbox: OutboxEvent }; $set: { outboxAt: Date } } {
-  return { $push: { outbox: event }, $set: { outboxAt: event.occurredAt } };
+export function pushOutbox(event: OutboxEvent, set: Record<string, unknown> = {}) {
+  return { $push: { outbox: event }, $set: { ...set, outboxAt: event.occurredAt, outboxLast: event.id } };
 }
 
 export const OUTBOX_OPTIONS = Symbol('OUTBOX_OPTIONS');
@@ -103,13 +112,14 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
   }
 
   /**
-   * Publishes the events of one document: `events` when the caller just wrote them, else what
-   * the document holds.
+   * Publishes the events of one document: `events` when the caller just wrote them (and nothing
+   * else was pending), else what the document holds.
    */
   async publish<T extends WithOutbox>(model: Model<T>, id: Types.ObjectId, events?: OutboxEvent[]): Promise<void> {
     const documents = model as unknown as Model<WithOutbox>;
     const pending =
       events ?? (await documents.findById(id).select('+outbox').lean<Pick<WithOutbox, 'outbox'>>().exec())?.outbox ?? [];
+    if (pending.length === 0) return;
     for (const event of pending) {
       if (this.options.killBeforePublish.includes(event.pattern)) {
         this.logger.warn(`Fault hook: killing the process before publishing ${event.pattern}`);
@@ -121,10 +131,10 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
         occurredAt: new Date(event.occurredAt).toISOString(),
       });
     }
-    if (pending.length === 0) return;
-    const ids = pending.map((event) => event.id);
-    await documents.updateOne({ _id: id }, { $pull: { outbox: { id: { $in: ids } } } }).exec();
-    await documents.updateOne({ _id: id, outbox: { $size: 0 } }, { $unset: { outbox: '', outboxAt: '' } }).exec();
+    // Cleared only if no event was added since the last one published here; otherwise the
+    // writer of the newer one publishes them all again, and the transport drops the repeats.
+    const last = pending[pending.length - 1].id;
+    await documents.updateOne({ _id: id, outboxLast: last }, { $unset: { outbox: '', outboxAt: '', outboxLast: '' } }).exec();
     await documents.deleteOne({ _id: id, deletedAt: { $exists: true }, outboxAt: { $exists: false } }).exec();
   }
 

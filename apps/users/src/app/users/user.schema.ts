@@ -51,6 +51,7 @@ export class User {
 
   outbox?: OutboxEvent[];
   outboxAt?: Date;
+  outboxLast?: string;
 
   createdAt!: Date;
   updatedAt!: Date;

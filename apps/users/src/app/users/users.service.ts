@@ -19,7 +19,7 @@ import {
 import { type FilterQuery, Model, Types } from 'mongoose';
 import { PasswordHasher } from './password-hasher';
 import { User } from './user.schema';
-import { decodeCursor, encodeCursor, OutboxRelay, outboxEvent, pushOutbox } from '@site11/persistence';
+import { decodeCursor, encodeCursor, OutboxRelay, outboxEvent, pushOutbox, withOutbox } from '@site11/persistence';
 import {
   EmailTakenError,
   InvalidCredentialsError,
@@ -28,7 +28,7 @@ import {
   UserNotFoundError,
 } from './users.errors';
 
-type StoredUser = Omit<User, 'passwordHash' | 'createdBy' | 'outbox' | 'outboxAt' | 'deletedAt'>;
+type StoredUser = Omit<User, 'passwordHash' | 'createdBy' | 'outbox' | 'outboxAt' | 'outboxLast' | 'deletedAt'>;
 
 /** Deleted accounts wait as tombstones until their event is published; no query sees them. */
 const LIVE = { deletedAt: { $exists: false } } as const;
@@ -96,10 +96,9 @@ export class UsersService implements OnModuleInit {
         roles,
         ...(passwordHash ? { passwordHash } : {}),
         ...(options.idempotencyKey ? { createdBy: options.idempotencyKey } : {}),
-        outbox: [event],
-        outboxAt: event.occurredAt,
+        ...withOutbox(event),
       });
-      const { passwordHash: _hash, createdBy: _by, outbox: _outbox, outboxAt: _at, ...stored } = created.toObject();
+      const { passwordHash: _hash, createdBy: _by, outbox: _outbox, outboxAt: _at, outboxLast: _last, ...stored } = created.toObject();
       user = toDto(stored);
     } catch (error) {
       const replayed = options.idempotencyKey && isDuplicateKey(error) && (await this.createdBy(dto.email, options.idempotencyKey));
@@ -214,9 +213,14 @@ export class UsersService implements OnModuleInit {
     const _id = new Types.ObjectId(id);
     const event = outboxEvent(UsersEvents.deleted, { id }, requestId);
     const { matchedCount } = await this.run(() =>
-      this.users.updateOne({ _id, ...LIVE }, { ...pushOutbox(event), $set: { deletedAt: event.occurredAt, outboxAt: event.occurredAt } }).exec(),
+      this.users.updateOne({ _id, ...LIVE }, pushOutbox(event, { deletedAt: event.occurredAt })).exec(),
     );
-    if (matchedCount === 0) throw new UserNotFoundError(id);
+    if (matchedCount === 0) {
+      // a redelivered delete whose first run crashed before publishing finds its own tombstone
+      if (!(await this.users.exists({ _id, deletedAt: { $exists: true } }))) throw new UserNotFoundError(id);
+      await this.outbox.publishOrDefer(this.users, _id);
+      return;
+    }
     await this.outbox.publishOrDefer(this.users, _id, [event]);
   }
 

@@ -211,6 +211,8 @@ export class RedisStreamsServer extends Server implements CustomTransportStrateg
   }
 
   private async heartbeat(): Promise<void> {
+    // a stopping instance has left the live set and must not rejoin it
+    if (this.stopping) return;
     try {
       const sentAt = Date.now();
       const now = (await this.writer.eval(HEARTBEAT_SCRIPT, 1, StreamKeys.live(this.options.service), this.consumer)) as number;
