@@ -134,7 +134,10 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
     // Cleared only if no event was added since the last one published here; otherwise the
     // writer of the newer one publishes them all again, and the transport drops the repeats.
     const last = pending[pending.length - 1].id;
-    await documents.updateOne({ _id: id, outboxLast: last }, { $unset: { outbox: '', outboxAt: '', outboxLast: '' } }).exec();
+    // bookkeeping, not a change of the document: its updatedAt stays
+    await documents
+      .updateOne({ _id: id, outboxLast: last }, { $unset: { outbox: '', outboxAt: '', outboxLast: '' } }, { timestamps: false })
+      .exec();
     await documents.deleteOne({ _id: id, deletedAt: { $exists: true }, outboxAt: { $exists: false } }).exec();
   }
 
