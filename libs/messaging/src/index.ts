@@ -12,6 +12,7 @@ export * from './lib/validation';
 export * from './lib/redis-client.module';
 export * from './lib/streams/redis-streams.client';
 export * from './lib/streams/redis-streams.server';
+export { commandIdentity, type CommandIdentity } from './lib/streams/idempotency.store';
 export * from './lib/streams/streams.context';
 export * from './lib/streams/streams.keys';
 export * from './lib/server/ping.module';

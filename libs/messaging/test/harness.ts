@@ -2,6 +2,10 @@ import type { MessageHandler } from '@nestjs/microservices';
 import type { Actor, IdempotencyOrigin } from '@site11/contracts';
 import Redis from 'ioredis';
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startRedis } from '../../../tools/platform/platform.cjs';
 import { RpcClient } from '../src/lib/client/rpc-client';
 import { RedisStreamsClient } from '../src/lib/streams/redis-streams.client';
 import { RedisStreamsServer, type RedisStreamsServerOptions } from '../src/lib/streams/redis-streams.server';
@@ -28,12 +32,15 @@ export async function until(check: () => boolean | Promise<boolean>, timeoutMs =
 type Handler = (payload: unknown) => unknown;
 
 /** A streams server with plain functions as handlers, as Nest would register them. */
+/** A redis-server of the test's own, for tests that kill it. */
+export const privateRedis = () => startRedis({ dir: mkdtempSync(join(tmpdir(), 'messaging-private-redis-')) });
+
 export async function startServer(
   service: string,
   handlers: { requests?: Record<string, Handler>; events?: Record<string, Handler> },
   tuning: Partial<RedisStreamsServerOptions> = {},
 ): Promise<RedisStreamsServer> {
-  const server = new RedisStreamsServer({ url: redisUrl(), service, instanceId: randomBytes(3).toString('hex'), ...tuning });
+  const server = new RedisStreamsServer({ service, instanceId: randomBytes(3).toString('hex'), ...tuning, url: tuning.url ?? redisUrl() });
   const wrap = (fn: Handler, isEvent: boolean) => {
     const handler = (async (payload: unknown) => fn(payload)) as unknown as MessageHandler;
     handler.isEventHandler = isEvent;

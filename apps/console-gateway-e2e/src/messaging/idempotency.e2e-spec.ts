@@ -74,6 +74,25 @@ describeStreams('Idempotency-Key', () => {
     expect(values.join('\n')).not.toContain(password);
   });
 
+  it('does not hand one admin’s created user to another admin who reuses the key for the same account', async () => {
+    const password = 'a fine password';
+    const second = email('admin-b');
+    await call(`${stack.api}/auth/register`, { method: 'POST', json: { email: second, password, name: 'Admin B' } });
+    const { accessToken: plain } = await stack.login(second, password);
+    const me = await call<{ id: string }>(`${stack.api}/auth/me`, { token: plain });
+    await call(`${stack.api}/users/${me.body.id}`, { method: 'PATCH', token: admin, json: { roles: ['user', 'admin'] } });
+    const { accessToken: adminB } = await stack.login(second, password);
+    const headers = { 'idempotency-key': key('two-admins') };
+    const json = { email: email('shared'), name: 'Shared' };
+
+    const byA = await call(`${stack.api}/users`, { method: 'POST', token: admin, json, headers });
+    const byB = await call(`${stack.api}/users`, { method: 'POST', token: adminB, json, headers });
+
+    expect(byA.status).toBe(201);
+    expect(byB.status).toBe(409);
+    expect(byB.body).toMatchObject({ code: 'USERS.EMAIL_TAKEN' });
+  });
+
   it('answers 422 IDEMPOTENCY.KEY_REUSED when the same key comes with another body, and creates nothing', async () => {
     const headers = { 'idempotency-key': key('reuse') };
     const a = { email: email('body-a'), name: 'A' };

@@ -112,8 +112,8 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
   }
 
   /**
-   * Publishes the events of one document: `events` when the caller just wrote them (and nothing
-   * else was pending), else what the document holds.
+   * Publishes the events of one document, in order: `events` only when the caller just inserted
+   * the document with them (nothing else can be pending), else what the document holds.
    */
   async publish<T extends WithOutbox>(model: Model<T>, id: Types.ObjectId, events?: OutboxEvent[]): Promise<void> {
     const documents = model as unknown as Model<WithOutbox>;

@@ -6,12 +6,14 @@ import {
   ListUsersQueryDto,
   type Page,
   type RpcMetadata,
+  scopedIdempotencyKey,
   UpdateUserCommand,
   type UserDto,
   UserIdDto,
   UsersPatterns,
   VerifyCredentialsDto,
 } from '@site11/contracts';
+import { commandIdentity } from '@site11/messaging';
 import { UsersService } from './users.service';
 
 /** Message handlers of the users service; payloads are validated by the platform's global pipe. */
@@ -19,9 +21,14 @@ import { UsersService } from './users.service';
 export class UsersMessageController {
   constructor(private readonly users: UsersService) {}
 
+  /** The created user keeps its command's key, scoped like the transport's records, so a rerun finds it. */
   @MessagePattern(UsersPatterns.create)
   create(@Payload('data') dto: CreateUserDto, @Payload('metadata') metadata: RpcMetadata): Promise<UserDto> {
-    return this.users.create(dto, { idempotencyKey: metadata.idempotencyKey, requestId: metadata.requestId });
+    const identity = commandIdentity(metadata);
+    return this.users.create(dto, {
+      ...(identity ? { idempotencyKey: scopedIdempotencyKey(identity) } : {}),
+      requestId: metadata.requestId,
+    });
   }
 
   @MessagePattern(UsersPatterns.list)

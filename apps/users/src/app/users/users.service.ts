@@ -215,13 +215,10 @@ export class UsersService implements OnModuleInit {
     const { matchedCount } = await this.run(() =>
       this.users.updateOne({ _id, ...LIVE }, pushOutbox(event, { deletedAt: event.occurredAt })).exec(),
     );
-    if (matchedCount === 0) {
-      // a redelivered delete whose first run crashed before publishing finds its own tombstone
-      if (!(await this.users.exists({ _id, deletedAt: { $exists: true } }))) throw new UserNotFoundError(id);
-      await this.outbox.publishOrDefer(this.users, _id);
-      return;
-    }
-    await this.outbox.publishOrDefer(this.users, _id, [event]);
+    // a redelivered delete whose first run crashed before publishing finds its own tombstone
+    if (matchedCount === 0 && !(await this.users.exists({ _id, deletedAt: { $exists: true } }))) throw new UserNotFoundError(id);
+    // from the document: an earlier event still waiting there goes out first, in order
+    await this.outbox.publishOrDefer(this.users, _id);
   }
 
   private async run<T>(operation: () => Promise<T>): Promise<T> {

@@ -25,6 +25,15 @@ export interface RpcMetadata {
 
 export type IdempotencyOrigin = 'client' | 'delivery';
 
+/**
+ * A command's key as the service keeps it: scoped to its origin, the calling app and the end
+ * user, so two users (or a user and an internal caller) never share a key. The transport's
+ * records and a service's own write-side markers (`createdBy`) use the same scoping.
+ */
+export function scopedIdempotencyKey(identity: { key: string; origin: IdempotencyOrigin; caller: string; actor?: string }): string {
+  return `${identity.origin === 'client' ? 'c' : 'd'}:${identity.caller}:${identity.actor ?? '-'}:${identity.key}`;
+}
+
 /** Codes of the idempotency layer every command goes through. */
 export const IdempotencyErrors = {
   /** The key was used before for a different request (422). */

@@ -35,6 +35,26 @@ describe('IdempotencyStore (real Redis)', () => {
     expect(await store.claim(record, 'fp', '1-0')).toEqual({ state: 'claimed' });
   });
 
+  it('does not cut a completed record down to a lease when a renewal arrives after completion', async () => {
+    const record = store.keyFor(client('k-late-renewal'));
+    await store.claim(record, 'fp', '1-0');
+    await complete(record, 'client', 'fp', { response: { id: 'a' } });
+    const pipeline = redis.pipeline();
+    store.renew(pipeline, record, '1-0');
+    await pipeline.exec();
+    expect(await redis.ttl(record)).toBeGreaterThan(86_000);
+  });
+
+  it('renews only the running claim of the delivery that holds it', async () => {
+    const record = store.keyFor(client('k-renew-other'));
+    await store.claim(record, 'fp', '1-0');
+    await redis.pexpire(record, 500);
+    const pipeline = redis.pipeline();
+    store.renew(pipeline, record, '2-0');
+    await pipeline.exec();
+    expect(await redis.pttl(record)).toBeLessThanOrEqual(500);
+  });
+
   it('refuses the same key with a different fingerprint, while running and after completion', async () => {
     const record = store.keyFor(client('k-mismatch'));
     await store.claim(record, 'fp-a', '1-0');

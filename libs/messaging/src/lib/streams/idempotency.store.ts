@@ -1,4 +1,4 @@
-import { ErrorKind, type IdempotencyOrigin, type WireError } from '@site11/contracts';
+import { ErrorKind, type IdempotencyOrigin, type RpcMetadata, scopedIdempotencyKey, type WireError } from '@site11/contracts';
 import type { ChainableCommander } from 'ioredis';
 import type Redis from 'ioredis';
 import { createHash, scrypt } from 'node:crypto';
@@ -15,6 +15,17 @@ export interface CommandIdentity {
   caller: string;
   /** The end user the caller acts for, if any. */
   actor?: string;
+}
+
+/** The identity of a command from its envelope's metadata, or null when it carries no key. */
+export function commandIdentity(metadata: Partial<RpcMetadata> | undefined): CommandIdentity | null {
+  if (typeof metadata?.idempotencyKey !== 'string') return null;
+  return {
+    key: metadata.idempotencyKey,
+    origin: metadata.idempotencyOrigin === 'client' ? 'client' : 'delivery',
+    caller: String(metadata.caller),
+    ...(metadata.actor?.sub ? { actor: metadata.actor.sub } : {}),
+  };
 }
 
 export type Claim =
@@ -48,6 +59,16 @@ if v[1] == 'run' then
   return {'running'}
 end
 return {'done', v[4] or ''}`;
+
+/**
+ * Extends a claim only while it is still this delivery's running claim: a renewal that arrives
+ * after the outcome was recorded must not cut the record's 24 h down to a lease.
+ * KEYS[1] = record; ARGV[1] = entry id, ARGV[2] = lease (ms).
+ */
+const RENEW_SCRIPT = `
+local v = redis.call('HMGET', KEYS[1], 's', 'm')
+if v[1] == 'run' and v[2] == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
+return 0`;
 
 /** Outcomes a retry would get again: a result, or a refusal the handler made about the request. */
 const STORABLE_KINDS = new Set<string>([
@@ -95,6 +116,12 @@ async function canonical(value: unknown, salt: string, field = ''): Promise<stri
  * deliveries are deleted when the reply is acknowledged.
  */
 export class IdempotencyStore {
+  /**
+   * How long a running claim lasts without renewal: long enough that an owner stalled for a
+   * few renewal periods keeps it (a duplicate still gets IN_PROGRESS), short enough that after
+   * its owner died a client's retry runs again soon. The owner's own entry, reclaimed by
+   * another instance, takes the claim over whatever its age.
+   */
   private readonly leaseMs: number;
 
   constructor(
@@ -102,14 +129,11 @@ export class IdempotencyStore {
     private readonly service: string,
     private readonly tuning: Pick<StreamsTuning, 'reclaimIdleMs' | 'idempotencyTtlSeconds' | 'idempotencyMaxResultBytes'>,
   ) {
-    // A claim outlives a dead owner by less than its unrenewed stream entry, so the entry's
-    // reclaimer finds the claim expired or its own.
-    this.leaseMs = Math.max(100, Math.floor(tuning.reclaimIdleMs * 0.8));
+    this.leaseMs = Math.max(1000, tuning.reclaimIdleMs * 3);
   }
 
   keyFor(identity: CommandIdentity): string {
-    const scope = `${identity.origin === 'client' ? 'c' : 'd'}:${identity.caller}:${identity.actor ?? '-'}`;
-    return StreamKeys.idempotency(this.service, `${scope}:${identity.key}`);
+    return StreamKeys.idempotency(this.service, scopedIdempotencyKey(identity));
   }
 
   /** A client key is bound to what was asked; a delivery key is unique to one request anyway. */
@@ -119,8 +143,10 @@ export class IdempotencyStore {
     return createHash('sha256').update(pattern).update('\n').update(body).digest('base64url');
   }
 
-  async claim(recordKey: string, fingerprint: string, messageId: string): Promise<Claim> {
-    const [state, stored] = (await this.redis.eval(CLAIM_SCRIPT, 1, recordKey, fingerprint, messageId, this.leaseMs)) as [
+  /** Claims the key for a request due at `deadline` (Redis time, ms). */
+  async claim(recordKey: string, fingerprint: string, messageId: string, remainingMs = 0): Promise<Claim> {
+    const lease = this.leaseMs + Math.max(0, remainingMs);
+    const [state, stored] = (await this.redis.eval(CLAIM_SCRIPT, 1, recordKey, fingerprint, messageId, lease)) as [
       string,
       string | undefined,
     ];
@@ -128,9 +154,9 @@ export class IdempotencyStore {
     return { state: 'done', outcome: stored ? (JSON.parse(stored) as Outcome) : null };
   }
 
-  /** Keeps a running claim alive; called with the stream entry's renewal. */
-  renew(pipeline: ChainableCommander, recordKey: string): void {
-    pipeline.pexpire(recordKey, this.leaseMs);
+  /** Keeps this delivery's running claim alive; called with the stream entry's renewal. */
+  renew(pipeline: ChainableCommander, recordKey: string, messageId: string): void {
+    pipeline.eval(RENEW_SCRIPT, 1, recordKey, messageId, this.leaseMs);
   }
 
   /**

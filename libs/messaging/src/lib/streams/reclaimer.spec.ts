@@ -87,6 +87,39 @@ describe('Reclaimer (real Redis)', () => {
     ]);
   });
 
+  it('does not take back, when it renews, an entry another instance reclaimed while it stalled', async () => {
+    const ids = await deliverTo(`${service}-me`, 2);
+    await redis.xclaim(source.key, service, `${service}-other`, 0, ids[0]);
+
+    const lost = await reclaimer().renew(new Map([[source.key, ids]]), [], () => undefined);
+
+    expect(lost).toEqual([{ key: source.key, id: ids[0] }]);
+    const pending = (await redis.xpending(source.key, service, '-', '+', 10)) as [string, string][];
+    expect(pending.map(([id, consumer]) => [id, consumer])).toEqual([
+      [ids[0], `${service}-other`],
+      [ids[1], `${service}-me`],
+    ]);
+  });
+
+  it('does not report as trimmed an entry that another instance finished between listing and claiming', async () => {
+    const ids = await deliverTo(`${service}-dead`, 1);
+    await sleep(IDLE_MS + 50);
+    const rc = reclaimer();
+    const list = redis.xpending.bind(redis);
+    const spy = jest.spyOn(redis, 'xpending').mockImplementationOnce(async (...args: Parameters<typeof list>) => {
+      const listed = await list(...args);
+      await redis.multi().xack(source.key, service, ids[0]).xdel(source.key, ids[0]).exec(); // finished elsewhere
+      return listed;
+    });
+    try {
+      await rc.reclaim();
+    } finally {
+      spy.mockRestore();
+    }
+    expect(await redis.xlen(StreamKeys.deadLetters(service))).toBe(0);
+    expect(accepted).toEqual([]);
+  });
+
   it('follows its cursor, so entries behind many it may not take are reached', async () => {
     const mineIds = await deliverTo(`${service}-me`, 120);
     mineIds.forEach((id) => held.add(id));

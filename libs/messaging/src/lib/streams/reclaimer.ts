@@ -1,8 +1,9 @@
 import type { Logger } from '@nestjs/common';
 import { CommonErrors, ErrorKind, type WireError } from '@site11/contracts';
+import type { ChainableCommander } from 'ioredis';
 import type Redis from 'ioredis';
-import { type Delivery, fieldsToRecord, type Source, type StreamEntry } from './read-loop';
-import { StreamKeys, type StreamReply, type StreamsTuning } from './streams.keys';
+import { type Delivery, fieldsToRecord, type Source } from './read-loop';
+import { slotGroupOf, StreamKeys, type StreamReply, type StreamsTuning } from './streams.keys';
 
 type PendingEntry = [id: string, consumer: string, idleMs: number, deliveries: number];
 
@@ -16,6 +17,47 @@ export interface ReclaimHost {
 }
 
 const BATCH = 100;
+
+/**
+ * Re-claims entries only while this consumer still owns them, so an owner that stalled never
+ * takes back what another instance reclaimed meanwhile. JUSTID: a renewal is not a delivery.
+ * KEYS[1] = stream; ARGV[1] = group, ARGV[2] = consumer, ARGV[3..] = ids. Returns the ids lost.
+ */
+const RENEW_SCRIPT = `
+local lost = {}
+for i = 3, #ARGV do
+  local p = redis.call('XPENDING', KEYS[1], ARGV[1], ARGV[i], ARGV[i], 1)
+  if p[1] and p[1][2] == ARGV[2] then
+    redis.call('XCLAIM', KEYS[1], ARGV[1], ARGV[2], 0, ARGV[i], 'JUSTID')
+  else
+    table.insert(lost, ARGV[i])
+  end
+end
+return lost`;
+
+/**
+ * Claims idle entries, and tells apart in the same atomic step those whose message is gone from
+ * the stream while still pending (trimmed: acknowledged and reported) from those another
+ * instance took or finished meanwhile (skipped). KEYS[1] = stream; ARGV[1] = group,
+ * ARGV[2] = consumer, ARGV[3] = min idle, ARGV[4..] = ids. Returns {{id, fields, deliveries}…},
+ * {trimmed ids…}.
+ */
+const CLAIM_SCRIPT = `
+local claimed, trimmed = {}, {}
+for i = 4, #ARGV do
+  local id = ARGV[i]
+  local p = redis.call('XPENDING', KEYS[1], ARGV[1], 'IDLE', ARGV[3], id, id, 1)
+  if p[1] then
+    if #redis.call('XRANGE', KEYS[1], id, id) == 0 then
+      redis.call('XACK', KEYS[1], ARGV[1], id)
+      table.insert(trimmed, id)
+    else
+      local c = redis.call('XCLAIM', KEYS[1], ARGV[1], ARGV[2], ARGV[3], id)
+      if c[1] then table.insert(claimed, {c[1][1], c[1][2], p[1][4] + 1}) end
+    end
+  end
+end
+return {claimed, trimmed}`;
 
 /**
  * Copies a message to the service's dead-letter stream with why it was set aside, answers its
@@ -89,14 +131,40 @@ export class Reclaimer {
     private readonly logger: Logger,
   ) {}
 
-  /** Re-claims what this instance holds, and renews the idempotency claims of those entries. */
-  async renew(held: Map<string, string[]>, idempotencyRecords: string[], renewRecord: (tx: ReturnType<Redis['pipeline']>, key: string) => void) {
-    const pipeline = this.redis.pipeline();
+  /**
+   * Re-claims what this instance holds and renews the idempotency claims of those entries, one
+   * pipeline per slot group (Redis Cluster runs a pipeline on one node). Returns the entries
+   * another instance took over meanwhile.
+   */
+  async renew(
+    held: Map<string, string[]>,
+    records: { record: string; messageId: string }[],
+    renewRecord: (pipeline: ChainableCommander, record: string, messageId: string) => void,
+  ): Promise<{ key: string; id: string }[]> {
+    const pipelines = new Map<string, ChainableCommander>();
+    const pipelineFor = (key: string) => {
+      const group = slotGroupOf(key);
+      let pipeline = pipelines.get(group);
+      if (!pipeline) pipelines.set(group, (pipeline = this.redis.pipeline()));
+      return pipeline;
+    };
+    const order: string[] = [];
     for (const [key, ids] of held) {
-      if (ids.length > 0) pipeline.xclaim(key, this.service, this.consumer, 0, ...ids, 'JUSTID');
+      if (ids.length === 0) continue;
+      pipelineFor(key).eval(RENEW_SCRIPT, 1, key, this.service, this.consumer, ...ids);
+      order.push(key);
     }
-    for (const record of idempotencyRecords) renewRecord(pipeline, record);
-    if (pipeline.length > 0) await pipeline.exec();
+    for (const { record, messageId } of records) renewRecord(pipelineFor(record), record, messageId);
+    const lost: { key: string; id: string }[] = [];
+    for (const [group, pipeline] of pipelines) {
+      const results = (await pipeline.exec()) ?? [];
+      const keys = order.filter((key) => slotGroupOf(key) === group);
+      keys.forEach((key, i) => {
+        const [error, ids] = results[i] ?? [];
+        if (!error) for (const id of (ids as string[]) ?? []) lost.push({ key, id });
+      });
+    }
+    return lost;
   }
 
   async reclaim(): Promise<void> {
@@ -133,18 +201,19 @@ export class Reclaimer {
       [retry, false],
     ] as const) {
       if (entries.length === 0) continue;
-      const ids = entries.map(([id]) => id);
-      const claimed = (await this.redis.xclaim(source.key, this.service, this.consumer, this.tuning.reclaimIdleMs, ...ids)) as StreamEntry[];
-      const present = claimed.filter(([, fields]) => fields !== null);
-      const got = new Set(present.map(([id]) => id));
-      await this.recordTrimmed(source, ids.filter((id) => !got.has(id)));
-
-      const deliveries = present.map(([id, fields]) => ({
-        source,
-        id,
-        fields: fieldsToRecord(fields),
-        deliveries: (counts.get(id) ?? 0) + 1,
-      }));
+      const [claimed, trimmed] = (await this.redis.eval(
+        CLAIM_SCRIPT,
+        1,
+        source.key,
+        this.service,
+        this.consumer,
+        this.tuning.reclaimIdleMs,
+        ...entries.map(([id]) => id),
+      )) as [[string, string[], number][], string[]];
+      for (const id of trimmed) {
+        await deadLetter(this.redis, this.service, { source, id, fields: {}, deliveries: counts.get(id) ?? 0 }, 'trimmed', this.logger);
+      }
+      const deliveries = claimed.map(([id, fields, count]) => ({ source, id, fields: fieldsToRecord(fields), deliveries: Number(count) }));
       if (toDeadLetter) {
         for (const delivery of deliveries) {
           await deadLetter(this.redis, this.service, { ...delivery, deliveries: delivery.deliveries - 1 }, 'max-deliveries', this.logger);
@@ -152,19 +221,6 @@ export class Reclaimer {
       } else if (deliveries.length > 0) {
         this.host.accept(deliveries);
       }
-    }
-  }
-
-  /**
-   * An id XCLAIM did not return was either taken by another reclaimer (its entry still exists)
-   * or trimmed from the stream before anyone ran it: that one is lost work, so it is recorded.
-   */
-  private async recordTrimmed(source: Source, ids: string[]): Promise<void> {
-    for (const id of ids) {
-      const exists = await this.redis.xrange(source.key, id, id);
-      if (exists.length > 0) continue;
-      const delivery: Delivery = { source, id, fields: {}, deliveries: 0 };
-      await deadLetter(this.redis, this.service, delivery, 'trimmed', this.logger);
     }
   }
 

@@ -1,7 +1,7 @@
 import { CommonErrors, DomainError, ErrorKind, type RpcEnvelope } from '@site11/contracts';
 import type Redis from 'ioredis';
 import { randomUUID } from 'node:crypto';
-import { command, newRedis, sleep, startClient, startServer, type TestClient, uniqueService, until } from '../../../test/harness';
+import { command, newRedis, privateRedis, sleep, startClient, startServer, type TestClient, uniqueService, until } from '../../../test/harness';
 import type { RedisStreamsServer } from './redis-streams.server';
 import { StreamKeys } from './streams.keys';
 
@@ -116,6 +116,19 @@ describe('RedisStreamsServer (real Redis)', () => {
       expect(await recordsOf(service)).toEqual([]);
     });
 
+    it('answers IDEMPOTENCY.RESULT_UNAVAILABLE to a duplicate of a command whose result was too large to keep, without running it again', async () => {
+      const service = uniqueService('large');
+      let runs = 0;
+      await serve(service, { requests: { [`${service}.export`]: () => (runs++, { blob: 'x'.repeat(70 * 1024) }) } });
+
+      await expect(client.rpc.send(`${service}.export`, {}, command('key-large-1'))).resolves.toMatchObject({ blob: expect.any(String) });
+      await expect(client.rpc.send(`${service}.export`, {}, command('key-large-1'))).rejects.toMatchObject({
+        code: 'IDEMPOTENCY.RESULT_UNAVAILABLE',
+        kind: ErrorKind.Aborted,
+      });
+      expect(runs).toBe(1);
+    });
+
     it('keeps at most 100 idempotency keys after 10,000 commands without client keys', async () => {
       const service = uniqueService('memory');
       await serve(service, { requests: { [`${service}.touch`]: () => ({ ok: true }) } });
@@ -160,6 +173,25 @@ describe('RedisStreamsServer (real Redis)', () => {
 
       await expect(answer).resolves.toEqual({ ok: true });
       expect(Date.now() - started).toBeLessThan(5000);
+    });
+  });
+
+  describe('deadlines', () => {
+    it('checks deadlines on Redis’ clock, so a host clock 10 s ahead does not drop requests that are still due', async () => {
+      const service = uniqueService('skew');
+      const [seconds, micros] = await redis.time();
+      const redisNow = Number(seconds) * 1000 + Math.floor(Number(micros) / 1000);
+      const realNow = Date.now.bind(Date);
+      const ahead = jest.spyOn(Date, 'now').mockImplementation(() => realNow() + 10_000);
+      try {
+        let runs = 0;
+        await serve(service, { requests: { [`${service}.x`]: () => (runs++, { ok: true }) } });
+        const envelope = JSON.stringify({ data: {}, metadata: { requestId: 'r', caller: 't', deadline: redisNow + 5000 } });
+        await redis.xadd(StreamKeys.requests(service), '*', 'id', 's1', 'pattern', `${service}.x`, 'reply', 'nobody', 'deadline', String(redisNow + 5000), 'data', envelope);
+        await until(() => runs === 1, 4000);
+      } finally {
+        ahead.mockRestore();
+      }
     });
   });
 
@@ -222,6 +254,32 @@ describe('RedisStreamsServer (real Redis)', () => {
       const results = await Promise.all(calls);
       expect(results).toEqual(Array(5).fill({ ok: true }));
       expect(answered).toBe(5);
+    });
+
+    it('leaves the live set as soon as it starts stopping, and stays out while it drains', async () => {
+      const service = uniqueService('drain');
+      const server = await serve(service, { requests: { [`${service}.slow`]: () => sleep(1500).then(() => ({ ok: true })) } });
+      const answer = client.rpc.send(`${service}.slow`, {}, { requestId: 'r' });
+      await until(() => server.inFlight === 1);
+
+      const closing = server.close();
+      await sleep(100);
+      expect(await redis.zcard(StreamKeys.live(service))).toBe(0);
+      await sleep(1200); // heartbeats would have fired
+      expect(await redis.zcard(StreamKeys.live(service))).toBe(0);
+      await closing;
+      await expect(answer).resolves.toEqual({ ok: true });
+    });
+
+    it('returns within the grace period when Redis is gone', async () => {
+      const own = await privateRedis();
+      const service = uniqueService('noredis');
+      const server = await startServer(service, { requests: { [`${service}.x`]: () => ({ ok: true }) } }, { url: own.url, shutdownGraceMs: 500 });
+      await own.stop('SIGKILL');
+
+      const started = Date.now();
+      await server.close();
+      expect(Date.now() - started).toBeLessThan(1000);
     });
 
     it('removes its consumer and its counter when it stops cleanly', async () => {

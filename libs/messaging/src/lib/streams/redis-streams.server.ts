@@ -12,7 +12,7 @@ import Redis from 'ioredis';
 import { lastValueFrom } from 'rxjs';
 import { platformClock } from '../clock';
 import { redisConnectionOptions } from '../redis-options';
-import { type CommandIdentity, IdempotencyStore, type Outcome } from './idempotency.store';
+import { type CommandIdentity, commandIdentity, IdempotencyStore, type Outcome } from './idempotency.store';
 import { type Delivery, type DeliverySink, ReadLoop, type Source } from './read-loop';
 import { deadLetter, Reclaimer } from './reclaimer';
 import { StreamsContext } from './streams.context';
@@ -135,19 +135,22 @@ export class RedisStreamsServer extends Server implements CustomTransportStrateg
     if (!this.started || this.stopping) return;
     this.stopping = true;
     const deadline = Date.now() + this.tuning.shutdownGraceMs;
+    // Every step is bounded by the grace period, Redis being away included.
+    const inTime = <T>(work: Promise<T>) => Promise.race([work.catch(() => undefined), sleep(Math.max(0, deadline - Date.now()))]);
     this.wakeCapacityWaiters();
-    await this.writer.zrem(StreamKeys.live(this.options.service), this.consumer).catch(() => undefined);
-    await Promise.race([Promise.all(this.loops), sleep(Math.max(0, deadline - Date.now()))]);
+    await inTime(this.writer.zrem(StreamKeys.live(this.options.service), this.consumer));
+    await inTime(Promise.all(this.loops));
     while ((this.running.size > 0 || this.waiting.length > 0) && Date.now() < deadline) await sleep(20);
     this.timers.forEach(clearInterval);
     for (const reader of this.readers) reader.disconnect();
-    if (this.waiting.length > 0) await this.requeue(this.waiting.splice(0)).catch(() => undefined);
+    if (this.waiting.length > 0) await inTime(this.requeue(this.waiting.splice(0)));
     if (this.running.size > 0) {
       this.logger.warn(`${this.running.size} message(s) still running at shutdown; a live instance will reclaim them`);
     } else {
-      await this.leaveGroups().catch(() => undefined);
+      await inTime(this.leaveGroups());
     }
-    await this.writer.quit().catch(() => this.writer.disconnect());
+    if (Date.now() < deadline) await inTime(this.writer.quit());
+    this.writer.disconnect();
   }
 
   private async start(): Promise<void> {
@@ -225,12 +228,18 @@ export class RedisStreamsServer extends Server implements CustomTransportStrateg
   private async renew(): Promise<void> {
     if (!this.started) return;
     const held = new Map<string, string[]>();
-    const records: string[] = [];
+    const records: { record: string; messageId: string }[] = [];
     for (const delivery of [...[...this.running.values()].map((r) => r.delivery), ...this.waiting]) {
       held.set(delivery.source.key, [...(held.get(delivery.source.key) ?? []), delivery.id]);
     }
-    for (const { record } of this.running.values()) if (record) records.push(record);
-    await this.reclaimer.renew(held, records, (pipeline, record) => this.store.renew(pipeline, record));
+    for (const { record, delivery } of this.running.values()) if (record) records.push({ record, messageId: delivery.id });
+    const lost = await this.reclaimer.renew(held, records, (pipeline, record, messageId) => this.store.renew(pipeline, record, messageId));
+    for (const { key, id } of lost) {
+      if (!this.holds(key, id)) continue; // finished in the meantime
+      this.logger.warn(`Message ${id} on ${key} was reclaimed by another instance while this one held it (stalled?)`);
+      const index = this.waiting.findIndex((d) => d.source.key === key && d.id === id);
+      if (index >= 0) this.waiting.splice(index, 1);
+    }
   }
 
   /** Starts waiting deliveries while slots are free. */
@@ -278,16 +287,7 @@ export class RedisStreamsServer extends Server implements CustomTransportStrateg
       return this.finish(delivery);
     }
 
-    const metadata = envelope.metadata;
-    const identity: CommandIdentity | null =
-      typeof metadata?.idempotencyKey === 'string'
-        ? {
-            key: metadata.idempotencyKey,
-            origin: metadata.idempotencyOrigin === 'client' ? 'client' : 'delivery',
-            caller: String(metadata.caller),
-            ...(metadata.actor?.sub ? { actor: metadata.actor.sub } : {}),
-          }
-        : null;
+    const identity = commandIdentity(envelope.metadata);
     if (!identity) {
       const outcome = await this.invoke(pattern, envelope, new StreamsContext([source.key, messageId, pattern, delivery.deliveries]));
       return this.finish(delivery, outcome);
@@ -295,7 +295,7 @@ export class RedisStreamsServer extends Server implements CustomTransportStrateg
 
     const record = this.store.keyFor(identity);
     const fingerprint = await this.store.fingerprint(identity, pattern, envelope.data);
-    const claim = await this.store.claim(record, fingerprint, messageId);
+    const claim = await this.store.claim(record, fingerprint, messageId, Number(deadline) - platformClock.now());
     switch (claim.state) {
       case 'mismatch':
         return this.finish(delivery, failure(IdempotencyErrors.keyReused, ErrorKind.FailedPrecondition, 'This Idempotency-Key was used for a different request'));
@@ -310,6 +310,7 @@ export class RedisStreamsServer extends Server implements CustomTransportStrateg
     }
     running.record = record;
     const outcome = await this.invoke(pattern, envelope, new StreamsContext([source.key, messageId, pattern, delivery.deliveries]));
+    running.record = undefined; // no renewal may land after the outcome is recorded
     return this.finish(delivery, outcome, { record, origin: identity.origin, fingerprint });
   }
 

@@ -1,0 +1,111 @@
+import { RedisStreamsClient, RpcClient, StreamKeys } from '@site11/messaging';
+import Redis from 'ioredis';
+import mongoose, { type Connection, type Model, Schema, Types } from 'mongoose';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { freePort, type Launched, startRedis } from '../../../../tools/platform/platform.cjs';
+import { OUTBOX_FIELDS, OutboxRelay, outboxEvent, pushOutbox, withOutbox, type WithOutbox } from './outbox';
+
+interface Thing extends WithOutbox {
+  name: string;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+describe('OutboxRelay (real FerretDB/MongoDB and Redis)', () => {
+  let db: Connection;
+  let things: Model<Thing>;
+  let redisDir: string;
+  let redisPort: number;
+  let redisProc: Launched;
+  let redis: Redis;
+  let transport: RedisStreamsClient;
+  let relay: OutboxRelay;
+
+  const startOwnRedis = async () => {
+    redisProc = await startRedis({ dir: redisDir, port: redisPort });
+  };
+  const deletedIds = async () =>
+    (await redis.xrange(StreamKeys.events('users.deleted'), '-', '+')).map(([, f]) => JSON.parse(f[f.indexOf('data') + 1]).data.id);
+  const createdIds = async () =>
+    (await redis.xrange(StreamKeys.events('users.created'), '-', '+')).map(([, f]) => JSON.parse(f[f.indexOf('data') + 1]).data.id);
+
+  beforeAll(async () => {
+    db = await mongoose.createConnection(process.env['PERSISTENCE_TEST_MONGODB_URI'] as string, {
+      dbName: `outbox_test_${randomBytes(4).toString('hex')}`,
+    }).asPromise();
+    things = db.model<Thing>('Thing', new Schema({ name: String, deletedAt: Date }).add(OUTBOX_FIELDS));
+    redisDir = mkdtempSync(join(tmpdir(), 'outbox-redis-'));
+    redisPort = await freePort();
+    await startOwnRedis();
+    redis = new Redis({ port: redisPort, lazyConnect: false });
+    transport = new RedisStreamsClient({ url: `redis://127.0.0.1:${redisPort}`, instanceId: 'outbox-test' });
+    await transport.connect();
+    const rpc = new RpcClient({ redisUrl: `redis://127.0.0.1:${redisPort}`, caller: 'outbox-test', defaultDeadlineMs: 2000 }, transport);
+    relay = new OutboxRelay(rpc, { sweepMs: 60_000, sweepAfterMs: 0, killBeforePublish: [] });
+    relay.watch(things);
+  });
+
+  afterAll(async () => {
+    relay.onApplicationShutdown();
+    await transport.close();
+    redis.disconnect();
+    await redisProc.stop();
+    await db.dropDatabase();
+    await db.close();
+  });
+
+  it('publishes an event still waiting on the document before a newer one, in order, then clears it', async () => {
+    const _id = new Types.ObjectId();
+    const id = _id.toHexString();
+    // the create's relay never ran (a crash): its event waits on the document
+    await things.create({ _id, name: 'a', ...withOutbox(outboxEvent('users.created', { id, email: 'a@b.co', roles: [] }, 'r1')) });
+    await things.updateOne({ _id }, pushOutbox(outboxEvent('users.deleted', { id }, 'r2'), { deletedAt: new Date() })).exec();
+
+    await relay.publish(things, _id);
+
+    expect(await createdIds()).toContain(id);
+    expect(await deletedIds()).toContain(id);
+    const created = await redis.xrange(StreamKeys.events('users.created'), '-', '+');
+    const deleted = await redis.xrange(StreamKeys.events('users.deleted'), '-', '+');
+    const createdAt = created.find(([, f]) => f.join().includes(id))?.[0] ?? '';
+    const deletedAt = deleted.find(([, f]) => f.join().includes(id))?.[0] ?? '';
+    expect(createdAt < deletedAt).toBe(true);
+    expect(await things.countDocuments({ _id })).toBe(0); // the tombstone is gone with its last event
+  });
+
+  it('publishes an event once, however often it is relayed', async () => {
+    const _id = new Types.ObjectId();
+    const event = outboxEvent('users.created', { id: _id.toHexString(), email: 'b@b.co', roles: [] }, 'r');
+    await things.create({ _id, name: 'b', ...withOutbox(event) });
+    // a relay that appended it and died before clearing the document
+    await relay.publish(things, _id, [event]);
+    await things.updateOne({ _id }, { $set: withOutbox(event) }).exec();
+    await relay.publish(things, _id);
+
+    expect((await createdIds()).filter((id) => id === _id.toHexString())).toHaveLength(1);
+    expect(await things.findById(_id).select('+outbox +outboxAt').lean().exec()).not.toHaveProperty('outboxAt');
+  });
+
+  it('keeps the write when Redis is away, and the sweep publishes the event once Redis is back', async () => {
+    const _id = new Types.ObjectId();
+    const event = outboxEvent('users.created', { id: _id.toHexString(), email: 'c@b.co', roles: [] }, 'r');
+    await things.create({ _id, name: 'c', ...withOutbox(event) });
+    await redisProc.stop('SIGKILL');
+    try {
+      await expect(relay.publishOrDefer(things, _id, [event])).resolves.toBeUndefined();
+      expect(await things.findById(_id).select('+outboxAt').lean().exec()).toHaveProperty('outboxAt');
+    } finally {
+      await startOwnRedis();
+    }
+    const deadline = Date.now() + 10_000;
+    while (!(await createdIds()).includes(_id.toHexString()) && Date.now() < deadline) {
+      await relay.sweep();
+      await sleep(200);
+    }
+    expect(await createdIds()).toContain(_id.toHexString());
+    expect(await things.findById(_id).select('+outboxAt').lean().exec()).not.toHaveProperty('outboxAt');
+  });
+});
