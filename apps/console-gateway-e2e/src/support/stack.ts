@@ -150,6 +150,11 @@ export class Stack {
     return startApp('oauth', { env, healthPort: Number(env['HEALTH_PORT']), logFile: join(logDir, 'oauth.log') });
   }
 
+  /** The environment users replicas of this stack start with. */
+  get usersEnvironment(): Record<string, string> {
+    return { ...this.usersEnv };
+  }
+
   /** The first users replica. */
   get users(): App {
     return this.usersReplicas[0];

@@ -30,6 +30,12 @@ import {
 
 type StoredUser = Omit<User, 'passwordHash' | 'createdBy' | 'outbox' | 'outboxAt' | 'outboxLast' | 'deletedAt'>;
 
+/** `createdBy` of the account the first-admin seed created: only that one it may promote blindly. */
+const ADMIN_SEED_MARKER = 'seed:first-admin';
+
+/** Boot stops with this: the configured admin address belongs to someone else. */
+export class AdminSeedRefusedError extends Error {}
+
 /** Deleted accounts wait as tombstones until their event is published; no query sees them. */
 const LIVE = { deletedAt: { $exists: false } } as const;
 
@@ -164,20 +170,37 @@ export class UsersService implements OnModuleInit {
   /**
    * Makes sure the configured admin exists and is an admin. Safe to run on every start and from
    * several replicas at once: the unique email index decides which insert wins, and the role is
-   * added with $addToSet. An existing password is never overwritten.
+   * added with $addToSet. An existing account is promoted only if the seed created it or its
+   * password is ADMIN_PASSWORD: otherwise whoever registered the address first would become
+   * admin with their own password. An existing password is never overwritten.
    */
   async ensureAdmin(email: string, password: string): Promise<void> {
     const normalized = email.trim().toLowerCase();
-    const exists = await this.users.exists({ email: normalized });
-    if (!exists) {
-      try {
-        await this.create({ email: normalized, name: 'Administrator', password }, { roles: ['user', 'admin'] });
-        return;
-      } catch (error) {
-        if (!(error instanceof EmailTakenError)) throw error;
-      }
+    try {
+      // created now, or found as the seed's own from an earlier start (it may have been demoted)
+      const admin = await this.create(
+        { email: normalized, name: 'Administrator', password },
+        { roles: ['user', 'admin'], idempotencyKey: ADMIN_SEED_MARKER },
+      );
+      await this.users.updateOne({ _id: new Types.ObjectId(admin.id) }, { $addToSet: { roles: 'admin' } }).exec();
+      return;
+    } catch (error) {
+      if (!(error instanceof EmailTakenError)) throw error;
     }
-    await this.users.updateOne({ email: normalized }, { $addToSet: { roles: 'admin' } }).exec();
+    const existing = await this.users
+      .findOne({ email: normalized, ...LIVE })
+      .select('+passwordHash +createdBy')
+      .lean<{ _id: Types.ObjectId; passwordHash?: string; createdBy?: string }>()
+      .exec();
+    if (!existing) throw new Error(`The account ${normalized} is being deleted; start again to create the first admin`);
+    const ours = existing.createdBy === ADMIN_SEED_MARKER || (await this.passwords.verify(existing.passwordHash, password));
+    if (!ours) {
+      throw new AdminSeedRefusedError(
+        `ADMIN_EMAIL ${normalized} belongs to an account the seed did not create and whose password is not ADMIN_PASSWORD; ` +
+          'refusing to make it admin. Choose another ADMIN_EMAIL, or delete that account first.',
+      );
+    }
+    await this.users.updateOne({ _id: existing._id }, { $addToSet: { roles: 'admin' } }).exec();
   }
 
   async update(command: UpdateUserCommand, actor?: Actor): Promise<UserDto> {
