@@ -45,6 +45,16 @@ describe('IdempotencyStore (real Redis)', () => {
     expect(await redis.ttl(record)).toBeGreaterThan(86_000);
   });
 
+  it('holds a running claim for the request’s remaining deadline plus the lease, and renewal never shortens it', async () => {
+    const record = store.keyFor(client('k-lease'));
+    await store.claim(record, 'fp', '1-0', 10_000);
+    expect(await redis.pttl(record)).toBeGreaterThan(15_000); // 10 s left + 3 × 2 s
+    const pipeline = redis.pipeline();
+    store.renew(pipeline, record, '1-0');
+    await pipeline.exec();
+    expect(await redis.pttl(record)).toBeGreaterThan(15_000);
+  });
+
   it('renews only the running claim of the delivery that holds it', async () => {
     const record = store.keyFor(client('k-renew-other'));
     await store.claim(record, 'fp', '1-0');

@@ -61,13 +61,14 @@ end
 return {'done', v[4] or ''}`;
 
 /**
- * Extends a claim only while it is still this delivery's running claim: a renewal that arrives
- * after the outcome was recorded must not cut the record's 24 h down to a lease.
+ * Extends a claim only while it is still this delivery's running claim (a renewal that arrives
+ * after the outcome was recorded must not cut the record's 24 h down to a lease), and never
+ * shortens it (GT): a claim first lasts its request's remaining deadline plus the lease.
  * KEYS[1] = record; ARGV[1] = entry id, ARGV[2] = lease (ms).
  */
 const RENEW_SCRIPT = `
 local v = redis.call('HMGET', KEYS[1], 's', 'm')
-if v[1] == 'run' and v[2] == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
+if v[1] == 'run' and v[2] == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2], 'GT') end
 return 0`;
 
 /** Outcomes a retry would get again: a result, or a refusal the handler made about the request. */
@@ -143,9 +144,9 @@ export class IdempotencyStore {
     return createHash('sha256').update(pattern).update('\n').update(body).digest('base64url');
   }
 
-  /** Claims the key for a request due at `deadline` (Redis time, ms). */
+  /** Claims the key for a request with `remainingMs` left until its deadline. */
   async claim(recordKey: string, fingerprint: string, messageId: string, remainingMs = 0): Promise<Claim> {
-    const lease = this.leaseMs + Math.max(0, remainingMs);
+    const lease = this.leaseMs + (Number.isFinite(remainingMs) ? Math.max(0, Math.ceil(remainingMs)) : 0);
     const [state, stored] = (await this.redis.eval(CLAIM_SCRIPT, 1, recordKey, fingerprint, messageId, lease)) as [
       string,
       string | undefined,

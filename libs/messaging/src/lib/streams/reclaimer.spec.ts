@@ -101,6 +101,25 @@ describe('Reclaimer (real Redis)', () => {
     ]);
   });
 
+  it('renews in one pipeline per cluster slot group', async () => {
+    const ids = await deliverTo(`${service}-me`, 1);
+    const events = StreamKeys.events(`${uniqueService('em')}.thing-happened`);
+    const pipelines = jest.spyOn(redis, 'pipeline');
+    try {
+      await reclaimer().renew(
+        new Map([
+          [source.key, ids],
+          [events, []],
+        ]),
+        [{ record: StreamKeys.idempotency(service, 'c:x:-:k'), messageId: ids[0] }, { record: `idem:{other}:c:x:-:k`, messageId: '1-0' }],
+        (pipeline, record) => void pipeline.exists(record),
+      );
+      expect(pipelines).toHaveBeenCalledTimes(2); // {service} and {other}; the empty event stream adds none
+    } finally {
+      pipelines.mockRestore();
+    }
+  });
+
   it('does not report as trimmed an entry that another instance finished between listing and claiming', async () => {
     const ids = await deliverTo(`${service}-dead`, 1);
     await sleep(IDLE_MS + 50);

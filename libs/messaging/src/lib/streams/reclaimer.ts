@@ -28,7 +28,10 @@ local lost = {}
 for i = 3, #ARGV do
   local p = redis.call('XPENDING', KEYS[1], ARGV[1], ARGV[i], ARGV[i], 1)
   if p[1] and p[1][2] == ARGV[2] then
-    redis.call('XCLAIM', KEYS[1], ARGV[1], ARGV[2], 0, ARGV[i], 'JUSTID')
+    -- XCLAIM would drop a trimmed entry from the pending list; its owner still has its fields
+    if #redis.call('XRANGE', KEYS[1], ARGV[i], ARGV[i]) > 0 then
+      redis.call('XCLAIM', KEYS[1], ARGV[1], ARGV[2], 0, ARGV[i], 'JUSTID')
+    end
   else
     table.insert(lost, ARGV[i])
   end

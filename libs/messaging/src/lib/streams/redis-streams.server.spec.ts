@@ -271,6 +271,29 @@ describe('RedisStreamsServer (real Redis)', () => {
       await expect(answer).resolves.toEqual({ ok: true });
     });
 
+    it('hands requests that were waiting for a slot back to the stream when it stops with every slot stuck', async () => {
+      const service = uniqueService('handback');
+      const stuck = await serve(service, { requests: { [`${service}.hang`]: () => new Promise(() => undefined) } }, { maxInFlight: 1, shutdownGraceMs: 800, instanceId: 'inst' });
+      void client.rpc.send(`${service}.hang`, {}, { requestId: 'r', deadlineMs: 10_000 }).catch(() => undefined);
+      await until(() => stuck.inFlight === 1);
+      // three more that this instance read (a multi-stream read can return more than free slots)
+      const envelope = JSON.stringify({ data: {}, metadata: { requestId: 'r', caller: 't', deadline: Date.now() + 60_000 } });
+      for (let i = 0; i < 3; i++) {
+        await redis.xadd(StreamKeys.requests(service), '*', 'id', `w${i}`, 'pattern', `${service}.hang`, 'reply', 'nobody', 'deadline', String(Date.now() + 60_000), 'data', envelope);
+      }
+      const [[, entries]] = (await redis.xreadgroup('GROUP', service, `${service}-inst`, 'COUNT', 3, 'STREAMS', StreamKeys.requests(service), '>')) as [string, [string, string[]][]][];
+      const source = { key: StreamKeys.requests(service), kind: 'request' as const };
+      stuck.accept(entries.map(([id, fields]) => ({ source, id, deliveries: 1, fields: Object.fromEntries(fields.flatMap((f, i) => (i % 2 ? [] : [[f, fields[i + 1]]]))) })));
+
+      await stuck.close();
+
+      const pending = (await redis.xpending(StreamKeys.requests(service), service, '-', '+', 10)) as unknown[];
+      expect(pending).toHaveLength(1); // only the stuck one, left for reclaim
+      let answered = 0;
+      await serve(service, { requests: { [`${service}.hang`]: () => (answered++, { ok: true }) } });
+      await until(() => answered >= 3, 3000); // at once, not after a reclaim
+    });
+
     it('returns within the grace period when Redis is gone', async () => {
       const own = await privateRedis();
       const service = uniqueService('noredis');
@@ -294,6 +317,18 @@ describe('RedisStreamsServer (real Redis)', () => {
   });
 
   describe('poison messages', () => {
+    it('dead-letters a request without a valid deadline and leaves no idempotency claim behind', async () => {
+      const service = uniqueService('nodeadline');
+      let runs = 0;
+      await serve(service, { requests: { [`${service}.x`]: () => (runs++, { ok: true }) } });
+      const envelope = JSON.stringify({ data: {}, metadata: { requestId: 'r', caller: 't', idempotencyKey: 'k-nodeadline', idempotencyOrigin: 'client' } });
+      await redis.xadd(StreamKeys.requests(service), '*', 'id', 'n1', 'pattern', `${service}.x`, 'reply', 'nobody', 'data', envelope);
+
+      await until(async () => (await redis.xlen(StreamKeys.deadLetters(service))) === 1);
+      expect(runs).toBe(0);
+      expect(await recordsOf(service)).toEqual([]);
+    });
+
     it('answers a request whose data is not JSON with an error at once and dead-letters it', async () => {
       const service = uniqueService('poison');
       await serve(service, { requests: { [`${service}.x`]: () => ({ ok: true }) } });

@@ -137,10 +137,12 @@ export class RedisStreamsServer extends Server implements CustomTransportStrateg
     const deadline = Date.now() + this.tuning.shutdownGraceMs;
     // Every step is bounded by the grace period, Redis being away included.
     const inTime = <T>(work: Promise<T>) => Promise.race([work.catch(() => undefined), sleep(Math.max(0, deadline - Date.now()))]);
+    // the last part of the grace period is kept for handing back what never got a slot
+    const drainUntil = deadline - Math.min(1000, Math.floor(this.tuning.shutdownGraceMs / 4));
     this.wakeCapacityWaiters();
     await inTime(this.writer.zrem(StreamKeys.live(this.options.service), this.consumer));
     await inTime(Promise.all(this.loops));
-    while ((this.running.size > 0 || this.waiting.length > 0) && Date.now() < deadline) await sleep(20);
+    while ((this.running.size > 0 || this.waiting.length > 0) && Date.now() < drainUntil) await sleep(20);
     this.timers.forEach(clearInterval);
     for (const reader of this.readers) reader.disconnect();
     if (this.waiting.length > 0) await inTime(this.requeue(this.waiting.splice(0)));
@@ -279,7 +281,7 @@ export class RedisStreamsServer extends Server implements CustomTransportStrateg
     } catch {
       envelope = undefined;
     }
-    if (!id || !pattern || !fields['reply'] || typeof envelope !== 'object' || envelope === null) {
+    if (!id || !pattern || !fields['reply'] || !Number.isFinite(Number(deadline)) || typeof envelope !== 'object' || envelope === null) {
       return deadLetter(this.writer, this.options.service, delivery, 'malformed', this.logger);
     }
     if (Number(deadline) < platformClock.now()) {
@@ -365,18 +367,13 @@ export class RedisStreamsServer extends Server implements CustomTransportStrateg
     }
   }
 
-  /** Puts requests that never got a slot back on the stream for another instance. */
+  /** Puts requests that never got a slot back on the stream for another instance, in one round trip. */
   private async requeue(deliveries: Delivery[]): Promise<void> {
-    for (const delivery of deliveries) {
-      if (delivery.source.kind !== 'request') continue;
-      const { source, id, fields } = delivery;
-      await this.writer
-        .multi()
-        .xadd(source.key, '*', ...Object.entries(fields).flat())
-        .xack(source.key, this.options.service, id)
-        .xdel(source.key, id)
-        .exec();
+    const tx = this.writer.multi();
+    for (const { source, id, fields } of deliveries.filter((d) => d.source.kind === 'request')) {
+      tx.xadd(source.key, '*', ...Object.entries(fields).flat()).xack(source.key, this.options.service, id).xdel(source.key, id);
     }
+    await tx.exec();
   }
 
   /** Deletes this instance's consumers (when they hold nothing) and its counter. */
