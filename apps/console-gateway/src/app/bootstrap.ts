@@ -37,6 +37,11 @@ export async function bootstrapGateway(): Promise<void> {
     });
     // JSON is the only body the API accepts; anything else is 415, not a string to validate.
     adapter.getInstance().removeContentTypeParser('text/plain');
+    // routes may set a tighter (or, for uploads, larger) limit with @BodyLimit
+    adapter.getInstance().addHook('onRoute', (route) => {
+      const limit = (route.config as { bodyLimit?: unknown } | undefined)?.bodyLimit;
+      if (typeof limit === 'number') route.bodyLimit = limit;
+    });
     adapter.getInstance().addHook('onRequest', (request, reply, done) => {
       reply.header('x-request-id', request.id);
       done();

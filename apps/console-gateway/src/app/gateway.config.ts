@@ -10,11 +10,15 @@ export class GatewayConfig extends BaseConfig {
   @IsString()
   HOST: string = '0.0.0.0';
 
-  /** Largest accepted request body; larger bodies get 413. */
+  /**
+   * Largest accepted request body unless a route sets its own (`@BodyLimit`); larger bodies get
+   * 413 before they are parsed. Small by default: JSON commands are small, and every byte of a
+   * body is parsed and checked on the event loop.
+   */
   @IsInt()
   @Min(1024)
   @Max(64 * 1024 * 1024)
-  BODY_LIMIT_BYTES: number = 1024 * 1024;
+  BODY_LIMIT_BYTES: number = 64 * 1024;
 
   /** Comma-separated origins allowed by CORS; empty disables CORS. */
   @Matches(/^(|https?:\/\/[^\s,]+(,https?:\/\/[^\s,]+)*)$/, {

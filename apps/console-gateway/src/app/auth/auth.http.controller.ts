@@ -12,6 +12,7 @@ import {
   UsersPatterns,
 } from '@site11/contracts';
 import { type CallOptions, RpcClient } from '@site11/messaging';
+import { AUTH_BODY_LIMIT_BYTES, BodyLimit } from '../http/body-limit';
 import { Call } from '../http/call-context';
 import { ApiErrors } from '../http/error-response';
 import { RateLimit, RateLimitGuard } from '../http/rate-limit.guard';
@@ -28,6 +29,7 @@ export class AuthHttpController {
 
   @Public()
   @Post('register')
+  @BodyLimit(AUTH_BODY_LIMIT_BYTES)
   @RateLimit({ action: 'register', accountField: 'email' })
   @ApiOperation({ summary: 'Create an account' })
   @ApiCreatedResponse({ type: UserDto })
@@ -38,6 +40,7 @@ export class AuthHttpController {
 
   @Public()
   @Post('login')
+  @BodyLimit(AUTH_BODY_LIMIT_BYTES)
   @HttpCode(200)
   @RateLimit({ action: 'login', accountField: 'email' })
   @ApiOperation({ summary: 'Exchange email and password for tokens' })
@@ -49,6 +52,7 @@ export class AuthHttpController {
 
   @Public()
   @Post('refresh')
+  @BodyLimit(AUTH_BODY_LIMIT_BYTES)
   @HttpCode(200)
   @RateLimit({ action: 'refresh', accountField: 'refreshToken' })
   @ApiOperation({ summary: 'Exchange a refresh token for a new pair; the old one stops working' })
@@ -59,6 +63,7 @@ export class AuthHttpController {
   }
 
   @Post('logout')
+  @BodyLimit(AUTH_BODY_LIMIT_BYTES)
   @HttpCode(204)
   @ApiBearerAuth()
   @ApiOperation({ summary: 'End the session: revoke its refresh tokens and this access token' })
