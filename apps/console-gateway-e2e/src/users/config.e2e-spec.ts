@@ -28,6 +28,12 @@ describe('configuration validated at boot', () => {
     expect(output).toMatch(/PORT.*eighty/);
   });
 
+  it('refuses TRUST_PROXY=true, which would let every client choose its own address', async () => {
+    const { code, output } = await boot('console-gateway', { REDIS_URL: 'redis://127.0.0.1:6379', TRUST_PROXY: 'true' });
+    expect(code).toBe(1);
+    expect(output).toContain('TRUST_PROXY');
+  });
+
   it('refuses to run tests against a database not named as a test database', async () => {
     const { code, output } = await boot('users', {
       REDIS_URL: 'redis://127.0.0.1:6379',

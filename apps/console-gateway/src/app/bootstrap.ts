@@ -33,7 +33,7 @@ export async function bootstrapGateway(): Promise<void> {
     const adapter = new FastifyAdapter({
       bodyLimit: config.BODY_LIMIT_BYTES,
       genReqId: requestIdFor,
-      trustProxy: config.TRUST_PROXY,
+      trustProxy: config.trustProxy,
     });
     // JSON is the only body the API accepts; anything else is 415, not a string to validate.
     adapter.getInstance().removeContentTypeParser('text/plain');

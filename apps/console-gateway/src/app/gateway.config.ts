@@ -1,5 +1,5 @@
-import { BaseConfig, EnvBoolean } from '@site11/config';
-import { IsBoolean, IsInt, IsString, Matches, Max, Min } from 'class-validator';
+import { BaseConfig } from '@site11/config';
+import { IsInt, IsString, Matches, Max, Min } from 'class-validator';
 
 export class GatewayConfig extends BaseConfig {
   @IsInt()
@@ -26,10 +26,22 @@ export class GatewayConfig extends BaseConfig {
   })
   CORS_ORIGINS: string = '';
 
-  /** Trust X-Forwarded-For (behind a load balancer) for client IPs, e.g. for rate limits. */
-  @EnvBoolean()
-  @IsBoolean()
-  TRUST_PROXY: boolean = false;
+  /**
+   * Which proxies in front of the gateway are trusted to report the client address in
+   * `X-Forwarded-For`: `false` (none: the peer is the client), the number of proxy hops (`1` for
+   * one load balancer), or their addresses and CIDRs (`10.0.0.0/8,192.168.1.5`). `true` is
+   * refused: it would let every client choose its own address and so its rate-limit budget.
+   */
+  @Matches(/^(false|0|[1-9]\d?|[0-9a-fA-F.:]+(\/\d{1,3})?(,[0-9a-fA-F.:]+(\/\d{1,3})?)*)$/, {
+    message: 'TRUST_PROXY must be false, a number of proxy hops, or a comma-separated list of proxy addresses/CIDRs (true would let clients choose their address)',
+  })
+  TRUST_PROXY: string = 'false';
+
+  /** Fastify's `trustProxy` for TRUST_PROXY. */
+  get trustProxy(): false | number | string {
+    if (this.TRUST_PROXY === 'false' || this.TRUST_PROXY === '0') return false;
+    return /^\d+$/.test(this.TRUST_PROXY) ? Number(this.TRUST_PROXY) : this.TRUST_PROXY;
+  }
 
   /** Services the gateway calls; its readiness and /health/services ping each. */
   @Matches(/^[a-z][a-z0-9-]*(,[a-z][a-z0-9-]*)*$/, { message: 'DOWNSTREAM_SERVICES must be a comma-separated list of service names' })
@@ -45,8 +57,19 @@ export class GatewayConfig extends BaseConfig {
   @Min(1)
   RATE_LIMIT_PER_IP: number = 30;
 
-  /** Attempts per account (email or refresh token) per window, per auth route. */
+  /**
+   * Failed attempts on one account from one client address per window, per auth route. Each
+   * lockout of the same address on the same account within a day lasts twice as long as the last.
+   */
   @IsInt()
   @Min(1)
   RATE_LIMIT_PER_ACCOUNT: number = 10;
+
+  /**
+   * Failed attempts on one account from all addresses together per window: high enough that one
+   * attacking address cannot lock the owner out, low enough to slow a distributed guess.
+   */
+  @IsInt()
+  @Min(1)
+  RATE_LIMIT_PER_ACCOUNT_GLOBAL: number = 100;
 }

@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
-import { RateLimitGuard } from '../http/rate-limit.guard';
+import { RateLimitInterceptor } from '../http/rate-limit.interceptor';
 import { AuthHttpController } from './auth.http.controller';
 import { WellKnownController } from './well-known.controller';
 
-@Module({ controllers: [AuthHttpController, WellKnownController], providers: [RateLimitGuard] })
+@Module({ controllers: [AuthHttpController, WellKnownController], providers: [RateLimitInterceptor] })
 export class AuthHttpModule {}

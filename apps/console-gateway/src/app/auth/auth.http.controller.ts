@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Post, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Post, UseInterceptors } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { type AuthUser, CurrentUser, Public, Roles, TokenDenylist } from '@site11/auth';
 import {
@@ -15,12 +15,12 @@ import { type CallOptions, RpcClient } from '@site11/messaging';
 import { AUTH_BODY_LIMIT_BYTES, BodyLimit } from '../http/body-limit';
 import { Call } from '../http/call-context';
 import { ApiErrors } from '../http/error-response';
-import { RateLimit, RateLimitGuard } from '../http/rate-limit.guard';
+import { RateLimit, RateLimitInterceptor } from '../http/rate-limit.interceptor';
 
 @ApiTags('auth')
 @ApiErrors(400, 503, 504)
 @Controller('auth')
-@UseGuards(RateLimitGuard)
+@UseInterceptors(RateLimitInterceptor)
 export class AuthHttpController {
   constructor(
     private readonly rpc: RpcClient,
