@@ -49,3 +49,32 @@ describe('JwksStore', () => {
     await expect(store.keyFor('k1')).resolves.toContain('BEGIN PUBLIC KEY');
   });
 });
+
+describe('JwksStore while the authority is down', () => {
+  const key = jwk('k1');
+
+  it('does not make every request wait on a failing fetch: one try, then the cached keys for a while', async () => {
+    const loadJwks = jest
+      .fn<Promise<JsonWebKeySet>, []>()
+      .mockResolvedValueOnce({ keys: [key] })
+      .mockImplementation(() => new Promise((_, reject) => setTimeout(() => reject(new Error('oauth is down')), 200)));
+    const store = new JwksStore({ issuer: 'i', audience: 'a', loadJwks, jwksCacheMs: 0 });
+    await store.keyFor('k1');
+    await new Promise((resolve) => setTimeout(resolve, 5));
+
+    await expect(store.keyFor('k1')).resolves.toContain('BEGIN PUBLIC KEY'); // stale: one fetch, fails, keys kept
+    const started = Date.now();
+    for (let i = 0; i < 10; i++) await expect(store.keyFor('k1')).resolves.toContain('BEGIN PUBLIC KEY');
+    expect(await store.keyFor('unknown-kid')).toBeNull();
+    expect(Date.now() - started).toBeLessThan(100);
+    expect(loadJwks).toHaveBeenCalledTimes(2);
+  });
+
+  it('refuses at once, without fetching again, when it has no keys and the last fetch just failed', async () => {
+    const loadJwks = jest.fn(() => Promise.reject(new Error('oauth is down')));
+    const store = new JwksStore({ issuer: 'i', audience: 'a', loadJwks });
+    await expect(store.keyFor('k1')).rejects.toThrow('oauth is down');
+    await expect(store.keyFor('k1')).rejects.toThrow('oauth is down');
+    expect(loadJwks).toHaveBeenCalledTimes(1);
+  });
+});

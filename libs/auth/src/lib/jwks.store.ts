@@ -11,6 +11,12 @@ import { AUTH_OPTIONS, type AuthModuleOptions } from './auth.options';
 const MIN_REFRESH_INTERVAL_MS = 1_000;
 
 /**
+ * After a failed fetch, no other fetch for this long: while the authority is down, requests are
+ * served from the keys at hand (or refused at once) instead of each waiting on a fetch that fails.
+ */
+const RETRY_AFTER_FAILURE_MS = 5_000;
+
+/**
  * The token authority's public keys, by `kid`. Fetched lazily, reused for `jwksCacheMs`, and
  * fetched again (at most every few seconds) when a token names a key it does not know yet,
  * which is how a key rotation reaches the gateway without a restart.
@@ -22,22 +28,33 @@ export class JwksStore {
   private jwks: JsonWebKeySet = { keys: [] };
   private fetchedAt = 0;
   private inFlight: Promise<void> | null = null;
+  private lastFailure: { at: number; error: unknown } | null = null;
 
   constructor(@Inject(AUTH_OPTIONS) private readonly options: AuthModuleOptions) {}
 
   /** The public key (SPKI PEM) for `kid`, or null when the authority does not publish it. */
   async keyFor(kid: string): Promise<string | null> {
-    if (this.isStale()) await this.refresh();
+    if (this.isStale()) await this.refreshUnlessFailing();
     const known = this.keys.get(kid);
     if (known) return known;
-    await this.refresh(Math.max(0, this.fetchedAt + MIN_REFRESH_INTERVAL_MS - Date.now()));
+    await this.refreshUnlessFailing(Math.max(0, this.fetchedAt + MIN_REFRESH_INTERVAL_MS - Date.now()));
     return this.keys.get(kid) ?? null;
   }
 
   /** The published key set, as served at /.well-known/jwks.json. */
   async current(): Promise<JsonWebKeySet> {
-    if (this.isStale()) await this.refresh();
+    if (this.isStale()) await this.refreshUnlessFailing();
     return this.jwks;
+  }
+
+  /** Fetches, unless the last fetch failed a moment ago: then uses what it has, or fails at once. */
+  private async refreshUnlessFailing(delayMs = 0): Promise<void> {
+    const failure = this.lastFailure;
+    if (failure && Date.now() - failure.at < RETRY_AFTER_FAILURE_MS) {
+      if (this.keys.size === 0) throw failure.error;
+      return;
+    }
+    await this.refresh(delayMs);
   }
 
   private isStale(): boolean {
@@ -58,8 +75,10 @@ export class JwksStore {
         this.keys = keys;
         this.jwks = jwks;
         this.fetchedAt = Date.now();
+        this.lastFailure = null;
       })
       .catch((error: unknown) => {
+        this.lastFailure = { at: Date.now(), error };
         // keep serving the keys we have; callers see an unknown kid as an invalid token
         this.logger.warn(`Could not fetch the JWKS: ${error instanceof Error ? error.message : String(error)}`);
         if (this.keys.size === 0) throw error;

@@ -1,6 +1,7 @@
 import { Test } from '@nestjs/testing';
 import { HealthController } from './health.controller';
 import { HealthModule } from './health.module';
+import { publicHealth } from './readiness.service';
 
 describe('HealthModule', () => {
   async function controllerFor(redisUrl?: string) {
@@ -33,5 +34,23 @@ describe('HealthModule', () => {
     const { moduleRef, controller } = await controllerFor();
     await expect(controller.ready(reply() as never)).resolves.toMatchObject({ status: 'ok' });
     await moduleRef.close();
+  });
+});
+
+describe('publicHealth', () => {
+  it('keeps status, latency and a reason word, and sends raw error strings to the log only', () => {
+    const logged: string[] = [];
+    const raw = {
+      status: 'error' as const,
+      info: { users: { status: 'up' as const, latencyMs: 3 } },
+      error: { redis: { status: 'down' as const, reason: 'unreachable', message: 'connect ECONNREFUSED 10.1.2.3:6379' }, mongodb: { status: 'down' as const, message: 'MongoNetworkError: db-7.internal:27017' } },
+      details: {},
+    };
+    const shown = publicHealth(raw, (m) => logged.push(m));
+
+    expect(shown.error).toEqual({ redis: { status: 'down', reason: 'unreachable' }, mongodb: { status: 'down', reason: 'unavailable' } });
+    expect(shown.info).toEqual({ users: { status: 'up', latencyMs: 3 } });
+    expect(JSON.stringify(shown)).not.toMatch(/ECONNREFUSED|10\.1\.2\.3|internal/);
+    expect(logged.join('\n')).toContain('ECONNREFUSED');
   });
 });

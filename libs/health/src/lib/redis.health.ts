@@ -31,15 +31,16 @@ export class RedisHealthIndicator implements OnModuleDestroy {
   async isHealthy(key = 'redis') {
     const check = this.indicator.check(key);
     if (!this.redis) return check.up({ message: 'not configured' });
+    const timeoutMs = this.options.checkTimeoutMs ?? 1000;
+    const timedOut = Symbol('timeout');
     try {
-      const timeoutMs = this.options.checkTimeoutMs ?? 1000;
-      await Promise.race([
+      const answer = await Promise.race([
         this.redis.ping(),
-        new Promise((_, reject) => setTimeout(() => reject(new Error(`timeout after ${timeoutMs} ms`)), timeoutMs).unref()),
+        new Promise((resolve) => setTimeout(() => resolve(timedOut), timeoutMs).unref()),
       ]);
-      return check.up();
+      return answer === timedOut ? check.down({ reason: 'timeout' }) : check.up();
     } catch (error) {
-      return check.down({ message: error instanceof Error ? error.message : String(error) });
+      return check.down({ reason: 'unreachable', message: error instanceof Error ? error.message : String(error) });
     }
   }
 

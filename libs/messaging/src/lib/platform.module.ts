@@ -1,7 +1,7 @@
 import { type DynamicModule, Module, type Type } from '@nestjs/common';
 import type { HealthIndicatorResult } from '@nestjs/terminus';
 import type { BaseConfig } from '@site11/config';
-import { pingPattern } from '@site11/contracts';
+import { DomainError, pingPattern } from '@site11/contracts';
 import { HealthModule } from '@site11/health';
 import { ObservabilityModule } from '@site11/observability';
 import { RegistryModule } from '@site11/registry';
@@ -36,7 +36,8 @@ export function pingCheck(rpc: RpcClient, service: string): () => Promise<Health
       await rpc.send(pingPattern(service), {}, { requestId: `health-${randomUUID()}`, deadlineMs: PING_TIMEOUT_MS, probe: true });
       return { [service]: { status: 'up', latencyMs: Date.now() - started } };
     } catch (error) {
-      return { [service]: { status: 'down', message: error instanceof Error ? error.message : String(error) } };
+      const reason = error instanceof DomainError ? error.code : 'unavailable';
+      return { [service]: { status: 'down', reason } };
     }
   };
 }

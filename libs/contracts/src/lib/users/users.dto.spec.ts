@@ -29,6 +29,19 @@ describe('users DTOs', () => {
     expect(check(ListUsersQueryDto, { limit: '101' }).fields).toEqual(['limit']);
   });
 
+  it('bounds every free-text profile field, the locale included, so a profile stays under 4 KiB', () => {
+    expect(check(UpdateUserDto, { profile: { locale: `en${'-abcdefgh'.repeat(30)}` } }).fields).toEqual(['profile']);
+    const longest = {
+      displayName: 'd'.repeat(100),
+      bio: 'b'.repeat(1000),
+      avatarUrl: `https://example.com/${'a'.repeat(2020)}`,
+      locale: `en${'-abcdefgh'.repeat(3)}-abc`,
+      timezone: 'America/Argentina/Buenos_Aires',
+    };
+    expect(check(UpdateUserDto, { profile: longest }).fields).toEqual([]);
+    expect(JSON.stringify(longest).length).toBeLessThan(4096);
+  });
+
   it('validates nested profile fields', () => {
     expect(check(UpdateUserDto, { profile: { avatarUrl: 'javascript:alert(1)' } }).fields).toEqual(['profile']);
     expect(check(UpdateUserDto, { profile: { locale: 'en-GB', timezone: 'Europe/London' } }).fields).toEqual([]);

@@ -45,12 +45,13 @@ export class ProfileDto {
   @MaxLength(2048)
   avatarUrl?: string;
 
-  @ApiPropertyOptional({ example: 'en-GB', description: 'BCP 47 language tag' })
+  @ApiPropertyOptional({ maxLength: 35, example: 'en-GB', description: 'BCP 47 language tag' })
   @IsOptional()
   @Matches(/^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, { message: 'locale must be a BCP 47 language tag' })
+  @MaxLength(35)
   locale?: string;
 
-  @ApiPropertyOptional({ example: 'Europe/London', description: 'IANA time zone name' })
+  @ApiPropertyOptional({ maxLength: 64, example: 'Europe/London', description: 'IANA time zone name' })
   @IsOptional()
   @Matches(/^[A-Za-z_]+(\/[A-Za-z0-9_+-]+){0,2}$/, { message: 'timezone must be an IANA time zone name' })
   @MaxLength(64)
