@@ -3,6 +3,7 @@ import type { ChainableCommander } from 'ioredis';
 import type Redis from 'ioredis';
 import { createHash, scrypt } from 'node:crypto';
 import { promisify } from 'node:util';
+import { CREDENTIAL_FIELD } from './redaction';
 import { StreamKeys, type StreamReply, type StreamsTuning } from './streams.keys';
 
 export type Outcome = Omit<StreamReply, 'id'>;
@@ -88,8 +89,6 @@ export function isStorable(outcome: Outcome): boolean {
   return typeof kind === 'string' && STORABLE_KINDS.has(kind);
 }
 
-/** Field names whose values are credentials: they enter a fingerprint only through scrypt. */
-const SECRET_FIELD = /pass(word|phrase)?|secret|token|otp/i;
 const scryptAsync = promisify(scrypt) as (password: string, salt: string, keylen: number, options: object) => Promise<Buffer>;
 
 async function canonical(value: unknown, salt: string, field = ''): Promise<string> {
@@ -101,7 +100,7 @@ async function canonical(value: unknown, salt: string, field = ''): Promise<stri
     );
     return `{${parts.join(',')}}`;
   }
-  if (typeof value === 'string' && SECRET_FIELD.test(field)) {
+  if (typeof value === 'string' && CREDENTIAL_FIELD.test(field)) {
     // as costly to reverse as a password hash, so the record never holds a guessable credential
     const hashed = await scryptAsync(value, salt, 32, { N: 1 << 14, r: 8, p: 1 });
     return JSON.stringify(`scrypt:${hashed.toString('base64')}`);

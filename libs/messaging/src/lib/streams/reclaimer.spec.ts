@@ -174,6 +174,23 @@ describe('Reclaimer (real Redis)', () => {
     expect(accepted.map((d) => [d.id, d.deliveries])).toEqual([[ids[1], 2]]);
   });
 
+  it('keeps no credentials in the dead-letter stream', async () => {
+    const data = JSON.stringify({ data: { email: 'a@b.co', password: 'correct horse battery', nested: { refreshToken: 'rt-secret' } }, metadata: {} });
+    await redis.xadd(source.key, '*', 'id', 'r1', 'pattern', `${service}.x`, 'data', data);
+    await redis.xadd(source.key, '*', 'id', 'r2', 'pattern', `${service}.x`, 'data', '{"password": "not json at all"');
+    await redis.xreadgroup('GROUP', service, `${service}-dead`, 'COUNT', 2, 'STREAMS', source.key, '>');
+    const [[first], [second]] = (await redis.xpending(source.key, service, '-', '+', 2)) as [string][];
+    for (let i = 0; i < 5; i++) await redis.xclaim(source.key, service, `${service}-dead`, 0, first, second);
+    await sleep(IDLE_MS + 50);
+
+    await reclaimer(5).reclaim();
+
+    const dead = JSON.stringify(await redis.xrange(StreamKeys.deadLetters(service), '-', '+'));
+    expect(dead).toContain('a@b.co');
+    expect(dead).toContain('[redacted]');
+    expect(dead).not.toMatch(/correct horse|rt-secret|not json at all/);
+  });
+
   it('records a pending entry whose message was trimmed away instead of dropping it silently', async () => {
     const ids = await deliverTo(`${service}-dead`, 1);
     await redis.xdel(source.key, ids[0]);

@@ -3,6 +3,7 @@ import { CommonErrors, ErrorKind, type WireError } from '@site11/contracts';
 import type { ChainableCommander } from 'ioredis';
 import type Redis from 'ioredis';
 import { type Delivery, fieldsToRecord, type Source } from './read-loop';
+import { redactedData } from './redaction';
 import { slotGroupOf, StreamKeys, type StreamReply, type StreamsTuning } from './streams.keys';
 
 type PendingEntry = [id: string, consumer: string, idleMs: number, deliveries: number];
@@ -63,7 +64,8 @@ end
 return {claimed, trimmed}`;
 
 /**
- * Copies a message to the service's dead-letter stream with why it was set aside, answers its
+ * Copies a message (credentials redacted; the stream keeps about the last 10,000) to the
+ * service's dead-letter stream with why it was set aside, answers its
  * caller (if it is a request) with MESSAGE_DEAD_LETTERED, and acknowledges it. Request entries
  * are deleted too: their stream has one reader group. Event streams are shared, so they stay.
  */
@@ -89,7 +91,7 @@ export async function deadLetter(
     String(deliveries),
     'reason',
     reason,
-    ...Object.entries(fields).flat(),
+    ...Object.entries({ ...fields, ...(fields['data'] === undefined ? {} : { data: redactedData(fields['data']) as string }) }).flat(),
   );
   logger.error(`Dead-lettered ${fields['pattern'] ?? 'a message'} ${id} from ${source.key} (${reason}, ${deliveries} deliveries)`);
   const tx = redis.multi();
