@@ -61,7 +61,7 @@ async function forge(claims: Record<string, unknown>, header: Record<string, unk
     sid: '00000000-0000-4000-8000-000000000000',
     ...claims,
   })
-    .setProtectedHeader({ alg: 'RS256', kid: String(key['_id']), typ: 'JWT', ...header })
+    .setProtectedHeader({ alg: 'RS256', kid: String(key['_id']), typ: 'at+jwt', ...header })
     .sign(privateKey);
 }
 
@@ -117,7 +117,7 @@ describe('login', () => {
       expiresIn: 900,
     });
     const header = decodeProtectedHeader(tokens.accessToken);
-    expect(header).toMatchObject({ alg: 'RS256', kid: expect.any(String) });
+    expect(header).toMatchObject({ alg: 'RS256', typ: 'at+jwt', kid: expect.any(String) });
     const claims = decodeJwt(tokens.accessToken);
     expect(claims).toMatchObject({ iss: 'site11', aud: 'site11-api', sub: user.id, roles: ['user'] });
     expect(claims.jti).toEqual(expect.any(String));
@@ -169,6 +169,11 @@ describe('access tokens the gateway refuses', () => {
 
   it('refuses a malformed token', () => expect401('not.a.jwt', 'AUTH.INVALID_TOKEN'));
 
+  it('refuses a token signed with the real key whose type is not at+jwt (RFC 9068)', async () => {
+    await expect401(await forge({}, { typ: 'JWT' }), 'AUTH.INVALID_TOKEN');
+    await expect401(await forge({}, { typ: undefined }), 'AUTH.INVALID_TOKEN');
+  });
+
   it('refuses an unsigned token (alg none)', async () => {
     const { tokens } = await registerAndLogin();
     const [, payload] = tokens.accessToken.split('.');
@@ -194,7 +199,7 @@ describe('access tokens the gateway refuses', () => {
   async function signedFor(issuer: string, audience: string): Promise<string> {
     const [key] = await stack.oauthDb.collection('signing_keys').find().sort({ generation: -1 }).limit(1).toArray();
     return new SignJWT({ roles: ['user'], sid: 's' })
-      .setProtectedHeader({ alg: 'RS256', kid: String(key['_id']) })
+      .setProtectedHeader({ alg: 'RS256', typ: 'at+jwt', kid: String(key['_id']) })
       .setIssuer(issuer)
       .setAudience(audience)
       .setSubject('0123456789abcdef01234567')

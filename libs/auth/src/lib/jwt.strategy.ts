@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { PassportStrategy } from '@nestjs/passport';
-import { type AccessTokenClaims, USER_ROLES } from '@site11/contracts';
+import { ACCESS_TOKEN_TYPE, type AccessTokenClaims, USER_ROLES } from '@site11/contracts';
 import { decodeProtectedHeader } from 'jose';
 import { ExtractJwt, Strategy } from 'passport-jwt';
 import { AUTH_OPTIONS, type AuthModuleOptions } from './auth.options';
@@ -27,7 +27,7 @@ function hasPlatformClaims(payload: Partial<AccessTokenClaims>): payload is Acce
 }
 
 /**
- * passport-jwt with the algorithm pinned, `iss` and `aud` required, bounded clock skew, keys
+ * passport-jwt with the algorithm and the token type (`at+jwt`) pinned, `iss` and `aud` required, bounded clock skew, keys
  * looked up by `kid` in the authority's JWKS, and revoked `jti`s refused.
  */
 @Injectable()
@@ -49,6 +49,9 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
         try {
           const header = decodeProtectedHeader(rawJwtToken);
           if (header.alg !== ACCESS_TOKEN_ALGORITHM) return done(invalidToken());
+          // RFC 8725 §3.11 / RFC 9068: only a JWT typed as an access token is one
+          const typ = String(header.typ ?? '').toLowerCase();
+          if (typ !== ACCESS_TOKEN_TYPE && typ !== `application/${ACCESS_TOKEN_TYPE}`) return done(invalidToken());
           kid = header.kid;
         } catch {
           return done(invalidToken());

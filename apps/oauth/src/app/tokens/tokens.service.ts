@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
-import { AuthErrors, DomainError, ErrorKind, type TokenPairDto, type UserDto } from '@site11/contracts';
+import { ACCESS_TOKEN_TYPE, AuthErrors, DomainError, ErrorKind, type TokenPairDto, type UserDto } from '@site11/contracts';
 import { SignJWT } from 'jose';
 import type { Model } from 'mongoose';
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
@@ -106,7 +106,7 @@ export class TokensService {
     const { kid, privateKey } = this.keys.current();
     const expiresIn = this.config.ACCESS_TOKEN_TTL_SECONDS;
     const accessToken = await new SignJWT({ roles: user.roles, sid: session._id })
-      .setProtectedHeader({ alg: SIGNING_ALGORITHM, kid, typ: 'JWT' })
+      .setProtectedHeader({ alg: SIGNING_ALGORITHM, kid, typ: ACCESS_TOKEN_TYPE })
       .setIssuer(this.config.JWT_ISSUER)
       .setAudience(this.config.JWT_AUDIENCE)
       .setSubject(user.id)

@@ -24,5 +24,8 @@ export const AuthErrors = {
   rateLimited: 'AUTH.RATE_LIMITED',
 } as const;
 
+/** `typ` of access tokens (RFC 9068): a JWT of any other type (an ID token, say) is not one. */
+export const ACCESS_TOKEN_TYPE = 'at+jwt';
+
 /** Public metadata key marking a route that needs no token (used by health, docs, login). */
 export const PUBLIC_ROUTE = 'site11:public-route';
