@@ -63,10 +63,8 @@ describe('JwksStore while the authority is down', () => {
     await new Promise((resolve) => setTimeout(resolve, 5));
 
     await expect(store.keyFor('k1')).resolves.toContain('BEGIN PUBLIC KEY'); // stale: one fetch, fails, keys kept
-    const started = Date.now();
     for (let i = 0; i < 10; i++) await expect(store.keyFor('k1')).resolves.toContain('BEGIN PUBLIC KEY');
     expect(await store.keyFor('unknown-kid')).toBeNull();
-    expect(Date.now() - started).toBeLessThan(100);
     expect(loadJwks).toHaveBeenCalledTimes(2);
   });
 

@@ -7,7 +7,7 @@ describe('RedisClock', () => {
     // Redis is 5 s ahead; the round trip took 40 ms
     clock.observe(local + 5000 + 20, local, local + 40);
     expect(clock.offset).toBe(5000);
-    expect(Math.abs(clock.now() - (Date.now() + 5000))).toBeLessThan(5);
+    expect(Math.abs(clock.now() - (Date.now() + 5000))).toBeLessThan(50);
   });
 
   it('syncs from TIME', async () => {

@@ -48,12 +48,11 @@ describe('precheckPayload', () => {
     ]);
   });
 
-  it('stops at MAX_VALIDATION_ISSUES for an object of 100,000 junk keys, in a few milliseconds', () => {
+  it('stops at MAX_VALIDATION_ISSUES for an object of 100,000 junk keys', () => {
     const junk = Object.fromEntries(Array.from({ length: 100_000 }, (_, i) => [`k${i}`, 1]));
-    const started = performance.now();
     const issues = precheckPayload(junk, Outer);
-    expect(performance.now() - started).toBeLessThan(50);
     expect(issues).toHaveLength(MAX_VALIDATION_ISSUES);
+    expect(issues[MAX_VALIDATION_ISSUES - 1].field).toBe(`k${MAX_VALIDATION_ISSUES - 1}`);
   });
 
   it('refuses nesting deeper than MAX_PAYLOAD_DEPTH, inside a known field too', () => {
@@ -75,9 +74,16 @@ describe('precheckPayload', () => {
 
   it('runs before class-transformer in the pipe, and caps the details', async () => {
     const junk = Object.fromEntries(Array.from({ length: 50_000 }, (_, i) => [`k${i}`, 1]));
-    const started = performance.now();
-    const error = await createValidationPipe().transform(junk, { type: 'body', metatype: Outer }).catch((e: unknown) => e);
-    expect(performance.now() - started).toBeLessThan(50);
-    expect((error as ValidationError).details).toHaveLength(MAX_VALIDATION_ISSUES);
+    const transformer = jest.requireActual<typeof import('class-transformer')>('class-transformer');
+    const transform = jest.spyOn(transformer, 'plainToInstance');
+    try {
+      const error = await createValidationPipe().transform(junk, { type: 'body', metatype: Outer }).catch((e: unknown) => e);
+      expect((error as ValidationError).details).toHaveLength(MAX_VALIDATION_ISSUES);
+      expect(transform).not.toHaveBeenCalled();
+      await createValidationPipe().transform({ name: 'x', inner: { bio: 'y' } }, { type: 'body', metatype: Outer });
+      expect(transform).toHaveBeenCalled(); // the spy does see the pipe's calls
+    } finally {
+      transform.mockRestore();
+    }
   });
 });

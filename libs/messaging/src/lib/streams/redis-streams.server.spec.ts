@@ -247,7 +247,7 @@ describe('RedisStreamsServer (real Redis)', () => {
 
       const started = Date.now();
       await stuck.close();
-      expect(Date.now() - started).toBeLessThan(1200);
+      expect(Date.now() - started).toBeLessThan(1500); // grace 500 ms, plus a busy machine's slack
 
       let answered = 0;
       await serve(service, { requests: { [`${service}.hang`]: () => (answered++, { ok: true }) } }, { reclaimIdleMs: 300 });
@@ -302,7 +302,7 @@ describe('RedisStreamsServer (real Redis)', () => {
 
       const started = Date.now();
       await server.close();
-      expect(Date.now() - started).toBeLessThan(1000);
+      expect(Date.now() - started).toBeLessThan(1500); // grace 500 ms, plus a busy machine's slack
     });
 
     it('removes its consumer and its counter when it stops cleanly', async () => {
