@@ -356,10 +356,14 @@ describe('logout', () => {
 
     const redis = new Redis(stack.redisUrl);
     try {
-      const { jti, exp } = decodeJwt(tokens.accessToken);
-      const ttl = await redis.ttl(`auth:denied-jti:${jti}`);
+      const { jti, sid, exp } = decodeJwt(tokens.accessToken);
+      const ttl = await redis.ttl(`auth:denied:{${sid}}:jti:${jti}`);
       expect(ttl).toBeGreaterThan(0);
       expect(ttl).toBeLessThanOrEqual((exp as number) - Math.floor(Date.now() / 1000) + 1);
+      // and the whole session, for as long as any access token it was given can live
+      const sessionTtl = await redis.ttl(`auth:denied:{${sid}}:session`);
+      expect(sessionTtl).toBeGreaterThan(900);
+      expect(sessionTtl).toBeLessThanOrEqual(960);
     } finally {
       redis.disconnect();
     }

@@ -1,6 +1,9 @@
 import { ServiceConfig } from '@site11/config';
 import { IsInt, Matches, Max, Min } from 'class-validator';
 
+/** No access token lives longer, whatever the configuration was when it was issued. */
+export const ACCESS_TOKEN_TTL_MAX_SECONDS = 900;
+
 export class OAuthConfig extends ServiceConfig {
   @Matches(/^[A-Za-z0-9_-]{1,63}$/, { message: 'OAUTH_DB_NAME must be 1-63 letters, digits, _ or -' })
   OAUTH_DB_NAME = 'oauth_db';
@@ -10,7 +13,7 @@ export class OAuthConfig extends ServiceConfig {
   /** Lifetime of access tokens; at most 15 minutes. */
   @IsInt()
   @Min(30)
-  @Max(900)
+  @Max(ACCESS_TOKEN_TTL_MAX_SECONDS)
   ACCESS_TOKEN_TTL_SECONDS: number = 900;
 
   /** Absolute lifetime of a session: refresh tokens rotate, but never past this. */

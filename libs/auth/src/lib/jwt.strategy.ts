@@ -67,7 +67,7 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
 
   async validate(payload: Partial<AccessTokenClaims>): Promise<AuthUser> {
     if (!hasPlatformClaims(payload)) throw invalidToken();
-    if (await this.denylist.isDenied(payload.jti)) throw tokenRevoked();
+    if (await this.denylist.isDenied(payload.jti, payload.sid)) throw tokenRevoked();
     return { sub: payload.sub, roles: payload.roles, jti: payload.jti, sid: payload.sid, exp: payload.exp };
   }
 }

@@ -2,23 +2,37 @@ import { Inject, Injectable } from '@nestjs/common';
 import { REDIS_CLIENT } from '@site11/messaging';
 import type Redis from 'ioredis';
 
-const KEY_PREFIX = 'auth:denied-jti:';
+/** Keys of one session share its id as hash tag, so one EXISTS checks token and session together (Redis Cluster). */
+const jtiKey = (sid: string, jti: string) => `auth:denied:{${sid}}:jti:${jti}`;
+const sessionKey = (sid: string) => `auth:denied:{${sid}}:session`;
 
 /**
- * Access tokens revoked before they expire (logout), by `jti`, in Redis so every gateway replica
- * sees them. Each entry expires with the token itself, so the set never outgrows the tokens
- * that are still alive.
+ * Access tokens revoked before they expire, in Redis so every gateway replica sees them: single
+ * tokens by `jti`, and whole sessions by `sid` (logout, a reused refresh token, a deleted user),
+ * which revokes every access token the session was ever given. Entries expire when the tokens
+ * they cover would have, so the set never outgrows the tokens that are still alive.
  */
 @Injectable()
 export class TokenDenylist {
   constructor(@Inject(REDIS_CLIENT) private readonly redis: Redis) {}
 
-  async deny(jti: string, expiresAtSeconds: number): Promise<void> {
+  async deny(jti: string, sid: string, expiresAtSeconds: number): Promise<void> {
     if (expiresAtSeconds * 1000 <= Date.now()) return;
-    await this.redis.set(`${KEY_PREFIX}${jti}`, '1', 'EXAT', expiresAtSeconds);
+    await this.redis.set(jtiKey(sid, jti), '1', 'EXAT', expiresAtSeconds);
   }
 
-  async isDenied(jti: string): Promise<boolean> {
-    return (await this.redis.exists(`${KEY_PREFIX}${jti}`)) === 1;
+  /** Revokes every access token of these sessions issued up to now; `forSeconds` covers the longest-lived one. */
+  async denySessions(sids: string[], forSeconds: number): Promise<void> {
+    if (sids.length === 0) return;
+    const pipeline = this.redis.pipeline();
+    for (const sid of sids) pipeline.set(sessionKey(sid), '1', 'EX', Math.max(1, Math.ceil(forSeconds)));
+    const results = (await pipeline.exec()) ?? [];
+    const failed = results.find(([error]) => error);
+    if (failed) throw failed[0];
+  }
+
+  /** The token, or its whole session, was revoked. */
+  async isDenied(jti: string, sid: string): Promise<boolean> {
+    return (await this.redis.exists(jtiKey(sid, jti), sessionKey(sid))) > 0;
   }
 }

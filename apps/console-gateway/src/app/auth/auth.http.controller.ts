@@ -71,7 +71,7 @@ export class AuthHttpController {
   @ApiErrors(401)
   async logout(@Body() dto: LogoutDto, @CurrentUser() user: AuthUser, @Call() call: CallOptions): Promise<void> {
     await this.rpc.send(OAuthPatterns.logout, { sid: user.sid, ...(dto.refreshToken ? { refreshToken: dto.refreshToken } : {}) }, call);
-    await this.denylist.deny(user.jti, user.exp);
+    await this.denylist.deny(user.jti, user.sid, user.exp);
   }
 
   @Get('me')

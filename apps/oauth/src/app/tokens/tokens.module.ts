@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { MongooseModule } from '@nestjs/mongoose';
+import { TokenDenylist } from '@site11/auth';
 import { KeysModule } from '../keys/keys.module';
 import { RefreshToken, RefreshTokenSchema, Session, SessionSchema } from './session.schema';
 import { TokensService } from './tokens.service';
@@ -12,7 +13,7 @@ import { TokensService } from './tokens.service';
       { name: RefreshToken.name, schema: RefreshTokenSchema },
     ]),
   ],
-  providers: [TokensService],
+  providers: [TokensService, TokenDenylist],
   exports: [TokensService],
 })
 export class TokensModule {}

@@ -1,15 +1,19 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { ACCESS_TOKEN_TYPE, AuthErrors, DomainError, ErrorKind, type TokenPairDto, type UserDto } from '@site11/contracts';
+import { TokenDenylist } from '@site11/auth';
 import { SignJWT } from 'jose';
 import type { Model } from 'mongoose';
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { SIGNING_ALGORITHM, SigningKeysService } from '../keys/signing-keys.service';
-import { OAuthConfig } from '../oauth.config';
+import { ACCESS_TOKEN_TTL_MAX_SECONDS, OAuthConfig } from '../oauth.config';
 import { RefreshToken, Session } from './session.schema';
 
 const invalidRefreshToken = () =>
   new DomainError(AuthErrors.invalidRefreshToken, ErrorKind.Unauthenticated, 'The refresh token is not valid');
+
+/** Tolerance the gateways allow on `exp`. */
+const CLOCK_SKEW_SECONDS = 60;
 
 const hashOf = (token: string) => createHash('sha256').update(token).digest('hex');
 
@@ -27,6 +31,7 @@ export class TokensService {
     @InjectModel(RefreshToken.name) private readonly refreshTokens: Model<RefreshToken>,
     private readonly keys: SigningKeysService,
     private readonly config: OAuthConfig,
+    private readonly denylist: TokenDenylist,
   ) {}
 
   /** Starts a session for a user whose credentials were just verified. */
@@ -79,17 +84,28 @@ export class TokensService {
     if (stored && stored.sessionId !== sessionId) await this.revokeSession(stored.sessionId, 'logout');
   }
 
-  /** Ends every open session of a user. Idempotent, so a redelivered event is harmless. */
+  /**
+   * Ends every session of a user, and every access token those sessions were given. Idempotent,
+   * so a redelivered event is harmless: sessions already revoked are denylisted again.
+   */
   async revokeUserSessions(userId: string, reason: string): Promise<void> {
+    const live = await this.sessions.find({ userId, expiresAt: { $gt: new Date() } }).select('_id').lean<{ _id: string }[]>().exec();
     await this.sessions
       .updateMany({ userId, revokedAt: null }, { $set: { revokedAt: new Date(), revokedReason: reason } })
       .exec();
+    await this.denySessions(live.map((session) => session._id));
   }
 
   private async revokeSession(sessionId: string, reason: string): Promise<void> {
     await this.sessions
       .updateOne({ _id: sessionId, revokedAt: null }, { $set: { revokedAt: new Date(), revokedReason: reason } })
       .exec();
+    await this.denySessions([sessionId]);
+  }
+
+  /** Access tokens already issued to these sessions stop working at every gateway at once. */
+  private denySessions(sessionIds: string[]): Promise<void> {
+    return this.denylist.denySessions(sessionIds, ACCESS_TOKEN_TTL_MAX_SECONDS + CLOCK_SKEW_SECONDS);
   }
 
   private async issue(user: UserDto, session: Session): Promise<TokenPairDto> {
@@ -104,7 +120,9 @@ export class TokensService {
       usedAt: null,
     });
     const { kid, privateKey } = this.keys.current();
-    const expiresIn = this.config.ACCESS_TOKEN_TTL_SECONDS;
+    // an access token never outlives its session
+    const sessionLeft = Math.floor((session.expiresAt.getTime() - now.getTime()) / 1000);
+    const expiresIn = Math.max(1, Math.min(this.config.ACCESS_TOKEN_TTL_SECONDS, sessionLeft));
     const accessToken = await new SignJWT({ roles: user.roles, sid: session._id })
       .setProtectedHeader({ alg: SIGNING_ALGORITHM, kid, typ: ACCESS_TOKEN_TYPE })
       .setIssuer(this.config.JWT_ISSUER)
