@@ -70,4 +70,58 @@ describe('sessions end everywhere', () => {
     const session = await stack.oauthDb.collection('sessions').findOne({ _id: claims['sid'] as never });
     expect((claims.exp as number) * 1000).toBeLessThanOrEqual((session?.['expiresAt'] as Date).getTime());
   });
+
+  describe('the caller’s own sessions', () => {
+    const sessions = (token: string) =>
+      call<{ items: { id: string; ip: string | null; userAgent: string | null; current: boolean; createdAt: string; lastUsedAt: string }[] }>(
+        `${stack.api}/auth/sessions`,
+        { token, headers: { 'user-agent': 'site11-e2e/1.0' } },
+      );
+
+    it('lists each open session with when, where from and which one is asking', async () => {
+      const first = await signedIn();
+      const { sub } = decodeJwt(first.accessToken);
+      const me2 = await call<{ email: string }>(`${stack.api}/auth/me`, { token: first.accessToken });
+      const second = await stack.login(me2.body.email, password);
+
+      const listed = await sessions(second.accessToken);
+
+      expect(listed.status).toBe(200);
+      expect(listed.body.items).toHaveLength(2);
+      expect(listed.body.items.filter((s) => s.current).map((s) => s.id)).toEqual([decodeJwt(second.accessToken)['sid']]);
+      for (const session of listed.body.items) {
+        expect(session).toMatchObject({ ip: '127.0.0.1', createdAt: expect.any(String), lastUsedAt: expect.any(String) });
+      }
+      expect(sub).toBe(first.id);
+    });
+
+    it('ends one session and its access tokens, and answers 404 for another user’s session', async () => {
+      const mine = await signedIn();
+      const me2 = await call<{ email: string }>(`${stack.api}/auth/me`, { token: mine.accessToken });
+      const other = await stack.login(me2.body.email, password);
+      const stranger = await signedIn();
+
+      const ended = await call(`${stack.api}/auth/sessions/${decodeJwt(other.accessToken)['sid']}`, { method: 'DELETE', token: mine.accessToken });
+      expect(ended.status).toBe(204);
+      await expectRevoked(other.accessToken);
+      expect((await me(mine.accessToken)).status).toBe(200);
+
+      const foreign = await call(`${stack.api}/auth/sessions/${decodeJwt(stranger.accessToken)['sid']}`, { method: 'DELETE', token: mine.accessToken });
+      expect(foreign.status).toBe(404);
+      expect(foreign.body).toMatchObject({ code: 'AUTH.SESSION_NOT_FOUND' });
+      expect((await me(stranger.accessToken)).status).toBe(200);
+    });
+
+    it('logout-all ends every session of the caller, this one included', async () => {
+      const first = await signedIn();
+      const me2 = await call<{ email: string }>(`${stack.api}/auth/me`, { token: first.accessToken });
+      const second = await stack.login(me2.body.email, password);
+
+      expect((await call(`${stack.api}/auth/logout-all`, { method: 'POST', token: second.accessToken })).status).toBe(204);
+
+      await expectRevoked(first.accessToken);
+      await expectRevoked(second.accessToken);
+      expect((await refresh(first.refreshToken)).status).toBe(401);
+    });
+  });
 });

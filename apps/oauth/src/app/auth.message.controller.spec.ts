@@ -11,7 +11,8 @@ describe('AuthMessageController', () => {
   let rpc: { send: jest.Mock };
   let tokens: { startSession: jest.Mock; refresh: jest.Mock; logout: jest.Mock };
   let controller: AuthMessageController;
-  const metadata = (): RpcMetadata => ({ requestId: 'req-9', caller: 'console-gateway', deadline: Date.now() + 2000 });
+  const client = { ip: '203.0.113.7', userAgent: 'test-agent' };
+  const metadata = (): RpcMetadata => ({ requestId: 'req-9', caller: 'console-gateway', deadline: Date.now() + 2000, client });
 
   beforeEach(async () => {
     rpc = { send: jest.fn() };
@@ -37,7 +38,7 @@ describe('AuthMessageController', () => {
     expect(call.requestId).toBe('req-9');
     expect(call.deadlineMs).toBeGreaterThan(1500);
     expect(call.deadlineMs).toBeLessThanOrEqual(2000);
-    expect(tokens.startSession).toHaveBeenCalledWith(user);
+    expect(tokens.startSession).toHaveBeenCalledWith(user, client);
   });
 
   it('starts no session when the credentials are wrong', async () => {

@@ -10,6 +10,10 @@ import {
   REFRESH_TOKEN_PATTERN,
   RegisterDto,
   type RpcMetadata,
+  SessionIdDto,
+  type SessionListDto,
+  AuthErrors,
+  ErrorKind,
   type TokenPairDto,
   type UserDeletedEvent,
   type UserDto,
@@ -29,6 +33,17 @@ class LogoutPayload implements LogoutCommand {
   @IsOptional()
   @Matches(REFRESH_TOKEN_PATTERN)
   refreshToken?: string;
+}
+
+class CurrentSessionPayload {
+  @IsUUID()
+  sid!: string;
+}
+
+/** The user a session command is for: always the authenticated caller, never a field of the payload. */
+function callerOf(metadata: RpcMetadata): string {
+  if (!metadata.actor?.sub) throw new DomainError(AuthErrors.unauthenticated, ErrorKind.Unauthenticated, 'No authenticated caller');
+  return metadata.actor.sub;
 }
 
 /** Calls the oauth service makes to others carry the caller's request id and what is left of its deadline. */
@@ -63,7 +78,7 @@ export class AuthMessageController {
   @MessagePattern(OAuthPatterns.login)
   async login(@Payload('data') dto: LoginDto, @Payload('metadata') metadata: RpcMetadata): Promise<TokenPairDto> {
     const user = await this.rpc.send<UserDto>(UsersPatterns.verifyCredentials, dto, downstream(metadata, 'read'));
-    return this.tokens.startSession(user);
+    return this.tokens.startSession(user, metadata.client);
   }
 
   @MessagePattern(OAuthPatterns.refresh)
@@ -81,6 +96,24 @@ export class AuthMessageController {
   @MessagePattern(OAuthPatterns.logout)
   async logout(@Payload('data') { sid, refreshToken }: LogoutPayload): Promise<null> {
     await this.tokens.logout(sid, refreshToken);
+    return null;
+  }
+
+  /** Every session of the caller ends, this one included. */
+  @MessagePattern(OAuthPatterns.logoutAll)
+  async logoutAll(@Payload('metadata') metadata: RpcMetadata): Promise<null> {
+    await this.tokens.revokeUserSessions(callerOf(metadata), 'logout-all');
+    return null;
+  }
+
+  @MessagePattern(OAuthPatterns.listSessions)
+  listSessions(@Payload('data') { sid }: CurrentSessionPayload, @Payload('metadata') metadata: RpcMetadata): Promise<SessionListDto> {
+    return this.tokens.listSessions(callerOf(metadata), sid);
+  }
+
+  @MessagePattern(OAuthPatterns.revokeSession)
+  async revokeSession(@Payload('data') { id }: SessionIdDto, @Payload('metadata') metadata: RpcMetadata): Promise<null> {
+    await this.tokens.revokeOwnSession(callerOf(metadata), id);
     return null;
   }
 

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Post, UseInterceptors } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, UseInterceptors } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { type AuthUser, CurrentUser, Public, Roles, TokenDenylist } from '@site11/auth';
 import {
@@ -7,6 +7,8 @@ import {
   OAuthPatterns,
   RefreshDto,
   RegisterDto,
+  SessionIdDto,
+  SessionListDto,
   TokenPairDto,
   UserDto,
   UsersPatterns,
@@ -72,6 +74,35 @@ export class AuthHttpController {
   async logout(@Body() dto: LogoutDto, @CurrentUser() user: AuthUser, @Call() call: CallOptions): Promise<void> {
     await this.rpc.send(OAuthPatterns.logout, { sid: user.sid, ...(dto.refreshToken ? { refreshToken: dto.refreshToken } : {}) }, call);
     await this.denylist.deny(user.jti, user.sid, user.exp);
+  }
+
+  @Post('logout-all')
+  @HttpCode(204)
+  @ApiBearerAuth()
+  @ApiOperation({ summary: 'End every session of the caller, this one included, with all their access tokens' })
+  @ApiNoContentResponse()
+  @ApiErrors(401)
+  async logoutAll(@Call() call: CallOptions): Promise<void> {
+    await this.rpc.send(OAuthPatterns.logoutAll, {}, call);
+  }
+
+  @Get('sessions')
+  @ApiBearerAuth()
+  @ApiOperation({ summary: 'The caller’s open sessions (one per login), the current one marked' })
+  @ApiOkResponse({ type: SessionListDto })
+  @ApiErrors(401)
+  sessions(@CurrentUser() user: AuthUser, @Call() call: CallOptions): Promise<SessionListDto> {
+    return this.rpc.send(OAuthPatterns.listSessions, { sid: user.sid }, call);
+  }
+
+  @Delete('sessions/:id')
+  @HttpCode(204)
+  @ApiBearerAuth()
+  @ApiOperation({ summary: 'End one of the caller’s sessions and its access tokens' })
+  @ApiNoContentResponse()
+  @ApiErrors(401, 404)
+  async endSession(@Param() params: SessionIdDto, @Call() call: CallOptions): Promise<void> {
+    await this.rpc.send(OAuthPatterns.revokeSession, params, call);
   }
 
   @Get('me')

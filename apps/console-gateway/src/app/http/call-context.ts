@@ -54,10 +54,12 @@ export const Call = createParamDecorator((_: unknown, ctx: ExecutionContext): Ca
   const request = ctx.switchToHttp().getRequest<FastifyRequest & { user?: AuthUser }>();
   const deadlineMs = reflector.get<number | undefined>(DEADLINE_MS, ctx.getHandler());
   const user = request.user;
+  const userAgent = request.headers['user-agent'];
   return {
     requestId: request.id,
     ...(SAFE_METHODS.has(request.method) ? { idempotent: true } : idempotencyFor(ctx, request)),
     ...(deadlineMs ? { deadlineMs } : {}),
     ...(user ? { actor: { sub: user.sub, roles: user.roles } } : {}),
+    client: { ip: request.ip, ...(userAgent ? { userAgent: userAgent.slice(0, 256) } : {}) },
   };
 });

@@ -21,6 +21,17 @@ export class Session {
 
   @Prop({ type: String, default: null })
   revokedReason!: string | null;
+
+  /** Last login or refresh. */
+  @Prop({ type: Date })
+  lastUsedAt?: Date;
+
+  /** Client address and user agent at login, as the gateway saw them. */
+  @Prop({ type: String, default: null })
+  ip?: string | null;
+
+  @Prop({ type: String, default: null })
+  userAgent?: string | null;
 }
 export const SessionSchema = SchemaFactory.createForClass(Session);
 

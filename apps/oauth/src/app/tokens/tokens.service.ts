@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
-import { ACCESS_TOKEN_TYPE, AuthErrors, DomainError, ErrorKind, type TokenPairDto, type UserDto } from '@site11/contracts';
+import { ACCESS_TOKEN_TYPE, AuthErrors, DomainError, ErrorKind, type SessionListDto, type TokenPairDto, type UserDto } from '@site11/contracts';
 import { TokenDenylist } from '@site11/auth';
 import { SignJWT } from 'jose';
 import type { Model } from 'mongoose';
@@ -35,12 +35,15 @@ export class TokensService {
   ) {}
 
   /** Starts a session for a user whose credentials were just verified. */
-  async startSession(user: UserDto): Promise<TokenPairDto> {
+  async startSession(user: UserDto, client?: { ip: string; userAgent?: string }): Promise<TokenPairDto> {
     const now = new Date();
     const session = await this.sessions.create({
       _id: randomUUID(),
       userId: user.id,
       createdAt: now,
+      lastUsedAt: now,
+      ip: client?.ip ?? null,
+      userAgent: client?.userAgent ?? null,
       expiresAt: new Date(now.getTime() + this.config.REFRESH_TOKEN_TTL_SECONDS * 1000),
       revokedAt: null,
       revokedReason: null,
@@ -67,6 +70,7 @@ export class TokensService {
 
     const session = await this.sessions.findById(stored.sessionId).lean<Session>().exec();
     if (!session || session.revokedAt || session.expiresAt.getTime() <= Date.now()) throw invalidRefreshToken();
+    await this.sessions.updateOne({ _id: session._id }, { $set: { lastUsedAt: new Date() } }).exec();
 
     const user = await loadUser(session.userId);
     if (!user) {
@@ -82,6 +86,30 @@ export class TokensService {
     if (!refreshToken) return;
     const stored = await this.refreshTokens.findById(hashOf(refreshToken)).lean<RefreshToken>().exec();
     if (stored && stored.sessionId !== sessionId) await this.revokeSession(stored.sessionId, 'logout');
+  }
+
+  /** The user's open sessions, most recently used first. */
+  async listSessions(userId: string, currentSid: string): Promise<SessionListDto> {
+    const open = await this.sessions
+      .find({ userId, revokedAt: null, expiresAt: { $gt: new Date() } })
+      .lean<Session[]>()
+      .exec();
+    const items = open.map((session) => ({
+      id: session._id,
+      createdAt: session.createdAt.toISOString(),
+      lastUsedAt: (session.lastUsedAt ?? session.createdAt).toISOString(),
+      ip: session.ip ?? null,
+      userAgent: session.userAgent ?? null,
+      current: session._id === currentSid,
+    }));
+    return { items: items.sort((a, b) => b.lastUsedAt.localeCompare(a.lastUsedAt)) };
+  }
+
+  /** Ends one of the user's own sessions; another user's (or an unknown) session is "not found". */
+  async revokeOwnSession(userId: string, sessionId: string): Promise<void> {
+    const owned = await this.sessions.exists({ _id: sessionId, userId, revokedAt: null, expiresAt: { $gt: new Date() } });
+    if (!owned) throw new DomainError(AuthErrors.sessionNotFound, ErrorKind.NotFound, 'You have no open session with this id');
+    await this.revokeSession(sessionId, 'revoked by user');
   }
 
   /**

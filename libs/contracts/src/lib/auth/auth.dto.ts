@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsEmail, IsOptional, IsString, Length, Matches, MaxLength } from 'class-validator';
+import { IsEmail, IsOptional, IsString, IsUUID, Length, Matches, MaxLength } from 'class-validator';
 import { NormalizeEmail, Trim } from '../common/transforms';
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH, type UserRole } from '../users/users.dto';
 
@@ -73,6 +73,51 @@ export class TokenPairDto {
 
   @ApiProperty({ example: 900 })
   expiresIn!: number;
+}
+
+/** One open session of the caller (a login on one device), as `GET /auth/sessions` lists it. */
+export class SessionDto {
+  @ApiProperty({ format: 'uuid' })
+  id!: string;
+
+  @ApiProperty({ format: 'date-time' })
+  createdAt!: string;
+
+  @ApiProperty({ format: 'date-time', description: 'Last login or refresh' })
+  lastUsedAt!: string;
+
+  @ApiProperty({ nullable: true, type: String, example: '203.0.113.7' })
+  ip!: string | null;
+
+  @ApiProperty({ nullable: true, type: String, example: 'Mozilla/5.0 …' })
+  userAgent!: string | null;
+
+  @ApiProperty({ description: 'The session of the token making this request' })
+  current!: boolean;
+}
+
+export class SessionListDto {
+  @ApiProperty({ type: [SessionDto] })
+  items!: SessionDto[];
+}
+
+export class SessionIdDto {
+  @ApiProperty({ format: 'uuid' })
+  @IsUUID()
+  id!: string;
+}
+
+/** Payload of `oauth.list-sessions`: whose, and which one is asking. */
+export interface ListSessionsCommand {
+  userId: string;
+  currentSid: string;
+}
+
+/** Payload of `oauth.revoke-session` and `oauth.logout-all`. */
+export interface RevokeSessionsCommand {
+  userId: string;
+  /** One session; all of the user's when absent. */
+  sessionId?: string;
 }
 
 /** Claims of a platform access token. */

@@ -4,6 +4,9 @@ export const OAuthPatterns = {
   login: 'oauth.login',
   refresh: 'oauth.refresh',
   logout: 'oauth.logout',
+  logoutAll: 'oauth.logout-all',
+  listSessions: 'oauth.list-sessions',
+  revokeSession: 'oauth.revoke-session',
   jwks: 'oauth.jwks',
   rotateKeys: 'oauth.rotate-keys',
 } as const;
@@ -21,6 +24,8 @@ export const AuthErrors = {
   /** Unknown, expired, revoked or re-used refresh token. */
   invalidRefreshToken: 'AUTH.INVALID_REFRESH_TOKEN',
   forbidden: 'AUTH.FORBIDDEN',
+  /** No open session of the caller has this id. */
+  sessionNotFound: 'AUTH.SESSION_NOT_FOUND',
   rateLimited: 'AUTH.RATE_LIMITED',
 } as const;
 

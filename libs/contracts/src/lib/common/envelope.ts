@@ -14,6 +14,8 @@ export interface RpcMetadata {
   caller: string;
   /** The authenticated end user on whose behalf the call is made, if any. */
   actor?: Actor;
+  /** The HTTP client the call serves, as the gateway saw it (address after trusted proxies). */
+  client?: { ip: string; userAgent?: string };
   /** Set on commands: a duplicate delivery of the same key runs once (see `idempotencyOrigin`). */
   idempotencyKey?: string;
   /**

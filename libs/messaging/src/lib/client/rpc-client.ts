@@ -25,6 +25,8 @@ export interface CallOptions {
   deadlineMs?: number;
   /** The authenticated user the call is made for. */
   actor?: Actor;
+  /** The HTTP client the call serves. */
+  client?: { ip: string; userAgent?: string };
   /** Makes a command safe to deliver twice: a duplicate under the key does not run again. */
   idempotencyKey?: string;
   /** `client` for an end user's Idempotency-Key (bound to the request, kept 24 h); default `delivery`. */
@@ -76,6 +78,7 @@ export class RpcClient implements OnApplicationShutdown {
         deadline,
         caller: this.options.caller,
         ...(call.actor ? { actor: call.actor } : {}),
+        ...(call.client ? { client: call.client } : {}),
         ...(call.idempotencyKey ? { idempotencyKey: call.idempotencyKey, idempotencyOrigin: call.idempotencyOrigin ?? 'delivery' } : {}),
       },
     };
