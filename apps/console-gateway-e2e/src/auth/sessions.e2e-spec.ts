@@ -112,6 +112,25 @@ describe('sessions end everywhere', () => {
       expect((await me(stranger.accessToken)).status).toBe(200);
     });
 
+    it('changing the password needs the current one, keeps this session and ends every other', async () => {
+      const here = await signedIn();
+      const address = (await call<{ email: string }>(`${stack.api}/auth/me`, { token: here.accessToken })).body.email;
+      const elsewhere = await stack.login(address, password);
+      const change = (json: unknown) => call(`${stack.api}/auth/password`, { method: 'POST', token: here.accessToken, json });
+
+      const wrong = await change({ currentPassword: 'not my password', newPassword: 'a brand new password' });
+      expect(wrong.status).toBe(401);
+      expect(wrong.body).toMatchObject({ code: 'AUTH.INVALID_CREDENTIALS' });
+      expect((await change({ currentPassword: password, newPassword: 'short' })).status).toBe(400);
+
+      expect((await change({ currentPassword: password, newPassword: 'a brand new password' })).status).toBe(204);
+
+      await expectRevoked(elsewhere.accessToken);
+      expect((await me(here.accessToken)).status).toBe(200);
+      expect((await call(`${stack.api}/auth/login`, { method: 'POST', json: { email: address, password } })).status).toBe(401);
+      expect((await call(`${stack.api}/auth/login`, { method: 'POST', json: { email: address, password: 'a brand new password' } })).status).toBe(200);
+    });
+
     it('logout-all ends every session of the caller, this one included', async () => {
       const first = await signedIn();
       const me2 = await call<{ email: string }>(`${stack.api}/auth/me`, { token: first.accessToken });

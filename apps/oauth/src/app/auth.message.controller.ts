@@ -11,6 +11,7 @@ import {
   RegisterDto,
   type RpcMetadata,
   SessionIdDto,
+  ChangePasswordRequest,
   type SessionListDto,
   AuthErrors,
   ErrorKind,
@@ -103,6 +104,16 @@ export class AuthMessageController {
   @MessagePattern(OAuthPatterns.logoutAll)
   async logoutAll(@Payload('metadata') metadata: RpcMetadata): Promise<null> {
     await this.tokens.revokeUserSessions(callerOf(metadata), 'logout-all');
+    return null;
+  }
+
+  /** The users service checks the current password and stores the new one; every other session ends. */
+  @MessagePattern(OAuthPatterns.changePassword)
+  async changePassword(@Payload('data') request: ChangePasswordRequest, @Payload('metadata') metadata: RpcMetadata): Promise<null> {
+    const userId = callerOf(metadata);
+    const { sid, ...passwords } = request;
+    await this.rpc.send(UsersPatterns.changePassword, { id: userId, ...passwords }, { ...downstream(metadata, 'command'), actor: metadata.actor });
+    await this.tokens.revokeUserSessions(userId, 'password changed', sid);
     return null;
   }
 

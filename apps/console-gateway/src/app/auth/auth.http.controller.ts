@@ -2,6 +2,7 @@ import { Body, Controller, Delete, Get, HttpCode, Param, Post, UseInterceptors }
 import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { type AuthUser, CurrentUser, Public, Roles, TokenDenylist } from '@site11/auth';
 import {
+  ChangePasswordDto,
   LoginDto,
   LogoutDto,
   OAuthPatterns,
@@ -32,7 +33,7 @@ export class AuthHttpController {
   @Public()
   @Post('register')
   @BodyLimit(AUTH_BODY_LIMIT_BYTES)
-  @RateLimit({ action: 'register', accountField: 'email' })
+  @RateLimit({ action: 'register', account: { field: 'email' } })
   @ApiOperation({ summary: 'Create an account' })
   @ApiCreatedResponse({ type: UserDto })
   @ApiErrors(409, 429)
@@ -44,7 +45,7 @@ export class AuthHttpController {
   @Post('login')
   @BodyLimit(AUTH_BODY_LIMIT_BYTES)
   @HttpCode(200)
-  @RateLimit({ action: 'login', accountField: 'email' })
+  @RateLimit({ action: 'login', account: { field: 'email' } })
   @ApiOperation({ summary: 'Exchange email and password for tokens' })
   @ApiOkResponse({ type: TokenPairDto })
   @ApiErrors(401, 429)
@@ -56,7 +57,7 @@ export class AuthHttpController {
   @Post('refresh')
   @BodyLimit(AUTH_BODY_LIMIT_BYTES)
   @HttpCode(200)
-  @RateLimit({ action: 'refresh', accountField: 'refreshToken' })
+  @RateLimit({ action: 'refresh', account: { field: 'refreshToken' } })
   @ApiOperation({ summary: 'Exchange a refresh token for a new pair; the old one stops working' })
   @ApiOkResponse({ type: TokenPairDto })
   @ApiErrors(401, 429)
@@ -74,6 +75,18 @@ export class AuthHttpController {
   async logout(@Body() dto: LogoutDto, @CurrentUser() user: AuthUser, @Call() call: CallOptions): Promise<void> {
     await this.rpc.send(OAuthPatterns.logout, { sid: user.sid, ...(dto.refreshToken ? { refreshToken: dto.refreshToken } : {}) }, call);
     await this.denylist.deny(user.jti, user.sid, user.exp);
+  }
+
+  @Post('password')
+  @BodyLimit(AUTH_BODY_LIMIT_BYTES)
+  @HttpCode(204)
+  @RateLimit({ action: 'password', account: 'user' })
+  @ApiBearerAuth()
+  @ApiOperation({ summary: 'Change the caller’s password; every other session ends' })
+  @ApiNoContentResponse()
+  @ApiErrors(401, 429)
+  async changePassword(@Body() dto: ChangePasswordDto, @CurrentUser() user: AuthUser, @Call() call: CallOptions): Promise<void> {
+    await this.rpc.send(OAuthPatterns.changePassword, { ...dto, sid: user.sid }, call);
   }
 
   @Post('logout-all')

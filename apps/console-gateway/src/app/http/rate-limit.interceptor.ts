@@ -22,8 +22,8 @@ const DAY_SECONDS = 86_400;
 export interface RateLimitSpec {
   /** Name of the limited action; each has its own counters. */
   action: string;
-  /** Which body field identifies the account (e.g. `email`, `refreshToken`). */
-  accountField: string;
+  /** Which body field identifies the account (e.g. `email`, `refreshToken`), or `user` for the authenticated caller. */
+  account: { field: string } | 'user';
 }
 
 /** Limits the route per client address and per account, with counters in Redis shared by all replicas. */
@@ -60,8 +60,8 @@ export class RateLimitInterceptor implements NestInterceptor {
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     const spec = this.reflector.get<RateLimitSpec | undefined>(RATE_LIMIT, context.getHandler());
     if (!spec) return next.handle();
-    const request = context.switchToHttp().getRequest<FastifyRequest>();
-    const field = (request.body as Record<string, unknown> | undefined)?.[spec.accountField];
+    const request = context.switchToHttp().getRequest<FastifyRequest & { user?: { sub?: string } }>();
+    const field = spec.account === 'user' ? request.user?.sub : (request.body as Record<string, unknown> | undefined)?.[spec.account.field];
     const account = typeof field === 'string' ? createHash('sha256').update(field.trim().toLowerCase()).digest('hex') : null;
     const limiters = this.limitersFor(spec.action);
     return from(this.admit(limiters, request.ip, account)).pipe(

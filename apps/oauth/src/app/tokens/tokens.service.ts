@@ -116,10 +116,15 @@ export class TokensService {
    * Ends every session of a user, and every access token those sessions were given. Idempotent,
    * so a redelivered event is harmless: sessions already revoked are denylisted again.
    */
-  async revokeUserSessions(userId: string, reason: string): Promise<void> {
-    const live = await this.sessions.find({ userId, expiresAt: { $gt: new Date() } }).select('_id').lean<{ _id: string }[]>().exec();
+  async revokeUserSessions(userId: string, reason: string, except?: string): Promise<void> {
+    const others = except ? { _id: { $ne: except } } : {};
+    const live = await this.sessions
+      .find({ userId, expiresAt: { $gt: new Date() }, ...others })
+      .select('_id')
+      .lean<{ _id: string }[]>()
+      .exec();
     await this.sessions
-      .updateMany({ userId, revokedAt: null }, { $set: { revokedAt: new Date(), revokedReason: reason } })
+      .updateMany({ userId, revokedAt: null, ...others }, { $set: { revokedAt: new Date(), revokedReason: reason } })
       .exec();
     await this.denySessions(live.map((session) => session._id));
   }

@@ -30,3 +30,9 @@ export class RoleChangeForbiddenError extends DomainError {
     super(AuthErrors.forbidden, ErrorKind.PermissionDenied, 'Only an admin can change roles');
   }
 }
+
+export class NotYourAccountError extends DomainError {
+  constructor(message = 'You may only change your own account') {
+    super(AuthErrors.forbidden, ErrorKind.PermissionDenied, message);
+  }
+}

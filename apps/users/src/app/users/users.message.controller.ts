@@ -2,6 +2,7 @@ import { Controller } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
 import {
   type Actor,
+  ChangePasswordCommand,
   CreateUserDto,
   ListUsersQueryDto,
   type Page,
@@ -14,6 +15,7 @@ import {
   VerifyCredentialsDto,
 } from '@site11/contracts';
 import { commandIdentity } from '@site11/messaging';
+import { NotYourAccountError } from './users.errors';
 import { UsersService } from './users.service';
 
 /** Message handlers of the users service; payloads are validated by the platform's global pipe. */
@@ -52,6 +54,14 @@ export class UsersMessageController {
   @MessagePattern(UsersPatterns.verifyCredentials)
   verifyCredentials(@Payload('data') credentials: VerifyCredentialsDto): Promise<UserDto> {
     return this.users.verifyCredentials(credentials);
+  }
+
+  @MessagePattern(UsersPatterns.changePassword)
+  async changePassword(@Payload('data') command: ChangePasswordCommand, @Payload('metadata') { actor }: { actor?: Actor }): Promise<null> {
+    // only the account's owner changes its password, and only by proving the current one
+    if (actor?.sub !== command.id) throw new NotYourAccountError('You may only change your own password');
+    await this.users.changePassword(command.id, command.currentPassword, command.newPassword);
+    return null;
   }
 
   @MessagePattern(UsersPatterns.remove)

@@ -167,6 +167,18 @@ export class UsersService implements OnModuleInit {
     return toDto(rest);
   }
 
+  /** Sets a new password for a user who proved the current one; the same error for every miss. */
+  async changePassword(id: string, currentPassword: string, newPassword: string): Promise<void> {
+    const _id = new Types.ObjectId(id);
+    const user = await this.run(() =>
+      this.users.findOne({ _id, ...LIVE }).select('+passwordHash').lean<{ passwordHash?: string }>().exec(),
+    );
+    const matches = await this.passwords.verify(user?.passwordHash, currentPassword);
+    if (!user || !matches) throw new InvalidCredentialsError();
+    const passwordHash = await this.passwords.hash(newPassword);
+    await this.run(() => this.users.updateOne({ _id, ...LIVE }, { $set: { passwordHash } }).exec());
+  }
+
   /**
    * Makes sure the configured admin exists and is an admin. Safe to run on every start and from
    * several replicas at once: the unique email index decides which insert wins, and the role is

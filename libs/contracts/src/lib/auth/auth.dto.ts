@@ -41,6 +41,31 @@ export class LoginDto {
 /** Payload of `users.verify-credentials`. */
 export class VerifyCredentialsDto extends LoginDto {}
 
+export class ChangePasswordDto {
+  @ApiProperty({ maxLength: PASSWORD_MAX_LENGTH, writeOnly: true })
+  @IsString()
+  @Length(1, PASSWORD_MAX_LENGTH)
+  currentPassword!: string;
+
+  @ApiProperty({ minLength: PASSWORD_MIN_LENGTH, maxLength: PASSWORD_MAX_LENGTH, writeOnly: true })
+  @IsString()
+  @Length(PASSWORD_MIN_LENGTH, PASSWORD_MAX_LENGTH)
+  newPassword!: string;
+}
+
+/** Payload of `users.change-password`: the user is the authenticated caller. */
+export class ChangePasswordCommand extends ChangePasswordDto {
+  @IsString()
+  @Matches(/^[a-f0-9]{24}$/)
+  id!: string;
+}
+
+/** Payload of `oauth.change-password`: the caller's new password, and the session to keep. */
+export class ChangePasswordRequest extends ChangePasswordDto {
+  @IsUUID()
+  sid!: string;
+}
+
 export class RefreshDto {
   @ApiProperty({ description: 'The refresh token from login or the previous refresh' })
   @Matches(REFRESH_TOKEN_PATTERN, { message: 'refreshToken is not a valid refresh token' })

@@ -5,6 +5,7 @@ export const OAuthPatterns = {
   refresh: 'oauth.refresh',
   logout: 'oauth.logout',
   logoutAll: 'oauth.logout-all',
+  changePassword: 'oauth.change-password',
   listSessions: 'oauth.list-sessions',
   revokeSession: 'oauth.revoke-session',
   jwks: 'oauth.jwks',

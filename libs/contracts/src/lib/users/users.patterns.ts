@@ -6,6 +6,7 @@ export const UsersPatterns = {
   update: 'users.update',
   remove: 'users.remove',
   verifyCredentials: 'users.verify-credentials',
+  changePassword: 'users.change-password',
 } as const;
 export type UsersPattern = (typeof UsersPatterns)[keyof typeof UsersPatterns];
 
