@@ -17,6 +17,7 @@ import {
   ErrorKind,
   type TokenPairDto,
   type UserDeletedEvent,
+  type UserRolesChangedEvent,
   type UserDto,
   UsersErrors,
   UsersEvents,
@@ -126,6 +127,12 @@ export class AuthMessageController {
   async revokeSession(@Payload('data') { id }: SessionIdDto, @Payload('metadata') metadata: RpcMetadata): Promise<null> {
     await this.tokens.revokeOwnSession(callerOf(metadata), id);
     return null;
+  }
+
+  /** Tokens carry roles: after a role change (a demotion above all) the user's sessions end. */
+  @EventPattern(UsersEvents.rolesChanged)
+  async onUserRolesChanged(@Payload('data') event: UserRolesChangedEvent): Promise<void> {
+    await this.tokens.revokeUserSessions(event.id, 'roles changed');
   }
 
   /** A deleted user's sessions end with the account, even if oauth was down when it happened. */

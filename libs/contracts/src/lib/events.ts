@@ -1,4 +1,4 @@
-import { type UserCreatedEvent, type UserDeletedEvent, UsersEvents } from './users/users.patterns';
+import { type UserCreatedEvent, type UserDeletedEvent, type UserRolesChangedEvent, UsersEvents } from './users/users.patterns';
 
 /**
  * Every event of the platform with its payload type: the one catalog producers and consumers
@@ -10,11 +10,12 @@ import { type UserCreatedEvent, type UserDeletedEvent, UsersEvents } from './use
 export interface EventCatalog {
   [UsersEvents.created]: UserCreatedEvent;
   [UsersEvents.deleted]: UserDeletedEvent;
+  [UsersEvents.rolesChanged]: UserRolesChangedEvent;
 }
 
 export type EventName = keyof EventCatalog;
 
-export const EVENT_NAMES = [UsersEvents.created, UsersEvents.deleted] as const satisfies readonly EventName[];
+export const EVENT_NAMES = [UsersEvents.created, UsersEvents.deleted, UsersEvents.rolesChanged] as const satisfies readonly EventName[];
 
 /** `<service>.<verb>ed` or `<service>.<resource>.<verb>ed`, lower-case, words joined by `-`. */
 export const EVENT_NAME_PATTERN = /^[a-z][a-z0-9-]*(\.[a-z][a-z0-9-]*)?\.[a-z][a-z0-9-]*(ed|sent|made|taken|run|set)$/;

@@ -44,11 +44,8 @@ export class UsersMessageController {
   }
 
   @MessagePattern(UsersPatterns.update)
-  update(
-    @Payload('data') command: UpdateUserCommand,
-    @Payload('metadata') { actor }: { actor?: Actor },
-  ): Promise<UserDto> {
-    return this.users.update(command, actor);
+  update(@Payload('data') command: UpdateUserCommand, @Payload('metadata') metadata: RpcMetadata): Promise<UserDto> {
+    return this.users.update(command, metadata.actor, metadata.requestId);
   }
 
   @MessagePattern(UsersPatterns.verifyCredentials)

@@ -215,7 +215,12 @@ export class UsersService implements OnModuleInit {
     await this.users.updateOne({ _id: existing._id }, { $addToSet: { roles: 'admin' } }).exec();
   }
 
-  async update(command: UpdateUserCommand, actor?: Actor): Promise<UserDto> {
+  /**
+   * Renames, edits the profile, or (admins) sets roles. A roles change is written with its
+   * `users.roles-changed` event in the same update, so the sessions holding tokens with the old
+   * roles are ended by the token authority even if this instance dies right after.
+   */
+  async update(command: UpdateUserCommand, actor?: Actor, requestId = 'users'): Promise<UserDto> {
     const set: Record<string, unknown> = {};
     if (command.roles !== undefined) {
       // The gateway already checks this; a service never trusts that it was asked correctly.
@@ -230,12 +235,15 @@ export class UsersService implements OnModuleInit {
       if (value !== undefined) set[`profile.${field}`] = value;
     }
     if (Object.keys(set).length > 0) {
+      const _id = new Types.ObjectId(command.id);
+      const event = command.roles === undefined ? null : outboxEvent(UsersEvents.rolesChanged, { id: command.id, roles: set['roles'] as UserRole[] }, requestId);
       // updateOne + read rather than findOneAndUpdate: FerretDB does not implement projections in
       // findAndModify, and the hash must stay unselected. The update itself is atomic.
       const { matchedCount } = await this.run(() =>
-        this.users.updateOne({ _id: new Types.ObjectId(command.id), ...LIVE }, { $set: set }, { runValidators: true }).exec(),
+        this.users.updateOne({ _id, ...LIVE }, event ? pushOutbox(event, set) : { $set: set }, { runValidators: true }).exec(),
       );
       if (matchedCount === 0) throw new UserNotFoundError(command.id);
+      if (event) await this.outbox.publishOrDefer(this.users, _id);
     }
     return this.findById(command.id);
   }

@@ -14,6 +14,7 @@ export type UsersPattern = (typeof UsersPatterns)[keyof typeof UsersPatterns];
 export const UsersEvents = {
   created: 'users.created',
   deleted: 'users.deleted',
+  rolesChanged: 'users.roles-changed',
 } as const;
 
 export interface UserCreatedEvent {
@@ -24,6 +25,12 @@ export interface UserCreatedEvent {
 
 export interface UserDeletedEvent {
   id: string;
+}
+
+/** An admin set the user's roles; tokens carrying the old ones must stop working. */
+export interface UserRolesChangedEvent {
+  id: string;
+  roles: string[];
 }
 
 export const UsersErrors = {
