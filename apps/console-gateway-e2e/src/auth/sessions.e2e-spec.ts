@@ -65,7 +65,7 @@ describe('sessions end everywhere', () => {
     await expectRevoked(user.accessToken);
   });
 
-  it('a role change (a demotion above all) revokes the tokens that carry the old roles', async () => {
+  it('a demotion revokes the tokens that carry the roles taken away', async () => {
     const user = await signedIn();
     const admin = await stack.adminToken();
     const setRoles = (roles: string[]) => call(`${stack.api}/users/${user.id}`, { method: 'PATCH', token: admin, json: { roles } });

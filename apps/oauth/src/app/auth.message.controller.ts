@@ -129,10 +129,13 @@ export class AuthMessageController {
     return null;
   }
 
-  /** Tokens carry roles: after a role change (a demotion above all) the user's sessions end. */
+  /**
+   * Tokens carry roles: after a demotion the user's sessions end. A promotion keeps them (the new
+   * role arrives with the next refreshed token).
+   */
   @EventPattern(UsersEvents.rolesChanged)
   async onUserRolesChanged(@Payload('data') event: UserRolesChangedEvent): Promise<void> {
-    await this.tokens.revokeUserSessions(event.id, 'roles changed');
+    if (event.removed?.length) await this.tokens.revokeUserSessions(event.id, 'roles removed');
   }
 
   /** A deleted user's sessions end with the account, even if oauth was down when it happened. */

@@ -217,8 +217,8 @@ export class UsersService implements OnModuleInit {
 
   /**
    * Renames, edits the profile, or (admins) sets roles. A roles change is written with its
-   * `users.roles-changed` event in the same update, so the sessions holding tokens with the old
-   * roles are ended by the token authority even if this instance dies right after.
+   * `users.roles-changed` event in the same update; when roles were taken away, the token
+   * authority ends the user's sessions, even if this instance dies right after the write.
    */
   async update(command: UpdateUserCommand, actor?: Actor, requestId = 'users'): Promise<UserDto> {
     const set: Record<string, unknown> = {};
@@ -236,7 +236,7 @@ export class UsersService implements OnModuleInit {
     }
     if (Object.keys(set).length > 0) {
       const _id = new Types.ObjectId(command.id);
-      const event = command.roles === undefined ? null : outboxEvent(UsersEvents.rolesChanged, { id: command.id, roles: set['roles'] as UserRole[] }, requestId);
+      const event = command.roles === undefined ? null : await this.rolesChange(_id, set['roles'] as UserRole[], requestId);
       // updateOne + read rather than findOneAndUpdate: FerretDB does not implement projections in
       // findAndModify, and the hash must stay unselected. The update itself is atomic.
       const { matchedCount } = await this.run(() =>
@@ -246,6 +246,16 @@ export class UsersService implements OnModuleInit {
       if (event) await this.outbox.publishOrDefer(this.users, _id);
     }
     return this.findById(command.id);
+  }
+
+  /** The `users.roles-changed` event of setting these roles, or null when they are what the user has. */
+  private async rolesChange(_id: Types.ObjectId, roles: UserRole[], requestId: string) {
+    const before = await this.run(() => this.users.findOne({ _id, ...LIVE }).select('roles').lean<{ roles: UserRole[] }>().exec());
+    if (!before) throw new UserNotFoundError(_id.toHexString());
+    const removed = before.roles.filter((role) => !roles.includes(role));
+    const added = roles.filter((role) => !before.roles.includes(role));
+    if (removed.length === 0 && added.length === 0) return null;
+    return outboxEvent(UsersEvents.rolesChanged, { id: _id.toHexString(), roles, removed }, requestId);
   }
 
   /**

@@ -27,10 +27,12 @@ export interface UserDeletedEvent {
   id: string;
 }
 
-/** An admin set the user's roles; tokens carrying the old ones must stop working. */
+/** An admin set the user's roles; when some were taken away, tokens carrying them must stop working. */
 export interface UserRolesChangedEvent {
   id: string;
   roles: string[];
+  /** Roles the user had and no longer has (a demotion when not empty). */
+  removed: string[];
 }
 
 export const UsersErrors = {
