@@ -402,6 +402,21 @@ describe('signing keys', () => {
     const jwks = await call<{ keys: { kid: string }[] }>(`${stack.gatewayUrl}/.well-known/jwks.json`);
     expect(jwks.body.keys.map((k) => k.kid)).toEqual(expect.arrayContaining([oldKid, rotated.body.kid]));
   });
+
+  it('delete the private half of a key once it no longer signs; its public half still verifies', async () => {
+    const admin = await stack.adminToken();
+    const rotated = await call<{ kid: string }>(`${stack.api}/auth/keys/rotate`, { method: 'POST', token: admin });
+    expect(rotated.status).toBe(200);
+
+    const keys = await stack.oauthDb.collection('signing_keys').find().sort({ generation: -1 }).toArray();
+    expect(keys[0]['_id']).toBe(rotated.body.kid);
+    expect(keys[0]).toHaveProperty('privateJwk');
+    for (const retired of keys.slice(1)) {
+      expect(retired).not.toHaveProperty('privateJwk');
+      expect(retired).toHaveProperty('publicJwk');
+    }
+    expect((await me(admin)).status).toBe(200); // signed by the retired key, still verified
+  });
 });
 
 describe('the first admin', () => {

@@ -17,9 +17,13 @@ export class SigningKey {
   @Prop({ type: Object, required: true })
   publicJwk!: JWK;
 
-  /** Never leaves this service: not in any reply, log or JWKS. */
-  @Prop({ type: Object, required: true })
-  privateJwk!: JWK;
+  /**
+   * Never leaves this service: not in any reply, log or JWKS. Deleted once the key no longer
+   * signs (a newer generation exists): a retired key only verifies, so its private half is
+   * a liability with no use.
+   */
+  @Prop({ type: Object })
+  privateJwk?: JWK;
 
   @Prop({ required: true })
   createdAt!: Date;

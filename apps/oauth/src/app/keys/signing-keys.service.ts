@@ -112,8 +112,21 @@ export class SigningKeysService implements OnModuleInit, OnModuleDestroy {
     const keys = await this.model.find().sort({ generation: -1 }).limit(10).lean<SigningKey[]>().exec();
     this.keys = keys;
     const newest = keys[0];
-    if (newest && newest._id !== this.active?.kid) {
+    if (newest?.privateJwk && newest._id !== this.active?.kid) {
       this.active = { kid: newest._id, privateKey: await importJWK(newest.privateJwk, newest.alg) };
     }
+    if (newest) await this.forgetRetiredPrivateKeys(newest.generation);
+  }
+
+  /**
+   * Retired keys keep their public half (the JWKS still lists them while their tokens live) and
+   * lose the private one. A replica that has not reloaded yet keeps signing with the key it holds
+   * in memory until its next reload, so deleting it from the database breaks nothing.
+   */
+  private async forgetRetiredPrivateKeys(currentGeneration: number): Promise<void> {
+    const { modifiedCount } = await this.model
+      .updateMany({ generation: { $lt: currentGeneration }, privateJwk: { $exists: true } }, { $unset: { privateJwk: '' } })
+      .exec();
+    if (modifiedCount > 0) this.logger.log(`Deleted the private half of ${modifiedCount} retired signing key(s)`);
   }
 }
