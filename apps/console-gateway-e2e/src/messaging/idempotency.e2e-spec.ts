@@ -1,4 +1,5 @@
 import Redis from 'ioredis';
+import { eventsFor } from '../support/events';
 import { call, Stack } from '../support/stack';
 
 /** Idempotency keys are kept by the streams transport; Nest's pub/sub transport has none. */
@@ -8,12 +9,6 @@ let seq = 0;
 const unique = (tag: string) => `${tag}-${Date.now().toString(36)}-${(seq++).toString(36)}`;
 const email = (tag: string) => `${unique(tag)}@example.com`;
 const key = (tag: string) => `key-${unique(tag)}`;
-
-async function eventsFor(redis: Redis, pattern: string, emails: string[]): Promise<number> {
-  const entries = await redis.xrange(`evt:{users}:${pattern}`, '-', '+');
-  const wanted = new Set(emails);
-  return entries.filter(([, fields]) => wanted.has(JSON.parse(fields[fields.indexOf('data') + 1]).data.email)).length;
-}
 
 describeStreams('Idempotency-Key', () => {
   let stack: Stack;

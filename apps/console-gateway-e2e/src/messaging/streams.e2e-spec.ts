@@ -1,5 +1,6 @@
 import Redis from 'ioredis';
 import { Types } from 'mongoose';
+import { countUsersEvents, eventsFor } from '../support/events';
 import { call, Stack } from '../support/stack';
 
 /** Guarantees only the streams transport gives; the built-in pub/sub one would fail them. */
@@ -20,12 +21,6 @@ async function createMany(stack: Stack, token: string, tag: string, count: numbe
     ),
   );
   return { emails, statuses: responses.map((r) => r.status) };
-}
-
-async function eventsFor(redis: Redis, pattern: string, emails: string[]): Promise<number> {
-  const entries = await redis.xrange(`evt:{users}:${pattern}`, '-', '+');
-  const wanted = new Set(emails);
-  return entries.filter(([, fields]) => wanted.has(JSON.parse(fields[fields.indexOf('data') + 1]).data.email)).length;
 }
 
 /** Nothing left pending; a health ping may be in flight at any moment, so give it a moment. */
@@ -135,8 +130,7 @@ describeStreams('the streams transport', () => {
     stack.usersReplicas = [faulty];
     const deleting = call(`${stack.api}/users/${sub}`, { method: 'DELETE', token: admin });
     expect(await faulty.exited).toMatchObject({ signal: 'SIGKILL' });
-    const deletedEventsFor = async (id: string) =>
-      (await redis.xrange('evt:{users}:users.deleted', '-', '+')).filter(([, f]) => JSON.parse(f[f.indexOf('data') + 1]).data.id === id).length;
+    const deletedEventsFor = (id: string) => countUsersEvents(redis, 'users.deleted', (data) => data['id'] === id);
     expect(await deletedEventsFor(sub)).toBe(0);
 
     stack.usersReplicas = [];

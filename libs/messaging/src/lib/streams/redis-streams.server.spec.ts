@@ -39,6 +39,21 @@ describe('RedisStreamsServer (real Redis)', () => {
     return found;
   }
 
+  /**
+   * Appends a request as a caller would, written by hand: `deadline` (Redis time, ms) null leaves
+   * the field out, `data` replaces the envelope.
+   */
+  async function appendRequest(
+    service: string,
+    id: string,
+    pattern: string,
+    { deadline = Date.now() + 60_000, reply = 'nobody', metadata = {}, data }: { deadline?: number | null; reply?: string; metadata?: object; data?: string } = {},
+  ): Promise<string> {
+    const envelope = data ?? JSON.stringify({ data: {}, metadata: { requestId: 'r', caller: 't', ...(deadline === null ? {} : { deadline }), ...metadata } });
+    const fields = ['id', id, 'pattern', pattern, 'reply', reply, ...(deadline === null ? [] : ['deadline', String(deadline)]), 'data', envelope];
+    return (await redis.xadd(StreamKeys.requests(service), '*', ...fields)) as string;
+  }
+
   /** Holds a fake heartbeat so callers send although no server reads yet. */
   async function pretendLive(service: string) {
     const [seconds] = await redis.time();
@@ -186,8 +201,7 @@ describe('RedisStreamsServer (real Redis)', () => {
       try {
         let runs = 0;
         await serve(service, { requests: { [`${service}.x`]: () => (runs++, { ok: true }) } });
-        const envelope = JSON.stringify({ data: {}, metadata: { requestId: 'r', caller: 't', deadline: redisNow + 5000 } });
-        await redis.xadd(StreamKeys.requests(service), '*', 'id', 's1', 'pattern', `${service}.x`, 'reply', 'nobody', 'deadline', String(redisNow + 5000), 'data', envelope);
+        await appendRequest(service, 's1', `${service}.x`, { deadline: redisNow + 5000 });
         await until(() => runs === 1, 4000);
       } finally {
         ahead.mockRestore();
@@ -212,10 +226,7 @@ describe('RedisStreamsServer (real Redis)', () => {
       };
       // work a dead instance left behind, to be reclaimed
       await redis.xgroup('CREATE', StreamKeys.requests(service), service, '0', 'MKSTREAM');
-      const envelope = JSON.stringify({ data: {}, metadata: { requestId: 'r', caller: 't', deadline: Date.now() + 60_000 } });
-      for (let i = 0; i < 10; i++) {
-        await redis.xadd(StreamKeys.requests(service), '*', 'id', `d${i}`, 'pattern', `${service}.work`, 'reply', 'nobody', 'deadline', String(Date.now() + 60_000), 'data', envelope);
-      }
+      for (let i = 0; i < 10; i++) await appendRequest(service, `d${i}`, `${service}.work`);
       await redis.xreadgroup('GROUP', service, `${service}-dead`, 'COUNT', 10, 'STREAMS', StreamKeys.requests(service), '>');
 
       const server = await serve(
@@ -277,10 +288,7 @@ describe('RedisStreamsServer (real Redis)', () => {
       void client.rpc.send(`${service}.hang`, {}, { requestId: 'r', deadlineMs: 10_000 }).catch(() => undefined);
       await until(() => stuck.inFlight === 1);
       // three more that this instance read (a multi-stream read can return more than free slots)
-      const envelope = JSON.stringify({ data: {}, metadata: { requestId: 'r', caller: 't', deadline: Date.now() + 60_000 } });
-      for (let i = 0; i < 3; i++) {
-        await redis.xadd(StreamKeys.requests(service), '*', 'id', `w${i}`, 'pattern', `${service}.hang`, 'reply', 'nobody', 'deadline', String(Date.now() + 60_000), 'data', envelope);
-      }
+      for (let i = 0; i < 3; i++) await appendRequest(service, `w${i}`, `${service}.hang`);
       const [[, entries]] = (await redis.xreadgroup('GROUP', service, `${service}-inst`, 'COUNT', 3, 'STREAMS', StreamKeys.requests(service), '>')) as [string, [string, string[]][]][];
       const source = { key: StreamKeys.requests(service), kind: 'request' as const };
       stuck.accept(entries.map(([id, fields]) => ({ source, id, deliveries: 1, fields: Object.fromEntries(fields.flatMap((f, i) => (i % 2 ? [] : [[f, fields[i + 1]]]))) })));
@@ -321,8 +329,7 @@ describe('RedisStreamsServer (real Redis)', () => {
       const service = uniqueService('nodeadline');
       let runs = 0;
       await serve(service, { requests: { [`${service}.x`]: () => (runs++, { ok: true }) } });
-      const envelope = JSON.stringify({ data: {}, metadata: { requestId: 'r', caller: 't', idempotencyKey: 'k-nodeadline', idempotencyOrigin: 'client' } });
-      await redis.xadd(StreamKeys.requests(service), '*', 'id', 'n1', 'pattern', `${service}.x`, 'reply', 'nobody', 'data', envelope);
+      await appendRequest(service, 'n1', `${service}.x`, { deadline: null, metadata: { idempotencyKey: 'k-nodeadline', idempotencyOrigin: 'client' } });
 
       await until(async () => (await redis.xlen(StreamKeys.deadLetters(service))) === 1);
       expect(runs).toBe(0);
@@ -337,7 +344,7 @@ describe('RedisStreamsServer (real Redis)', () => {
         const replies: string[] = [];
         await subscriber.subscribe(`rpc:reply:poison-${service}`);
         subscriber.on('message', (_channel, message) => replies.push(message));
-        await redis.xadd(StreamKeys.requests(service), '*', 'id', 'p1', 'pattern', `${service}.x`, 'reply', `rpc:reply:poison-${service}`, 'deadline', String(Date.now() + 60_000), 'data', '{not json');
+        await appendRequest(service, 'p1', `${service}.x`, { reply: `rpc:reply:poison-${service}`, data: '{not json' });
 
         await until(() => replies.length > 0, 3000);
         expect(JSON.parse(replies[0])).toMatchObject({ id: 'p1', err: { code: 'MESSAGE_DEAD_LETTERED' } });
