@@ -145,6 +145,7 @@ async function main() {
   const usersDb = `users_bench_${Date.now().toString(36)}`;
   const common = { NODE_ENV: 'production', LOG_LEVEL: 'warn', REDIS_URL: redisUrl, RATE_LIMIT_PER_IP: '1000000', RATE_LIMIT_PER_ACCOUNT: '1000000' };
   const gatewayPort = await freePort();
+  const gatewayMetricsPort = await freePort();
 
   /** @type {any[]} */
   let apps = [];
@@ -160,7 +161,7 @@ async function main() {
     }
     const oauthPort = await freePort();
     apps.push(await startApp('oauth', { env: { ...env, MONGODB_URI: mongoUri, OAUTH_DB_NAME: `oauth_bench`, HEALTH_PORT: String(oauthPort) }, healthPort: oauthPort, logFile: path.join(dir, 'oauth.log') }));
-    apps.push(await startApp('console-gateway', { env: { ...env, PORT: String(gatewayPort), HOST: '127.0.0.1' }, healthPort: gatewayPort, logFile: path.join(dir, 'gateway.log') }));
+    apps.push(await startApp('console-gateway', { env: { ...env, PORT: String(gatewayPort), HOST: '127.0.0.1', METRICS_PORT: String(gatewayMetricsPort), METRICS_HOST: '127.0.0.1' }, healthPort: gatewayPort, logFile: path.join(dir, 'gateway.log') }));
     processes.push(...apps);
   }
 

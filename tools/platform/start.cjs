@@ -57,9 +57,12 @@ async function main() {
   const common = { REDIS_URL: redisUrl, NODE_ENV: env.NODE_ENV ?? 'development' };
   const admin = adminCredentials(env);
 
+  /** Where Prometheus would scrape each app: services on their health port, the gateway on its own. */
+  const scrapes = [];
   // every service of the platform, in order (users first: oauth needs it); generators add to it
   for (const service of SERVICES) {
     const healthPort = Number(env[`${service.name.toUpperCase().replace(/-/g, '_')}_HEALTH_PORT`] ?? service.healthPort);
+    scrapes.push(`http://localhost:${healthPort}/metrics (${service.name})`);
     started.push(
       await startApp(service.name, {
         env: {
@@ -74,7 +77,11 @@ async function main() {
     );
   }
   const port = Number(env.PORT ?? 3000);
-  started.push(await startApp('console-gateway', { env: { ...common, PORT: String(port) }, healthPort: port, echo: true }));
+  const metricsPort = Number(env.METRICS_PORT ?? 9464);
+  started.push(
+    await startApp('console-gateway', { env: { ...common, PORT: String(port), METRICS_PORT: String(metricsPort) }, healthPort: port, echo: true }),
+  );
+  scrapes.unshift(`http://localhost:${metricsPort}/metrics (gateway)`);
 
   for (const proc of started) {
     void proc.exited.then(() => {
@@ -91,6 +98,7 @@ async function main() {
       `  gateway   http://localhost:${port}/api/v1`,
       `  API docs  http://localhost:${port}/api/docs`,
       `  health    http://localhost:${port}/health/ready`,
+      `  metrics   ${scrapes.join(', ')}`,
       `  admin     ${admin.email} / ${env.ADMIN_PASSWORD ? '(ADMIN_PASSWORD)' : `${admin.password}  (from .data/admin.json)`}`,
       `  redis     ${redisUrl}`,
       `  mongodb   ${mongoUri}`,

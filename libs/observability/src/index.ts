@@ -1,4 +1,5 @@
 export * from './lib/fastify-metrics';
+export * from './lib/metrics-listener';
 export * from './lib/metrics.service';
 export * from './lib/observability.module';
 export * from './lib/observability.options';

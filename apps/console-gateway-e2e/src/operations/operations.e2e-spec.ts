@@ -84,9 +84,31 @@ describe('the service registry', () => {
 });
 
 describe('metrics and logs', () => {
+  it('answers /metrics on the gateway\'s public port like any unknown route', async () => {
+    const unknown = await fetch(`${stack.gatewayUrl}/no-such-route`);
+    const scrape = await fetch(`${stack.gatewayUrl}/metrics`);
+    expect(scrape.status).toBe(404);
+    expect(scrape.headers.get('content-type')).toBe(unknown.headers.get('content-type'));
+    const body = (await scrape.json()) as Record<string, unknown>;
+    const unknownBody = (await unknown.json()) as Record<string, unknown>;
+    expect(body).toMatchObject({ statusCode: 404, code: 'ROUTE_NOT_FOUND', error: unknownBody['error'] });
+    expect(Object.keys(body).sort()).toEqual(Object.keys(unknownBody).sort());
+    expect(JSON.stringify(body)).not.toMatch(/nodejs_|process_|service="/);
+  });
+
+  it('serves the gateway\'s metrics on its metrics listener, and nothing else there', async () => {
+    const scrape = await fetch(`${stack.gatewayMetricsUrl}/metrics`);
+    expect(scrape.status).toBe(200);
+    expect(scrape.headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4/);
+    expect(await scrape.text()).toContain('service="console-gateway"');
+
+    expect((await fetch(`${stack.gatewayMetricsUrl}/api/v1/users`, { headers: { authorization: `Bearer ${admin}` } })).status).toBe(404);
+    expect((await fetch(`${stack.gatewayMetricsUrl}/api/docs-json`)).status).toBe(404);
+  });
+
   it('exposes request latency by route and status, breaker state and process metrics at the gateway', async () => {
     await call(`${stack.api}/users/${new Types.ObjectId().toHexString()}`, { token: admin });
-    const text = await (await fetch(`${stack.gatewayUrl}/metrics`)).text();
+    const text = await (await fetch(`${stack.gatewayMetricsUrl}/metrics`)).text();
     expect(text).toMatch(/http_request_duration_seconds_bucket\{[^}]*method="GET"[^}]*route="\/api\/v1\/users\/:id"[^}]*status="404"/);
     expect(text).toMatch(/rpc_circuit_state\{[^}]*target="users"[^}]*\} 0/);
     expect(text).toContain('nodejs_eventloop_lag_seconds');

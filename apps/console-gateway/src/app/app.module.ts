@@ -19,6 +19,7 @@ import { UsersHttpModule } from './users/users-http.module';
       name: 'console-gateway',
       config: GatewayConfig,
       healthPort: (config) => config.PORT,
+      metricsListener: (config) => ({ port: config.METRICS_PORT, host: config.METRICS_HOST }),
       downstream: (config) => config.DOWNSTREAM_SERVICES.split(','),
     }),
     RedisClientModule.forRootAsync({

@@ -5,13 +5,13 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { loadConfig } from '@site11/config';
 import { exitGracefullyOn } from '@site11/messaging';
-import { instrumentFastify, MetricsService, StructuredLogger } from '@site11/observability';
+import { instrumentFastify, MetricsListener, MetricsService, StructuredLogger } from '@site11/observability';
 import { AppModule } from './app.module';
 import { GatewayConfig } from './gateway.config';
 import { requestIdFor } from './http/call-context';
 
-/** Routes that live outside /api/v1 by convention: probes and the JWKS. */
-const UNPREFIXED_ROUTES = ['health/live', 'health/ready', 'health/services', 'metrics', '.well-known/jwks.json'].map((path) => ({
+/** Routes that live outside /api/v1 by convention: probes and the JWKS. Metrics have their own listener. */
+const UNPREFIXED_ROUTES = ['health/live', 'health/ready', 'health/services', '.well-known/jwks.json'].map((path) => ({
   path,
   method: RequestMethod.GET,
 }));
@@ -75,7 +75,8 @@ export async function bootstrapGateway(): Promise<void> {
     await app.listen(config.PORT, config.HOST);
     exitGracefullyOn(app, 'console-gateway');
     const url = (await app.getUrl()).replace('[::1]', 'localhost');
-    logger.log(`console-gateway listening on ${url}/api/v1 (docs: ${url}/api/docs)`);
+    const metricsPort = app.get(MetricsListener).address()?.port;
+    logger.log(`console-gateway listening on ${url}/api/v1 (docs: ${url}/api/docs); metrics on http://${config.METRICS_HOST}:${metricsPort}/metrics`);
   } catch (error) {
     // logs may still be buffered for a logger that never got installed
     Logger.flush();

@@ -1,5 +1,27 @@
 import { BaseConfig } from '@site11/config';
-import { IsInt, IsString, Matches, Max, Min } from 'class-validator';
+import {
+  IsInt,
+  IsString,
+  Matches,
+  Max,
+  Min,
+  Validate,
+  type ValidationArguments,
+  ValidatorConstraint,
+  type ValidatorConstraintInterface,
+} from 'class-validator';
+
+/** Metrics on the public port would be back where they must not be. */
+@ValidatorConstraint({ name: 'differsFromPort' })
+class DiffersFromPort implements ValidatorConstraintInterface {
+  validate(port: number, args: ValidationArguments): boolean {
+    return port === 0 || port !== (args.object as GatewayConfig).PORT;
+  }
+
+  defaultMessage(): string {
+    return 'METRICS_PORT must differ from PORT: metrics are not served on the public port';
+  }
+}
 
 export class GatewayConfig extends BaseConfig {
   @IsInt()
@@ -9,6 +31,21 @@ export class GatewayConfig extends BaseConfig {
 
   @IsString()
   HOST: string = '0.0.0.0';
+
+  /**
+   * Port of the listener that serves Prometheus metrics (`/metrics`) and nothing else; the public
+   * port does not serve them. Publish it to the scraper's network only. The default is the port
+   * of the OpenTelemetry Prometheus exporter; `0` picks a free port. It cannot be PORT.
+   */
+  @IsInt()
+  @Min(0)
+  @Max(65535)
+  @Validate(DiffersFromPort)
+  METRICS_PORT: number = 9464;
+
+  /** Interface of the metrics listener (`0.0.0.0` so a scraper in another container reaches it). */
+  @IsString()
+  METRICS_HOST: string = '0.0.0.0';
 
   /**
    * Largest accepted request body unless a route sets its own (`@BodyLimit`); larger bodies get

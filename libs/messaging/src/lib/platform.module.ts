@@ -3,7 +3,7 @@ import type { HealthIndicatorResult } from '@nestjs/terminus';
 import type { BaseConfig } from '@site11/config';
 import { DomainError, pingPattern } from '@site11/contracts';
 import { HealthModule } from '@site11/health';
-import { ObservabilityModule } from '@site11/observability';
+import { type MetricsListenerOptions, ObservabilityModule } from '@site11/observability';
 import { RegistryModule } from '@site11/registry';
 import { randomUUID } from 'node:crypto';
 import { RpcClient } from './client/rpc-client';
@@ -16,8 +16,13 @@ export interface PlatformAppOptions<C extends BaseConfig> {
   name: string;
   /** The app's validated config class. */
   config: Type<C>;
-  /** Port of the app's health and metrics endpoints, from its config. */
+  /** Port of the app's health endpoints (and of its metrics, unless `metricsListener`), from its config. */
   healthPort: (config: C) => number;
+  /**
+   * Serve /metrics on a listener of its own, on this port and host, rather than on the app's
+   * HTTP port: for an app whose HTTP port is public (the gateway). Services leave it out.
+   */
+  metricsListener?: (config: C) => MetricsListenerOptions;
   /** Readiness pings the app's MongoDB. */
   mongoose?: boolean;
   /** Readiness pings these services over the transport (the gateway). */
@@ -62,9 +67,14 @@ export class PlatformModule {
         ObservabilityModule.forRootAsync(
           {
             inject,
-            useFactory: (config: C) => ({ service: options.name, instanceId: config.INSTANCE_ID, level: config.LOG_LEVEL }),
+            useFactory: (config: C) => ({
+              service: options.name,
+              instanceId: config.INSTANCE_ID,
+              level: config.LOG_LEVEL,
+              metricsListener: options.metricsListener?.(config),
+            }),
           },
-          { rpcMetrics: options.servesMessages ?? false },
+          { rpcMetrics: options.servesMessages ?? false, metricsListener: options.metricsListener !== undefined },
         ),
         HealthModule.forRootAsync({
           inject: [options.config, RpcClient],

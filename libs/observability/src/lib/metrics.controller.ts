@@ -4,7 +4,11 @@ import { PUBLIC_ROUTE } from '@site11/contracts';
 import type { FastifyReply } from 'fastify';
 import { MetricsService } from './metrics.service';
 
-/** Prometheus scrape endpoint. Keep it off the public ingress; it needs no token. */
+/**
+ * Prometheus scrape endpoint on the app's own HTTP server, for apps whose HTTP port is internal
+ * (the services' health port). It needs no token, so an app with a public port serves metrics on
+ * a `MetricsListener` instead.
+ */
 @ApiExcludeController()
 @SetMetadata(PUBLIC_ROUTE, true)
 @Controller('metrics')

@@ -2,6 +2,7 @@ import { type DynamicModule, Module, RequestMethod } from '@nestjs/common';
 import { APP_INTERCEPTOR } from '@nestjs/core';
 import { LoggerModule, type Params } from 'nestjs-pino';
 import type { IncomingMessage } from 'node:http';
+import { MetricsListener } from './metrics-listener';
 import { MetricsController } from './metrics.controller';
 import { MetricsService } from './metrics.service';
 import {
@@ -33,9 +34,12 @@ export const REDACTED_PATHS = [
 ];
 
 const QUIET_PATHS = /^\/(health|metrics)(\/|$)/;
+/** Where metrics have a listener of their own, /metrics on the app's port is an unknown route, logged as such. */
+const QUIET_HEALTH_PATHS = /^\/health(\/|$)/;
 
 /** pino-http settings for an app. */
 export function pinoParams(options: ObservabilityModuleOptions): Params {
+  const quiet = options.metricsListener ? QUIET_HEALTH_PATHS : QUIET_PATHS;
   return {
     forRoutes: [{ path: '{*path}', method: RequestMethod.ALL }],
     pinoHttp: {
@@ -48,7 +52,7 @@ export function pinoParams(options: ObservabilityModuleOptions): Params {
       quietReqLogger: true,
       customAttributeKeys: { reqId: 'requestId' },
       customLogLevel: (req: IncomingMessage, res: { statusCode: number }, error?: Error) => {
-        if (QUIET_PATHS.test(req.url ?? '')) return 'silent';
+        if (quiet.test(req.url ?? '')) return 'silent';
         return error || res.statusCode >= 500 ? 'error' : 'info';
       },
       serializers: {
@@ -61,7 +65,8 @@ export function pinoParams(options: ObservabilityModuleOptions): Params {
 
 /**
  * Structured JSON logs (pino) with service, instance and request id on every line, HTTP access
- * logs without probe noise, and Prometheus metrics at /metrics. One import per app.
+ * logs without probe noise, and Prometheus metrics at /metrics: on the app's HTTP server, or with
+ * the `metricsListener` feature on a listener of their own. One import per app.
  */
 @Module({})
 export class ObservabilityModule {
@@ -75,14 +80,15 @@ export class ObservabilityModule {
           useFactory: (...args: unknown[]) => pinoParams(options.useFactory(...args)),
         }),
       ],
-      controllers: [MetricsController],
+      controllers: features.metricsListener ? [] : [MetricsController],
       providers: [
         { provide: OBSERVABILITY_OPTIONS, inject: options.inject, useFactory: options.useFactory },
         MetricsService,
         // only where messages are handled: every global interceptor costs each HTTP request too
         ...(features.rpcMetrics ? [{ provide: APP_INTERCEPTOR, useClass: RpcMetricsInterceptor }] : []),
+        ...(features.metricsListener ? [MetricsListener] : []),
       ],
-      exports: [MetricsService],
+      exports: [MetricsService, ...(features.metricsListener ? [MetricsListener] : [])],
     };
   }
 }

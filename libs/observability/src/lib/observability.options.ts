@@ -7,11 +7,24 @@ export interface ObservabilityModuleOptions {
   instanceId: string;
   /** Nest log level name (`log`, `debug`, …). */
   level: string;
+  /** Where the metrics listener binds, for apps with the `metricsListener` feature. */
+  metricsListener?: MetricsListenerOptions;
+}
+
+export interface MetricsListenerOptions {
+  /** `0` binds a free port. */
+  port: number;
+  host: string;
 }
 
 export interface ObservabilityFeatures {
   /** Time and log every handled message (apps that serve message patterns). */
   rpcMetrics: boolean;
+  /**
+   * Serve /metrics on a listener of its own (`metricsListener` of the options) instead of on the
+   * app's HTTP server: for an app whose HTTP port is public (the gateway).
+   */
+  metricsListener?: boolean;
 }
 
 export interface ObservabilityAsyncOptions {

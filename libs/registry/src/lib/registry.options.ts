@@ -4,7 +4,7 @@ export interface RegistryAnnouncement {
   service: string;
   instanceId: string;
   version: string;
-  /** Port of the instance's health and metrics endpoints. */
+  /** Port of the instance's health endpoints (and of a service's metrics; the gateway's have their own). */
   healthPort: number;
 }
 
