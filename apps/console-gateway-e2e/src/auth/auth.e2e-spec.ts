@@ -1,7 +1,7 @@
-import { createHash, createPublicKey, generateKeyPairSync } from 'node:crypto';
+import { createDecipheriv, createHash, createPublicKey, generateKeyPairSync } from 'node:crypto';
 import { decodeJwt, decodeProtectedHeader, importJWK, type JWK, SignJWT } from 'jose';
 import Redis from 'ioredis';
-import { ADMIN, call, Stack } from '../support/stack';
+import { ADMIN, call, KEY_ENCRYPTION_KEY, Stack } from '../support/stack';
 
 interface TokenPair {
   accessToken: string;
@@ -45,10 +45,36 @@ async function registerAndLogin(): Promise<{ user: User; tokens: TokenPair }> {
   return { user, tokens: tokens.body };
 }
 
-/** Signs a token with the authority's real current private key, read from its database. */
-async function forge(claims: Record<string, unknown>, header: Record<string, unknown> = {}): Promise<string> {
+interface Sealed {
+  alg: string;
+  kek: string;
+  iv: string;
+  tag: string;
+  ct: string;
+}
+
+/**
+ * Opens a private signing key as an attacker holding the database and the key-encryption key
+ * would: AES-256-GCM with the key's record as associated data, written here from the documented
+ * format rather than imported from the service.
+ */
+function unseal(kid: string, sealed: Sealed): JWK {
+  const decipher = createDecipheriv('aes-256-gcm', Buffer.from(KEY_ENCRYPTION_KEY, 'base64'), Buffer.from(sealed.iv, 'base64url'));
+  decipher.setAAD(Buffer.from(`signing_keys:${kid}`));
+  decipher.setAuthTag(Buffer.from(sealed.tag, 'base64url'));
+  return JSON.parse(Buffer.concat([decipher.update(Buffer.from(sealed.ct, 'base64url')), decipher.final()]).toString('utf8'));
+}
+
+/** The authority's real current signing key, read from its database and unsealed. */
+async function currentSigningKey(): Promise<{ kid: string; privateKey: Awaited<ReturnType<typeof importJWK>> }> {
   const [key] = await stack.oauthDb.collection('signing_keys').find().sort({ generation: -1 }).limit(1).toArray();
-  const privateKey = await importJWK(key['privateJwk'] as JWK, 'RS256');
+  const kid = String(key['_id']);
+  return { kid, privateKey: await importJWK(unseal(kid, key['sealedPrivateKey'] as Sealed), 'RS256') };
+}
+
+/** Signs a token with the authority's real current private key. */
+async function forge(claims: Record<string, unknown>, header: Record<string, unknown> = {}): Promise<string> {
+  const { kid, privateKey } = await currentSigningKey();
   const now = Math.floor(Date.now() / 1000);
   return new SignJWT({
     iss: 'site11',
@@ -61,7 +87,7 @@ async function forge(claims: Record<string, unknown>, header: Record<string, unk
     sid: '00000000-0000-4000-8000-000000000000',
     ...claims,
   })
-    .setProtectedHeader({ alg: 'RS256', kid: String(key['_id']), typ: 'at+jwt', ...header })
+    .setProtectedHeader({ alg: 'RS256', kid, typ: 'at+jwt', ...header })
     .sign(privateKey);
 }
 
@@ -197,15 +223,15 @@ describe('access tokens the gateway refuses', () => {
 
   /** Signs with the authority's real current key, but with the given issuer and audience. */
   async function signedFor(issuer: string, audience: string): Promise<string> {
-    const [key] = await stack.oauthDb.collection('signing_keys').find().sort({ generation: -1 }).limit(1).toArray();
+    const { kid, privateKey } = await currentSigningKey();
     return new SignJWT({ roles: ['user'], sid: 's' })
-      .setProtectedHeader({ alg: 'RS256', typ: 'at+jwt', kid: String(key['_id']) })
+      .setProtectedHeader({ alg: 'RS256', typ: 'at+jwt', kid })
       .setIssuer(issuer)
       .setAudience(audience)
       .setSubject('0123456789abcdef01234567')
       .setJti(`addressed-${seq++}`)
       .setExpirationTime('5m')
-      .sign(await importJWK(key['privateJwk'] as JWK, 'RS256'));
+      .sign(privateKey);
   }
 
   it('refuses a token from another issuer', async () => {
@@ -403,6 +429,17 @@ describe('signing keys', () => {
     expect(jwks.body.keys.map((k) => k.kid)).toEqual(expect.arrayContaining([oldKid, rotated.body.kid]));
   });
 
+  it('keep the signing private key only sealed with AES-256-GCM under the key-encryption key', async () => {
+    const [key] = await stack.oauthDb.collection('signing_keys').find().sort({ generation: -1 }).limit(1).toArray();
+    expect(key).not.toHaveProperty('privateJwk');
+    expect(key['sealedPrivateKey']).toMatchObject({ alg: 'A256GCM', kek: expect.any(String) });
+    for (const part of ['"d"', '"p"', '"q"']) expect(JSON.stringify(key)).not.toContain(part);
+    // the record opens only as itself: moved onto another key id, authentication fails
+    expect(() => unseal(`${String(key['_id'])}x`, key['sealedPrivateKey'] as Sealed)).toThrow();
+    const jwk = unseal(String(key['_id']), key['sealedPrivateKey'] as Sealed);
+    expect(jwk).toMatchObject({ kty: 'RSA', n: (key['publicJwk'] as JWK).n, d: expect.any(String) });
+  });
+
   it('delete the private half of a key once it no longer signs; its public half still verifies', async () => {
     const admin = await stack.adminToken();
     const rotated = await call<{ kid: string }>(`${stack.api}/auth/keys/rotate`, { method: 'POST', token: admin });
@@ -410,12 +447,65 @@ describe('signing keys', () => {
 
     const keys = await stack.oauthDb.collection('signing_keys').find().sort({ generation: -1 }).toArray();
     expect(keys[0]['_id']).toBe(rotated.body.kid);
-    expect(keys[0]).toHaveProperty('privateJwk');
+    expect(keys[0]).toHaveProperty('sealedPrivateKey');
     for (const retired of keys.slice(1)) {
+      expect(retired).not.toHaveProperty('sealedPrivateKey');
       expect(retired).not.toHaveProperty('privateJwk');
       expect(retired).toHaveProperty('publicJwk');
     }
     expect((await me(admin)).status).toBe(200); // signed by the retired key, still verified
+  });
+
+  it('withdraw a compromised key in one step: its tokens stop at once, sessions go on under a new key', async () => {
+    const user = await registerAndLogin();
+    const admin = await stack.adminToken();
+    const compromised = decodeProtectedHeader(user.tokens.accessToken).kid as string;
+    const stolen = await currentSigningKey();
+    expect(stolen.kid).toBe(compromised);
+    expect((await me(user.tokens.accessToken)).status).toBe(200);
+
+    const withdrawn = await call<{ withdrawn: string; current: string }>(`${stack.api}/auth/keys/${compromised}/withdraw`, {
+      method: 'POST',
+      token: admin,
+    });
+    expect(withdrawn.status).toBe(200);
+    expect(withdrawn.body.withdrawn).toBe(compromised);
+    expect(withdrawn.body.current).not.toBe(compromised);
+
+    // tokens it signed, the attacker's forgeries included, are refused by the gateway right away
+    const forged = await new SignJWT({ roles: ['admin'], sid: '00000000-0000-4000-8000-000000000000' })
+      .setProtectedHeader({ alg: 'RS256', typ: 'at+jwt', kid: compromised })
+      .setIssuer('site11')
+      .setAudience('site11-api')
+      .setSubject(user.user.id)
+      .setJti(`forged-${seq++}`)
+      .setExpirationTime('10m')
+      .sign(stolen.privateKey);
+    for (const token of [user.tokens.accessToken, forged]) {
+      const response = await me(token);
+      expect(response.status).toBe(401);
+      expect(response.body['code']).toBe('AUTH.TOKEN_REVOKED');
+    }
+    const jwks = await call<{ keys: { kid: string }[] }>(`${stack.gatewayUrl}/.well-known/jwks.json`);
+    expect(jwks.body.keys.map((k) => k.kid)).not.toContain(compromised);
+    expect(await stack.oauthDb.collection('signing_keys').countDocuments({ _id: compromised as never })).toBe(0);
+
+    // the session itself is not lost: its refresh token yields an access token under the new key
+    const refreshed = await call<TokenPair>(`${stack.api}/auth/refresh`, { method: 'POST', json: { refreshToken: user.tokens.refreshToken } });
+    expect(refreshed.status).toBe(200);
+    expect(decodeProtectedHeader(refreshed.body.accessToken).kid).toBe(withdrawn.body.current);
+    expect((await me(refreshed.body.accessToken)).status).toBe(200);
+  });
+
+  it('answer 404 AUTH.SIGNING_KEY_NOT_FOUND for a key that does not exist, and 403 to a non-admin', async () => {
+    const admin = await stack.adminToken();
+    const missing = await call(`${stack.api}/auth/keys/00000000-0000-4000-8000-000000000000/withdraw`, { method: 'POST', token: admin });
+    expect(missing.status).toBe(404);
+    expect(missing.body['code']).toBe('AUTH.SIGNING_KEY_NOT_FOUND');
+    const { tokens } = await registerAndLogin();
+    const kid = decodeProtectedHeader(tokens.accessToken).kid as string;
+    const refused = await call(`${stack.api}/auth/keys/${kid}/withdraw`, { method: 'POST', token: tokens.accessToken });
+    expect(refused.status).toBe(403);
   });
 });
 

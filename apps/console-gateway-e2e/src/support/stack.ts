@@ -19,6 +19,9 @@ export interface StackOptions {
 
 export const ADMIN = { email: 'admin@e2e.test', password: 'e2e-admin-password' };
 
+/** The key-encryption key oauth seals its private signing keys with, in every stack this test file starts. */
+export const KEY_ENCRYPTION_KEY = randomBytes(32).toString('base64');
+
 /**
  * A running platform for one test file: Redis (own, or REDIS_URL), the users service on a fresh
  * test database, and the gateway, as real processes built from dist/. `db` reads what the
@@ -26,7 +29,10 @@ export const ADMIN = { email: 'admin@e2e.test', password: 'e2e-admin-password' }
  */
 export class Stack {
   readonly api: string;
+  /** The gateway's public listener: the API, its docs, the health probes. */
   readonly gatewayUrl: string;
+  /** The gateway's metrics listener, which only Prometheus should reach. */
+  readonly gatewayMetricsUrl: string;
   /** Services beyond users and oauth (from tools/platform/services.json). */
   extraServices: App[] = [];
 
@@ -43,8 +49,10 @@ export class Stack {
     public gateway: App,
     readonly oauthDb: Connection,
     private readonly oauthEnv: Record<string, string>,
+    gatewayMetricsPort: number,
   ) {
     this.gatewayUrl = `http://127.0.0.1:${gateway.healthPort}`;
+    this.gatewayMetricsUrl = `http://127.0.0.1:${gatewayMetricsPort}`;
     this.api = `${this.gatewayUrl}/api/v1`;
   }
 
@@ -92,6 +100,7 @@ export class Stack {
       MONGODB_URI: mongoUri,
       OAUTH_DB_NAME: oauthDbName,
       HEALTH_PORT: String(await freePort()),
+      KEY_ENCRYPTION_KEY,
       ...options.oauthEnv,
     };
     const oauth = await Stack.startOauth(oauthEnv, logDir);
@@ -110,11 +119,14 @@ export class Stack {
       started.push(extras[extras.length - 1]);
     }
     const gatewayPort = await freePort();
+    const gatewayMetricsPort = await freePort();
     const gateway = await startApp('console-gateway', {
       env: {
         ...common,
         PORT: String(gatewayPort),
         HOST: '127.0.0.1',
+        METRICS_PORT: String(gatewayMetricsPort),
+        METRICS_HOST: '127.0.0.1',
         RATE_LIMIT_PER_IP: '10000',
         RATE_LIMIT_PER_ACCOUNT: '10000',
         ...options.gatewayEnv,
@@ -125,7 +137,8 @@ export class Stack {
     started.push(gateway);
     const db = await mongoose.createConnection(mongoUri, { dbName }).asPromise();
     const oauthDb = await mongoose.createConnection(mongoUri, { dbName: oauthDbName }).asPromise();
-    const stack = new Stack(redisUrl, redis, mongoUri, dbName, db, logDir, usersEnv, usersReplicas, oauth, gateway, oauthDb, oauthEnv);
+    const metricsPort = Number(options.gatewayEnv?.['METRICS_PORT'] ?? gatewayMetricsPort);
+    const stack = new Stack(redisUrl, redis, mongoUri, dbName, db, logDir, usersEnv, usersReplicas, oauth, gateway, oauthDb, oauthEnv, metricsPort);
     stack.extraServices = extras;
     return stack;
   }

@@ -34,6 +34,33 @@ describe('configuration validated at boot', () => {
     expect(output).toContain('TRUST_PROXY');
   });
 
+  it('refuses to run oauth in production without a key-encryption key for its private signing keys', async () => {
+    const { code, output } = await boot('oauth', {
+      REDIS_URL: 'redis://127.0.0.1:6379',
+      MONGODB_URI: 'mongodb://127.0.0.1:1/',
+      NODE_ENV: 'production',
+    });
+    expect(code).toBe(1);
+    expect(output).toMatch(/KEY_ENCRYPTION_KEY: .*required when NODE_ENV=production.*\(missing\)/);
+  });
+
+  it('refuses a malformed key-encryption key without printing it', async () => {
+    const { code, output } = await boot('oauth', {
+      REDIS_URL: 'redis://127.0.0.1:6379',
+      MONGODB_URI: 'mongodb://127.0.0.1:1/',
+      KEY_ENCRYPTION_KEY: 'too-short-to-be-a-key',
+    });
+    expect(code).toBe(1);
+    expect(output).toContain('KEY_ENCRYPTION_KEY');
+    expect(output).not.toContain('too-short-to-be-a-key');
+  });
+
+  it('refuses METRICS_PORT equal to PORT, which would put metrics back on the public port', async () => {
+    const { code, output } = await boot('console-gateway', { REDIS_URL: 'redis://127.0.0.1:6379', PORT: '3000', METRICS_PORT: '3000' });
+    expect(code).toBe(1);
+    expect(output).toMatch(/METRICS_PORT: METRICS_PORT must differ from PORT/);
+  });
+
   it('refuses to run tests against a database not named as a test database', async () => {
     const { code, output } = await boot('users', {
       REDIS_URL: 'redis://127.0.0.1:6379',

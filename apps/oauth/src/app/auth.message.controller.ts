@@ -11,6 +11,8 @@ import {
   RegisterDto,
   type RpcMetadata,
   SessionIdDto,
+  SigningKeyIdDto,
+  type KeyWithdrawalDto,
   ChangePasswordRequest,
   type SessionListDto,
   AuthErrors,
@@ -152,5 +154,10 @@ export class AuthMessageController {
   @MessagePattern(OAuthPatterns.rotateKeys)
   async rotateKeys(): Promise<{ kid: string }> {
     return { kid: await this.keys.rotate() };
+  }
+
+  @MessagePattern(OAuthPatterns.withdrawKey)
+  withdrawKey(@Payload('data') { kid }: SigningKeyIdDto): Promise<KeyWithdrawalDto> {
+    return this.keys.withdraw(kid);
   }
 }

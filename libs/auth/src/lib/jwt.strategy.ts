@@ -57,8 +57,9 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
           return done(invalidToken());
         }
         if (!kid) return done(invalidToken());
-        jwks.keyFor(kid).then(
-          (key) => (key ? done(null, key) : done(invalidToken())),
+        // a withdrawn key is refused before its public half is even looked up: it may still be cached
+        Promise.all([jwks.keyFor(kid), denylist.isKeyWithdrawn(kid)]).then(
+          ([key, withdrawn]) => (withdrawn ? done(tokenRevoked()) : key ? done(null, key) : done(invalidToken())),
           (error: unknown) => done(error),
         );
       },

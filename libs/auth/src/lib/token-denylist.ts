@@ -5,6 +5,8 @@ import type Redis from 'ioredis';
 /** Keys of one session share its id as hash tag, so one EXISTS checks token and session together (Redis Cluster). */
 const jtiKey = (sid: string, jti: string) => `auth:denied:{${sid}}:jti:${jti}`;
 const sessionKey = (sid: string) => `auth:denied:{${sid}}:session`;
+/** A withdrawn (compromised) signing key: every token it signed is refused, whoever minted it. */
+const withdrawnKeyKey = (kid: string) => `auth:withdrawn-key:{${kid}}`;
 
 /**
  * Access tokens revoked before they expire, in Redis so every gateway replica sees them: single
@@ -29,6 +31,16 @@ export class TokenDenylist {
     const results = (await pipeline.exec()) ?? [];
     const failed = results.find(([error]) => error);
     if (failed) throw failed[0];
+  }
+
+  /** Refuses every token signed by `kid` for `forSeconds` (the longest an access token lives). */
+  async withdrawKey(kid: string, forSeconds: number): Promise<void> {
+    await this.redis.set(withdrawnKeyKey(kid), '1', 'EX', Math.max(1, Math.ceil(forSeconds)));
+  }
+
+  /** The signing key was withdrawn: checked on every token, beside `isDenied`, so a withdrawal is immediate everywhere. */
+  async isKeyWithdrawn(kid: string): Promise<boolean> {
+    return (await this.redis.exists(withdrawnKeyKey(kid))) > 0;
   }
 
   /** The token, or its whole session, was revoked. */

@@ -1,5 +1,5 @@
 import { InvalidConfigError, validateConfig } from './validate-config';
-import { IsBoolean } from 'class-validator';
+import { IsBoolean, Matches } from 'class-validator';
 import { EnvBoolean, ServiceConfig } from './base.config';
 
 describe('validateConfig', () => {
@@ -29,6 +29,27 @@ describe('validateConfig', () => {
     const problems = (error as InvalidConfigError).problems.join('\n');
     expect(problems).toMatch(/RPC_DEADLINE_MS: .*\(got "soon"\)/);
     expect(problems).toMatch(/NODE_ENV: .*\(got "staging"\)/);
+  });
+
+  it('never shows the value of a secret it refuses', () => {
+    class WithSecrets extends ServiceConfig {
+      @Matches(/^.{40,}$/)
+      KEY_ENCRYPTION_KEY?: string = undefined;
+
+      @Matches(/^.{40,}$/)
+      ADMIN_PASSWORD?: string = undefined;
+    }
+    let error: unknown;
+    try {
+      validateConfig(WithSecrets, { ...valid, KEY_ENCRYPTION_KEY: 'short-kek-value', ADMIN_PASSWORD: 'hunter2hunter2' });
+    } catch (caught) {
+      error = caught;
+    }
+    const problems = (error as InvalidConfigError).problems.join('\n');
+    expect(problems).toMatch(/KEY_ENCRYPTION_KEY: .*\(given, not shown\)/);
+    expect(problems).toMatch(/ADMIN_PASSWORD: .*\(given, not shown\)/);
+    expect(problems).not.toContain('short-kek-value');
+    expect(problems).not.toContain('hunter2');
   });
 
   it('treats an empty variable as missing', () => {

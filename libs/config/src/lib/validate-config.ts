@@ -11,11 +11,15 @@ export class InvalidConfigError extends Error {
   }
 }
 
+/** Variables whose value is a secret: a refusal names them but never echoes what they hold. */
+const SECRET_NAME = /(PASSWORD|SECRET|TOKEN|_KEYS?)$|_KEY_/;
+
 function describe(errors: ValidationError[], raw: Record<string, unknown>): string[] {
   return errors.map((e) => {
     const reasons = Object.values(e.constraints ?? {}).join('; ');
     const given = raw[e.property];
-    const shown = given === undefined || given === '' ? 'missing' : `got ${JSON.stringify(given)}`;
+    const missing = given === undefined || given === '';
+    const shown = missing ? 'missing' : SECRET_NAME.test(e.property) ? 'given, not shown' : `got ${JSON.stringify(given)}`;
     return `${e.property}: ${reasons} (${shown})`;
   });
 }

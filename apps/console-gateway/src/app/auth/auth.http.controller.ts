@@ -8,7 +8,9 @@ import {
   OAuthPatterns,
   RefreshDto,
   RegisterDto,
+  KeyWithdrawalDto,
   SessionIdDto,
+  SigningKeyIdDto,
   SessionListDto,
   TokenPairDto,
   UserDto,
@@ -135,5 +137,18 @@ export class AuthHttpController {
   @ApiErrors(401, 403)
   rotateKeys(@Call() call: CallOptions): Promise<{ kid: string }> {
     return this.rpc.send(OAuthPatterns.rotateKeys, {}, call);
+  }
+
+  @Post('keys/:kid/withdraw')
+  @HttpCode(200)
+  @Roles('admin')
+  @ApiBearerAuth()
+  @ApiOperation({
+    summary: 'Withdraw a compromised signing key: every token it signed is refused at once; sessions continue under a new key',
+  })
+  @ApiOkResponse({ type: KeyWithdrawalDto })
+  @ApiErrors(401, 403, 404)
+  withdrawKey(@Param() params: SigningKeyIdDto, @Call() call: CallOptions): Promise<KeyWithdrawalDto> {
+    return this.rpc.send(OAuthPatterns.withdrawKey, params, call);
   }
 }

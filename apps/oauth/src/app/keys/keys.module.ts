@@ -1,11 +1,13 @@
 import { Module } from '@nestjs/common';
 import { MongooseModule } from '@nestjs/mongoose';
+import { TokenDenylist } from '@site11/auth';
 import { SigningKey, SigningKeySchema } from './signing-key.schema';
 import { SigningKeysService } from './signing-keys.service';
 
 @Module({
   imports: [MongooseModule.forFeature([{ name: SigningKey.name, schema: SigningKeySchema }])],
-  providers: [SigningKeysService],
-  exports: [SigningKeysService],
+  // the denylist also carries withdrawn keys, which every verifier checks
+  providers: [SigningKeysService, TokenDenylist],
+  exports: [SigningKeysService, TokenDenylist],
 })
 export class KeysModule {}

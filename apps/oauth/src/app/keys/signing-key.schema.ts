@@ -1,4 +1,5 @@
 import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
+import type { SealedSecret } from '@site11/persistence';
 import type { JWK } from 'jose';
 
 @Schema({ collection: 'signing_keys', versionKey: false })
@@ -18,10 +19,15 @@ export class SigningKey {
   publicJwk!: JWK;
 
   /**
-   * Never leaves this service: not in any reply, log or JWKS. Deleted once the key no longer
-   * signs (a newer generation exists): a retired key only verifies, so its private half is
-   * a liability with no use.
+   * The private JWK sealed under KEY_ENCRYPTION_KEY (AES-256-GCM, the record's id as associated
+   * data). Never leaves this service: not in any reply, log or JWKS. Deleted once the key no
+   * longer signs (a newer generation exists): a retired key only verifies, so its private half
+   * is a liability with no use.
    */
+  @Prop({ type: Object })
+  sealedPrivateKey?: SealedSecret;
+
+  /** The private JWK unsealed: only where no KEY_ENCRYPTION_KEY is configured (never in production). Sealed at the first boot with one. */
   @Prop({ type: Object })
   privateJwk?: JWK;
 

@@ -1,7 +1,10 @@
 import { Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
-import type { JsonWebKeySet } from '@site11/contracts';
-import { exportJWK, generateKeyPair, importJWK, type KeyLike } from 'jose';
+import { TokenDenylist } from '@site11/auth';
+import { ACCESS_TOKEN_TTL_MAX_SECONDS } from '../oauth.config';
+import { AuthErrors, DomainError, ErrorKind, type JsonWebKeySet } from '@site11/contracts';
+import { SecretKeyring } from '@site11/persistence';
+import { exportJWK, generateKeyPair, importJWK, type JWK, type KeyLike } from 'jose';
 import type { Model } from 'mongoose';
 import { randomUUID } from 'node:crypto';
 import { OAuthConfig } from '../oauth.config';
@@ -10,6 +13,9 @@ import { SigningKey } from './signing-key.schema';
 export const SIGNING_ALGORITHM = 'RS256';
 /** How often each replica re-reads the key table, to pick up rotations done elsewhere. */
 const RELOAD_INTERVAL_MS = 60_000;
+
+/** Associated data of a sealed private key: the ciphertext opens only on its own record. */
+const sealedFor = (kid: string) => `signing_keys:${kid}`;
 
 export interface ActiveKey {
   kid: string;
@@ -30,13 +36,21 @@ export class SigningKeysService implements OnModuleInit, OnModuleDestroy {
   private keys: SigningKey[] = [];
   private active: ActiveKey | null = null;
   private timer?: NodeJS.Timeout;
+  /** Seals private keys at rest; null only outside production, without KEY_ENCRYPTION_KEY. */
+  private readonly keyring: SecretKeyring | null;
 
   constructor(
     @InjectModel(SigningKey.name) private readonly model: Model<SigningKey>,
     private readonly config: OAuthConfig,
-  ) {}
+    private readonly denylist: TokenDenylist,
+  ) {
+    this.keyring = config.KEY_ENCRYPTION_KEY
+      ? SecretKeyring.fromConfig(config.KEY_ENCRYPTION_KEY, config.KEY_ENCRYPTION_KEYS_PREVIOUS)
+      : null;
+  }
 
   async onModuleInit(): Promise<void> {
+    if (!this.keyring) this.logger.warn('KEY_ENCRYPTION_KEY is not set: private signing keys are stored unsealed (refused in production)');
     await this.model.init();
     await this.reload();
     if (this.keys.length === 0) await this.rotate();
@@ -49,7 +63,12 @@ export class SigningKeysService implements OnModuleInit, OnModuleDestroy {
     clearInterval(this.timer);
   }
 
-  current(): ActiveKey {
+  /**
+   * The key to sign with. A key withdrawn by another replica is noticed here, before it signs
+   * anything more: the withdrawal mark in Redis is checked on each issuance, not once a minute.
+   */
+  async current(): Promise<ActiveKey> {
+    if (this.active && (await this.denylist.isKeyWithdrawn(this.active.kid))) await this.reload();
     if (!this.active) throw new Error('No signing key loaded');
     return this.active;
   }
@@ -81,7 +100,7 @@ export class SigningKeysService implements OnModuleInit, OnModuleDestroy {
         generation,
         alg: SIGNING_ALGORITHM,
         publicJwk: await exportJWK(publicKey),
-        privateJwk: await exportJWK(privateKey),
+        ...this.storedPrivateKey(kid, await exportJWK(privateKey)),
         createdAt: new Date(),
       });
       this.logger.log(`Signing key ${kid} (generation ${generation}) is now current`);
@@ -89,7 +108,25 @@ export class SigningKeysService implements OnModuleInit, OnModuleDestroy {
       if (!isDuplicateKey(error)) throw error;
     }
     await this.reload();
-    return this.current().kid;
+    return (await this.current()).kid;
+  }
+
+  /**
+   * Withdraws a compromised key in one step: a new key becomes current if it was the current
+   * one, every token it signed is refused at once by every verifier (a mark in Redis, checked on
+   * each request, for the longest access-token lifetime), and the key is deleted, public half
+   * included, so it leaves the JWKS. Sessions survive: their next refresh is signed by the new key.
+   */
+  async withdraw(kid: string): Promise<{ withdrawn: string; current: string }> {
+    const key = await this.model.findById(kid).lean<SigningKey>().exec();
+    if (!key) throw new DomainError(AuthErrors.signingKeyNotFound, ErrorKind.NotFound, 'No signing key has this id');
+    const newest = await this.model.findOne().sort({ generation: -1 }).lean<SigningKey>().exec();
+    if (newest?._id === kid) await this.rotate();
+    await this.denylist.withdrawKey(kid, ACCESS_TOKEN_TTL_MAX_SECONDS + 60);
+    await this.model.deleteOne({ _id: kid }).exec();
+    this.logger.warn(`Signing key ${kid} withdrawn: every token it signed is refused`);
+    await this.reload();
+    return { withdrawn: kid, current: (await this.current()).kid };
   }
 
   private async tick(): Promise<void> {
@@ -112,10 +149,39 @@ export class SigningKeysService implements OnModuleInit, OnModuleDestroy {
     const keys = await this.model.find().sort({ generation: -1 }).limit(10).lean<SigningKey[]>().exec();
     this.keys = keys;
     const newest = keys[0];
-    if (newest?.privateJwk && newest._id !== this.active?.kid) {
-      this.active = { kid: newest._id, privateKey: await importJWK(newest.privateJwk, newest.alg) };
+    if (newest && newest._id !== this.active?.kid) {
+      const jwk = await this.privateJwkOf(newest);
+      if (jwk) this.active = { kid: newest._id, privateKey: await importJWK(jwk, newest.alg) };
     }
     if (newest) await this.forgetRetiredPrivateKeys(newest.generation);
+  }
+
+  /** Sealed when a key-encryption key is configured, plain only where none is (never production). */
+  private storedPrivateKey(kid: string, jwk: JWK): Pick<SigningKey, 'sealedPrivateKey' | 'privateJwk'> {
+    return this.keyring ? { sealedPrivateKey: this.keyring.seal(JSON.stringify(jwk), sealedFor(kid)) } : { privateJwk: jwk };
+  }
+
+  /**
+   * Opens the stored private key, and brings the record up to the configured key-encryption key:
+   * a plain key is sealed, one sealed under a previous KEK is resealed. A key sealed under a KEK
+   * this replica does not have stops the boot with a message naming it.
+   */
+  private async privateJwkOf(key: SigningKey): Promise<JWK | null> {
+    let jwk: JWK | null = key.privateJwk ?? null;
+    if (key.sealedPrivateKey) {
+      if (!this.keyring) {
+        throw new Error(`Signing key ${key._id} is sealed (key-encryption key ${key.sealedPrivateKey.kek}): set KEY_ENCRYPTION_KEY`);
+      }
+      jwk = JSON.parse(this.keyring.open(key.sealedPrivateKey, sealedFor(key._id)).toString('utf8')) as JWK;
+      if (!this.keyring.isStale(key.sealedPrivateKey)) return jwk;
+    }
+    if (jwk && this.keyring) {
+      await this.model
+        .updateOne({ _id: key._id }, { $set: this.storedPrivateKey(key._id, jwk), $unset: { privateJwk: '' } })
+        .exec();
+      this.logger.log(`Signing key ${key._id} sealed under key-encryption key ${this.keyring.currentId}`);
+    }
+    return jwk;
   }
 
   /**
@@ -125,7 +191,10 @@ export class SigningKeysService implements OnModuleInit, OnModuleDestroy {
    */
   private async forgetRetiredPrivateKeys(currentGeneration: number): Promise<void> {
     const { modifiedCount } = await this.model
-      .updateMany({ generation: { $lt: currentGeneration }, privateJwk: { $exists: true } }, { $unset: { privateJwk: '' } })
+      .updateMany(
+        { generation: { $lt: currentGeneration }, $or: [{ privateJwk: { $exists: true } }, { sealedPrivateKey: { $exists: true } }] },
+        { $unset: { privateJwk: '', sealedPrivateKey: '' } },
+      )
       .exec();
     if (modifiedCount > 0) this.logger.log(`Deleted the private half of ${modifiedCount} retired signing key(s)`);
   }

@@ -1,6 +1,5 @@
 import { Module } from '@nestjs/common';
 import { MongooseModule } from '@nestjs/mongoose';
-import { TokenDenylist } from '@site11/auth';
 import { KeysModule } from '../keys/keys.module';
 import { RefreshToken, RefreshTokenSchema, Session, SessionSchema } from './session.schema';
 import { TokensService } from './tokens.service';
@@ -13,7 +12,7 @@ import { TokensService } from './tokens.service';
       { name: RefreshToken.name, schema: RefreshTokenSchema },
     ]),
   ],
-  providers: [TokensService, TokenDenylist],
+  providers: [TokensService],
   exports: [TokensService],
 })
 export class TokensModule {}

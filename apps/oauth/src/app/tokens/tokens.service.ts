@@ -152,7 +152,7 @@ export class TokensService {
       expiresAt: session.expiresAt,
       usedAt: null,
     });
-    const { kid, privateKey } = this.keys.current();
+    const { kid, privateKey } = await this.keys.current();
     // an access token never outlives its session
     const sessionLeft = Math.floor((session.expiresAt.getTime() - now.getTime()) / 1000);
     const expiresIn = Math.max(1, Math.min(this.config.ACCESS_TOKEN_TTL_SECONDS, sessionLeft));

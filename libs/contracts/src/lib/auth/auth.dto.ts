@@ -132,6 +132,22 @@ export class SessionIdDto {
   id!: string;
 }
 
+/** A signing key, by `kid` (path of `POST /auth/keys/{kid}/withdraw`, payload of `oauth.withdraw-key`). */
+export class SigningKeyIdDto {
+  @ApiProperty({ format: 'uuid', description: 'The key id (`kid` in token headers and the JWKS)' })
+  @IsUUID()
+  kid!: string;
+}
+
+/** Answer of `oauth.withdraw-key`. */
+export class KeyWithdrawalDto {
+  @ApiProperty({ format: 'uuid', description: 'The key withdrawn: every token it signed is refused' })
+  withdrawn!: string;
+
+  @ApiProperty({ format: 'uuid', description: 'The key that signs from now on' })
+  current!: string;
+}
+
 /** Payload of `oauth.list-sessions`: whose, and which one is asking. */
 export interface ListSessionsCommand {
   userId: string;

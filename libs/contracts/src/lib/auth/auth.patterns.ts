@@ -10,6 +10,7 @@ export const OAuthPatterns = {
   revokeSession: 'oauth.revoke-session',
   jwks: 'oauth.jwks',
   rotateKeys: 'oauth.rotate-keys',
+  withdrawKey: 'oauth.withdraw-key',
 } as const;
 
 export const AuthErrors = {
@@ -27,6 +28,8 @@ export const AuthErrors = {
   forbidden: 'AUTH.FORBIDDEN',
   /** No open session of the caller has this id. */
   sessionNotFound: 'AUTH.SESSION_NOT_FOUND',
+  /** No signing key has this id (withdrawn already, or never existed). */
+  signingKeyNotFound: 'AUTH.SIGNING_KEY_NOT_FOUND',
   rateLimited: 'AUTH.RATE_LIMITED',
 } as const;
 
