@@ -12,7 +12,7 @@ export class Session {
   @Prop({ required: true })
   createdAt!: Date;
 
-  /** Absolute end of the session, whatever the rotations. */
+  /** Absolute end of the session, whatever the rotations; the document is deleted then (TokensModule). */
   @Prop({ required: true })
   expiresAt!: Date;
 
@@ -51,6 +51,7 @@ export class RefreshToken {
   @Prop({ required: true })
   createdAt!: Date;
 
+  /** Its session's expiresAt; the document is deleted then (TokensModule). */
   @Prop({ required: true })
   expiresAt!: Date;
 

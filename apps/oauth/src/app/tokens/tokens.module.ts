@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { MongooseModule } from '@nestjs/mongoose';
+import { ExpiryModule } from '@site11/persistence';
 import { KeysModule } from '../keys/keys.module';
 import { RefreshToken, RefreshTokenSchema, Session, SessionSchema } from './session.schema';
 import { TokensService } from './tokens.service';
@@ -10,6 +11,13 @@ import { TokensService } from './tokens.service';
     MongooseModule.forFeature([
       { name: Session.name, schema: SessionSchema },
       { name: RefreshToken.name, schema: RefreshTokenSchema },
+    ]),
+    // Deleted as soon as they expire: nothing reads a session or a refresh token past expiresAt
+    // (a refresh token expires with its session, so reuse detection keeps its used rows while
+    // the session lives), and no access token outlives its session.
+    ExpiryModule.forFeature([
+      { name: Session.name, field: 'expiresAt' },
+      { name: RefreshToken.name, field: 'expiresAt' },
     ]),
   ],
   providers: [TokensService],
