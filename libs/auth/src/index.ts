@@ -7,3 +7,4 @@ export * from './lib/guards';
 export * from './lib/jwks.store';
 export * from './lib/jwt.strategy';
 export * from './lib/token-denylist';
+export * from './lib/rpc';

@@ -1,7 +1,8 @@
-import { createDecipheriv, createHash, createPublicKey, generateKeyPairSync } from 'node:crypto';
-import { decodeJwt, decodeProtectedHeader, importJWK, type JWK, SignJWT } from 'jose';
+import { createHash, createPublicKey, generateKeyPairSync } from 'node:crypto';
+import { decodeJwt, decodeProtectedHeader, type JWK, SignJWT } from 'jose';
 import Redis from 'ioredis';
-import { ADMIN, call, KEY_ENCRYPTION_KEY, Stack } from '../support/stack';
+import { currentSigningKey as signingKeyOf, type Sealed, unseal } from '../support/signing-keys';
+import { ADMIN, call, Stack } from '../support/stack';
 
 interface TokenPair {
   accessToken: string;
@@ -45,32 +46,7 @@ async function registerAndLogin(): Promise<{ user: User; tokens: TokenPair }> {
   return { user, tokens: tokens.body };
 }
 
-interface Sealed {
-  alg: string;
-  kek: string;
-  iv: string;
-  tag: string;
-  ct: string;
-}
-
-/**
- * Opens a private signing key as an attacker holding the database and the key-encryption key
- * would: AES-256-GCM with the key's record as associated data, written here from the documented
- * format rather than imported from the service.
- */
-function unseal(kid: string, sealed: Sealed): JWK {
-  const decipher = createDecipheriv('aes-256-gcm', Buffer.from(KEY_ENCRYPTION_KEY, 'base64'), Buffer.from(sealed.iv, 'base64url'));
-  decipher.setAAD(Buffer.from(`signing_keys:${kid}`));
-  decipher.setAuthTag(Buffer.from(sealed.tag, 'base64url'));
-  return JSON.parse(Buffer.concat([decipher.update(Buffer.from(sealed.ct, 'base64url')), decipher.final()]).toString('utf8'));
-}
-
-/** The authority's real current signing key, read from its database and unsealed. */
-async function currentSigningKey(): Promise<{ kid: string; privateKey: Awaited<ReturnType<typeof importJWK>> }> {
-  const [key] = await stack.oauthDb.collection('signing_keys').find().sort({ generation: -1 }).limit(1).toArray();
-  const kid = String(key['_id']);
-  return { kid, privateKey: await importJWK(unseal(kid, key['sealedPrivateKey'] as Sealed), 'RS256') };
-}
+const currentSigningKey = () => signingKeyOf(stack);
 
 /** Signs a token with the authority's real current private key. */
 async function forge(claims: Record<string, unknown>, header: Record<string, unknown> = {}): Promise<string> {

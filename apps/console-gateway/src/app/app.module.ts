@@ -1,10 +1,9 @@
 import { Module } from '@nestjs/common';
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
-import { AuthModule } from '@site11/auth';
+import { AuthModule, readJwks } from '@site11/auth';
 import { AppConfigModule } from '@site11/config';
-import { OAuthPatterns, type JsonWebKeySet } from '@site11/contracts';
-import { createValidationPipe, PlatformModule, RedisClientModule, RpcClient } from '@site11/messaging';
-import { randomUUID } from 'node:crypto';
+import { createValidationPipe, PlatformModule, REDIS_CLIENT } from '@site11/messaging';
+import type Redis from 'ioredis';
 import { AuthHttpModule } from './auth/auth-http.module';
 import { GatewayConfig } from './gateway.config';
 import { HttpErrorFilter } from './http/http-error.filter';
@@ -22,19 +21,14 @@ import { UsersHttpModule } from './users/users-http.module';
       metricsListener: (config) => ({ port: config.METRICS_PORT, host: config.METRICS_HOST }),
       downstream: (config) => config.DOWNSTREAM_SERVICES.split(','),
     }),
-    RedisClientModule.forRootAsync({
-      isGlobal: true,
-      inject: [GatewayConfig],
-      useFactory: (config: GatewayConfig) => ({ url: config.REDIS_URL }),
-    }),
     AuthModule.forRootAsync({
-      inject: [GatewayConfig, RpcClient],
-      useFactory: (config: GatewayConfig, rpc: RpcClient) => ({
+      inject: [GatewayConfig, REDIS_CLIENT],
+      useFactory: (config: GatewayConfig, redis: Redis) => ({
         issuer: config.JWT_ISSUER,
         audience: config.JWT_AUDIENCE,
         clockToleranceSeconds: 30,
-        loadJwks: () =>
-          rpc.send<JsonWebKeySet>(OAuthPatterns.jwks, {}, { requestId: `jwks-${randomUUID()}`, deadlineMs: 2000 }),
+        // published by oauth in Redis, where no other app may write
+        loadJwks: () => readJwks(redis),
       }),
     }),
     AuthHttpModule,

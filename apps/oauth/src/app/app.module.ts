@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
+import { RpcIdentityModule } from '@site11/auth';
 import { AppConfigModule } from '@site11/config';
-import { PlatformModule, RedisClientModule } from '@site11/messaging';
+import { PlatformModule } from '@site11/messaging';
 import { PersistenceModule } from '@site11/persistence';
 import { AuthMessageController } from './auth.message.controller';
 import { KeysModule } from './keys/keys.module';
@@ -18,8 +19,8 @@ import { TokensModule } from './tokens/tokens.module';
       servesMessages: true,
     }),
     PersistenceModule.forService(OAuthConfig, (config) => config.OAUTH_DB_NAME),
-    // revoked sessions are denylisted where every gateway's JWT guard looks
-    RedisClientModule.forRootAsync({ isGlobal: true, inject: [OAuthConfig], useFactory: (config: OAuthConfig) => ({ url: config.REDIS_URL }) }),
+    // every handler checks the credential of its caller (@RpcAccess)
+    RpcIdentityModule.forService('oauth', OAuthConfig),
     KeysModule,
     TokensModule,
   ],

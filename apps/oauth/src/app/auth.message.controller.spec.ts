@@ -22,7 +22,7 @@ describe('AuthMessageController', () => {
       providers: [
         { provide: RpcClient, useValue: rpc },
         { provide: TokensService, useValue: tokens },
-        { provide: SigningKeysService, useValue: {} },
+        { provide: SigningKeysService, useValue: { serviceToken: async (audience: string) => `service-token-for-${audience}` } },
       ],
     }).compile();
     controller = moduleRef.get(AuthMessageController);
@@ -38,6 +38,8 @@ describe('AuthMessageController', () => {
     expect(call.requestId).toBe('req-9');
     expect(call.deadlineMs).toBeGreaterThan(1500);
     expect(call.deadlineMs).toBeLessThanOrEqual(2000);
+    // as itself: the users service verifies oauth's service token, addressed to it
+    expect(call.credential).toBe('service-token-for-users');
     expect(tokens.startSession).toHaveBeenCalledWith(user, client);
   });
 

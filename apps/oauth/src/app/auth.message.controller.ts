@@ -25,6 +25,7 @@ import {
   UsersEvents,
   UsersPatterns,
 } from '@site11/contracts';
+import { forbidden, RpcAccess } from '@site11/auth';
 import { type CallOptions, platformClock, RpcClient } from '@site11/messaging';
 import { IsOptional, IsUUID, Matches } from 'class-validator';
 import { SigningKeysService } from './keys/signing-keys.service';
@@ -74,22 +75,30 @@ export class AuthMessageController {
     private readonly keys: SigningKeysService,
   ) {}
 
+  /** Calls to the users service this app makes as itself carry its service token. */
+  private async asOauth(metadata: RpcMetadata, kind: 'read' | 'command'): Promise<CallOptions> {
+    return { ...downstream(metadata, kind), credential: await this.keys.serviceToken('users') };
+  }
+
   @MessagePattern(OAuthPatterns.register)
-  register(@Payload('data') dto: RegisterDto, @Payload('metadata') metadata: RpcMetadata): Promise<UserDto> {
-    return this.rpc.send<UserDto>(UsersPatterns.create, dto, downstream(metadata, 'command'));
+  @RpcAccess({ anyone: true })
+  async register(@Payload('data') dto: RegisterDto, @Payload('metadata') metadata: RpcMetadata): Promise<UserDto> {
+    return this.rpc.send<UserDto>(UsersPatterns.create, dto, await this.asOauth(metadata, 'command'));
   }
 
   @MessagePattern(OAuthPatterns.login)
+  @RpcAccess({ anyone: true })
   async login(@Payload('data') dto: LoginDto, @Payload('metadata') metadata: RpcMetadata): Promise<TokenPairDto> {
-    const user = await this.rpc.send<UserDto>(UsersPatterns.verifyCredentials, dto, downstream(metadata, 'read'));
+    const user = await this.rpc.send<UserDto>(UsersPatterns.verifyCredentials, dto, await this.asOauth(metadata, 'read'));
     return this.tokens.startSession(user, metadata.client);
   }
 
   @MessagePattern(OAuthPatterns.refresh)
+  @RpcAccess({ anyone: true })
   refresh(@Payload('data') { refreshToken }: RefreshDto, @Payload('metadata') metadata: RpcMetadata): Promise<TokenPairDto> {
     return this.tokens.refresh(refreshToken, async (id) => {
       try {
-        return await this.rpc.send<UserDto>(UsersPatterns.findById, { id }, downstream(metadata, 'read'));
+        return await this.rpc.send<UserDto>(UsersPatterns.findById, { id }, await this.asOauth(metadata, 'read'));
       } catch (error) {
         if (error instanceof DomainError && error.code === UsersErrors.notFound) return null;
         throw error;
@@ -97,14 +106,18 @@ export class AuthMessageController {
     });
   }
 
+  /** Ends the session the caller's own access token belongs to, and no other. */
   @MessagePattern(OAuthPatterns.logout)
-  async logout(@Payload('data') { sid, refreshToken }: LogoutPayload): Promise<null> {
+  @RpcAccess({ actor: 'user' })
+  async logout(@Payload('data') { sid, refreshToken }: LogoutPayload, @Payload('metadata') metadata: RpcMetadata): Promise<null> {
+    if (metadata.actor?.sid !== sid) throw forbidden('You may only end your own session');
     await this.tokens.logout(sid, refreshToken);
     return null;
   }
 
   /** Every session of the caller ends, this one included. */
   @MessagePattern(OAuthPatterns.logoutAll)
+  @RpcAccess({ actor: 'user' })
   async logoutAll(@Payload('metadata') metadata: RpcMetadata): Promise<null> {
     await this.tokens.revokeUserSessions(callerOf(metadata), 'logout-all');
     return null;
@@ -112,20 +125,27 @@ export class AuthMessageController {
 
   /** The users service checks the current password and stores the new one; every other session ends. */
   @MessagePattern(OAuthPatterns.changePassword)
+  @RpcAccess({ actor: 'user' })
   async changePassword(@Payload('data') request: ChangePasswordRequest, @Payload('metadata') metadata: RpcMetadata): Promise<null> {
     const userId = callerOf(metadata);
     const { sid, ...passwords } = request;
-    await this.rpc.send(UsersPatterns.changePassword, { id: userId, ...passwords }, { ...downstream(metadata, 'command'), actor: metadata.actor });
+    await this.rpc.send(UsersPatterns.changePassword, { id: userId, ...passwords }, {
+      ...downstream(metadata, 'command'),
+      // on the user's behalf: the users service checks their own token
+      credential: metadata.credential,
+    });
     await this.tokens.revokeUserSessions(userId, 'password changed', sid);
     return null;
   }
 
   @MessagePattern(OAuthPatterns.listSessions)
+  @RpcAccess({ actor: 'user' })
   listSessions(@Payload('data') { sid }: CurrentSessionPayload, @Payload('metadata') metadata: RpcMetadata): Promise<SessionListDto> {
     return this.tokens.listSessions(callerOf(metadata), sid);
   }
 
   @MessagePattern(OAuthPatterns.revokeSession)
+  @RpcAccess({ actor: 'user' })
   async revokeSession(@Payload('data') { id }: SessionIdDto, @Payload('metadata') metadata: RpcMetadata): Promise<null> {
     await this.tokens.revokeOwnSession(callerOf(metadata), id);
     return null;
@@ -147,16 +167,19 @@ export class AuthMessageController {
   }
 
   @MessagePattern(OAuthPatterns.jwks)
+  @RpcAccess({ anyone: true })
   jwks(): Promise<JsonWebKeySet> {
     return this.keys.jwks();
   }
 
   @MessagePattern(OAuthPatterns.rotateKeys)
+  @RpcAccess({ actor: 'admin' })
   async rotateKeys(): Promise<{ kid: string }> {
     return { kid: await this.keys.rotate() };
   }
 
   @MessagePattern(OAuthPatterns.withdrawKey)
+  @RpcAccess({ actor: 'admin' })
   withdrawKey(@Payload('data') { kid }: SigningKeyIdDto): Promise<KeyWithdrawalDto> {
     return this.keys.withdraw(kid);
   }

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { RpcIdentityModule } from '@site11/auth';
 import { AppConfigModule } from '@site11/config';
 import { PlatformModule } from '@site11/messaging';
 import { PersistenceModule } from '@site11/persistence';
@@ -16,6 +17,8 @@ import { UsersModule } from './users/users.module';
       servesMessages: true,
     }),
     PersistenceModule.forService(UsersConfig, (config) => config.USERS_DB_NAME),
+    // every handler checks the credential of its caller (@RpcAccess)
+    RpcIdentityModule.forService('users', UsersConfig),
     UsersModule,
   ],
 })

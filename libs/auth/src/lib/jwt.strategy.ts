@@ -14,6 +14,8 @@ export const ACCESS_TOKEN_ALGORITHM = 'RS256';
 
 const OBJECT_ID = /^[a-f0-9]{24}$/;
 
+const bearer = ExtractJwt.fromAuthHeaderAsBearerToken();
+
 function hasPlatformClaims(payload: Partial<AccessTokenClaims>): payload is AccessTokenClaims {
   return (
     typeof payload.sub === 'string' &&
@@ -38,7 +40,8 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
     private readonly denylist: TokenDenylist,
   ) {
     super({
-      jwtFromRequest: ExtractJwt.fromAuthHeaderAsBearerToken(),
+      jwtFromRequest: bearer,
+      passReqToCallback: true,
       algorithms: [ACCESS_TOKEN_ALGORITHM],
       issuer: options.issuer,
       audience: options.audience,
@@ -57,18 +60,24 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
           return done(invalidToken());
         }
         if (!kid) return done(invalidToken());
-        // a withdrawn key is refused before its public half is even looked up: it may still be cached
-        Promise.all([jwks.keyFor(kid), denylist.isKeyWithdrawn(kid)]).then(
-          ([key, withdrawn]) => (withdrawn ? done(tokenRevoked()) : key ? done(null, key) : done(invalidToken())),
+        jwks.keyFor(kid).then(
+          (key) => (key ? done(null, key) : done(invalidToken())),
           (error: unknown) => done(error),
         );
       },
     });
   }
 
-  async validate(payload: Partial<AccessTokenClaims>): Promise<AuthUser> {
+  /**
+   * Revocation, checked after the signature: the token itself, its session, or the key that
+   * signed it (a withdrawn key; its public half may still be cached here). If Redis cannot
+   * answer, the request fails with 503, never passes.
+   */
+  async validate(request: unknown, payload: Partial<AccessTokenClaims>): Promise<AuthUser> {
     if (!hasPlatformClaims(payload)) throw invalidToken();
-    if (await this.denylist.isDenied(payload.jti, payload.sid)) throw tokenRevoked();
+    const kid = String(decodeProtectedHeader(bearer(request as never) ?? '').kid);
+    const [denied, withdrawn] = await Promise.all([this.denylist.isDenied(payload.jti, payload.sid), this.denylist.isKeyWithdrawn(kid)]);
+    if (denied || withdrawn) throw tokenRevoked();
     return { sub: payload.sub, roles: payload.roles, jti: payload.jti, sid: payload.sid, exp: payload.exp };
   }
 }

@@ -7,6 +7,7 @@ import { type MetricsListenerOptions, ObservabilityModule } from '@site11/observ
 import { RegistryModule } from '@site11/registry';
 import { randomUUID } from 'node:crypto';
 import { RpcClient } from './client/rpc-client';
+import { RedisClientModule } from './redis-client.module';
 import { MessagingModule } from './messaging.module';
 import { messagingOptionsFrom } from './messaging.options';
 import { PingModule } from './server/ping.module';
@@ -64,6 +65,8 @@ export class PlatformModule {
           inject,
           useFactory: (config: C) => messagingOptionsFrom(config, options.name),
         }),
+        // the app's own Redis connection (denylist, rate limits, published keys), apart from the transport's
+        RedisClientModule.forRootAsync({ isGlobal: true, inject, useFactory: (config: C) => ({ url: config.REDIS_URL }) }),
         ObservabilityModule.forRootAsync(
           {
             inject,

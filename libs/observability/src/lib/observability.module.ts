@@ -31,6 +31,7 @@ export const REDACTED_PATHS = [
   '*.password',
   '*.refreshToken',
   '*.accessToken',
+  '*.credential',
 ];
 
 const QUIET_PATHS = /^\/(health|metrics)(\/|$)/;

@@ -49,6 +49,12 @@ export function requestIdFor(req: IncomingMessage): string {
   return id;
 }
 
+/** The bearer token the JWT guard accepted, forwarded so the service verifies it too. */
+function bearerToken(request: FastifyRequest): string | undefined {
+  const match = /^bearer\s+(\S+)\s*$/i.exec(request.headers.authorization ?? '');
+  return match?.[1];
+}
+
 /** Injects the `CallOptions` (request id, route deadline, actor) that service calls of this request use. */
 export const Call = createParamDecorator((_: unknown, ctx: ExecutionContext): CallOptions => {
   const request = ctx.switchToHttp().getRequest<FastifyRequest & { user?: AuthUser }>();
@@ -59,7 +65,8 @@ export const Call = createParamDecorator((_: unknown, ctx: ExecutionContext): Ca
     requestId: request.id,
     ...(SAFE_METHODS.has(request.method) ? { idempotent: true } : idempotencyFor(ctx, request)),
     ...(deadlineMs ? { deadlineMs } : {}),
-    ...(user ? { actor: { sub: user.sub, roles: user.roles } } : {}),
+    // the service checks the token itself; the actor is only a hint for logs
+    ...(user ? { actor: { sub: user.sub, roles: user.roles }, credential: bearerToken(request) } : {}),
     client: { ip: request.ip, ...(userAgent ? { userAgent: userAgent.slice(0, 256) } : {}) },
   };
 });

@@ -14,6 +14,7 @@ import {
   UsersPatterns,
   VerifyCredentialsDto,
 } from '@site11/contracts';
+import { RpcAccess } from '@site11/auth';
 import { commandIdentity } from '@site11/messaging';
 import { NotYourAccountError } from './users.errors';
 import { UsersService } from './users.service';
@@ -23,8 +24,12 @@ import { UsersService } from './users.service';
 export class UsersMessageController {
   constructor(private readonly users: UsersService) {}
 
-  /** The created user keeps its command's key, scoped like the transport's records, so a rerun finds it. */
+  /**
+   * Registration (oauth, as itself) or an admin. The created user keeps its command's key,
+   * scoped like the transport's records, so a rerun finds it.
+   */
   @MessagePattern(UsersPatterns.create)
+  @RpcAccess({ services: ['oauth'], actor: 'admin' })
   create(@Payload('data') dto: CreateUserDto, @Payload('metadata') metadata: RpcMetadata): Promise<UserDto> {
     const identity = commandIdentity(metadata);
     return this.users.create(dto, {
@@ -34,26 +39,34 @@ export class UsersMessageController {
   }
 
   @MessagePattern(UsersPatterns.list)
+  @RpcAccess({ actor: 'admin' })
   list(@Payload('data') query: ListUsersQueryDto): Promise<Page<UserDto>> {
     return this.users.list(query);
   }
 
+  /** The account's owner or an admin; oauth reads the account when it refreshes a session. */
   @MessagePattern(UsersPatterns.findById)
+  @RpcAccess({ services: ['oauth'], actor: 'self-or-admin' })
   findById(@Payload('data') { id }: UserIdDto): Promise<UserDto> {
     return this.users.findById(id);
   }
 
+  /** The owner or an admin; roles only by an admin (checked in the service). */
   @MessagePattern(UsersPatterns.update)
+  @RpcAccess({ actor: 'self-or-admin' })
   update(@Payload('data') command: UpdateUserCommand, @Payload('metadata') metadata: RpcMetadata): Promise<UserDto> {
     return this.users.update(command, metadata.actor, metadata.requestId);
   }
 
+  /** Only the token authority checks passwords, behind the gateway's login rate limits. */
   @MessagePattern(UsersPatterns.verifyCredentials)
+  @RpcAccess({ services: ['oauth'] })
   verifyCredentials(@Payload('data') credentials: VerifyCredentialsDto): Promise<UserDto> {
     return this.users.verifyCredentials(credentials);
   }
 
   @MessagePattern(UsersPatterns.changePassword)
+  @RpcAccess({ actor: 'self' })
   async changePassword(@Payload('data') command: ChangePasswordCommand, @Payload('metadata') { actor }: { actor?: Actor }): Promise<null> {
     // only the account's owner changes its password, and only by proving the current one
     if (actor?.sub !== command.id) throw new NotYourAccountError('You may only change your own password');
@@ -62,6 +75,7 @@ export class UsersMessageController {
   }
 
   @MessagePattern(UsersPatterns.remove)
+  @RpcAccess({ actor: 'admin' })
   async remove(@Payload('data') { id }: UserIdDto, @Payload('metadata') metadata: RpcMetadata): Promise<null> {
     await this.users.remove(id, metadata.requestId);
     return null;

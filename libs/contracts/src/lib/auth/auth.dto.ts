@@ -177,6 +177,8 @@ export interface AccessTokenClaims {
 export interface Actor {
   sub: string;
   roles: UserRole[];
+  /** The session of the access token that proved the actor. */
+  sid?: string;
 }
 
 export interface JsonWebKeySet {

@@ -12,8 +12,18 @@ export interface RpcMetadata {
   deadline: number;
   /** Name of the calling app, e.g. `console-gateway`. */
   caller: string;
-  /** The authenticated end user on whose behalf the call is made, if any. */
+  /**
+   * The end user on whose behalf the call is made. Sent by the caller only as a hint: the
+   * receiving service replaces it with what `credential` proves (RpcIdentityGuard).
+   */
   actor?: Actor;
+  /**
+   * What proves who calls: the end user's access token as the gateway received it, or a service
+   * token the authority minted for the calling app. Verified by the receiving service.
+   */
+  credential?: string;
+  /** Set by the receiving service when `credential` is a service token: the app it proves. */
+  service?: string;
   /** The HTTP client the call serves, as the gateway saw it (address after trusted proxies). */
   client?: { ip: string; userAgent?: string };
   /** Set on commands: a duplicate delivery of the same key runs once (see `idempotencyOrigin`). */

@@ -23,8 +23,10 @@ export interface CallOptions {
   requestId: string;
   /** Overrides the default deadline for this call (ms). */
   deadlineMs?: number;
-  /** The authenticated user the call is made for. */
+  /** The authenticated user the call is made for (a hint: the service trusts only `credential`). */
   actor?: Actor;
+  /** The end user's access token, or the caller's service token: what the service verifies. */
+  credential?: string;
   /** The HTTP client the call serves. */
   client?: { ip: string; userAgent?: string };
   /** Makes a command safe to deliver twice: a duplicate under the key does not run again. */
@@ -78,6 +80,7 @@ export class RpcClient implements OnApplicationShutdown {
         deadline,
         caller: this.options.caller,
         ...(call.actor ? { actor: call.actor } : {}),
+        ...(call.credential ? { credential: call.credential } : {}),
         ...(call.client ? { client: call.client } : {}),
         ...(call.idempotencyKey ? { idempotencyKey: call.idempotencyKey, idempotencyOrigin: call.idempotencyOrigin ?? 'delivery' } : {}),
       },

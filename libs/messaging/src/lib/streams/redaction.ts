@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 
 /** Field names whose values are credentials (passwords, secrets, tokens, one-time codes). */
-export const CREDENTIAL_FIELD = /pass(word|phrase)?|secret|token|otp/i;
+export const CREDENTIAL_FIELD = /pass(word|phrase)?|secret|token|otp|credential/i;
 
 /** A deep copy of `value` with the values of credential fields replaced by `[redacted]`. */
 export function redactCredentials(value: unknown, field = ''): unknown {

@@ -53,6 +53,15 @@ describe('service generator', () => {
     expect(tree.read('apps/inventory/src/app/app.module.ts', 'utf-8')).toContain('    ItemsModule,');
   });
 
+  it('makes every handler check its caller: the identity guard in the app, a policy on each pattern', () => {
+    expect(tree.read('apps/inventory/src/app/app.module.ts', 'utf-8')).toContain("RpcIdentityModule.forService('inventory', InventoryConfig)");
+    const handlers = tree.read('apps/inventory/src/app/items/items.message.controller.ts', 'utf-8') ?? '';
+    const patterns = handlers.match(/@MessagePattern\(/g) ?? [];
+    const policies = handlers.match(/@MessagePattern\([^)]*\)\n\s+@RpcAccess\(/g) ?? [];
+    expect(patterns.length).toBeGreaterThan(0);
+    expect(policies).toHaveLength(patterns.length);
+  });
+
   it('wires the gateway: routes module, controller under /api/v1/inventory/items, readiness ping', () => {
     const appModule = tree.read('apps/console-gateway/src/app/app.module.ts', 'utf-8');
     expect(appModule).toContain("import { InventoryHttpModule } from './inventory/inventory-http.module';");

@@ -1,0 +1,84 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { ACCESS_TOKEN_TYPE, type Actor, SERVICE_TOKEN_TYPE, USER_ROLES, type UserRole } from '@site11/contracts';
+import { errors, jwtVerify, type JWTPayload, type KeyLike } from 'jose';
+import { createPublicKey } from 'node:crypto';
+import { AUTH_OPTIONS, type AuthModuleOptions } from '../auth.options';
+import { invalidToken, tokenExpired } from '../auth.errors';
+import { JwksStore } from '../jwks.store';
+
+/** An end user, as their access token proves them. */
+export interface VerifiedActor extends Actor {
+  sid?: string;
+  jti?: string;
+}
+
+export type VerifiedCredential = { kind: 'user'; actor: VerifiedActor } | { kind: 'service'; service: string };
+
+const OBJECT_ID = /^[a-f0-9]{24}$/;
+
+function isRole(role: unknown): role is UserRole {
+  return typeof role === 'string' && (USER_ROLES as readonly string[]).includes(role);
+}
+
+/**
+ * Verifies the credential an envelope carries: an end user's access token (`at+jwt`, as the
+ * gateway received it) or a service token (`svc+jwt`, minted by the authority for one app to
+ * call another, addressed to the receiving service). RS256 only, with the authority's published
+ * keys, issuer, audience, type and expiry checked; nothing the envelope says besides is trusted.
+ * Revocation is the gateway's check (its denylist); a service trusts the signature and expiry.
+ */
+@Injectable()
+export class CredentialVerifier {
+  private readonly keyObjects = new Map<string, KeyLike>();
+
+  constructor(
+    @Inject(AUTH_OPTIONS) private readonly options: AuthModuleOptions,
+    private readonly jwks: JwksStore,
+  ) {}
+
+  /** `service` is the receiving app: a service token must be addressed to it. */
+  async verify(token: string, service: string): Promise<VerifiedCredential> {
+    let payload: JWTPayload;
+    let typ: string | undefined;
+    try {
+      const result = await jwtVerify(token, (header) => this.keyFor(header.kid), {
+        algorithms: ['RS256'],
+        issuer: this.options.issuer,
+        clockTolerance: Math.min(this.options.clockToleranceSeconds ?? 30, 30),
+        requiredClaims: ['exp', 'sub'],
+      });
+      payload = result.payload;
+      typ = String(result.protectedHeader.typ ?? '').toLowerCase().replace(/^application\//, '');
+    } catch (error) {
+      if (error instanceof errors.JWTExpired) throw tokenExpired();
+      throw invalidToken();
+    }
+    const audiences = Array.isArray(payload.aud) ? payload.aud : [payload.aud];
+    if (typ === ACCESS_TOKEN_TYPE && audiences.includes(this.options.audience)) {
+      const roles = payload['roles'];
+      if (typeof payload.sub !== 'string' || !OBJECT_ID.test(payload.sub) || !Array.isArray(roles) || !roles.every(isRole)) {
+        throw invalidToken();
+      }
+      const sid = typeof payload['sid'] === 'string' ? payload['sid'] : undefined;
+      return { kind: 'user', actor: { sub: payload.sub, roles, ...(sid ? { sid } : {}), ...(payload.jti ? { jti: payload.jti } : {}) } };
+    }
+    if (typ === SERVICE_TOKEN_TYPE && audiences.includes(service) && typeof payload.sub === 'string') {
+      return { kind: 'service', service: payload.sub };
+    }
+    throw invalidToken();
+  }
+
+  /** Asks the JWKS store each time (a withdrawn key leaves it), and parses each PEM once. */
+  private async keyFor(kid: string | undefined): Promise<KeyLike> {
+    if (!kid) throw invalidToken();
+    const pem = await this.jwks.keyFor(kid);
+    if (!pem) throw invalidToken();
+    let key = this.keyObjects.get(pem);
+    if (!key) {
+      if (this.keyObjects.size > 32) this.keyObjects.clear();
+      key = createPublicKey(pem);
+      this.keyObjects.set(pem, key);
+    }
+    return key;
+  }
+}

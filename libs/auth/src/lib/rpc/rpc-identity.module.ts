@@ -1,0 +1,54 @@
+import { type DynamicModule, Module, type Type } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import type { BaseConfig } from '@site11/config';
+import { REDIS_CLIENT } from '@site11/messaging';
+import type Redis from 'ioredis';
+import { AUTH_OPTIONS, type AuthModuleOptions } from '../auth.options';
+import { JwksStore } from '../jwks.store';
+import { CredentialVerifier } from './credential-verifier';
+import { readJwks } from './jwks-key';
+import { RpcIdentityGuard } from './rpc-identity.guard';
+import { RPC_IDENTITY_OPTIONS, type RpcIdentityOptions } from './rpc-identity.options';
+
+/** Keys are read again this often, so a rotation or withdrawal reaches a service within it. */
+const SERVICE_JWKS_CACHE_MS = 30_000;
+
+/**
+ * Who-calls-me for a message service: `RpcIdentityGuard` on every handler, verifying the
+ * envelope's credential with the authority's keys as published in Redis. Needs
+ * `RedisClientModule` in the app. The gateway's HTTP authentication is `AuthModule`, apart.
+ */
+@Module({})
+export class RpcIdentityModule {
+  static forService<C extends BaseConfig>(service: string, config: Type<C>): DynamicModule {
+    return {
+      module: RpcIdentityModule,
+      providers: [
+        {
+          provide: RPC_IDENTITY_OPTIONS,
+          inject: [config],
+          useFactory: (values: C): RpcIdentityOptions => ({
+            service,
+            issuer: values.JWT_ISSUER,
+            audience: values.JWT_AUDIENCE,
+            jwksCacheMs: SERVICE_JWKS_CACHE_MS,
+          }),
+        },
+        {
+          provide: AUTH_OPTIONS,
+          inject: [RPC_IDENTITY_OPTIONS, REDIS_CLIENT],
+          useFactory: (options: RpcIdentityOptions, redis: Redis): AuthModuleOptions => ({
+            issuer: options.issuer,
+            audience: options.audience,
+            jwksCacheMs: options.jwksCacheMs,
+            loadJwks: () => readJwks(redis),
+          }),
+        },
+        JwksStore,
+        CredentialVerifier,
+        { provide: APP_GUARD, useClass: RpcIdentityGuard },
+      ],
+      exports: [CredentialVerifier],
+    };
+  }
+}
