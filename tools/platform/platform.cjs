@@ -265,4 +265,17 @@ async function startApp(name, { env, healthPort, logFile, echo = false, timeoutM
   return { ...proc, healthPort, readyUrl };
 }
 
-module.exports = { ROOT, DATA_DIR, freePort, waitFor, httpStatus, launch, startRedis, startMongo, startApp, ensureFerretDB };
+module.exports = {
+  ROOT,
+  DATA_DIR,
+  freePort,
+  waitFor,
+  httpStatus,
+  launch,
+  startRedis,
+  startMongo,
+  startApp,
+  ensureFerretDB,
+  // the Redis users of the apps (redis-acl.cjs), for the launcher, the e2e stacks and the generator
+  ...require('./redis-acl.cjs'),
+};

@@ -1,5 +1,7 @@
 import type { ChildProcess } from 'node:child_process';
 
+export * from './redis-acl.cjs';
+
 export interface Launched {
   name: string;
   child: ChildProcess;

@@ -2,13 +2,15 @@
 /**
  * `npm start`: the whole platform on local defaults. Reuses REDIS_URL / MONGODB_URI when given,
  * otherwise starts redis-server and mongod/FerretDB under .data/, then every app; Ctrl-C stops
- * everything it started.
+ * everything it started. On the redis-server it starts, each app gets a Redis user of its own
+ * (tools/platform/redis-acl.cjs); a REDIS_URL given is passed to every app as it is.
  */
 const fs = require('node:fs');
 const path = require('node:path');
 const { randomBytes } = require('node:crypto');
 const { DATA_DIR, startApp, startMongo, startRedis } = require('./platform.cjs');
-/** @type {{ name: string, healthPort: number, dbEnv: string }[]} */
+const { applyAcl, callGraph, generatePasswords, redisUrlFor, withoutCredentials } = require('./redis-acl.cjs');
+/** @type {import('./redis-acl.cjs').ServiceEntry[]} */
 const SERVICES = require('./services.json');
 
 /**
@@ -24,6 +26,28 @@ function adminCredentials(env) {
     fs.writeFileSync(file, JSON.stringify(created, null, 2), { mode: 0o600 });
   }
   return JSON.parse(fs.readFileSync(file, 'utf8'));
+}
+
+/**
+ * Secrets made once and kept in .data/secrets.json (mode 0600, never in the repository): the
+ * Redis passwords of the admin and of each app, and the key-encryption key oauth seals its private
+ * signing keys with (keep it with .data/mongo: the sealed keys open only with it).
+ * @param {import('./redis-acl.cjs').CallGraph} graph
+ * @returns {{ redis: Record<string, string>, KEY_ENCRYPTION_KEY: string }}
+ */
+function localSecrets(graph) {
+  const file = path.join(DATA_DIR, 'secrets.json');
+  const stored = fs.existsSync(file) ? JSON.parse(fs.readFileSync(file, 'utf8')) : {};
+  const secrets = {
+    redis: generatePasswords(graph, stored.redis),
+    KEY_ENCRYPTION_KEY: stored.KEY_ENCRYPTION_KEY ?? randomBytes(32).toString('base64'),
+  };
+  if (JSON.stringify(secrets) !== JSON.stringify(stored)) {
+    fs.mkdirSync(DATA_DIR, { recursive: true });
+    fs.writeFileSync(file, JSON.stringify(secrets, null, 2), { mode: 0o600 });
+  }
+  fs.chmodSync(file, 0o600);
+  return secrets;
 }
 
 /** @type {{ name: string, stop: () => Promise<unknown> }[]} */
@@ -42,11 +66,18 @@ process.on('SIGTERM', () => void shutdown(0));
 
 async function main() {
   const env = process.env;
+  const graph = callGraph(SERVICES);
+  const secrets = localSecrets(graph);
   let redisUrl = env.REDIS_URL;
+  /** @type {(app: string) => string} */
+  let redisUrlOf = () => /** @type {string} */ (redisUrl);
   if (!redisUrl) {
     const redis = await startRedis({ dir: path.join(DATA_DIR, 'redis') });
     started.push(redis);
+    // ACLs live in memory: the users are applied at every start, with the passwords kept in .data
+    await applyAcl({ url: redis.url, passwords: secrets.redis, graph, transport: env.TRANSPORT === 'redis' ? 'redis' : 'streams' });
     redisUrl = redis.url;
+    redisUrlOf = (app) => redisUrlFor(redis.url, app, secrets.redis[app]);
   }
   let mongoUri = env.MONGODB_URI;
   if (!mongoUri) {
@@ -54,7 +85,7 @@ async function main() {
     started.push(mongo);
     mongoUri = mongo.uri;
   }
-  const common = { REDIS_URL: redisUrl, NODE_ENV: env.NODE_ENV ?? 'development' };
+  const common = { NODE_ENV: env.NODE_ENV ?? 'development' };
   const admin = adminCredentials(env);
 
   /** Where Prometheus would scrape each app: services on their health port, the gateway on its own. */
@@ -67,9 +98,11 @@ async function main() {
       await startApp(service.name, {
         env: {
           ...common,
+          REDIS_URL: redisUrlOf(service.name),
           MONGODB_URI: mongoUri,
           HEALTH_PORT: String(healthPort),
           ...(service.name === 'users' ? { ADMIN_EMAIL: admin.email, ADMIN_PASSWORD: admin.password } : {}),
+          ...(service.name === 'oauth' ? { KEY_ENCRYPTION_KEY: env.KEY_ENCRYPTION_KEY ?? secrets.KEY_ENCRYPTION_KEY } : {}),
         },
         healthPort,
         echo: true,
@@ -79,7 +112,11 @@ async function main() {
   const port = Number(env.PORT ?? 3000);
   const metricsPort = Number(env.METRICS_PORT ?? 9464);
   started.push(
-    await startApp('console-gateway', { env: { ...common, PORT: String(port), METRICS_PORT: String(metricsPort) }, healthPort: port, echo: true }),
+    await startApp('console-gateway', {
+      env: { ...common, REDIS_URL: redisUrlOf('console-gateway'), PORT: String(port), METRICS_PORT: String(metricsPort) },
+      healthPort: port,
+      echo: true,
+    }),
   );
   scrapes.unshift(`http://localhost:${metricsPort}/metrics (gateway)`);
 
@@ -100,7 +137,7 @@ async function main() {
       `  health    http://localhost:${port}/health/ready`,
       `  metrics   ${scrapes.join(', ')}`,
       `  admin     ${admin.email} / ${env.ADMIN_PASSWORD ? '(ADMIN_PASSWORD)' : `${admin.password}  (from .data/admin.json)`}`,
-      `  redis     ${redisUrl}`,
+      `  redis     ${withoutCredentials(redisUrl)}${env.REDIS_URL ? '' : '  (a user per app; passwords in .data/secrets.json)'}`,
       `  mongodb   ${mongoUri}`,
       'Press Ctrl-C to stop.',
       '',

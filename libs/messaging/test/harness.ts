@@ -58,7 +58,7 @@ export interface TestClient {
 }
 
 export async function startClient(caller = 'test-caller', defaultDeadlineMs = 5000): Promise<TestClient> {
-  const transport = new RedisStreamsClient({ url: redisUrl(), instanceId: `${caller}-${randomBytes(3).toString('hex')}` });
+  const transport = new RedisStreamsClient({ url: redisUrl(), caller, instanceId: `${caller}-${randomBytes(3).toString('hex')}` });
   await transport.connect();
   const rpc = new RpcClient({ redisUrl: redisUrl(), caller, defaultDeadlineMs, breaker: { failures: 1000, halfOpenAfterMs: 100 } }, transport);
   return { rpc, close: () => transport.close() };

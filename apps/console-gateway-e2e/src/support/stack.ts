@@ -2,7 +2,17 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import mongoose, { type Connection } from 'mongoose';
-import { freePort, type Launched, startApp, startRedis } from '../../../../tools/platform/platform.cjs';
+import {
+  ADMIN_USER,
+  applyAcl,
+  callGraph,
+  freePort,
+  generatePasswords,
+  type Launched,
+  redisUrlFor,
+  startApp,
+  startRedis,
+} from '../../../../tools/platform/platform.cjs';
 import SERVICES from '../../../../tools/platform/services.json';
 
 type App = Launched & { healthPort: number; readyUrl: string };
@@ -35,10 +45,12 @@ export class Stack {
   readonly gatewayMetricsUrl: string;
   /** Services beyond users and oauth (from tools/platform/services.json). */
   extraServices: App[] = [];
+  /** Redis passwords of the admin and each app, when this stack's own Redis has a user per app. */
+  private redisPasswords: Record<string, string> | null = null;
 
   private constructor(
     readonly redisUrl: string,
-    private readonly redis: (Launched & { port: number }) | null,
+    private readonly redis: (Launched & { port: number; url: string }) | null,
     readonly mongoUri: string,
     readonly dbName: string,
     readonly db: Connection,
@@ -76,12 +88,16 @@ export class Stack {
 
     const redis = options.ownRedis || !process.env['REDIS_URL'] ? await startRedis({ dir: join(logDir, 'redis') }) : null;
     if (redis) started.push(redis);
-    const redisUrl = redis?.url ?? (process.env['REDIS_URL'] as string);
+    // an own Redis gets one ACL user per app, as npm start and compose do; a shared REDIS_URL is used as given
+    const redisPasswords = redis ? await Stack.applyRedisUsers(redis.url) : null;
+    const redisUrlOf = (user: string) => (redis && redisPasswords ? redisUrlFor(redis.url, user, redisPasswords[user]) : (process.env['REDIS_URL'] as string));
+    const redisUrl = redisUrlOf(ADMIN_USER);
     const dbName = `users_test_${id}`;
-    const common = { NODE_ENV: 'test', REDIS_URL: redisUrl, LOG_LEVEL: 'warn' };
+    const common = { NODE_ENV: 'test', LOG_LEVEL: 'warn' };
 
     const usersEnv = {
       ...common,
+      REDIS_URL: redisUrlOf('users'),
       MONGODB_URI: mongoUri,
       USERS_DB_NAME: dbName,
       HEALTH_PORT: String(await freePort()),
@@ -97,6 +113,7 @@ export class Stack {
     const oauthDbName = `oauth_test_${id}`;
     const oauthEnv = {
       ...common,
+      REDIS_URL: redisUrlOf('oauth'),
       MONGODB_URI: mongoUri,
       OAUTH_DB_NAME: oauthDbName,
       HEALTH_PORT: String(await freePort()),
@@ -111,7 +128,7 @@ export class Stack {
       const port = await freePort();
       extras.push(
         await startApp(service.name, {
-          env: { ...common, MONGODB_URI: mongoUri, [service.dbEnv]: `${service.name.replace(/-/g, '_')}_test_${id}`, HEALTH_PORT: String(port) },
+          env: { ...common, REDIS_URL: redisUrlOf(service.name), MONGODB_URI: mongoUri, [service.dbEnv]: `${service.name.replace(/-/g, '_')}_test_${id}`, HEALTH_PORT: String(port) },
           healthPort: port,
           logFile: join(logDir, `${service.name}.log`),
         }),
@@ -123,6 +140,7 @@ export class Stack {
     const gateway = await startApp('console-gateway', {
       env: {
         ...common,
+        REDIS_URL: redisUrlOf('console-gateway'),
         PORT: String(gatewayPort),
         HOST: '127.0.0.1',
         METRICS_PORT: String(gatewayMetricsPort),
@@ -140,7 +158,16 @@ export class Stack {
     const metricsPort = Number(options.gatewayEnv?.['METRICS_PORT'] ?? gatewayMetricsPort);
     const stack = new Stack(redisUrl, redis, mongoUri, dbName, db, logDir, usersEnv, usersReplicas, oauth, gateway, oauthDb, oauthEnv, metricsPort);
     stack.extraServices = extras;
+    stack.redisPasswords = redisPasswords;
     return stack;
+  }
+
+  /** Creates the admin and a user per app on a fresh Redis (tools/platform/redis-acl.cjs); returns their passwords. */
+  private static async applyRedisUsers(url: string, passwords?: Record<string, string>): Promise<Record<string, string>> {
+    const graph = callGraph(SERVICES);
+    const chosen = passwords ?? generatePasswords(graph);
+    await applyAcl({ url, passwords: chosen, graph, transport: process.env['TRANSPORT'] === 'redis' ? 'redis' : 'streams' });
+    return chosen;
   }
 
   /** Opens the database of a generated service in this stack. */
@@ -205,6 +232,8 @@ export class Stack {
     await redis.stop('SIGKILL');
     return async () => {
       const restarted = await startRedis({ dir: join(this.logDir, 'redis'), port: redis.port });
+      // ACLs live in memory: the apps reconnect with their users once they are back
+      if (this.redisPasswords) await Stack.applyRedisUsers(restarted.url, this.redisPasswords);
       Object.assign(redis, restarted);
     };
   }
@@ -217,6 +246,17 @@ export class Stack {
     });
     if (response.status !== 200) throw new Error(`login of ${email} failed: ${response.status} ${JSON.stringify(response.body)}`);
     return response.body;
+  }
+
+  /**
+   * The Redis URL an app of this stack connects with: its own ACL user when the stack started its
+   * own Redis, else the shared REDIS_URL. `redisUrl` is the admin's, for tests that inspect streams.
+   */
+  redisUrlOf(app: string): string {
+    if (!this.redis || !this.redisPasswords) return this.redisUrl;
+    const password = this.redisPasswords[app];
+    if (!password) throw new Error(`This stack's Redis has no user "${app}"`);
+    return redisUrlFor(this.redis.url, app, password);
   }
 
   async adminToken(): Promise<string> {

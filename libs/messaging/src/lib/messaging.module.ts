@@ -16,6 +16,7 @@ import { RedisStreamsClient } from './streams/redis-streams.client';
           ? new PlatformRedisClient(transportRedisOptions(options.redisUrl, 'client'))
           : new RedisStreamsClient({
               url: options.redisUrl,
+              caller: options.caller,
               instanceId: options.instanceId ?? `${options.caller}-${process.pid}`,
               ...options.streams,
             }),

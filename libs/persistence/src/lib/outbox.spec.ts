@@ -41,7 +41,7 @@ describe('OutboxRelay (real FerretDB/MongoDB and Redis)', () => {
     redisPort = await freePort();
     await startOwnRedis();
     redis = new Redis({ port: redisPort, lazyConnect: false });
-    transport = new RedisStreamsClient({ url: `redis://127.0.0.1:${redisPort}`, instanceId: 'outbox-test' });
+    transport = new RedisStreamsClient({ url: `redis://127.0.0.1:${redisPort}`, caller: 'outbox-test', instanceId: 'outbox-test' });
     await transport.connect();
     const rpc = new RpcClient({ redisUrl: `redis://127.0.0.1:${redisPort}`, caller: 'outbox-test', defaultDeadlineMs: 2000 }, transport);
     relay = new OutboxRelay(rpc, { sweepMs: 60_000, sweepAfterMs: 0, killBeforePublish: [] });

@@ -17,6 +17,8 @@ import {
 
 export interface RedisStreamsClientOptions extends Partial<StreamsTuning> {
   url: string;
+  /** The calling app: its reply channels start with it, which its Redis user may subscribe to. */
+  caller: string;
   /** Names this client's reply channel, so replies reach only this instance. */
   instanceId: string;
 }
@@ -48,7 +50,7 @@ export class RedisStreamsClient extends ClientProxy {
   constructor(private readonly options: RedisStreamsClientOptions) {
     super();
     this.tuning = { ...DEFAULT_STREAMS_TUNING, ...options };
-    this.replyChannel = StreamKeys.reply(`${options.instanceId}:${randomUUID()}`);
+    this.replyChannel = StreamKeys.reply(options.caller, `${options.instanceId}:${randomUUID()}`);
   }
 
   connect(): Promise<void> {

@@ -387,4 +387,23 @@ describe('RedisStreamsServer (real Redis)', () => {
       expect(await redis.xlen(StreamKeys.events(pattern))).toBe(1);
     });
   });
+
+  describe('reply channels', () => {
+    it("asks for its reply on a channel named after the calling app, the only one that app's Redis user may subscribe to", async () => {
+      const service = uniqueService('reply');
+      await serve(service, {
+        requests: {
+          // the request is still in the stream while its handler runs
+          [`${service}.where`]: async () => {
+            const [[, fields]] = await redis.xrange(StreamKeys.requests(service), '-', '+');
+            return { reply: fields[fields.indexOf('reply') + 1] };
+          },
+        },
+      });
+
+      const { reply } = await client.rpc.send<{ reply: string }>(`${service}.where`, {}, { requestId: 'r1' });
+
+      expect(reply).toMatch(/^rpc:reply:test-caller:test-caller-[0-9a-f]{6}:[0-9a-f-]{36}$/);
+    });
+  });
 });

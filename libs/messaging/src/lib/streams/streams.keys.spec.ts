@@ -23,6 +23,10 @@ describe('stream layout', () => {
     expect(slotGroupOf(StreamKeys.published('users.deleted', 'e1'))).toBe(slotGroupOf(StreamKeys.events('users.deleted')));
   });
 
+  it("names a reply channel after the calling app first, so only that app's Redis user may subscribe to it", () => {
+    expect(StreamKeys.reply('console-gateway', 'console-gateway-pod-1:3f1c')).toBe('rpc:reply:console-gateway:console-gateway-pod-1:3f1c');
+  });
+
   it('treats a pattern without a dot as a service of its own', () => {
     expect(serviceOf('ping')).toBe('ping');
   });

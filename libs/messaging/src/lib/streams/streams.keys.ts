@@ -12,7 +12,11 @@ export const StreamKeys = {
   live: (service: string) => `live:{${service}}`,
   /** Hash: requests answered, per consumer (instance). Fields of gone consumers are removed. */
   handled: (service: string) => `rpc:handled:{${service}}`,
-  reply: (clientId: string) => `rpc:reply:${clientId}`,
+  /**
+   * Pub/sub channel of one client's replies. It starts with the calling app's name, so that app's
+   * Redis user may subscribe to its own replies and to nobody else's (tools/platform/redis-acl.cjs).
+   */
+  reply: (caller: string, clientId: string) => `rpc:reply:${caller}:${clientId}`,
   /** Hash: the claim or outcome of one command, by scoped idempotency key. */
   idempotency: (service: string, scopedKey: string) => `idem:{${service}}:${scopedKey}`,
   /** Marker that an outbox event was appended to its stream already. */

@@ -15,6 +15,7 @@ const EDITED = [
   'eslint.config.mjs',
   'docker/compose.yml',
   'docker/prometheus.yml',
+  'docker/redis/users.acl.in',
 ];
 
 function workspace(): Tree {
@@ -80,12 +81,33 @@ describe('service generator', () => {
       name: 'inventory',
       healthPort: 3103,
       dbEnv: 'INVENTORY_DB_NAME',
+      calls: [],
+      consumes: [],
     });
     expect(tree.read('docker/compose.yml', 'utf-8')).toContain('args: { APP: inventory }');
     expect(tree.read('docker/prometheus.yml', 'utf-8')).toContain("- targets: ['inventory:3103']");
     expect(tree.read('eslint.config.mjs', 'utf-8')).toContain(
       "{ sourceTag: 'scope:inventory', onlyDependOnLibsWithTags: ['scope:inventory', 'scope:shared'] }",
     );
+  });
+
+  it('gives the service a Redis user of its own in compose, which the gateway may call', () => {
+    const compose = tree.read('docker/compose.yml', 'utf-8') ?? '';
+    expect(compose).toContain('REDIS_URL: redis://inventory:${INVENTORY_REDIS_PASSWORD:?set INVENTORY_REDIS_PASSWORD}@redis:6379');
+    expect(compose).toMatch(/INVENTORY_REDIS_PASSWORD: \$\{INVENTORY_REDIS_PASSWORD:\?set INVENTORY_REDIS_PASSWORD\}\n\s+# <nx-plugin:redis-passwords>/);
+    const acl = tree.read('docker/redis/users.acl.in', 'utf-8') ?? '';
+    expect(acl).toMatch(/^user inventory reset on #\$\{INVENTORY_REDIS_PASSWORD\} .*~\*\{inventory\}\*/m);
+    expect(acl).toMatch(/^user console-gateway .*%W~rpc:\{inventory\}/m);
+  });
+
+  it('records whom the service calls and whose events it consumes, and refuses a service that does not exist', async () => {
+    const other = workspace();
+    await serviceGenerator(other, { name: 'billing', calls: 'users, oauth', consumes: 'users' });
+    expect(JSON.parse(other.read('tools/platform/services.json', 'utf-8') ?? '[]')).toContainEqual(
+      expect.objectContaining({ name: 'billing', calls: ['users', 'oauth'], consumes: ['users'] }),
+    );
+    expect(other.read('docker/redis/users.acl.in', 'utf-8')).toMatch(/^user billing .*%W~rpc:\{users\} %W~rpc:\{oauth\}.*~evt:\{users\}:\*/m);
+    await expect(serviceGenerator(workspace(), { name: 'shipping', calls: 'nowhere' })).rejects.toThrow(/"nowhere" .* is not a service/);
   });
 
   it('refuses to run twice instead of overwriting', async () => {

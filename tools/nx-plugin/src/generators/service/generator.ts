@@ -1,15 +1,19 @@
 import { formatFiles, generateFiles, type Tree, updateJson } from '@nx/devkit';
 import { join } from 'node:path';
+import { passwordEnv, renderComposeAcl } from '../../../../../tools/platform/platform.cjs';
 import { addResource } from '../resource/generator';
 import { assertKebabName, assertNewService, insertBeforeMarker, resourceNames } from '../utils';
 import type { ServiceGeneratorSchema } from './schema';
 
 export const SERVICES_FILE = 'tools/platform/services.json';
+/** The Redis users of compose, rendered from services.json by tools/platform/redis-acl.cjs. */
+export const COMPOSE_ACL_FILE = 'docker/redis/users.acl.in';
 export const SERVICE_MARKERS = {
   gatewayModuleImports: '// <nx-plugin:http-module-imports>',
   gatewayModules: '// <nx-plugin:http-modules>',
   scopes: '// <nx-plugin:scopes>',
   composeServices: '# <nx-plugin:services>',
+  composeRedisPasswords: '# <nx-plugin:redis-passwords>',
   prometheusTargets: '# <nx-plugin:scrape-configs>',
 } as const;
 
@@ -17,12 +21,17 @@ interface ServiceEntry {
   name: string;
   healthPort: number;
   dbEnv: string;
+  /** Services it sends requests to; its Redis user may append to their request streams. */
+  calls: string[];
+  /** Services whose events it handles; its Redis user may read their event streams as a consumer group. */
+  consumes: string[];
 }
 
 /**
  * A new platform service, wired like the users service: its app (transport, database, health,
  * metrics, registry, graceful shutdown), its contracts, a sample CRUD resource, the gateway
- * routes, tests, and its place in `npm start`, compose, Prometheus and the lint rules.
+ * routes, tests, and its place in `npm start`, compose (with a Redis user of its own, allowed
+ * what `--calls` and `--consumes` declare), Prometheus and the lint rules.
  */
 export async function serviceGenerator(tree: Tree, options: ServiceGeneratorSchema): Promise<void> {
   assertNewService(tree, options.name);
@@ -32,6 +41,11 @@ export async function serviceGenerator(tree: Tree, options: ServiceGeneratorSche
   const services = JSON.parse(tree.read(SERVICES_FILE, 'utf-8') ?? '[]') as ServiceEntry[];
   const healthPort = options.healthPort ?? Math.max(3100, ...services.map((s) => s.healthPort)) + 1;
   if (services.some((s) => s.healthPort === healthPort)) throw new Error(`Health port ${healthPort} is taken`);
+  const calls = listOption(options.calls);
+  const consumes = listOption(options.consumes);
+  for (const target of [...calls, ...consumes]) {
+    if (!services.some((s) => s.name === target)) throw new Error(`"${target}" (--calls/--consumes) is not a service in ${SERVICES_FILE}`);
+  }
 
   const substitutions = { ...n, healthPort, tmpl: '' };
   generateFiles(tree, join(__dirname, 'files', 'app'), `apps/${n.service}`, substitutions);
@@ -61,8 +75,13 @@ export async function serviceGenerator(tree: Tree, options: ServiceGeneratorSche
     `            { sourceTag: 'scope:${n.service}', onlyDependOnLibsWithTags: ['scope:${n.service}', 'scope:shared'] },`,
   );
 
-  // npm start and the e2e stacks start every service listed here
-  updateJson<ServiceEntry[]>(tree, SERVICES_FILE, (list) => [...list, { name: n.service, healthPort, dbEnv: n.dbEnv }]);
+  // npm start and the e2e stacks start every service listed here; its calls and consumes make its Redis user
+  const entry: ServiceEntry = { name: n.service, healthPort, dbEnv: n.dbEnv, calls, consumes };
+  updateJson<ServiceEntry[]>(tree, SERVICES_FILE, (list) => [...list, entry]);
+  tree.write(COMPOSE_ACL_FILE, renderComposeAcl([...services, entry]));
+
+  const redisPassword = passwordEnv(n.service);
+  insertBeforeMarker(tree, 'docker/compose.yml', SERVICE_MARKERS.composeRedisPasswords, `      ${redisPassword}: \${${redisPassword}:?set ${redisPassword}}`);
 
   insertBeforeMarker(
     tree,
@@ -74,7 +93,7 @@ export async function serviceGenerator(tree: Tree, options: ServiceGeneratorSche
       '    restart: unless-stopped',
       '    environment:',
       '      NODE_ENV: production',
-      '      REDIS_URL: redis://redis:6379',
+      `      REDIS_URL: redis://${n.service}:\${${redisPassword}:?set ${redisPassword}}@redis:6379`,
       '      MONGODB_URI: mongodb://mongo:27017/',
       `      ${n.dbEnv}: ${n.dbName}`,
       `      HEALTH_PORT: '${healthPort}'`,
@@ -96,6 +115,12 @@ export async function serviceGenerator(tree: Tree, options: ServiceGeneratorSche
   );
 
   await formatFiles(tree);
+}
+
+/** `--calls=users,oauth` or a list from the schema. */
+function listOption(value: string | string[] | undefined): string[] {
+  const items = Array.isArray(value) ? value : (value ?? '').split(',');
+  return [...new Set(items.map((item) => item.trim()).filter(Boolean))];
 }
 
 export default serviceGenerator;
