@@ -1,5 +1,6 @@
 import { Test } from '@nestjs/testing';
 import { DomainError, ErrorKind, type RpcMetadata, type UserDto, UsersErrors, UsersPatterns } from '@site11/contracts';
+import { TokenDenylist } from '@site11/auth';
 import { RpcClient } from '@site11/messaging';
 import { AuthMessageController } from './auth.message.controller';
 import { SigningKeysService } from './keys/signing-keys.service';
@@ -22,6 +23,7 @@ describe('AuthMessageController', () => {
       providers: [
         { provide: RpcClient, useValue: rpc },
         { provide: TokensService, useValue: tokens },
+        { provide: TokenDenylist, useValue: { deny: jest.fn() } },
         { provide: SigningKeysService, useValue: { serviceToken: async (audience: string) => `service-token-for-${audience}` } },
       ],
     }).compile();

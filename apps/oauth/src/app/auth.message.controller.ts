@@ -25,7 +25,7 @@ import {
   UsersEvents,
   UsersPatterns,
 } from '@site11/contracts';
-import { forbidden, RpcAccess } from '@site11/auth';
+import { forbidden, RpcAccess, TokenDenylist, type VerifiedActor } from '@site11/auth';
 import { type CallOptions, platformClock, RpcClient } from '@site11/messaging';
 import { IsOptional, IsUUID, Matches } from 'class-validator';
 import { SigningKeysService } from './keys/signing-keys.service';
@@ -73,6 +73,7 @@ export class AuthMessageController {
     private readonly rpc: RpcClient,
     private readonly tokens: TokensService,
     private readonly keys: SigningKeysService,
+    private readonly denylist: TokenDenylist,
   ) {}
 
   /** Calls to the users service this app makes as itself carry its service token. */
@@ -110,8 +111,11 @@ export class AuthMessageController {
   @MessagePattern(OAuthPatterns.logout)
   @RpcAccess({ actor: 'user' })
   async logout(@Payload('data') { sid, refreshToken }: LogoutPayload, @Payload('metadata') metadata: RpcMetadata): Promise<null> {
-    if (metadata.actor?.sid !== sid) throw forbidden('You may only end your own session');
+    const actor = metadata.actor as VerifiedActor | undefined;
+    if (actor?.sid !== sid) throw forbidden('You may only end your own session');
     await this.tokens.logout(sid, refreshToken);
+    // the presented token by its jti too, for exactly as long as it could be used
+    if (actor.jti && actor.exp) await this.denylist.deny(actor.jti, sid, actor.exp);
     return null;
   }
 

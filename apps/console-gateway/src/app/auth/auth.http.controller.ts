@@ -1,6 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, UseInterceptors } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { type AuthUser, CurrentUser, Public, Roles, TokenDenylist } from '@site11/auth';
+import { type AuthUser, CurrentUser, Public, Roles } from '@site11/auth';
 import {
   ChangePasswordDto,
   LoginDto,
@@ -29,7 +29,6 @@ import { RateLimit, RateLimitInterceptor } from '../http/rate-limit.interceptor'
 export class AuthHttpController {
   constructor(
     private readonly rpc: RpcClient,
-    private readonly denylist: TokenDenylist,
   ) {}
 
   @Public()
@@ -75,8 +74,8 @@ export class AuthHttpController {
   @ApiNoContentResponse()
   @ApiErrors(401)
   async logout(@Body() dto: LogoutDto, @CurrentUser() user: AuthUser, @Call() call: CallOptions): Promise<void> {
+    // oauth revokes the session and denylists its sid: every access token it was given, this one included
     await this.rpc.send(OAuthPatterns.logout, { sid: user.sid, ...(dto.refreshToken ? { refreshToken: dto.refreshToken } : {}) }, call);
-    await this.denylist.deny(user.jti, user.sid, user.exp);
   }
 
   @Post('password')

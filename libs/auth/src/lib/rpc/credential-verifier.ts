@@ -10,6 +10,8 @@ import { JwksStore } from '../jwks.store';
 export interface VerifiedActor extends Actor {
   sid?: string;
   jti?: string;
+  /** Expiry of the token (epoch seconds). */
+  exp?: number;
 }
 
 export type VerifiedCredential = { kind: 'user'; actor: VerifiedActor } | { kind: 'service'; service: string };
@@ -60,7 +62,9 @@ export class CredentialVerifier {
         throw invalidToken();
       }
       const sid = typeof payload['sid'] === 'string' ? payload['sid'] : undefined;
-      return { kind: 'user', actor: { sub: payload.sub, roles, ...(sid ? { sid } : {}), ...(payload.jti ? { jti: payload.jti } : {}) } };
+      const actor: VerifiedActor = { sub: payload.sub, roles, ...(sid ? { sid } : {}), ...(payload.jti ? { jti: payload.jti } : {}) };
+      if (typeof payload.exp === 'number') actor.exp = payload.exp;
+      return { kind: 'user', actor };
     }
     if (typ === SERVICE_TOKEN_TYPE && audiences.includes(service) && typeof payload.sub === 'string') {
       return { kind: 'service', service: payload.sub };
