@@ -18,3 +18,4 @@ export * from './lib/streams/streams.keys';
 export * from './lib/server/ping.module';
 export * from './lib/platform.module';
 export * from './lib/server/graceful-shutdown';
+export * from './lib/server/caller-identity';

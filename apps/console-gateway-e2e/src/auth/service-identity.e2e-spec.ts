@@ -42,7 +42,7 @@ afterAll(async () => {
 });
 
 /** Appends a hand-made request to `service`'s stream, as the transport's client would, and waits for its reply. */
-async function forge(pattern: string, data: unknown, metadata: Record<string, unknown> = {}): Promise<Reply> {
+async function forge(pattern: string, data: unknown, metadata: Record<string, unknown> = {}, options: { to?: string } = {}): Promise<Reply> {
   const id = `forged-${seq++}`;
   const deadline = Date.now() + 5000;
   const replied = new Promise<Reply>((resolve, reject) => {
@@ -53,7 +53,7 @@ async function forge(pattern: string, data: unknown, metadata: Record<string, un
     });
   });
   const envelope = { data, metadata: { requestId: randomUUID(), deadline, caller: 'console-gateway', ...metadata } };
-  const service = pattern.split('.')[0];
+  const service = options.to ?? pattern.split('.')[0];
   await forger.xadd(`rpc:{${service}}`, '*', 'id', id, 'pattern', pattern, 'reply', replyChannel, 'deadline', String(deadline), 'data', JSON.stringify(envelope));
   return replied;
 }
@@ -133,6 +133,15 @@ streamsOnly('services verify who calls them', () => {
     // addressed to users, signed by the authority: the call runs (and the password is simply wrong)
     const addressed = await forge('users.verify-credentials', credentials, { credential: await serviceToken('users') });
     expect(addressed.err?.code).toBe('AUTH.INVALID_CREDENTIALS');
+  });
+
+  it('never run an event handler for a request: a forged users.deleted ends nobody’s sessions', async () => {
+    const victim = await userWithToken();
+    const reply = await forge('users.deleted', { id: victim.id }, {}, { to: 'oauth' });
+    expect(reply.err?.code).toBe('SERVICE_UNAVAILABLE');
+    expect(reply.response).toBeUndefined();
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect((await call(`${stack.api}/auth/me`, { token: victim.token })).status).toBe(200);
   });
 
   it('log a user out only from the session of their own token', async () => {

@@ -105,7 +105,7 @@ describe('Redis users per app', () => {
     opened.push(anonymous);
     await anonymous.connect();
     await expect(anonymous.ping()).rejects.toThrow(/NOAUTH/);
-    await expect(anonymous.get('auth:jwks')).rejects.toThrow(/NOAUTH/);
+    await expect(anonymous.hget('auth:jwks', 'jwks')).rejects.toThrow(/NOAUTH/);
     await expect(anonymous.xrange('rpc:{users}', '-', '+')).rejects.toThrow(/NOAUTH/);
     await expect(anonymous.auth('default', '')).rejects.toThrow(/WRONGPASS/);
     await expect(anonymous.auth('users', 'a-guessed-password')).rejects.toThrow(/WRONGPASS/);
@@ -159,19 +159,19 @@ describe('Redis users per app', () => {
 
   it("refuses the gateway's Redis user writing events as users, or the JWKS and denylist keys", async () => {
     const gateway = await as('console-gateway');
-    const jwks = await admin.get('auth:jwks');
+    const jwks = await admin.hget('auth:jwks', 'jwks');
     await expectRefused({
       'XADD users.deleted': () => gateway.xadd('evt:{users}:users.deleted', '*', 'pattern', 'users.deleted', 'data', '{}'),
       'publish an outbox event of users by script': () =>
         gateway.eval("return redis.call('XADD', KEYS[2], '*', 'pattern', 'users.deleted')", 2, 'evtpub:{users}:e1', 'evt:{users}:users.deleted'),
-      'SET auth:jwks': () => gateway.set('auth:jwks', '{"keys":[]}'),
+      'HSET auth:jwks': () => gateway.hset('auth:jwks', 'generation', '999', 'jwks', '{"keys":[]}'),
       'DEL auth:jwks': () => gateway.del('auth:jwks'),
       'deny a session': () => gateway.set('auth:denied:{s1}:session', '1', 'EX', 60),
       'withdraw a signing key': () => gateway.set('auth:withdrawn-key:{k1}', '1', 'EX', 60),
       "announce itself as users in the registry": () => gateway.set('registry:instance:users:impostor', '{}'),
     });
     // what it needs: read the keys oauth publishes, keep its rate limits
-    expect(await gateway.get('auth:jwks')).toBe(jwks);
+    expect(await gateway.hget('auth:jwks', 'jwks')).toBe(jwks);
     expect(await gateway.exists('auth:denied:{s1}:session')).toBe(0);
     expect(await gateway.incr('rl:acl-test')).toBe(1);
   });

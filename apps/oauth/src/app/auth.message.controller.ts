@@ -135,8 +135,9 @@ export class AuthMessageController {
     const { sid, ...passwords } = request;
     await this.rpc.send(UsersPatterns.changePassword, { id: userId, ...passwords }, {
       ...downstream(metadata, 'command'),
-      // on the user's behalf: the users service checks their own token
+      // on the user's behalf: the users service checks their own token (the actor scopes the idempotency key)
       credential: metadata.credential,
+      actor: metadata.actor,
     });
     await this.tokens.revokeUserSessions(userId, 'password changed', sid);
     return null;

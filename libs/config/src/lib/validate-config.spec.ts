@@ -38,10 +38,19 @@ describe('validateConfig', () => {
 
       @Matches(/^.{40,}$/)
       ADMIN_PASSWORD?: string = undefined;
+
+      @Matches(/^.{400,}$/)
+      KEY_ENCRYPTION_KEYS_PREVIOUS?: string = undefined;
     }
     let error: unknown;
     try {
-      validateConfig(WithSecrets, { ...valid, KEY_ENCRYPTION_KEY: 'short-kek-value', ADMIN_PASSWORD: 'hunter2hunter2' });
+      validateConfig(WithSecrets, {
+        ...valid,
+        KEY_ENCRYPTION_KEY: 'short-kek-value',
+        ADMIN_PASSWORD: 'hunter2hunter2',
+        KEY_ENCRYPTION_KEYS_PREVIOUS: 'old-kek-one, old-kek-two',
+        REDIS_URL: 'redis://users:s3cret-redis-pass@redis:6379 oops',
+      });
     } catch (caught) {
       error = caught;
     }
@@ -50,6 +59,10 @@ describe('validateConfig', () => {
     expect(problems).toMatch(/ADMIN_PASSWORD: .*\(given, not shown\)/);
     expect(problems).not.toContain('short-kek-value');
     expect(problems).not.toContain('hunter2');
+    expect(problems).not.toContain('old-kek');
+    // a URL is shown, for what is wrong with it, but without its credentials
+    expect(problems).toContain('redis://***@redis:6379 oops');
+    expect(problems).not.toContain('s3cret-redis-pass');
   });
 
   it('treats an empty variable as missing', () => {

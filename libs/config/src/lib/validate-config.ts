@@ -12,15 +12,25 @@ export class InvalidConfigError extends Error {
 }
 
 /** Variables whose value is a secret: a refusal names them but never echoes what they hold. */
-const SECRET_NAME = /(PASSWORD|SECRET|TOKEN|_KEYS?)$|_KEY_/;
+const SECRET_NAME = /PASSWORD|SECRET|TOKEN|_KEYS?(_|$)|PREVIOUS$/;
+/** Variables holding a URL, which may carry credentials: shown without them. */
+const URL_NAME = /_(URL|URI)$/;
+
+function withoutCredentials(value: string): string {
+  return value.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^@/\s]*@/i, '$1***@');
+}
+
+function shown(property: string, given: unknown): string {
+  if (given === undefined || given === '') return 'missing';
+  if (SECRET_NAME.test(property)) return 'given, not shown';
+  if (URL_NAME.test(property) && typeof given === 'string') return `got ${JSON.stringify(withoutCredentials(given))}`;
+  return `got ${JSON.stringify(given)}`;
+}
 
 function describe(errors: ValidationError[], raw: Record<string, unknown>): string[] {
   return errors.map((e) => {
     const reasons = Object.values(e.constraints ?? {}).join('; ');
-    const given = raw[e.property];
-    const missing = given === undefined || given === '';
-    const shown = missing ? 'missing' : SECRET_NAME.test(e.property) ? 'given, not shown' : `got ${JSON.stringify(given)}`;
-    return `${e.property}: ${reasons} (${shown})`;
+    return `${e.property}: ${reasons} (${shown(e.property, raw[e.property])})`;
   });
 }
 

@@ -25,6 +25,8 @@ describe('SecretKeyring', () => {
     const flipped = Buffer.from(sealed.ct, 'base64url');
     flipped[0] ^= 1;
     expect(() => ring.open({ ...sealed, ct: flipped.toString('base64url') }, 'r')).toThrow(/failed authentication/);
+    const truncated = Buffer.from(sealed.tag, 'base64url').subarray(0, 4).toString('base64url');
+    expect(() => ring.open({ ...sealed, tag: truncated }, 'r')).toThrow(/failed authentication/);
   });
 
   it('opens secrets sealed under a previous key and marks them for resealing', () => {

@@ -86,9 +86,12 @@ export class SecretKeyring {
       );
     }
     try {
-      const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(sealed.iv, 'base64url'));
+      // a full 128-bit tag only: a truncated one would make forgeries cheaper
+      const tag = Buffer.from(sealed.tag, 'base64url');
+      if (tag.length !== 16) throw new Error('truncated tag');
+      const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(sealed.iv, 'base64url'), { authTagLength: 16 });
       decipher.setAAD(Buffer.from(aad, 'utf8'));
-      decipher.setAuthTag(Buffer.from(sealed.tag, 'base64url'));
+      decipher.setAuthTag(tag);
       return Buffer.concat([decipher.update(Buffer.from(sealed.ct, 'base64url')), decipher.final()]);
     } catch {
       throw new SecretUnavailableError(`a secret sealed with key-encryption key ${sealed.kek} failed authentication`);

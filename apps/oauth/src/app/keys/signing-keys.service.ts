@@ -74,7 +74,13 @@ export class SigningKeysService implements OnModuleInit, OnModuleDestroy {
    * anything more: the withdrawal mark in Redis is checked on each issuance, not once a minute.
    */
   async current(): Promise<ActiveKey> {
-    if (this.active && (await this.denylist.isKeyWithdrawn(this.active.kid))) await this.reload();
+    if (this.active && (await this.denylist.isKeyWithdrawn(this.active.kid))) {
+      await this.reload();
+      // never sign with a withdrawn key: failing the login is better than handing out dead tokens
+      if (this.active && (await this.denylist.isKeyWithdrawn(this.active.kid))) {
+        throw new Error(`Signing key ${this.active.kid} was withdrawn and no newer key is available yet`);
+      }
+    }
     if (!this.active) throw new Error('No signing key loaded');
     return this.active;
   }
@@ -117,11 +123,16 @@ export class SigningKeysService implements OnModuleInit, OnModuleDestroy {
     return token;
   }
 
-  /** Adds a new current key. Concurrent rotations from several replicas add only one. */
+  /**
+   * Adds a new current key. The generation is read from the database, not this replica's copy,
+   * so a rotation made elsewhere a moment ago is built upon; concurrent rotations by several
+   * replicas add one key (the unique generation index), and the losers use the winner's.
+   */
   async rotate(): Promise<string> {
     const { publicKey, privateKey } = await generateKeyPair(SIGNING_ALGORITHM, { modulusLength: 2048, extractable: true });
     const kid = randomUUID();
-    const generation = (this.keys[0]?.generation ?? 0) + 1;
+    const top = await this.model.findOne().sort({ generation: -1 }).select({ generation: 1 }).lean<Pick<SigningKey, 'generation'>>().exec();
+    const generation = (top?.generation ?? 0) + 1;
     try {
       await this.model.create({
         _id: kid,
@@ -181,9 +192,11 @@ export class SigningKeysService implements OnModuleInit, OnModuleDestroy {
       const jwk = await this.privateJwkOf(newest);
       if (jwk) this.active = { kid: newest._id, privateKey: await importJWK(jwk, newest.alg) };
     }
+    // a key deleted (withdrawn) elsewhere is not kept in hand
+    if (this.active && !keys.some((key) => key._id === this.active?.kid)) this.active = null;
     if (newest) await this.forgetRetiredPrivateKeys(newest.generation);
     // the services read the keys from Redis, where only this app may write them
-    await publishJwks(this.redis, await this.jwks());
+    if (newest) await publishJwks(this.redis, await this.jwks(), newest.generation);
   }
 
   /** Sealed when a key-encryption key is configured, plain only where none is (never production). */

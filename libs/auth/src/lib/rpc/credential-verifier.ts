@@ -1,10 +1,20 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { ACCESS_TOKEN_TYPE, type Actor, SERVICE_TOKEN_TYPE, USER_ROLES, type UserRole } from '@site11/contracts';
+import {
+  ACCESS_TOKEN_TYPE,
+  type Actor,
+  CommonErrors,
+  DomainError,
+  ErrorKind,
+  SERVICE_TOKEN_TYPE,
+  USER_ROLES,
+  type UserRole,
+} from '@site11/contracts';
 import { errors, jwtVerify, type JWTPayload, type KeyLike } from 'jose';
 import { createPublicKey } from 'node:crypto';
 import { AUTH_OPTIONS, type AuthModuleOptions } from '../auth.options';
-import { invalidToken, tokenExpired } from '../auth.errors';
+import { invalidToken, tokenExpired, tokenRevoked } from '../auth.errors';
 import { JwksStore } from '../jwks.store';
+import { TokenDenylist } from '../token-denylist';
 
 /** An end user, as their access token proves them. */
 export interface VerifiedActor extends Actor {
@@ -27,7 +37,8 @@ function isRole(role: unknown): role is UserRole {
  * gateway received it) or a service token (`svc+jwt`, minted by the authority for one app to
  * call another, addressed to the receiving service). RS256 only, with the authority's published
  * keys, issuer, audience, type and expiry checked; nothing the envelope says besides is trusted.
- * Revocation is the gateway's check (its denylist); a service trusts the signature and expiry.
+ * Revocation is checked here too, on the same denylist the gateway reads: a revoked session or
+ * token, or a withdrawn signing key, is refused by the service whoever delivers the envelope.
  */
 @Injectable()
 export class CredentialVerifier {
@@ -36,14 +47,16 @@ export class CredentialVerifier {
   constructor(
     @Inject(AUTH_OPTIONS) private readonly options: AuthModuleOptions,
     private readonly jwks: JwksStore,
+    private readonly denylist: TokenDenylist,
   ) {}
 
   /** `service` is the receiving app: a service token must be addressed to it. */
   async verify(token: string, service: string): Promise<VerifiedCredential> {
     let payload: JWTPayload;
     let typ: string | undefined;
+    let kid: string | undefined;
     try {
-      const result = await jwtVerify(token, (header) => this.keyFor(header.kid), {
+      const result = await jwtVerify(token, (header) => this.keyFor((kid = header.kid)), {
         algorithms: ['RS256'],
         issuer: this.options.issuer,
         clockTolerance: Math.min(this.options.clockToleranceSeconds ?? 30, 30),
@@ -53,8 +66,11 @@ export class CredentialVerifier {
       typ = String(result.protectedHeader.typ ?? '').toLowerCase().replace(/^application\//, '');
     } catch (error) {
       if (error instanceof errors.JWTExpired) throw tokenExpired();
-      throw invalidToken();
+      if (error instanceof errors.JOSEError || error instanceof DomainError) throw invalidToken();
+      // the keys could not be read (Redis down): the caller may retry; this is no verdict on the token
+      throw new DomainError(CommonErrors.serviceUnavailable, ErrorKind.Unavailable, 'Credentials cannot be verified right now');
     }
+    await this.refuseRevoked(String(kid), payload);
     const audiences = Array.isArray(payload.aud) ? payload.aud : [payload.aud];
     if (typ === ACCESS_TOKEN_TYPE && audiences.includes(this.options.audience)) {
       const roles = payload['roles'];
@@ -70,6 +86,20 @@ export class CredentialVerifier {
       return { kind: 'service', service: payload.sub };
     }
     throw invalidToken();
+  }
+
+  private async refuseRevoked(kid: string, payload: JWTPayload): Promise<void> {
+    const session = typeof payload['sid'] === 'string' ? payload['sid'] : undefined;
+    let revoked: boolean[];
+    try {
+      revoked = await Promise.all([
+        this.denylist.isKeyWithdrawn(kid),
+        ...(session && payload.jti ? [this.denylist.isDenied(payload.jti, session)] : []),
+      ]);
+    } catch {
+      throw new DomainError(CommonErrors.serviceUnavailable, ErrorKind.Unavailable, 'Credentials cannot be verified right now');
+    }
+    if (revoked.some(Boolean)) throw tokenRevoked();
   }
 
   /** Asks the JWKS store each time (a withdrawn key leaves it), and parses each PEM once. */

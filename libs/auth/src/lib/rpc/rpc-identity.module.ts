@@ -1,10 +1,12 @@
 import { type DynamicModule, Module, type Type } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import type { BaseConfig } from '@site11/config';
-import { REDIS_CLIENT } from '@site11/messaging';
+import { CALLER_IDENTITY, type CallerIdentityResolver, REDIS_CLIENT } from '@site11/messaging';
 import type Redis from 'ioredis';
 import { AUTH_OPTIONS, type AuthModuleOptions } from '../auth.options';
+import { unauthenticated } from '../auth.errors';
 import { JwksStore } from '../jwks.store';
+import { TokenDenylist } from '../token-denylist';
 import { CredentialVerifier } from './credential-verifier';
 import { readJwks } from './jwks-key';
 import { RpcIdentityGuard } from './rpc-identity.guard';
@@ -45,10 +47,25 @@ export class RpcIdentityModule {
           }),
         },
         JwksStore,
+        TokenDenylist,
         CredentialVerifier,
         { provide: APP_GUARD, useClass: RpcIdentityGuard },
+        {
+          // the transport scopes idempotency keys by what the credential proves (bootstrapService)
+          provide: CALLER_IDENTITY,
+          inject: [CredentialVerifier],
+          useFactory:
+            (verifier: CredentialVerifier): CallerIdentityResolver =>
+            async (metadata) => {
+              const token = (metadata as { credential?: unknown } | undefined)?.credential;
+              if (token === undefined) return {};
+              if (typeof token !== 'string') throw unauthenticated();
+              const proved = await verifier.verify(token, service);
+              return proved.kind === 'user' ? { actor: proved.actor.sub } : { service: proved.service };
+            },
+        },
       ],
-      exports: [CredentialVerifier],
+      exports: [CredentialVerifier, CALLER_IDENTITY],
     };
   }
 }

@@ -1,5 +1,6 @@
 import { type INestApplication, Logger, type Type } from '@nestjs/common';
 import { BaseExceptionFilter, NestFactory } from '@nestjs/core';
+import { CALLER_IDENTITY, type CallerIdentityResolver } from './caller-identity';
 import { type MicroserviceOptions, Transport } from '@nestjs/microservices';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { ServiceConfig } from '@site11/config';
@@ -16,6 +17,15 @@ export interface BootstrapServiceOptions<C extends ServiceConfig> {
   name: string;
   /** The app's validated config class, as registered with `AppConfigModule.forRoot`. */
   config: Type<C>;
+}
+
+/** The app's credential check for the transport, when it has one (RpcIdentityModule). */
+function callerIdentityOf(app: INestApplication): CallerIdentityResolver | undefined {
+  try {
+    return app.get<CallerIdentityResolver>(CALLER_IDENTITY, { strict: false });
+  } catch {
+    return undefined;
+  }
 }
 
 /**
@@ -53,6 +63,7 @@ export async function bootstrapService<C extends ServiceConfig>(
         : {
             strategy: new RedisStreamsServer({
               url: config.REDIS_URL,
+              identify: callerIdentityOf(app),
               service: options.name,
               instanceId: config.INSTANCE_ID,
               maxInFlight: config.STREAMS_MAX_IN_FLIGHT,

@@ -144,6 +144,34 @@ describe('RedisStreamsServer (real Redis)', () => {
       expect(runs).toBe(1);
     });
 
+    it('scopes a key by the actor its credential proves, not the one the envelope claims', async () => {
+      const service = uniqueService('scope');
+      let runs = 0;
+      // a stand-in for RpcIdentityModule: the credential "token-of-alice" proves alice
+      const identify = async (metadata: unknown) => {
+        const credential = (metadata as { credential?: string }).credential;
+        if (credential === undefined) return {};
+        if (credential === 'token-of-alice') return { actor: 'alice' };
+        throw new DomainError('AUTH.INVALID_TOKEN', ErrorKind.Unauthenticated, 'bad token');
+      };
+      await serve(service, { requests: { [`${service}.pay`]: () => (runs++, { paid: runs }) } }, { identify });
+      const alice = { sub: 'alice', roles: ['user'] as ('user' | 'admin')[] };
+      const call = { idempotencyKey: 'k-scope', idempotencyOrigin: 'client' as const };
+      const first = await client.rpc.send(`${service}.pay`, {}, { requestId: 'r1', ...call, actor: alice, credential: 'token-of-alice' });
+      expect(first).toEqual({ paid: 1 });
+
+      // the same key and body with alice claimed but no credential: another scope, so no replay of alice's result
+      const forged = await client.rpc.send(`${service}.pay`, {}, { requestId: 'r2', ...call, actor: alice });
+      expect(forged).toEqual({ paid: 2 });
+      // a bad credential claims nothing
+      await expect(client.rpc.send(`${service}.pay`, {}, { requestId: 'r3', ...call, actor: alice, credential: 'forged' })).rejects.toMatchObject({
+        code: 'AUTH.INVALID_TOKEN',
+      });
+      expect(runs).toBe(2);
+      // alice's own retry still replays her result
+      expect(await client.rpc.send(`${service}.pay`, {}, { requestId: 'r4', ...call, actor: alice, credential: 'token-of-alice' })).toEqual({ paid: 1 });
+    });
+
     it('keeps at most 100 idempotency keys after 10,000 commands without client keys', async () => {
       const service = uniqueService('memory');
       await serve(service, { requests: { [`${service}.touch`]: () => ({ ok: true }) } });
@@ -354,6 +382,47 @@ describe('RedisStreamsServer (real Redis)', () => {
       } finally {
         subscriber.disconnect();
       }
+    });
+  });
+
+  describe('patterns in the wrong stream', () => {
+    it('never runs an event handler for an entry of its request stream, nor another service’s pattern', async () => {
+      const service = uniqueService('kind');
+      let runs = 0;
+      const emitter = uniqueService('kindem');
+      await serve(service, { requests: { [`${service}.x`]: () => ({ ok: true }) }, events: { [`${emitter}.deleted`]: () => void runs++ } });
+      const subscriber = newRedis();
+      try {
+        const replies: string[] = [];
+        await subscriber.subscribe(`rpc:reply:kind-${service}`);
+        subscriber.on('message', (_channel, message) => replies.push(message));
+        await appendRequest(service, 'k1', `${emitter}.deleted`, { reply: `rpc:reply:kind-${service}` });
+        await until(() => replies.length > 0, 3000);
+        expect(JSON.parse(replies[0])).toMatchObject({ id: 'k1', err: { code: 'SERVICE_UNAVAILABLE' } });
+        expect(runs).toBe(0);
+      } finally {
+        subscriber.disconnect();
+      }
+    });
+
+    it('runs an event only from its own emitter’s stream, and never a request handler from an event stream', async () => {
+      const service = uniqueService('evkind');
+      const emitter = uniqueService('evkindem');
+      const seen: string[] = [];
+      let requestRuns = 0;
+      await serve(service, {
+        requests: { [`${service}.admin-only`]: () => (requestRuns++, { ok: true }) },
+        events: { [`${emitter}.ok`]: () => void seen.push('ok'), [`${emitter}.other`]: () => void seen.push('other') },
+      });
+      // entries written by hand into emitter's stream of `ok`, naming other patterns
+      const stream = StreamKeys.events(`${emitter}.ok`);
+      await redis.xadd(stream, '*', 'pattern', `${service}.admin-only`, 'data', JSON.stringify({ data: {}, metadata: {} }));
+      await redis.xadd(stream, '*', 'pattern', `${emitter}.other`, 'data', JSON.stringify({ data: {}, metadata: {} }));
+      await redis.xadd(stream, '*', 'pattern', `${emitter}.ok`, 'data', JSON.stringify({ data: {}, metadata: {} }));
+      await until(() => seen.length === 1);
+      await until(async () => (await redis.xlen(StreamKeys.deadLetters(service))) === 2);
+      expect(seen).toEqual(['ok']);
+      expect(requestRuns).toBe(0);
     });
   });
 

@@ -11,6 +11,7 @@ import {
 import Redis from 'ioredis';
 import { lastValueFrom } from 'rxjs';
 import { platformClock } from '../clock';
+import type { CallerIdentityResolver } from '../server/caller-identity';
 import { redisConnectionOptions } from '../redis-options';
 import { type CommandIdentity, commandIdentity, IdempotencyStore, type Outcome } from './idempotency.store';
 import { type Delivery, type DeliverySink, ReadLoop, type Source } from './read-loop';
@@ -32,6 +33,11 @@ export interface RedisStreamsServerOptions extends Partial<StreamsTuning> {
   service: string;
   /** Stable per instance (pod name); the consumer name in the group. */
   instanceId: string;
+  /**
+   * Verifies a request's credential before its idempotency key is claimed, so the key is scoped
+   * to the proved actor and app, never to what the envelope claims (see CALLER_IDENTITY).
+   */
+  identify?: CallerIdentityResolver;
 }
 
 const HEARTBEAT_MS = 1000;
@@ -288,8 +294,25 @@ export class RedisStreamsServer extends Server implements CustomTransportStrateg
       this.logger.warn(`Dropped ${pattern} ${id}: its deadline passed before it was picked up`);
       return this.finish(delivery);
     }
+    // A request names a request handler of the stream it came from, never an event handler
+    // (which trusts its stream, not a credential) nor a pattern of another service.
+    const handler = this.getHandlerByPattern(pattern);
+    if (!handler || handler.isEventHandler || StreamKeys.requests(serviceOf(pattern)) !== source.key) {
+      return this.finish(delivery, failure(CommonErrors.serviceUnavailable, ErrorKind.Unavailable, `No handler for "${pattern}"`));
+    }
 
     const identity = commandIdentity(envelope.metadata);
+    if (identity && this.options.identify) {
+      try {
+        const proved = await this.options.identify(envelope.metadata);
+        delete identity.actor;
+        if (proved.actor) identity.actor = proved.actor;
+        if (proved.service) identity.caller = proved.service;
+      } catch (error) {
+        const err = error instanceof DomainError ? error.toWire() : failure(CommonErrors.serviceUnavailable, ErrorKind.Unavailable, 'Credentials cannot be verified right now').err;
+        return this.finish(delivery, { err });
+      }
+    }
     if (!identity) {
       const outcome = await this.invoke(pattern, envelope, new StreamsContext([source.key, messageId, pattern, delivery.deliveries]));
       return this.finish(delivery, outcome);
@@ -335,14 +358,16 @@ export class RedisStreamsServer extends Server implements CustomTransportStrateg
   private async handleEventDelivery(delivery: Delivery): Promise<void> {
     const { source, id: messageId, fields } = delivery;
     const pattern = fields['pattern'];
-    const handler = pattern ? this.getHandlerByPattern(pattern) : null;
+    // an entry runs only the event handler of the stream it was read from: only that stream's
+    // emitter may append to it, which is what lets event handlers go without a credential
+    const handler = pattern && StreamKeys.events(pattern) === source.key ? this.getHandlerByPattern(pattern) : null;
     let data: unknown;
     try {
       data = JSON.parse(fields['data'] ?? '');
     } catch {
       data = undefined;
     }
-    if (!handler || data === undefined) return deadLetter(this.writer, this.options.service, delivery, 'malformed', this.logger);
+    if (!handler?.isEventHandler || data === undefined) return deadLetter(this.writer, this.options.service, delivery, 'malformed', this.logger);
     const outcome = await this.invoke(pattern, data, new StreamsContext([source.key, messageId, pattern, delivery.deliveries]), handler);
     // A failed event stays pending: it is delivered again after reclaimIdleMs, then dead-lettered.
     if ('err' in outcome) return;
