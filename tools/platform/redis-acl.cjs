@@ -136,8 +136,12 @@ function aclRules(app, graph, { transport = 'streams' } = {}) {
     // service cannot be told apart by owner, so any caller could read or forge replies of other
     // callers of the same service: the streams transport is the one with per-app guarantees.
     rules.push(`&${app}.*`);
-    for (const service of edges.calls) rules.push(`(&${service}.* +publish)`, `(&${service}.*.reply +subscribe)`);
-    for (const emitter of edges.consumes) rules.push(`(&${emitter}.* +subscribe)`);
+    for (const service of edges.calls) rules.push(`(&${service}.* +publish)`);
+    // One selector for every channel the app subscribes to: after a reconnect ioredis subscribes
+    // to all of them in one SUBSCRIBE, and Redis admits a command only if one selector covers
+    // every channel it names.
+    const subscribed = [`&${app}.*`, ...edges.calls.map((service) => `&${service}.*.reply`), ...edges.consumes.map((emitter) => `&${emitter}.*`)];
+    rules.push(`(${subscribed.join(' ')} +subscribe)`);
   }
   return rules;
 }

@@ -219,9 +219,11 @@ export class Stack {
     return replica;
   }
 
-  async restartOauth(beforeStart: () => Promise<void> = async () => undefined): Promise<void> {
+  /** Restarts oauth; `env` changes its environment from now on (an empty value unsets a variable). */
+  async restartOauth(beforeStart: () => Promise<void> = async () => undefined, env: Record<string, string> = {}): Promise<void> {
     await this.oauth.stop();
     await beforeStart();
+    Object.assign(this.oauthEnv, env);
     this.oauth = await Stack.startOauth(this.oauthEnv, this.logDir);
   }
 
