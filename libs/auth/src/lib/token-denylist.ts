@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { REDIS_CLIENT } from '@site11/messaging';
+import { REDIS_CLIENT } from '@site11/redis';
 import type Redis from 'ioredis';
 
 /** Keys of one session share its id as hash tag, so one EXISTS checks token and session together (Redis Cluster). */

@@ -2,7 +2,7 @@ import { Module } from '@nestjs/common';
 import { PlatformRedisClient } from './client/platform-redis.client';
 import { RpcClient, TRANSPORT_CLIENT } from './client/rpc-client';
 import { ConfigurableMessagingModule, MESSAGING_OPTIONS, type MessagingModuleOptions } from './messaging.options';
-import { transportRedisOptions } from './redis-options';
+import { transportRedisOptions } from '@site11/redis';
 import { RedisStreamsClient } from './streams/redis-streams.client';
 
 /** Client side of the transport: provides `RpcClient` to the app that calls services. */

@@ -7,7 +7,7 @@ import { type MetricsListenerOptions, ObservabilityModule } from '@site11/observ
 import { RegistryModule } from '@site11/registry';
 import { randomUUID } from 'node:crypto';
 import { RpcClient } from './client/rpc-client';
-import { RedisClientModule } from './redis-client.module';
+import { RedisClientModule } from '@site11/redis';
 import { MessagingModule } from './messaging.module';
 import { messagingOptionsFrom } from './messaging.options';
 import { PingModule } from './server/ping.module';

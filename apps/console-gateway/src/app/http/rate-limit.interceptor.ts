@@ -8,7 +8,7 @@ import {
 } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { AuthErrors, DomainError, ErrorKind } from '@site11/contracts';
-import { REDIS_CLIENT } from '@site11/messaging';
+import { REDIS_CLIENT } from '@site11/redis';
 import type { FastifyRequest } from 'fastify';
 import type Redis from 'ioredis';
 import { createHash } from 'node:crypto';

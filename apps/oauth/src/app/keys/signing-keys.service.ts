@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger, type OnModuleDestroy, type OnModuleInit } f
 import { InjectModel } from '@nestjs/mongoose';
 import { publishJwks, TokenDenylist } from '@site11/auth';
 import { AuthErrors, DomainError, ErrorKind, type JsonWebKeySet, SERVICE_TOKEN_TYPE } from '@site11/contracts';
-import { REDIS_CLIENT } from '@site11/messaging';
+import { REDIS_CLIENT } from '@site11/redis';
 import { SecretKeyring } from '@site11/persistence';
 import type Redis from 'ioredis';
 import { exportJWK, generateKeyPair, importJWK, type JWK, type KeyLike, SignJWT } from 'jose';

@@ -5,7 +5,7 @@ import { type MicroserviceOptions, Transport } from '@nestjs/microservices';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { ServiceConfig } from '@site11/config';
 import { StructuredLogger } from '@site11/observability';
-import { transportRedisOptions } from '../redis-options';
+import { transportRedisOptions } from '@site11/redis';
 import { createValidationPipe } from '../validation';
 import { exitGracefullyOn } from './graceful-shutdown';
 import { RpcEnvelopeInterceptor } from './rpc-envelope.interceptor';

@@ -4,7 +4,7 @@ import Redis from 'ioredis';
 import { randomUUID } from 'node:crypto';
 import { NoResponderError } from '../client/no-responder.error';
 import { platformClock } from '../clock';
-import { redisConnectionOptions } from '../redis-options';
+import { redisConnectionOptions } from '@site11/redis';
 import {
   DEFAULT_STREAMS_TUNING,
   PUBLISH_ONCE_SCRIPT,

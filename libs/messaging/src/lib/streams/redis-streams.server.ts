@@ -12,7 +12,7 @@ import Redis from 'ioredis';
 import { lastValueFrom } from 'rxjs';
 import { platformClock } from '../clock';
 import type { CallerIdentityResolver } from '../server/caller-identity';
-import { redisConnectionOptions } from '../redis-options';
+import { redisConnectionOptions } from '@site11/redis';
 import { type CommandIdentity, commandIdentity, IdempotencyStore, type Outcome } from './idempotency.store';
 import { type Delivery, type DeliverySink, ReadLoop, type Source } from './read-loop';
 import { deadLetter, Reclaimer } from './reclaimer';

@@ -1,0 +1,2 @@
+export { REDIS_CLIENT, RedisClientModule, type RedisClientModuleOptions } from './lib/redis-client.module';
+export { redisConnectionOptions, type RedisConnectionOptions, transportRedisOptions } from './lib/redis-options';
