@@ -1,4 +1,4 @@
-import { bootstrapService } from '@site11/messaging';
+import { bootstrapService } from '@site11/platform';
 import { AppModule } from './app/app.module';
 import { OAuthConfig } from './app/oauth.config';
 

@@ -135,7 +135,10 @@ describeStreams('the streams transport', () => {
 
     stack.usersReplicas = [];
     await stack.addUsersReplica();
-    expect([204, 504]).toContain((await deleting).status);
+    // the caller sees the delete done (the reclaimed delivery finds its tombstone), its deadline
+    // pass, or, when the new replica's outbox sweep published the event and removed the tombstone
+    // before the reclaimed delivery ran, the account already gone: DELETE's effect either way
+    expect([204, 404, 504]).toContain((await deleting).status);
 
     const sessions = stack.oauthDb.collection('sessions');
     const deadline = Date.now() + 15_000;

@@ -4,7 +4,7 @@ import helmet from '@fastify/helmet';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { loadConfig } from '@site11/config';
-import { exitGracefullyOn } from '@site11/messaging';
+import { exitGracefullyOn } from '@site11/platform';
 import { instrumentFastify, MetricsListener, MetricsService, StructuredLogger } from '@site11/observability';
 import { AppModule } from './app.module';
 import { GatewayConfig } from './gateway.config';

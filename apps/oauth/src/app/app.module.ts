@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 import { RpcIdentityModule } from '@site11/auth';
 import { AppConfigModule } from '@site11/config';
-import { PlatformModule } from '@site11/messaging';
+import { PlatformModule } from '@site11/platform';
 import { PersistenceModule } from '@site11/persistence';
 import { AuthMessageController } from './auth.message.controller';
 import { KeysModule } from './keys/keys.module';

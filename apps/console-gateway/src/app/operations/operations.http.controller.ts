@@ -3,7 +3,8 @@ import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swa
 import { Public, Roles } from '@site11/auth';
 import { DomainError, ErrorKind } from '@site11/contracts';
 import { ReadinessService } from '@site11/health';
-import { type CircuitStateName, pingCheck, RpcClient } from '@site11/messaging';
+import { type CircuitStateName, RpcClient } from '@site11/messaging';
+import { pingCheck } from '@site11/platform';
 import { MetricsService } from '@site11/observability';
 import { RegistryReader, type ServiceView } from '@site11/registry';
 import type { FastifyReply } from 'fastify';

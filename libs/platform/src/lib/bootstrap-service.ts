@@ -1,16 +1,19 @@
 import { type INestApplication, Logger, type Type } from '@nestjs/common';
 import { BaseExceptionFilter, NestFactory } from '@nestjs/core';
-import { CALLER_IDENTITY, type CallerIdentityResolver } from './caller-identity';
 import { type MicroserviceOptions, Transport } from '@nestjs/microservices';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { ServiceConfig } from '@site11/config';
 import { StructuredLogger } from '@site11/observability';
 import { transportRedisOptions } from '@site11/redis';
-import { createValidationPipe } from '../validation';
+import {
+  CALLER_IDENTITY,
+  type CallerIdentityResolver,
+  createValidationPipe,
+  RedisStreamsServer,
+  RpcEnvelopeInterceptor,
+  RpcErrorFilter,
+} from '@site11/messaging';
 import { exitGracefullyOn } from './graceful-shutdown';
-import { RpcEnvelopeInterceptor } from './rpc-envelope.interceptor';
-import { RpcErrorFilter } from './rpc-error.filter';
-import { RedisStreamsServer } from '../streams/redis-streams.server';
 
 export interface BootstrapServiceOptions<C extends ServiceConfig> {
   /** Service name, used in logs. */

@@ -6,11 +6,9 @@ import { HealthModule } from '@site11/health';
 import { type MetricsListenerOptions, ObservabilityModule } from '@site11/observability';
 import { RegistryModule } from '@site11/registry';
 import { randomUUID } from 'node:crypto';
-import { RpcClient } from './client/rpc-client';
+import { MessagingModule, messagingOptionsFrom, RpcClient } from '@site11/messaging';
 import { RedisClientModule } from '@site11/redis';
-import { MessagingModule } from './messaging.module';
-import { messagingOptionsFrom } from './messaging.options';
-import { PingModule } from './server/ping.module';
+import { PingModule } from './ping.module';
 
 export interface PlatformAppOptions<C extends BaseConfig> {
   /** App name: logs, metrics, registry, consumer group, `<name>.ping`. */

@@ -1,0 +1,3 @@
+export { bootstrapService, type BootstrapServiceOptions } from './lib/bootstrap-service';
+export { exitGracefullyOn } from './lib/graceful-shutdown';
+export { pingCheck, PlatformModule, type PlatformAppOptions } from './lib/platform.module';
