@@ -1,5 +1,6 @@
 export * from './lib/common/errors';
 export * from './lib/common/envelope';
+export * from './lib/common/caller-identity';
 export * from './lib/common/page.dto';
 export * from './lib/common/transforms';
 export * from './lib/users/users.patterns';

@@ -12,4 +12,3 @@ export * from './lib/streams/redis-streams.server';
 export { commandIdentity, type CommandIdentity } from './lib/streams/idempotency.store';
 export * from './lib/streams/streams.context';
 export * from './lib/streams/streams.keys';
-export * from './lib/server/caller-identity';

@@ -5,14 +5,8 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import type { ServiceConfig } from '@site11/config';
 import { StructuredLogger } from '@site11/observability';
 import { transportRedisOptions } from '@site11/redis';
-import {
-  CALLER_IDENTITY,
-  type CallerIdentityResolver,
-  createValidationPipe,
-  RedisStreamsServer,
-  RpcEnvelopeInterceptor,
-  RpcErrorFilter,
-} from '@site11/messaging';
+import { createValidationPipe, RedisStreamsServer, RpcEnvelopeInterceptor, RpcErrorFilter } from '@site11/messaging';
+import { CALLER_IDENTITY, type CallerIdentityResolver } from '@site11/contracts';
 import { exitGracefullyOn } from './graceful-shutdown';
 
 export interface BootstrapServiceOptions<C extends ServiceConfig> {

@@ -1,7 +1,7 @@
 import { type DynamicModule, Module, type Type } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import type { BaseConfig } from '@site11/config';
-import { CALLER_IDENTITY, type CallerIdentityResolver } from '@site11/messaging';
+import { CALLER_IDENTITY, type CallerIdentityResolver } from '@site11/contracts';
 import { REDIS_CLIENT } from '@site11/redis';
 import type Redis from 'ioredis';
 import { AUTH_OPTIONS, type AuthModuleOptions } from '../auth.options';

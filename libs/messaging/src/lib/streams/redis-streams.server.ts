@@ -11,7 +11,7 @@ import {
 import Redis from 'ioredis';
 import { lastValueFrom } from 'rxjs';
 import { platformClock } from '../clock';
-import type { CallerIdentityResolver } from '../server/caller-identity';
+import type { CallerIdentityResolver } from '@site11/contracts';
 import { redisConnectionOptions } from '@site11/redis';
 import { type CommandIdentity, commandIdentity, IdempotencyStore, type Outcome } from './idempotency.store';
 import { type Delivery, type DeliverySink, ReadLoop, type Source } from './read-loop';
