@@ -91,7 +91,15 @@ export class SigningKeysService implements OnModuleInit, OnModuleDestroy {
    * call, so a rotation made by any replica is published at once.
    */
   async jwks(): Promise<JsonWebKeySet> {
-    const keys = await this.model.find().sort({ generation: -1 }).limit(10).lean<SigningKey[]>().exec();
+    return this.publishable(await this.newestKeys());
+  }
+
+  private newestKeys(): Promise<SigningKey[]> {
+    return this.model.find().sort({ generation: -1 }).limit(10).lean<SigningKey[]>().exec();
+  }
+
+  /** The JWKS of these keys (newest first): the current, the previous, and those retired within a token lifetime. */
+  private publishable(keys: SigningKey[]): JsonWebKeySet {
     const graceMs = (this.config.ACCESS_TOKEN_TTL_SECONDS + 60) * 1000;
     const published = keys.filter(
       (key, index) => index < 2 || Date.now() - keys[index - 1].createdAt.getTime() < graceMs,
@@ -185,7 +193,7 @@ export class SigningKeysService implements OnModuleInit, OnModuleDestroy {
   }
 
   private async reload(): Promise<void> {
-    const keys = await this.model.find().sort({ generation: -1 }).limit(10).lean<SigningKey[]>().exec();
+    const keys = await this.newestKeys();
     this.keys = keys;
     const newest = keys[0];
     if (newest && newest._id !== this.active?.kid) {
@@ -196,7 +204,7 @@ export class SigningKeysService implements OnModuleInit, OnModuleDestroy {
     if (this.active && !keys.some((key) => key._id === this.active?.kid)) this.active = null;
     if (newest) await this.forgetRetiredPrivateKeys(newest.generation);
     // the services read the keys from Redis, where only this app may write them
-    if (newest) await publishJwks(this.redis, await this.jwks(), newest.generation);
+    if (newest) await publishJwks(this.redis, this.publishable(keys), newest.generation);
   }
 
   /** Sealed when a key-encryption key is configured, plain only where none is (never production). */
