@@ -1,10 +1,5 @@
-export * from './lib/auth-user';
-export * from './lib/auth.errors';
-export * from './lib/auth.module';
-export * from './lib/auth.options';
-export * from './lib/decorators';
-export * from './lib/guards';
-export * from './lib/jwks.store';
-export * from './lib/jwt.strategy';
-export * from './lib/token-denylist';
+export { forbidden, invalidToken, tokenExpired, tokenRevoked, unauthenticated } from './lib/auth.errors';
+export { AUTH_OPTIONS, type AuthModuleOptions, ConfigurableAuthModule } from './lib/auth.options';
+export { JwksStore } from './lib/jwks.store';
+export { TokenDenylist } from './lib/token-denylist';
 export * from './lib/rpc';

@@ -1,4 +1,5 @@
 export * from './lib/clock';
+export * from './lib/client/call-options';
 export * from './lib/client/no-responder.error';
 export * from './lib/client/platform-redis.client';
 export * from './lib/client/rpc-client';

@@ -1,3 +1,4 @@
-export * from './lib/registry.module';
-export * from './lib/registry.options';
-export * from './lib/registry.reader';
+export { RegistryModule } from './lib/registry.module';
+export { type RegistryAnnouncement, type RegistryModuleOptions } from './lib/registry.options';
+export { type InstanceStatus, type InstanceView, type ServiceView } from './lib/registry.records';
+export { RegistryReader } from './lib/registry.reader';

@@ -348,10 +348,48 @@ describe('routes, docs and health', () => {
     expect(ready.body).toMatchObject({ status: 'ok', info: { redis: { status: 'up' } } });
   });
 
-  it('reports the users service ready with MongoDB and Redis up, and serves nothing else over HTTP', async () => {
+  it('reports the users service live, and ready with MongoDB and Redis up', async () => {
+    expect((await call(`${stack.usersHealthUrl}/health/live`)).status).toBe(200);
     const ready = await call(`${stack.usersHealthUrl}/health/ready`);
     expect(ready.status).toBe(200);
     expect(ready.body).toMatchObject({ status: 'ok', info: { redis: { status: 'up' }, mongodb: { status: 'up' } } });
-    expect((await call(`${stack.usersHealthUrl}/users`)).status).toBe(404);
+  });
+
+  it('serves only its health probes and its metrics over HTTP on the users service\'s health port', async () => {
+    // what a service's HTTP server has: HealthModule's two probes and, having no metrics listener
+    // of its own, ObservabilityModule's scrape endpoint; its users are reached over the transport only
+    for (const path of ['/health/live', '/health/ready']) {
+      expect([path, (await fetch(`${stack.usersHealthUrl}${path}`)).status]).toEqual([path, 200]);
+    }
+    const scrape = await fetch(`${stack.usersHealthUrl}/metrics`);
+    expect(scrape.status).toBe(200);
+    expect(await scrape.text()).toContain('service="users"');
+
+    const id = new Types.ObjectId().toHexString();
+    const notServed: [string, string][] = [
+      ['GET', '/'],
+      ['GET', '/health'],
+      ['GET', '/health/services'],
+      ['GET', '/users'],
+      ['GET', `/users/${id}`],
+      ['GET', '/api/v1/users'],
+      ['GET', `/api/v1/users/${id}`],
+      ['GET', '/api/docs'],
+      ['GET', '/api/docs-json'],
+      ['GET', '/docs'],
+      ['GET', '/metrics/x'],
+      ['POST', '/users'],
+      ['POST', '/api/v1/users'],
+      ['POST', '/health/live'],
+      ['POST', '/health/ready'],
+      ['DELETE', '/health/ready'],
+      ['POST', '/metrics'],
+    ];
+    const statuses: [string, string, number][] = [];
+    for (const [method, path] of notServed) {
+      const response = await fetch(`${stack.usersHealthUrl}${path}`, { method, headers: { authorization: `Bearer ${adminToken}` } });
+      statuses.push([method, path, response.status]);
+    }
+    expect(statuses).toEqual(notServed.map(([method, path]) => [method, path, 404]));
   });
 });

@@ -1,16 +1,17 @@
 import { Module } from '@nestjs/common';
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
-import { AuthModule, readJwks } from '@site11/auth';
+import { readJwks } from '@site11/auth';
+import { GatewayAuthModule } from '@site11/gateway-auth';
 import { AppConfigModule } from '@site11/config';
 import { createValidationPipe } from '@site11/messaging';
 import { PlatformModule } from '@site11/platform';
 import { REDIS_CLIENT } from '@site11/redis';
 import type Redis from 'ioredis';
-import { AuthHttpModule } from './auth/auth-http.module';
+import { AuthHttpModule } from './auth/auth.http.module';
 import { GatewayConfig } from './gateway.config';
 import { HttpErrorFilter } from './http/http-error.filter';
-import { OperationsHttpModule } from './operations/operations-http.module';
-import { UsersHttpModule } from './users/users-http.module';
+import { OperationsHttpModule } from './operations/operations.http.module';
+import { UsersHttpModule } from './users/users.http.module';
 // <nx-plugin:http-module-imports>
 
 @Module({
@@ -23,7 +24,7 @@ import { UsersHttpModule } from './users/users-http.module';
       metricsListener: (config) => ({ port: config.METRICS_PORT, host: config.METRICS_HOST }),
       downstream: (config) => config.DOWNSTREAM_SERVICES.split(','),
     }),
-    AuthModule.forRootAsync({
+    GatewayAuthModule.forRootAsync({
       inject: [GatewayConfig, REDIS_CLIENT],
       useFactory: (config: GatewayConfig, redis: Redis) => ({
         issuer: config.JWT_ISSUER,

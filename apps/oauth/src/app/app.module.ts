@@ -3,7 +3,7 @@ import { RpcIdentityModule } from '@site11/auth';
 import { AppConfigModule } from '@site11/config';
 import { PlatformModule } from '@site11/platform';
 import { PersistenceModule } from '@site11/persistence';
-import { AuthMessageController } from './auth.message.controller';
+import { AccountsModule } from './accounts/accounts.module';
 import { KeysModule } from './keys/keys.module';
 import { OAuthConfig } from './oauth.config';
 import { TokensModule } from './tokens/tokens.module';
@@ -23,7 +23,7 @@ import { TokensModule } from './tokens/tokens.module';
     RpcIdentityModule.forService('oauth', OAuthConfig),
     KeysModule,
     TokensModule,
+    AccountsModule,
   ],
-  controllers: [AuthMessageController],
 })
 export class AppModule {}

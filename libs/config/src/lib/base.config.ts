@@ -100,6 +100,15 @@ export class ServiceConfig extends BaseConfig {
   @Matches(/^mongodb(\+srv)?:\/\/[^\s]+$/, { message: 'MONGODB_URI must be a mongodb:// URL' })
   MONGODB_URI: string = undefined as unknown as string;
 
+  /**
+   * How long an operation waits for a reachable database before failing (ms). Below the
+   * gateway's deadline, so a database outage answers 503 SERVICE_UNAVAILABLE, not 504.
+   */
+  @IsInt()
+  @Min(100)
+  @Max(30000)
+  MONGODB_SERVER_SELECTION_TIMEOUT_MS: number = 2000;
+
   @IsInt()
   @Min(0)
   @Max(65535)

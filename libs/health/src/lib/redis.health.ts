@@ -1,6 +1,7 @@
 import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
 import { HealthIndicatorService } from '@nestjs/terminus';
-import Redis from 'ioredis';
+import { createFailFastRedis } from '@site11/redis';
+import type Redis from 'ioredis';
 import { HEALTH_OPTIONS, type HealthModuleOptions } from './health.options';
 
 /**
@@ -16,15 +17,7 @@ export class RedisHealthIndicator implements OnModuleDestroy {
     @Inject(HEALTH_OPTIONS) private readonly options: HealthModuleOptions,
   ) {
     if (options.redisUrl) {
-      this.redis = new Redis(options.redisUrl, {
-        lazyConnect: true,
-        enableOfflineQueue: false,
-        maxRetriesPerRequest: 0,
-        connectTimeout: 1000,
-        retryStrategy: () => 500,
-      });
-      this.redis.on('error', () => undefined);
-      this.redis.connect().catch(() => undefined);
+      this.redis = createFailFastRedis(options.redisUrl, { connectionName: 'health', connectTimeoutMs: 1000 });
     }
   }
 

@@ -1,11 +1,14 @@
 import type { CallHandler, ExecutionContext } from '@nestjs/common';
 import { DomainError, ErrorKind } from '@site11/contracts';
 import type { PinoLogger } from 'nestjs-pino';
-import pino from 'pino';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { pinoHttp, type Options } from 'pino-http';
 import { lastValueFrom, of, throwError } from 'rxjs';
 import { Writable } from 'node:stream';
 import { MetricsService } from './metrics.service';
-import { REDACTED_PATHS } from './observability.module';
+import { pinoParams } from './observability.module';
+import type { ObservabilityModuleOptions } from './observability.options';
 import { RpcMetricsInterceptor } from './rpc-metrics.interceptor';
 
 function rpcContext(pattern: string, requestId: string): ExecutionContext {
@@ -45,17 +48,80 @@ describe('RpcMetricsInterceptor', () => {
 });
 
 describe('log redaction', () => {
-  it('never writes authorization headers, passwords or tokens', () => {
-    const lines: string[] = [];
-    const sink = new Writable({ write: (chunk, _enc, done) => (lines.push(String(chunk)), done()) });
-    const logger = pino({ redact: { paths: REDACTED_PATHS, censor: '[redacted]' } }, sink);
+  interface LoggedApp {
+    url: string;
+    /** Everything the logger wrote. */
+    text: () => string;
+    lines: () => Record<string, unknown>[];
+    close: () => Promise<void>;
+  }
 
-    logger.info({
-      req: { headers: { authorization: 'Bearer eyJsecret', cookie: 'sid=1' } },
-      body: { password: 'hunter22', refreshToken: 'r-secret', accessToken: 'a-secret' },
+  /**
+   * An HTTP server with the app's request logger, built as nestjs-pino builds it from pinoParams
+   * (LoggerModule calls pinoHttp with them), writing to memory instead of stdout.
+   */
+  async function serveWithAppLogger(handle: (req: IncomingMessage, res: ServerResponse) => void): Promise<LoggedApp> {
+    const chunks: string[] = [];
+    const sink = new Writable({ write: (chunk, _enc, done) => (chunks.push(String(chunk)), done()) });
+    // what PlatformModule.forApp's factory passes: the app's name, INSTANCE_ID and LOG_LEVEL
+    const options: ObservabilityModuleOptions = { service: 'users', instanceId: 'users-1', level: 'log' };
+    const httpLogger = pinoHttp(pinoParams(options).pinoHttp as Options, sink);
+    const server = createServer((req, res) => {
+      // Fastify's genReqId sets the request id on the raw request before the logger runs
+      (req as IncomingMessage & { id: string }).id = 'req-redact';
+      httpLogger(req, res);
+      handle(req, res);
     });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const text = () => chunks.join('');
+    return {
+      url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+      text,
+      lines: () =>
+        text()
+          .split('\n')
+          .filter(Boolean)
+          .map((line) => JSON.parse(line) as Record<string, unknown>),
+      close: () => new Promise<void>((resolve, reject) => server.close((error) => (error ? reject(error) : resolve()))),
+    };
+  }
 
-    expect(lines.join('')).not.toMatch(/eyJsecret|sid=1|hunter22|r-secret|a-secret/);
-    expect(lines.join('')).toContain('[redacted]');
+  it('never writes authorization headers, cookies, idempotency keys, passwords or tokens, and marks what it left out', async () => {
+    let finished: () => void = () => undefined;
+    const served = new Promise<void>((resolve) => (finished = resolve));
+    const app = await serveWithAppLogger((req, res) => {
+      req.log.info(
+        { body: { email: 'a@example.com', password: 'hunter22', refreshToken: 'r-secret', accessToken: 'a-secret', credential: 'c-secret' } },
+        'signing in',
+      );
+      // after the logger's own listener, so the access log line is written when this resolves
+      res.on('finish', finished);
+      res.setHeader('set-cookie', 'refresh=rc-secret; HttpOnly');
+      res.end('{}');
+    });
+    try {
+      const response = await fetch(`${app.url}/api/v1/auth/login`, {
+        method: 'POST',
+        headers: { authorization: 'Bearer eyJsecret', cookie: 'sid=s-secret', 'idempotency-key': 'idem-secret' },
+        body: '{}',
+      });
+      expect(response.status).toBe(200);
+      await served;
+
+      expect(app.text()).not.toMatch(/eyJsecret|s-secret|idem-secret|rc-secret|hunter22|r-secret|a-secret|c-secret/);
+      expect(app.lines().find((line) => line['msg'] === 'signing in')).toMatchObject({
+        service: 'users',
+        requestId: 'req-redact',
+        body: { email: 'a@example.com', password: '[redacted]', refreshToken: '[redacted]', accessToken: '[redacted]', credential: '[redacted]' },
+      });
+      // the access log line of the request that carried the secrets is written too
+      expect(app.lines().find((line) => line['msg'] === 'request completed')).toMatchObject({
+        requestId: 'req-redact',
+        req: { method: 'POST', url: '/api/v1/auth/login' },
+        res: { statusCode: 200 },
+      });
+    } finally {
+      await app.close();
+    }
   });
 });

@@ -1,6 +1,8 @@
 import { type DynamicModule, type InjectionToken, Module, type Type } from '@nestjs/common';
 import type { ServiceConfig } from '@site11/config';
 import { MongooseModule, type MongooseModuleOptions } from '@nestjs/mongoose';
+import { APP_INTERCEPTOR } from '@nestjs/core';
+import { DATABASE_NAME, DatabaseErrorsInterceptor } from './database-errors';
 import { OUTBOX_OPTIONS, OutboxRelay, type OutboxOptions } from './outbox';
 
 export interface PersistenceOptions {
@@ -10,6 +12,8 @@ export interface PersistenceOptions {
   dbName: string;
   /** When true, refuse a database whose name does not mark it as a test database. */
   requireTestDatabase?: boolean;
+  /** How long an operation waits for a reachable server before it fails (ms, default 2000). */
+  serverSelectionTimeoutMs?: number;
 }
 
 export interface PersistenceAsyncOptions {
@@ -34,7 +38,7 @@ export function mongooseOptions(options: PersistenceOptions): MongooseModuleOpti
   return {
     uri: options.uri,
     dbName: options.dbName,
-    serverSelectionTimeoutMS: 5000,
+    serverSelectionTimeoutMS: options.serverSelectionTimeoutMs ?? 2000,
     // Mongoose buffers operations while disconnected by default, which turns a database outage
     // into requests that hang until the caller's deadline; fail them instead.
     bufferCommands: false,
@@ -48,7 +52,8 @@ export function mongooseOptions(options: PersistenceOptions): MongooseModuleOpti
 export class PersistenceModule {
   /**
    * The usual wiring of a platform service: `MONGODB_URI` from its config, its own database, in
-   * tests a refusal of any database not named as a test one, and the outbox relay.
+   * tests a refusal of any database not named as a test one, the outbox relay, and a database
+   * outage answered as SERVICE_UNAVAILABLE by every message handler.
    */
   static forService<C extends ServiceConfig>(config: Type<C>, dbName: (config: C) => string): DynamicModule {
     const root = PersistenceModule.forRootAsync({
@@ -57,12 +62,18 @@ export class PersistenceModule {
         uri: values.MONGODB_URI,
         dbName: dbName(values),
         requireTestDatabase: values.NODE_ENV === 'test',
+        serverSelectionTimeoutMs: values.MONGODB_SERVER_SELECTION_TIMEOUT_MS,
       }),
     });
     return {
       ...root,
       global: true,
-      providers: [{ provide: OUTBOX_OPTIONS, inject: [config], useFactory: outboxOptions }, OutboxRelay],
+      providers: [
+        { provide: OUTBOX_OPTIONS, inject: [config], useFactory: outboxOptions },
+        OutboxRelay,
+        { provide: DATABASE_NAME, inject: [config], useFactory: dbName },
+        { provide: APP_INTERCEPTOR, useClass: DatabaseErrorsInterceptor },
+      ],
       exports: [OutboxRelay],
     };
   }

@@ -1,6 +1,6 @@
 import { ConfigurableModuleBuilder, Inject, Injectable, Module, type OnApplicationShutdown } from '@nestjs/common';
-import Redis from 'ioredis';
-import { redisConnectionOptions } from './redis-options';
+import type Redis from 'ioredis';
+import { createFailFastRedis } from './fail-fast-redis';
 
 export interface RedisClientModuleOptions {
   url: string;
@@ -31,17 +31,7 @@ class RedisClientLifecycle implements OnApplicationShutdown {
     {
       provide: REDIS_CLIENT,
       inject: [MODULE_OPTIONS_TOKEN],
-      useFactory: ({ url }: RedisClientModuleOptions) => {
-        const redis = new Redis({
-          ...redisConnectionOptions(url),
-          enableOfflineQueue: false,
-          maxRetriesPerRequest: 0,
-          connectTimeout: 2000,
-          retryStrategy: () => 500,
-        });
-        redis.on('error', () => undefined);
-        return redis;
-      },
+      useFactory: ({ url }: RedisClientModuleOptions) => createFailFastRedis(url, { connectionName: 'app' }),
     },
     RedisClientLifecycle,
   ],

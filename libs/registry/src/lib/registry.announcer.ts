@@ -12,7 +12,8 @@ import { PatternHandler } from '@nestjs/microservices/enums/pattern-handler.enum
 import { ReadinessService } from '@site11/health';
 import type Redis from 'ioredis';
 import { hostname } from 'node:os';
-import { type InstanceRecord, REGISTRY_OPTIONS, RegistryKeys, type RegistryModuleOptions } from './registry.options';
+import { REGISTRY_OPTIONS, type RegistryModuleOptions } from './registry.options';
+import { type InstanceRecord, RegistryKeys } from './registry.records';
 import { REGISTRY_REDIS } from './registry.redis';
 
 /**

@@ -1,5 +1,5 @@
 import type Redis from 'ioredis';
-import { RegistryKeys } from './registry.options';
+import { RegistryKeys } from './registry.records';
 import { RegistryReader } from './registry.reader';
 
 describe('RegistryReader', () => {

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type Redis from 'ioredis';
-import { type InstanceRecord, type InstanceView, RegistryKeys, type ServiceView } from './registry.options';
+import { type InstanceRecord, type InstanceView, RegistryKeys, type ServiceView } from './registry.records';
 import { REGISTRY_REDIS } from './registry.redis';
 
 /** How long an instance that stopped heartbeating stays listed as `gone` before it is forgotten. */

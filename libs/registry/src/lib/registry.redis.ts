@@ -1,16 +1,8 @@
-import Redis from 'ioredis';
+import { createFailFastRedis } from '@site11/redis';
+import type Redis from 'ioredis';
 
 export const REGISTRY_REDIS = Symbol('REGISTRY_REDIS');
 
 export function createRegistryRedis(url: string): Redis {
-  const redis = new Redis(url, {
-    lazyConnect: true,
-    enableOfflineQueue: false,
-    maxRetriesPerRequest: 0,
-    connectTimeout: 2000,
-    retryStrategy: () => 500,
-  });
-  redis.on('error', () => undefined);
-  redis.connect().catch(() => undefined);
-  return redis;
+  return createFailFastRedis(url, { connectionName: 'registry' });
 }

@@ -1,6 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, UseInterceptors } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { type AuthUser, CurrentUser, Public, Roles } from '@site11/auth';
+import { type AuthUser, CurrentUser, Public, Roles } from '@site11/gateway-auth';
 import {
   ChangePasswordDto,
   LoginDto,

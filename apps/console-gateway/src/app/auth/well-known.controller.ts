@@ -1,6 +1,7 @@
 import { Controller, Get, Header } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import { JwksStore, Public, TokenDenylist } from '@site11/auth';
+import { JwksStore, TokenDenylist } from '@site11/auth';
+import { Public } from '@site11/gateway-auth';
 import type { JsonWebKeySet } from '@site11/contracts';
 
 @ApiTags('auth')

@@ -1,6 +1,6 @@
 import { createParamDecorator, type ExecutionContext, SetMetadata } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import type { AuthUser } from '@site11/auth';
+import type { AuthUser } from '@site11/gateway-auth';
 import { CommonErrors, DomainError, ErrorKind, PUBLIC_ROUTE } from '@site11/contracts';
 import type { CallOptions } from '@site11/messaging';
 import type { FastifyRequest } from 'fastify';

@@ -1,6 +1,6 @@
 import { Controller, Get, Param, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Public, Roles } from '@site11/auth';
+import { Public, Roles } from '@site11/gateway-auth';
 import { DomainError, ErrorKind } from '@site11/contracts';
 import { ReadinessService } from '@site11/health';
 import { type CircuitStateName, RpcClient } from '@site11/messaging';

@@ -7,9 +7,11 @@ import {
   ApiOperation,
   ApiTags,
 } from '@nestjs/swagger';
-import { type AuthUser, CurrentUser, forbidden, isAdmin, Roles } from '@site11/auth';
+import { forbidden } from '@site11/auth';
+import { type AuthUser, CurrentUser, Roles } from '@site11/gateway-auth';
 import {
   CreateUserDto,
+  isAdmin,
   ListUsersQueryDto,
   type Page,
   UpdateUserDto,

@@ -3,7 +3,7 @@ import { InjectModel } from '@nestjs/mongoose';
 import { publishJwks, TokenDenylist } from '@site11/auth';
 import { AuthErrors, DomainError, ErrorKind, type JsonWebKeySet, SERVICE_TOKEN_TYPE } from '@site11/contracts';
 import { REDIS_CLIENT } from '@site11/redis';
-import { SecretKeyring } from '@site11/persistence';
+import { isDuplicateKey, SecretKeyring } from '@site11/persistence';
 import type Redis from 'ioredis';
 import { exportJWK, generateKeyPair, importJWK, type JWK, type KeyLike, SignJWT } from 'jose';
 import type { Model } from 'mongoose';
@@ -24,10 +24,6 @@ const SERVICE_TOKEN_TTL_SECONDS = 300;
 export interface ActiveKey {
   kid: string;
   privateKey: KeyLike | Uint8Array;
-}
-
-function isDuplicateKey(error: unknown): boolean {
-  return (error as { code?: unknown } | null)?.code === 11000;
 }
 
 /**

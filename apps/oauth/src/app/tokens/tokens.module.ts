@@ -2,12 +2,15 @@ import { Module } from '@nestjs/common';
 import { MongooseModule } from '@nestjs/mongoose';
 import { ExpiryModule } from '@site11/persistence';
 import { KeysModule } from '../keys/keys.module';
+import { UsersClientModule } from '../users/users-client.module';
 import { RefreshToken, RefreshTokenSchema, Session, SessionSchema } from './session.schema';
+import { SessionsMessageController } from './sessions.message.controller';
 import { TokensService } from './tokens.service';
 
 @Module({
   imports: [
     KeysModule,
+    UsersClientModule,
     MongooseModule.forFeature([
       { name: Session.name, schema: SessionSchema },
       { name: RefreshToken.name, schema: RefreshTokenSchema },
@@ -20,6 +23,7 @@ import { TokensService } from './tokens.service';
       { name: RefreshToken.name, field: 'expiresAt' },
     ]),
   ],
+  controllers: [SessionsMessageController],
   providers: [TokensService],
   exports: [TokensService],
 })

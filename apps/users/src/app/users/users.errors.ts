@@ -1,4 +1,4 @@
-import { AuthErrors, DomainError, ErrorKind, UsersErrors, ValidationError } from '@site11/contracts';
+import { AuthErrors, DomainError, ErrorKind, UsersErrors } from '@site11/contracts';
 
 export class UserNotFoundError extends DomainError {
   constructor(id: string) {
@@ -9,12 +9,6 @@ export class UserNotFoundError extends DomainError {
 export class EmailTakenError extends DomainError {
   constructor() {
     super(UsersErrors.emailTaken, ErrorKind.AlreadyExists, 'A user with this email already exists');
-  }
-}
-
-export class InvalidCursorError extends ValidationError {
-  constructor() {
-    super([{ field: 'cursor', constraints: { cursor: 'cursor is not a valid page cursor' } }]);
   }
 }
 

@@ -1,7 +1,6 @@
 import { Controller } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
 import {
-  type Actor,
   ChangePasswordCommand,
   CreateUserDto,
   ListUsersQueryDto,
@@ -14,15 +13,24 @@ import {
   UsersPatterns,
   VerifyCredentialsDto,
 } from '@site11/contracts';
-import { RpcAccess } from '@site11/auth';
+import { Caller, RpcAccess, type VerifiedActor } from '@site11/auth';
 import { commandIdentity } from '@site11/messaging';
 import { NotYourAccountError } from './users.errors';
-import { UsersService } from './users.service';
+import { AccountsService } from './accounts.service';
+import { CredentialsService } from './credentials.service';
+import { DirectoryService } from './directory.service';
 
-/** Message handlers of the users service; payloads are validated by the platform's global pipe. */
+/**
+ * Message handlers of the users service: who may call what (`@RpcAccess`), then one use case
+ * each. Payloads are validated by the platform's global pipe.
+ */
 @Controller()
 export class UsersMessageController {
-  constructor(private readonly users: UsersService) {}
+  constructor(
+    private readonly accounts: AccountsService,
+    private readonly credentials: CredentialsService,
+    private readonly directory: DirectoryService,
+  ) {}
 
   /**
    * Registration (oauth, as itself) or an admin. The created user keeps its command's key,
@@ -32,7 +40,7 @@ export class UsersMessageController {
   @RpcAccess({ services: ['oauth'], actor: 'admin' })
   create(@Payload('data') dto: CreateUserDto, @Payload('metadata') metadata: RpcMetadata): Promise<UserDto> {
     const identity = commandIdentity(metadata);
-    return this.users.create(dto, {
+    return this.accounts.create(dto, {
       ...(identity ? { idempotencyKey: scopedIdempotencyKey(identity) } : {}),
       requestId: metadata.requestId,
     });
@@ -41,43 +49,43 @@ export class UsersMessageController {
   @MessagePattern(UsersPatterns.list)
   @RpcAccess({ actor: 'admin' })
   list(@Payload('data') query: ListUsersQueryDto): Promise<Page<UserDto>> {
-    return this.users.list(query);
+    return this.directory.list(query);
   }
 
   /** The account's owner or an admin; oauth reads the account when it refreshes a session. */
   @MessagePattern(UsersPatterns.findById)
   @RpcAccess({ services: ['oauth'], actor: 'self-or-admin' })
   findById(@Payload('data') { id }: UserIdDto): Promise<UserDto> {
-    return this.users.findById(id);
+    return this.accounts.findById(id);
   }
 
   /** The owner or an admin; roles only by an admin (checked in the service). */
   @MessagePattern(UsersPatterns.update)
   @RpcAccess({ actor: 'self-or-admin' })
   update(@Payload('data') command: UpdateUserCommand, @Payload('metadata') metadata: RpcMetadata): Promise<UserDto> {
-    return this.users.update(command, metadata.actor, metadata.requestId);
+    return this.accounts.update(command, metadata.actor, metadata.requestId);
   }
 
   /** Only the token authority checks passwords, behind the gateway's login rate limits. */
   @MessagePattern(UsersPatterns.verifyCredentials)
   @RpcAccess({ services: ['oauth'] })
   verifyCredentials(@Payload('data') credentials: VerifyCredentialsDto): Promise<UserDto> {
-    return this.users.verifyCredentials(credentials);
+    return this.credentials.verify(credentials);
   }
 
   @MessagePattern(UsersPatterns.changePassword)
   @RpcAccess({ actor: 'self' })
-  async changePassword(@Payload('data') command: ChangePasswordCommand, @Payload('metadata') { actor }: { actor?: Actor }): Promise<null> {
+  async changePassword(@Payload('data') command: ChangePasswordCommand, @Caller() actor: VerifiedActor): Promise<null> {
     // only the account's owner changes its password, and only by proving the current one
-    if (actor?.sub !== command.id) throw new NotYourAccountError('You may only change your own password');
-    await this.users.changePassword(command.id, command.currentPassword, command.newPassword);
+    if (actor.sub !== command.id) throw new NotYourAccountError('You may only change your own password');
+    await this.credentials.change(command.id, command.currentPassword, command.newPassword);
     return null;
   }
 
   @MessagePattern(UsersPatterns.remove)
   @RpcAccess({ actor: 'admin' })
   async remove(@Payload('data') { id }: UserIdDto, @Payload('metadata') metadata: RpcMetadata): Promise<null> {
-    await this.users.remove(id, metadata.requestId);
+    await this.accounts.remove(id, metadata.requestId);
     return null;
   }
 }

@@ -1,3 +1,4 @@
+export * from './caller';
 export * from './credential-verifier';
 export * from './jwks-key';
 export * from './rpc-access';

@@ -2,7 +2,7 @@ import { type CanActivate, type ExecutionContext, Inject, Injectable } from '@ne
 import { Reflector } from '@nestjs/core';
 import { PATTERN_HANDLER_METADATA, PATTERN_METADATA } from '@nestjs/microservices/constants';
 import { PatternHandler } from '@nestjs/microservices/enums/pattern-handler.enum';
-import type { RpcMetadata } from '@site11/contracts';
+import { isAdmin, type RpcMetadata } from '@site11/contracts';
 import { forbidden, unauthenticated } from '../auth.errors';
 import { CredentialVerifier, type VerifiedCredential } from './credential-verifier';
 import { RPC_ACCESS, type RpcAccessPolicy } from './rpc-access';
@@ -55,19 +55,19 @@ export class RpcIdentityGuard implements CanActivate {
     if (!policy.actor) throw credential ? forbidden() : unauthenticated();
     if (!credential) throw unauthenticated();
     const { actor } = credential;
-    const isAdmin = actor.roles.includes('admin');
+    const admin = isAdmin(actor);
     const subject = envelope.data?.[policy.field ?? 'id'];
     switch (policy.actor) {
       case 'user':
         return true;
       case 'admin':
-        if (isAdmin) return true;
+        if (admin) return true;
         break;
       case 'self':
         if (subject === actor.sub) return true;
         break;
       case 'self-or-admin':
-        if (isAdmin || subject === actor.sub) return true;
+        if (admin || subject === actor.sub) return true;
         break;
     }
     throw forbidden();

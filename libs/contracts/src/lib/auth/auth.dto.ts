@@ -181,6 +181,11 @@ export interface Actor {
   sid?: string;
 }
 
+/** Whether the caller holds the admin role: the one test of admin powers, at the gateway and in every service. */
+export function isAdmin(actor: Pick<Actor, 'roles'> | undefined | null): boolean {
+  return actor?.roles.includes('admin') ?? false;
+}
+
 export interface JsonWebKeySet {
   keys: Array<Record<string, unknown> & { kid: string; kty: string; alg?: string; use?: string }>;
 }

@@ -13,26 +13,6 @@ export const OAuthPatterns = {
   withdrawKey: 'oauth.withdraw-key',
 } as const;
 
-export const AuthErrors = {
-  /** No bearer token on a protected route. */
-  unauthenticated: 'AUTH.UNAUTHENTICATED',
-  /** Malformed, forged, wrongly signed or wrongly addressed token. */
-  invalidToken: 'AUTH.INVALID_TOKEN',
-  tokenExpired: 'AUTH.TOKEN_EXPIRED',
-  /** Token was valid but has been revoked (logout). */
-  tokenRevoked: 'AUTH.TOKEN_REVOKED',
-  /** Wrong email or password; deliberately the same for both. */
-  invalidCredentials: 'AUTH.INVALID_CREDENTIALS',
-  /** Unknown, expired, revoked or re-used refresh token. */
-  invalidRefreshToken: 'AUTH.INVALID_REFRESH_TOKEN',
-  forbidden: 'AUTH.FORBIDDEN',
-  /** No open session of the caller has this id. */
-  sessionNotFound: 'AUTH.SESSION_NOT_FOUND',
-  /** No signing key has this id (withdrawn already, or never existed). */
-  signingKeyNotFound: 'AUTH.SIGNING_KEY_NOT_FOUND',
-  rateLimited: 'AUTH.RATE_LIMITED',
-} as const;
-
 /** `typ` of access tokens (RFC 9068): a JWT of any other type (an ID token, say) is not one. */
 export const ACCESS_TOKEN_TYPE = 'at+jwt';
 

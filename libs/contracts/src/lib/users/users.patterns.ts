@@ -34,9 +34,3 @@ export interface UserRolesChangedEvent {
   /** Roles the user had and no longer has (a demotion when not empty). */
   removed: string[];
 }
-
-export const UsersErrors = {
-  notFound: 'USERS.NOT_FOUND',
-  emailTaken: 'USERS.EMAIL_TAKEN',
-} as const;
-

@@ -2,16 +2,17 @@ import { Test } from '@nestjs/testing';
 import { DomainError, ErrorKind, type RpcMetadata, type UserDto, UsersErrors, UsersPatterns } from '@site11/contracts';
 import { TokenDenylist } from '@site11/auth';
 import { RpcClient } from '@site11/messaging';
-import { AuthMessageController } from './auth.message.controller';
-import { SigningKeysService } from './keys/signing-keys.service';
-import { TokensService } from './tokens/tokens.service';
+import { SigningKeysService } from '../keys/signing-keys.service';
+import { UsersClient } from '../users/users.client';
+import { SessionsMessageController } from './sessions.message.controller';
+import { TokensService } from './tokens.service';
 
-describe('AuthMessageController', () => {
+describe('SessionsMessageController', () => {
   const user = { id: '0123456789abcdef01234567', email: 'a@b.co', roles: ['user'] } as UserDto;
   const pair = { accessToken: 'a', refreshToken: 'r', tokenType: 'Bearer' as const, expiresIn: 900 };
   let rpc: { send: jest.Mock };
   let tokens: { startSession: jest.Mock; refresh: jest.Mock; logout: jest.Mock };
-  let controller: AuthMessageController;
+  let controller: SessionsMessageController;
   const client = { ip: '203.0.113.7', userAgent: 'test-agent' };
   const metadata = (): RpcMetadata => ({ requestId: 'req-9', caller: 'console-gateway', deadline: Date.now() + 2000, client });
 
@@ -19,15 +20,16 @@ describe('AuthMessageController', () => {
     rpc = { send: jest.fn() };
     tokens = { startSession: jest.fn().mockResolvedValue(pair), refresh: jest.fn(), logout: jest.fn() };
     const moduleRef = await Test.createTestingModule({
-      controllers: [AuthMessageController],
+      controllers: [SessionsMessageController],
       providers: [
+        UsersClient,
         { provide: RpcClient, useValue: rpc },
         { provide: TokensService, useValue: tokens },
         { provide: TokenDenylist, useValue: { deny: jest.fn() } },
         { provide: SigningKeysService, useValue: { serviceToken: async (audience: string) => `service-token-for-${audience}` } },
       ],
     }).compile();
-    controller = moduleRef.get(AuthMessageController);
+    controller = moduleRef.get(SessionsMessageController);
   });
 
   it('verifies credentials with the users service, within what is left of the caller’s deadline', async () => {

@@ -2,7 +2,7 @@ import { type ExecutionContext, Injectable, type CanActivate } from '@nestjs/com
 import { Reflector } from '@nestjs/core';
 import { AuthGuard } from '@nestjs/passport';
 import { CommonErrors, DomainError, ErrorKind, PUBLIC_ROUTE, type UserRole } from '@site11/contracts';
-import { forbidden, invalidToken, tokenExpired, unauthenticated } from './auth.errors';
+import { forbidden, invalidToken, tokenExpired, unauthenticated } from '@site11/auth';
 import type { AuthUser } from './auth-user';
 import { ROLES_KEY } from './decorators';
 

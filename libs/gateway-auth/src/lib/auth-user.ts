@@ -11,7 +11,3 @@ export interface AuthUser {
   /** Expiry, epoch seconds. */
   exp: number;
 }
-
-export function isAdmin(user: Pick<AuthUser, 'roles'>): boolean {
-  return user.roles.includes('admin');
-}

@@ -1,14 +1,12 @@
 import { Global, Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { PassportModule } from '@nestjs/passport';
-import { ConfigurableAuthModule } from './auth.options';
+import { ConfigurableAuthModule, JwksStore, TokenDenylist } from '@site11/auth';
 import { JwtAuthGuard, RolesGuard } from './guards';
-import { JwksStore } from './jwks.store';
 import { JwtStrategy } from './jwt.strategy';
-import { TokenDenylist } from './token-denylist';
 
 /**
- * Authentication for an HTTP app: the JWT strategy and, as global guards, `JwtAuthGuard`
+ * Authentication for the gateway's HTTP routes: the JWT strategy and, as global guards, `JwtAuthGuard`
  * (everything needs a token unless `@Public()`) then `RolesGuard` (`@Roles()`).
  * Needs `RedisClientModule` (the denylist) in the app.
  */
@@ -24,4 +22,4 @@ import { TokenDenylist } from './token-denylist';
   ],
   exports: [JwksStore, TokenDenylist],
 })
-export class AuthModule extends ConfigurableAuthModule {}
+export class GatewayAuthModule extends ConfigurableAuthModule {}

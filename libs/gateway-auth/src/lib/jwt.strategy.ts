@@ -3,11 +3,8 @@ import { PassportStrategy } from '@nestjs/passport';
 import { ACCESS_TOKEN_TYPE, type AccessTokenClaims, USER_ROLES } from '@site11/contracts';
 import { decodeProtectedHeader } from 'jose';
 import { ExtractJwt, Strategy } from 'passport-jwt';
-import { AUTH_OPTIONS, type AuthModuleOptions } from './auth.options';
+import { AUTH_OPTIONS, type AuthModuleOptions, invalidToken, JwksStore, TokenDenylist, tokenRevoked } from '@site11/auth';
 import type { AuthUser } from './auth-user';
-import { invalidToken, tokenRevoked } from './auth.errors';
-import { JwksStore } from './jwks.store';
-import { TokenDenylist } from './token-denylist';
 
 /** The only algorithm accepted: `none`, HS* (public key as HMAC secret) and others are refused. */
 export const ACCESS_TOKEN_ALGORITHM = 'RS256';

@@ -1,0 +1,38 @@
+import { Controller } from '@nestjs/common';
+import { MessagePattern, Payload } from '@nestjs/microservices';
+import { Caller, RpcAccess, type VerifiedActor } from '@site11/auth';
+import { ChangePasswordRequest, OAuthPatterns, RegisterDto, type RpcMetadata, type UserDto } from '@site11/contracts';
+import { TokensService } from '../tokens/tokens.service';
+import { UsersClient } from '../users/users.client';
+
+/**
+ * Account commands that pass through the token authority: credentials live in the users service
+ * (one document per account, so registration is a single atomic insert); this service decides
+ * what happens to sessions when they change.
+ */
+@Controller()
+export class AccountsMessageController {
+  constructor(
+    private readonly users: UsersClient,
+    private readonly tokens: TokensService,
+  ) {}
+
+  @MessagePattern(OAuthPatterns.register)
+  @RpcAccess({ anyone: true })
+  register(@Payload('data') dto: RegisterDto, @Payload('metadata') metadata: RpcMetadata): Promise<UserDto> {
+    return this.users.create(dto, metadata);
+  }
+
+  /** The users service checks the current password and stores the new one; every other session ends. */
+  @MessagePattern(OAuthPatterns.changePassword)
+  @RpcAccess({ actor: 'user' })
+  async changePassword(
+    @Payload('data') { sid, ...passwords }: ChangePasswordRequest,
+    @Payload('metadata') metadata: RpcMetadata,
+    @Caller() actor: VerifiedActor,
+  ): Promise<null> {
+    await this.users.changePassword({ id: actor.sub, ...passwords }, metadata);
+    await this.tokens.revokeUserSessions(actor.sub, 'password changed', sid);
+    return null;
+  }
+}

@@ -1,0 +1,108 @@
+import { Controller } from '@nestjs/common';
+import { EventPattern, MessagePattern, Payload } from '@nestjs/microservices';
+import { Caller, forbidden, RpcAccess, TokenDenylist, type VerifiedActor } from '@site11/auth';
+import {
+  LoginDto,
+  type LogoutCommand,
+  OAuthPatterns,
+  RefreshDto,
+  REFRESH_TOKEN_PATTERN,
+  type RpcMetadata,
+  SessionIdDto,
+  type SessionListDto,
+  type TokenPairDto,
+  type UserDeletedEvent,
+  type UserRolesChangedEvent,
+  UsersEvents,
+} from '@site11/contracts';
+import { IsOptional, IsUUID, Matches } from 'class-validator';
+import { UsersClient } from '../users/users.client';
+import { TokensService } from './tokens.service';
+
+class LogoutPayload implements LogoutCommand {
+  @IsUUID()
+  sid!: string;
+
+  @IsOptional()
+  @Matches(REFRESH_TOKEN_PATTERN)
+  refreshToken?: string;
+}
+
+class CurrentSessionPayload {
+  @IsUUID()
+  sid!: string;
+}
+
+/**
+ * Sessions: started by a login, renewed by refresh-token rotation, listed and ended by their
+ * user, and ended by the platform when the account loses roles or is deleted. The user a session
+ * command is for is always the verified caller, never a field of the payload.
+ */
+@Controller()
+export class SessionsMessageController {
+  constructor(
+    private readonly users: UsersClient,
+    private readonly tokens: TokensService,
+    private readonly denylist: TokenDenylist,
+  ) {}
+
+  @MessagePattern(OAuthPatterns.login)
+  @RpcAccess({ anyone: true })
+  async login(@Payload('data') dto: LoginDto, @Payload('metadata') metadata: RpcMetadata): Promise<TokenPairDto> {
+    const user = await this.users.verifyCredentials(dto, metadata);
+    return this.tokens.startSession(user, metadata.client);
+  }
+
+  @MessagePattern(OAuthPatterns.refresh)
+  @RpcAccess({ anyone: true })
+  refresh(@Payload('data') { refreshToken }: RefreshDto, @Payload('metadata') metadata: RpcMetadata): Promise<TokenPairDto> {
+    return this.tokens.refresh(refreshToken, (id) => this.users.find(id, metadata));
+  }
+
+  /** Ends the session the caller's own access token belongs to, and no other. */
+  @MessagePattern(OAuthPatterns.logout)
+  @RpcAccess({ actor: 'user' })
+  async logout(@Payload('data') { sid, refreshToken }: LogoutPayload, @Caller() actor: VerifiedActor): Promise<null> {
+    if (actor.sid !== sid) throw forbidden('You may only end your own session');
+    await this.tokens.logout(sid, refreshToken);
+    // the presented token by its jti too, for exactly as long as it could be used
+    if (actor.jti && actor.exp) await this.denylist.deny(actor.jti, sid, actor.exp);
+    return null;
+  }
+
+  /** Every session of the caller ends, this one included. */
+  @MessagePattern(OAuthPatterns.logoutAll)
+  @RpcAccess({ actor: 'user' })
+  async logoutAll(@Caller() actor: VerifiedActor): Promise<null> {
+    await this.tokens.revokeUserSessions(actor.sub, 'logout-all');
+    return null;
+  }
+
+  @MessagePattern(OAuthPatterns.listSessions)
+  @RpcAccess({ actor: 'user' })
+  listSessions(@Payload('data') { sid }: CurrentSessionPayload, @Caller() actor: VerifiedActor): Promise<SessionListDto> {
+    return this.tokens.listSessions(actor.sub, sid);
+  }
+
+  @MessagePattern(OAuthPatterns.revokeSession)
+  @RpcAccess({ actor: 'user' })
+  async revokeSession(@Payload('data') { id }: SessionIdDto, @Caller() actor: VerifiedActor): Promise<null> {
+    await this.tokens.revokeOwnSession(actor.sub, id);
+    return null;
+  }
+
+  /**
+   * Tokens carry roles: after a demotion the user's sessions end. A promotion keeps them (the new
+   * role arrives with the next refreshed token).
+   */
+  @EventPattern(UsersEvents.rolesChanged)
+  async onUserRolesChanged(@Payload('data') event: UserRolesChangedEvent): Promise<void> {
+    if (event.removed?.length) await this.tokens.revokeUserSessions(event.id, 'roles removed');
+  }
+
+  /** A deleted user's sessions end with the account, even if oauth was down when it happened. */
+  @EventPattern(UsersEvents.deleted)
+  async onUserDeleted(@Payload('data') event: UserDeletedEvent): Promise<void> {
+    await this.tokens.revokeUserSessions(event.id, 'user deleted');
+  }
+}

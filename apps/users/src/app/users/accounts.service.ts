@@ -1,0 +1,150 @@
+import { Injectable, type OnModuleInit } from '@nestjs/common';
+import { InjectModel } from '@nestjs/mongoose';
+import { type Actor, type CreateUserDto, isAdmin, type UpdateUserCommand, type UserDto, type UserRole, UsersEvents } from '@site11/contracts';
+import { isDuplicateKey, OutboxRelay, outboxEvent, pushOutbox, withOutbox } from '@site11/persistence';
+import { Model, Types } from 'mongoose';
+import { PasswordHasher } from './password-hasher';
+import { User } from './user.schema';
+import { LIVE, type StoredUser, toUserDto } from './user.mapper';
+import { EmailTakenError, RoleChangeForbiddenError, UserNotFoundError } from './users.errors';
+
+export interface CreateOptions {
+  roles?: UserRole[];
+  /** The command's scoped idempotency key, kept on the user (`createdBy`) so a rerun finds it. */
+  idempotencyKey?: string;
+  requestId?: string;
+}
+
+/**
+ * The life of an account: created with its `users.created` event, read, edited (roles by admins,
+ * with `users.roles-changed`), deleted with `users.deleted`. Each change and its event are one
+ * write; the outbox relay publishes the event after it. A database outage leaves every method as
+ * SERVICE_UNAVAILABLE (PersistenceModule's interceptor), so none wraps its queries.
+ */
+@Injectable()
+export class AccountsService implements OnModuleInit {
+  constructor(
+    @InjectModel(User.name) private readonly users: Model<User>,
+    private readonly passwords: PasswordHasher,
+    private readonly outbox: OutboxRelay,
+  ) {}
+
+  /** Indexes must exist before the first write, or the unique email constraint is not enforced. */
+  async onModuleInit(): Promise<void> {
+    await this.users.init();
+    this.outbox.watch(this.users);
+  }
+
+  /**
+   * Creates a user and its `users.created` event in one insert, then publishes the event. With an
+   * idempotency key, a command delivered again (its first run crashed after the insert) finds its
+   * own user and returns it instead of a 409.
+   */
+  async create(dto: CreateUserDto, options: CreateOptions = {}): Promise<UserDto> {
+    const passwordHash = dto.password ? await this.passwords.hash(dto.password) : undefined;
+    const _id = new Types.ObjectId();
+    const roles = options.roles ?? ['user'];
+    const event = outboxEvent(
+      UsersEvents.created,
+      { id: _id.toHexString(), email: dto.email.trim().toLowerCase(), roles },
+      options.requestId ?? 'users',
+    );
+    let user: UserDto;
+    try {
+      const created = await this.users.create({
+        _id,
+        email: dto.email,
+        name: dto.name,
+        nameLower: dto.name.toLowerCase(),
+        roles,
+        ...(passwordHash ? { passwordHash } : {}),
+        ...(options.idempotencyKey ? { createdBy: options.idempotencyKey } : {}),
+        ...withOutbox(event),
+      });
+      const { passwordHash: _hash, createdBy: _by, outbox: _outbox, outboxAt: _at, outboxLast: _last, ...stored } = created.toObject();
+      user = toUserDto(stored);
+    } catch (error) {
+      if (!isDuplicateKey(error)) throw error;
+      const replayed = options.idempotencyKey && (await this.createdBy(dto.email, options.idempotencyKey));
+      if (!replayed) throw new EmailTakenError();
+      await this.outbox.publishOrDefer(this.users, new Types.ObjectId(replayed.id));
+      return replayed;
+    }
+    await this.outbox.publishOrDefer(this.users, _id, [event]);
+    return user;
+  }
+
+  /** The live account with this email that a command under this key created, if any. */
+  async createdBy(email: string, idempotencyKey: string): Promise<UserDto | null> {
+    const user = await this.users.findOne({ email, createdBy: idempotencyKey, ...LIVE }).lean<StoredUser>().exec();
+    return user ? toUserDto(user) : null;
+  }
+
+  async findById(id: string): Promise<UserDto> {
+    const user = await this.users.findOne({ _id: new Types.ObjectId(id), ...LIVE }).lean<StoredUser>().exec();
+    if (!user) throw new UserNotFoundError(id);
+    return toUserDto(user);
+  }
+
+  /** Adds the admin role (idempotent); used by the first-admin seed. */
+  async grantAdmin(id: Types.ObjectId): Promise<void> {
+    await this.users.updateOne({ _id: id }, { $addToSet: { roles: 'admin' } }).exec();
+  }
+
+  /**
+   * Renames, edits the profile, or (admins) sets roles. A roles change is written with its
+   * `users.roles-changed` event in the same update; when roles were taken away, the token
+   * authority ends the user's sessions, even if this instance dies right after the write.
+   */
+  async update(command: UpdateUserCommand, actor?: Actor, requestId = 'users'): Promise<UserDto> {
+    const set: Record<string, unknown> = {};
+    if (command.roles !== undefined) {
+      // The gateway already checks this; a service never trusts that it was asked correctly.
+      if (!isAdmin(actor)) throw new RoleChangeForbiddenError();
+      set['roles'] = [...new Set(command.roles)];
+    }
+    if (command.name !== undefined) {
+      set['name'] = command.name;
+      set['nameLower'] = command.name.toLowerCase();
+    }
+    for (const [field, value] of Object.entries(command.profile ?? {})) {
+      if (value !== undefined) set[`profile.${field}`] = value;
+    }
+    if (Object.keys(set).length > 0) {
+      const _id = new Types.ObjectId(command.id);
+      const event = command.roles === undefined ? null : await this.rolesChange(_id, set['roles'] as UserRole[], requestId);
+      // updateOne + read rather than findOneAndUpdate: FerretDB does not implement projections in
+      // findAndModify, and the hash must stay unselected. The update itself is atomic.
+      const { matchedCount } = await this.users
+        .updateOne({ _id, ...LIVE }, event ? pushOutbox(event, set) : { $set: set }, { runValidators: true })
+        .exec();
+      if (matchedCount === 0) throw new UserNotFoundError(command.id);
+      if (event) await this.outbox.publishOrDefer(this.users, _id);
+    }
+    return this.findById(command.id);
+  }
+
+  /** The `users.roles-changed` event of setting these roles, or null when they are what the user has. */
+  private async rolesChange(_id: Types.ObjectId, roles: UserRole[], requestId: string) {
+    const before = await this.users.findOne({ _id, ...LIVE }).select('roles').lean<{ roles: UserRole[] }>().exec();
+    if (!before) throw new UserNotFoundError(_id.toHexString());
+    const removed = before.roles.filter((role) => !roles.includes(role));
+    const added = roles.filter((role) => !before.roles.includes(role));
+    if (removed.length === 0 && added.length === 0) return null;
+    return outboxEvent(UsersEvents.rolesChanged, { id: _id.toHexString(), roles, removed }, requestId);
+  }
+
+  /**
+   * Marks the account deleted and records `users.deleted` in one update, then publishes the event,
+   * which also removes the document. A crash in between loses nothing: the outbox sweep finishes.
+   */
+  async remove(id: string, requestId = 'users'): Promise<void> {
+    const _id = new Types.ObjectId(id);
+    const event = outboxEvent(UsersEvents.deleted, { id }, requestId);
+    const { matchedCount } = await this.users.updateOne({ _id, ...LIVE }, pushOutbox(event, { deletedAt: event.occurredAt })).exec();
+    // a redelivered delete whose first run crashed before publishing finds its own tombstone
+    if (matchedCount === 0 && !(await this.users.exists({ _id, deletedAt: { $exists: true } }))) throw new UserNotFoundError(id);
+    // from the document: an earlier event still waiting there goes out first, in order
+    await this.outbox.publishOrDefer(this.users, _id);
+  }
+}

@@ -1,0 +1,44 @@
+import { Injectable } from '@nestjs/common';
+import { InjectModel } from '@nestjs/mongoose';
+import type { UserDto, VerifyCredentialsDto } from '@site11/contracts';
+import { Model, Types } from 'mongoose';
+import { PasswordHasher } from './password-hasher';
+import { User } from './user.schema';
+import { LIVE, type StoredUser, toUserDto } from './user.mapper';
+import { InvalidCredentialsError } from './users.errors';
+
+/** Passwords: checked for the token authority's login, changed by their owner. Hashes never leave this class. */
+@Injectable()
+export class CredentialsService {
+  constructor(
+    @InjectModel(User.name) private readonly users: Model<User>,
+    private readonly passwords: PasswordHasher,
+  ) {}
+
+  /** The user whose email and password match, else one error for every kind of miss. */
+  async verify({ email, password }: VerifyCredentialsDto): Promise<UserDto> {
+    const user = await this.users
+      .findOne({ email, ...LIVE })
+      .select('+passwordHash')
+      .lean<StoredUser & { passwordHash?: string }>()
+      .exec();
+    const matches = await this.passwords.verify(user?.passwordHash, password);
+    if (!user || !matches) throw new InvalidCredentialsError();
+    const { passwordHash: _hash, ...rest } = user;
+    return toUserDto(rest);
+  }
+
+  /** Whether this live account's password is `password` (no error for a miss). */
+  async matches(id: Types.ObjectId, password: string): Promise<boolean> {
+    const user = await this.users.findOne({ _id: id, ...LIVE }).select('+passwordHash').lean<{ passwordHash?: string }>().exec();
+    return this.passwords.verify(user?.passwordHash, password);
+  }
+
+  /** Sets a new password for a user who proved the current one; the same error for every miss. */
+  async change(id: string, currentPassword: string, newPassword: string): Promise<void> {
+    const _id = new Types.ObjectId(id);
+    if (!(await this.matches(_id, currentPassword))) throw new InvalidCredentialsError();
+    const passwordHash = await this.passwords.hash(newPassword);
+    await this.users.updateOne({ _id, ...LIVE }, { $set: { passwordHash } }).exec();
+  }
+}

@@ -1,0 +1,44 @@
+import { type CallHandler, type ExecutionContext, Inject, Injectable, type NestInterceptor } from '@nestjs/common';
+import { CommonErrors, DomainError, ErrorKind } from '@site11/contracts';
+import { catchError, type Observable, throwError } from 'rxjs';
+
+/** A unique index refused the write (MongoDB and FerretDB both answer code 11000). */
+export function isDuplicateKey(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === 11000;
+}
+
+const UNAVAILABLE = /^Mongo(ose)?(ServerSelection|Network|NetworkTimeout|NotConnected|Topology|PoolCleared)/;
+
+/**
+ * Network, pool and server-selection failures: the database is down or unreachable, which is
+ * not the request's fault and not a bug. The driver and mongoose name their errors by kind.
+ */
+export function isDatabaseUnavailable(error: unknown): boolean {
+  const name = (error as { name?: unknown } | null)?.name;
+  return typeof name === 'string' && UNAVAILABLE.test(name);
+}
+
+/** The error every service answers while its database is down: 503 `SERVICE_UNAVAILABLE` at the gateway. */
+export function databaseUnavailable(database: string): DomainError {
+  return new DomainError(CommonErrors.serviceUnavailable, ErrorKind.Unavailable, `The ${database} database is not available`);
+}
+
+/** Name of the service's database, for error messages. */
+export const DATABASE_NAME = Symbol('DATABASE_NAME');
+
+/**
+ * Registered for every message handler of a service by `PersistenceModule.forService`: a
+ * database outage leaves the service as `SERVICE_UNAVAILABLE`, whichever handler met it, so no
+ * use case has to wrap its queries. Anything else passes through unchanged.
+ */
+@Injectable()
+export class DatabaseErrorsInterceptor implements NestInterceptor {
+  constructor(@Inject(DATABASE_NAME) private readonly database: string) {}
+
+  intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
+    if (context.getType() !== 'rpc') return next.handle();
+    return next
+      .handle()
+      .pipe(catchError((error: unknown) => throwError(() => (isDatabaseUnavailable(error) ? databaseUnavailable(this.database) : error))));
+  }
+}

@@ -1,0 +1,30 @@
+import Redis from 'ioredis';
+import { redisConnectionOptions } from './redis-options';
+
+export interface FailFastRedisOptions {
+  /** Shown in `CLIENT LIST`, e.g. `users-1:registry`. */
+  connectionName?: string;
+  /** How long one connection attempt may take (ms). */
+  connectTimeoutMs?: number;
+}
+
+/**
+ * A Redis connection for application state (denylists, rate limits, registry, health probes)
+ * that fails each command at once while Redis is down, instead of queueing it until the
+ * caller's deadline: no offline queue, no per-request retries, reconnecting every 500 ms in
+ * the background. Connection errors are left to the commands to report, not logged per retry.
+ */
+export function createFailFastRedis(url: string, options: FailFastRedisOptions = {}): Redis {
+  const redis = new Redis({
+    ...redisConnectionOptions(url),
+    ...(options.connectionName ? { connectionName: options.connectionName } : {}),
+    lazyConnect: true,
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 0,
+    connectTimeout: options.connectTimeoutMs ?? 2000,
+    retryStrategy: () => 500,
+  });
+  redis.on('error', () => undefined);
+  redis.connect().catch(() => undefined);
+  return redis;
+}
