@@ -14,6 +14,7 @@ import {
   startRedis,
 } from '../../../../tools/platform/platform.cjs';
 import SERVICES from '../../../../tools/platform/services.json';
+import { DatabaseProxy } from './database-proxy';
 
 type App = Launched & { healthPort: number; readyUrl: string };
 
@@ -25,6 +26,8 @@ export interface StackOptions {
   oauthEnv?: Record<string, string>;
   /** Instances of the users service to start (default 1). */
   usersReplicas?: number;
+  /** Services reach the database through a proxy the test can cut (`cutDatabase()`). */
+  cuttableDatabase?: boolean;
 }
 
 export const ADMIN = { email: 'admin@e2e.test', password: 'e2e-admin-password' };
@@ -47,6 +50,8 @@ export class Stack {
   extraServices: App[] = [];
   /** Redis passwords of the admin and each app, when this stack's own Redis has a user per app. */
   private redisPasswords: Record<string, string> | null = null;
+  /** Between the services and the database, with `cuttableDatabase`. */
+  private databaseProxy: DatabaseProxy | null = null;
 
   private constructor(
     readonly redisUrl: string,
@@ -85,6 +90,10 @@ export class Stack {
     mkdirSync(logDir, { recursive: true });
     const mongoUri = process.env['E2E_MONGODB_URI'];
     if (!mongoUri) throw new Error('E2E_MONGODB_URI is not set: run through the e2e jest config');
+    const databaseProxy = options.cuttableDatabase ? await DatabaseProxy.start(mongoUri) : null;
+    if (databaseProxy) started.push(databaseProxy);
+    // what the services connect to; the test's own connections (`db`, `serviceDb`) go direct
+    const servicesMongoUri = databaseProxy?.uri ?? mongoUri;
 
     const redis = options.ownRedis || !process.env['REDIS_URL'] ? await startRedis({ dir: join(logDir, 'redis') }) : null;
     if (redis) started.push(redis);
@@ -98,7 +107,7 @@ export class Stack {
     const usersEnv = {
       ...common,
       REDIS_URL: redisUrlOf('users'),
-      MONGODB_URI: mongoUri,
+      MONGODB_URI: servicesMongoUri,
       USERS_DB_NAME: dbName,
       HEALTH_PORT: String(await freePort()),
       ADMIN_EMAIL: ADMIN.email,
@@ -114,7 +123,7 @@ export class Stack {
     const oauthEnv = {
       ...common,
       REDIS_URL: redisUrlOf('oauth'),
-      MONGODB_URI: mongoUri,
+      MONGODB_URI: servicesMongoUri,
       OAUTH_DB_NAME: oauthDbName,
       HEALTH_PORT: String(await freePort()),
       KEY_ENCRYPTION_KEY,
@@ -128,7 +137,7 @@ export class Stack {
       const port = await freePort();
       extras.push(
         await startApp(service.name, {
-          env: { ...common, REDIS_URL: redisUrlOf(service.name), MONGODB_URI: mongoUri, [service.dbEnv]: `${service.name.replace(/-/g, '_')}_test_${id}`, HEALTH_PORT: String(port) },
+          env: { ...common, REDIS_URL: redisUrlOf(service.name), MONGODB_URI: servicesMongoUri, [service.dbEnv]: `${service.name.replace(/-/g, '_')}_test_${id}`, HEALTH_PORT: String(port) },
           healthPort: port,
           logFile: join(logDir, `${service.name}.log`),
         }),
@@ -159,6 +168,7 @@ export class Stack {
     const stack = new Stack(redisUrl, redis, mongoUri, dbName, db, logDir, usersEnv, usersReplicas, oauth, gateway, oauthDb, oauthEnv, metricsPort);
     stack.extraServices = extras;
     stack.redisPasswords = redisPasswords;
+    stack.databaseProxy = databaseProxy;
     return stack;
   }
 
@@ -240,6 +250,15 @@ export class Stack {
     };
   }
 
+  /**
+   * Takes the database away from every service of the stack (open connections drop, new ones are
+   * refused); returns a function that gives it back. Needs `{ cuttableDatabase: true }`.
+   */
+  async cutDatabase(): Promise<() => Promise<void>> {
+    if (!this.databaseProxy) throw new Error('start the stack with { cuttableDatabase: true } to cut its database');
+    return this.databaseProxy.cut();
+  }
+
   /** Logs in through the gateway and returns the access token (and the rest of the pair). */
   async login(email: string, password: string): Promise<{ accessToken: string; refreshToken: string }> {
     const response = await call<{ accessToken: string; refreshToken: string }>(`${this.api}/auth/login`, {
@@ -275,6 +294,7 @@ export class Stack {
       await db.close();
     }
     await this.redis?.stop();
+    await this.databaseProxy?.stop();
   }
 }
 

@@ -1,7 +1,7 @@
 import { Test } from '@nestjs/testing';
 import type { ClientProxy } from '@nestjs/microservices';
 import { DomainError, ErrorKind, type RpcEnvelope } from '@site11/contracts';
-import { NEVER, of, throwError } from 'rxjs';
+import { NEVER, Observable, of, throwError } from 'rxjs';
 import { MESSAGING_OPTIONS } from '../messaging.options';
 import { NoResponderError } from './no-responder.error';
 import { RpcClient, TRANSPORT_CLIENT } from './rpc-client';
@@ -71,6 +71,27 @@ describe('RpcClient', () => {
     await expect(client.send('users.create', {}, { requestId: 'r' })).rejects.toMatchObject({
       code: 'SERVICE_UNAVAILABLE',
       kind: ErrorKind.Unavailable,
+    });
+  });
+  describe('when the service answers that it is unavailable slowly (its database is down)', () => {
+    const unavailable = { code: 'SERVICE_UNAVAILABLE', kind: ErrorKind.Unavailable, message: 'The users_db database is not available' };
+    const answerAfter = (ms: number) => new Observable((subscriber) => {
+      const timer = setTimeout(() => subscriber.error(unavailable), ms);
+      return () => clearTimeout(timer);
+    });
+
+    it('does not retry when the deadline leaves less room than the failed attempt took, and reports 503 rather than a timeout', async () => {
+      transport.send.mockImplementation(() => answerAfter(300));
+      const error = await client.send('users.find-by-id', { id: '1' }, { requestId: 'r', deadlineMs: 560, idempotent: true }).catch((e: unknown) => e);
+      expect(error).toMatchObject({ code: 'SERVICE_UNAVAILABLE' });
+      expect(transport.send).toHaveBeenCalledTimes(1);
+    });
+
+    it('reports the first attempt’s SERVICE_UNAVAILABLE when the retry runs out of time', async () => {
+      transport.send.mockImplementationOnce(() => answerAfter(100)).mockImplementation(() => NEVER);
+      const error = await client.send('users.find-by-id', { id: '1' }, { requestId: 'r', deadlineMs: 500, idempotent: true }).catch((e: unknown) => e);
+      expect(error).toMatchObject({ code: 'SERVICE_UNAVAILABLE' });
+      expect(transport.send).toHaveBeenCalledTimes(2);
     });
   });
 });

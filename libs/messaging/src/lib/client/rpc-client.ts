@@ -69,7 +69,8 @@ export class RpcClient implements OnApplicationShutdown {
    * Calls `pattern` and waits for the reply until the deadline. Each downstream service has a
    * circuit breaker: after repeated outages (unavailable, timed out) it answers 503 at once
    * until a probe succeeds. Reads and commands with an idempotency key are retried once, with
-   * jitter, when the service was unavailable and the deadline leaves room.
+   * jitter, when the service was unavailable and the deadline leaves room for an attempt as slow
+   * as the failed one; a retry that runs out of time reports the first failure.
    */
   async send<TResult, TData = unknown>(pattern: string, data: TData, call: CallOptions): Promise<TResult> {
     const deadline = platformClock.now() + (call.deadlineMs ?? this.options.defaultDeadlineMs);
@@ -93,13 +94,22 @@ export class RpcClient implements OnApplicationShutdown {
     const retryable = call.idempotent === true ? isUnavailable : call.idempotencyKey !== undefined ? didNotRun : () => false;
     try {
       return await this.breakerFor(service).execute(async () => {
+        const started = platformClock.now();
         try {
           return await this.sendOnce<TResult>(pattern, envelope, deadline);
         } catch (error) {
+          // Worth another try only if it can fail as slowly again within the deadline (a service
+          // whose database is down answers only after its server-selection timeout).
           const room = deadline - platformClock.now();
-          if (!retryable(error) || room < MIN_RETRY_ROOM_MS) throw error;
+          const took = platformClock.now() - started;
+          if (!retryable(error) || room < Math.max(MIN_RETRY_ROOM_MS, took)) throw error;
           await sleep(RETRY_DELAY_MS / 2 + Math.random() * RETRY_DELAY_MS);
-          return this.sendOnce<TResult>(pattern, envelope, deadline);
+          try {
+            return await this.sendOnce<TResult>(pattern, envelope, deadline);
+          } catch (retryError) {
+            // the service was unavailable, and still was when time ran out: say so, not "timeout"
+            throw retryError instanceof DomainError && retryError.kind === ErrorKind.DeadlineExceeded ? error : retryError;
+          }
         }
       });
     } catch (error) {
