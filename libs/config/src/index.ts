@@ -1,3 +1,3 @@
-export * from './lib/base.config';
-export * from './lib/config.module';
-export * from './lib/validate-config';
+export { BaseConfig, ServiceConfig } from './lib/base.config';
+export { AppConfigModule } from './lib/config.module';
+export { loadConfig } from './lib/validate-config';

@@ -1,4 +1,3 @@
-export * from './lib/health.module';
-export * from './lib/health.options';
-export * from './lib/redis.health';
-export * from './lib/readiness.service';
+export { HealthModule } from './lib/health.module';
+export { type HealthModuleOptions } from './lib/health.options';
+export { ReadinessService } from './lib/readiness.service';

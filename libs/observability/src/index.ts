@@ -1,7 +1,6 @@
-export * from './lib/fastify-metrics';
-export * from './lib/metrics-listener';
-export * from './lib/metrics.service';
-export * from './lib/observability.module';
-export * from './lib/observability.options';
-export * from './lib/rpc-metrics.interceptor';
-export { Logger as StructuredLogger, PinoLogger } from 'nestjs-pino';
+export { instrumentFastify } from './lib/fastify-metrics';
+export { MetricsListener } from './lib/metrics-listener';
+export { MetricsService } from './lib/metrics.service';
+export { ObservabilityModule } from './lib/observability.module';
+export { type MetricsListenerOptions, type ObservabilityModuleOptions } from './lib/observability.options';
+export { Logger as StructuredLogger } from 'nestjs-pino';
