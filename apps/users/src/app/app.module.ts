@@ -5,6 +5,7 @@ import { PlatformModule } from '@site11/platform';
 import { PersistenceModule } from '@site11/persistence';
 import { UsersConfig } from './users.config';
 import { UsersModule } from './users/users.module';
+// <nx-plugin:resource-module-imports>
 
 @Module({
   imports: [
@@ -20,6 +21,7 @@ import { UsersModule } from './users/users.module';
     // every handler checks the credential of its caller (@RpcAccess)
     RpcIdentityModule.forService('users', UsersConfig),
     UsersModule,
+    // <nx-plugin:resource-modules>
   ],
 })
 export class AppModule {}

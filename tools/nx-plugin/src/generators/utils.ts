@@ -52,10 +52,17 @@ export interface ResourceNames {
   /** `stockItem`, `stockItems` */
   resourceProperty: string;
   resourcesProperty: string;
-  /** `STOCK_ITEM` */
+  /** `STOCK_ITEM`, `STOCK_ITEMS` */
   resourceConstant: string;
+  resourcesConstant: string;
+  /** In sentences: `stock item`, `stock items`, `Stock item` */
+  resourceWords: string;
+  resourcesWords: string;
+  resourceTitle: string;
   /** Pattern prefix: `inventory.stock-items` */
   patternPrefix: string;
+  /** Event prefix by the catalog rule `<service>.<resource>.<past-tense verb>`: `inventory.stock-item` */
+  eventPrefix: string;
   /** Database: `inventory_db`; its variable: `INVENTORY_DB_NAME` */
   dbName: string;
   dbEnv: string;
@@ -76,7 +83,12 @@ export function resourceNames(service: string, resource: string, plural?: string
     resourceProperty: r.propertyName,
     resourcesProperty: rs.propertyName,
     resourceConstant: r.constantName,
+    resourcesConstant: rs.constantName,
+    resourceWords: r.fileName.replace(/-/g, ' '),
+    resourcesWords: rs.fileName.replace(/-/g, ' '),
+    resourceTitle: `${r.fileName.charAt(0).toUpperCase()}${r.fileName.slice(1).replace(/-/g, ' ')}`,
     patternPrefix: `${s.fileName}.${rs.fileName}`,
+    eventPrefix: `${s.fileName}.${r.fileName}`,
     dbName: `${s.fileName.replace(/-/g, '_')}_db`,
     dbEnv: `${s.constantName}_DB_NAME`,
   };

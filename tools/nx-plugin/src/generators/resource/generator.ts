@@ -1,4 +1,4 @@
-import { formatFiles, generateFiles, joinPathFragments, type Tree } from '@nx/devkit';
+import { generateFiles, joinPathFragments, type Tree, visitNotIgnoredFiles } from '@nx/devkit';
 import { join } from 'node:path';
 import type { ResourceGeneratorSchema } from './schema';
 import { appendLine, assertKebabName, insertBeforeMarker, resourceNames, type ResourceNames } from '../utils';
@@ -10,19 +10,40 @@ export const MARKERS = {
   gatewayControllerImports: '// <nx-plugin:controller-imports>',
 } as const;
 
-/** Writes one CRUD resource into an existing service: contracts, handlers, gateway routes, tests. */
+export const CONTRACTS_DIR = 'libs/contracts/src/lib';
+/** The platform's event catalog: every event and its payload type (see docs/messaging.md). */
+export const EVENTS_FILE = `${CONTRACTS_DIR}/events.ts`;
+/** Each resource's events, named by the catalog rule `<service>.<resource>.<past-tense verb>`. */
+export const RESOURCE_EVENTS = [
+  { key: 'created', payload: 'CreatedEvent' },
+  { key: 'updated', payload: 'UpdatedEvent' },
+  { key: 'deleted', payload: 'DeletedEvent' },
+] as const;
+
+/**
+ * Writes one CRUD resource into an existing service, split like the users service: contracts
+ * (`<resources>.patterns.ts` with its events, `.errors.ts`, `.dto.ts`, exported and entered in the
+ * event catalog), schema, mapper, errors, service, message handlers and their unit tests, the
+ * gateway routes and the e2e suite.
+ */
 export function addResource(tree: Tree, n: ResourceNames): void {
-  const contractsFile = `libs/contracts/src/lib/${n.service}/${n.resources}.contracts.ts`;
-  if (tree.exists(contractsFile)) {
+  const contractsDir = `${CONTRACTS_DIR}/${n.service}`;
+  if (tree.exists(`${contractsDir}/${n.resources}.patterns.ts`)) {
     throw new Error(`The ${n.service} service already has ${n.resources}; nothing was generated.`);
   }
+  assertContractNamesFree(tree, n);
+  // checked before anything is written: events.ts may not be shaped as the generator expects
+  const catalog = withResourceEvents(tree, n);
   const substitutions = { ...n, tmpl: '' };
-  generateFiles(tree, join(__dirname, 'files', 'contracts'), `libs/contracts/src/lib/${n.service}`, substitutions);
+  generateFiles(tree, join(__dirname, 'files', 'contracts'), contractsDir, substitutions);
   generateFiles(tree, join(__dirname, 'files', 'service'), `apps/${n.service}/src/app`, substitutions);
   generateFiles(tree, join(__dirname, 'files', 'gateway'), `apps/console-gateway/src/app/${n.service}`, substitutions);
   generateFiles(tree, join(__dirname, 'files', 'e2e'), `apps/console-gateway-e2e/src/${n.service}`, substitutions);
 
-  appendLine(tree, 'libs/contracts/src/index.ts', `export * from './lib/${n.service}/${n.resources}.contracts';`);
+  for (const kind of ['patterns', 'errors', 'dto']) {
+    appendLine(tree, 'libs/contracts/src/index.ts', `export * from './lib/${n.service}/${n.resources}.${kind}';`);
+  }
+  tree.write(EVENTS_FILE, catalog);
 
   const serviceModule = `apps/${n.service}/src/app/app.module.ts`;
   insertBeforeMarker(
@@ -33,7 +54,7 @@ export function addResource(tree: Tree, n: ResourceNames): void {
   );
   insertBeforeMarker(tree, serviceModule, MARKERS.serviceModules, `    ${n.resourcesClass}Module,`);
 
-  const gatewayModule = `apps/console-gateway/src/app/${n.service}/${n.service}-http.module.ts`;
+  const gatewayModule = `apps/console-gateway/src/app/${n.service}/${n.service}.http.module.ts`;
   insertBeforeMarker(
     tree,
     gatewayModule,
@@ -41,6 +62,53 @@ export function addResource(tree: Tree, n: ResourceNames): void {
     `import { ${n.resourcesClass}HttpController } from './${n.resources}.http.controller';`,
   );
   insertBeforeMarker(tree, gatewayModule, MARKERS.gatewayControllers, `    ${n.resourcesClass}HttpController,`);
+}
+
+/**
+ * events.ts with the resource's events entered in `EventCatalog` (with their payload types) and in
+ * `EVENT_NAMES`. It has no markers: the generator finds the interface and the array by their
+ * declarations, and stops if either is not where it expects it.
+ */
+export function withResourceEvents(tree: Tree, n: ResourceNames): string {
+  const source = tree.read(EVENTS_FILE, 'utf-8');
+  if (source === null) throw new Error(`${EVENTS_FILE} does not exist`);
+  const events = `${n.resourcesClass}Events`;
+  const names = RESOURCE_EVENTS.map(({ key }) => `${events}.${key}`);
+  const payloads = RESOURCE_EVENTS.map(({ payload }) => `${n.resourceClass}${payload}`);
+  const fail = (what: string) => {
+    throw new Error(`${EVENTS_FILE}: ${what} not found; enter ${names.join(', ')} in the event catalog by hand`);
+  };
+
+  const imports = [...source.matchAll(/^import [^;]+;\n/gm)];
+  if (imports.length === 0) fail('the import declarations');
+  const afterImports = (imports[imports.length - 1].index ?? 0) + imports[imports.length - 1][0].length;
+  const importLine = `import { ${[...payloads].sort().map((type) => `type ${type}`).join(', ')}, ${events} } from './${n.service}/${n.resources}.patterns';\n`;
+  let next = `${source.slice(0, afterImports)}${importLine}${source.slice(afterImports)}`;
+
+  const catalog = /(^export interface EventCatalog \{\n[\s\S]*?)(^\}\n)/m;
+  if (!catalog.test(next)) fail('`export interface EventCatalog { … }`');
+  const entries = names.map((name, i) => `  [${name}]: ${payloads[i]};\n`).join('');
+  next = next.replace(catalog, (_match, body: string, end: string) => `${body}${entries}${end}`);
+
+  const list = /^(export const EVENT_NAMES = \[)([^\]]*)(\] as const satisfies readonly EventName\[\];)$/m;
+  if (!list.test(next)) fail('`export const EVENT_NAMES = [ … ] as const satisfies readonly EventName[];`');
+  next = next.replace(list, (_match, start: string, items: string, end: string) => {
+    const all = [...items.split(',').map((item) => item.trim()).filter(Boolean), ...names];
+    return `${start}\n${all.map((item) => `  ${item},\n`).join('')}${end}`;
+  });
+  return next;
+}
+
+/** `export *` from the contracts index must not meet the same name twice (a resource `user` anywhere, say). */
+function assertContractNamesFree(tree: Tree, n: ResourceNames): void {
+  const exported = [`${n.resourcesClass}Patterns`, `${n.resourcesClass}Events`, `${n.resourcesClass}Errors`, `${n.resourceClass}Dto`];
+  const declaration = new RegExp(`^export (const|class|interface|type) (${exported.join('|')})\\b`, 'm');
+  visitNotIgnoredFiles(tree, CONTRACTS_DIR, (file) => {
+    const match = declaration.exec(tree.read(file, 'utf-8') ?? '');
+    if (match) {
+      throw new Error(`${file} already exports ${match[2]}; choose another resource name (or --plural). Nothing was generated.`);
+    }
+  });
 }
 
 export async function resourceGenerator(tree: Tree, options: ResourceGeneratorSchema): Promise<void> {
@@ -51,7 +119,6 @@ export async function resourceGenerator(tree: Tree, options: ResourceGeneratorSc
     throw new Error(`There is no service "${options.service}" (apps/${options.service}); create it with the service generator first.`);
   }
   addResource(tree, n);
-  await formatFiles(tree);
 }
 
 export default resourceGenerator;

@@ -1,28 +1,14 @@
 import { readProjectConfiguration, type Tree } from '@nx/devkit';
-import { createTreeWithEmptyWorkspace } from '@nx/devkit/testing';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { resourceGenerator } from '../resource/generator';
+import { EDITED, ROOT, workspaceTree as workspace } from '../testing';
 import { serviceGenerator } from './generator';
 
-const ROOT = join(__dirname, '../../../../..');
-/** The hand-written files the generators edit, copied from the real workspace. */
-const EDITED = [
-  'tools/platform/services.json',
-  'apps/console-gateway/src/app/app.module.ts',
-  'apps/console-gateway/src/app/gateway.config.ts',
-  'libs/contracts/src/index.ts',
-  'eslint.config.mjs',
-  'docker/compose.yml',
-  'docker/prometheus.yml',
-  'docker/redis/users.acl.in',
-];
-
-function workspace(): Tree {
-  const tree = createTreeWithEmptyWorkspace();
-  for (const file of EDITED) tree.write(file, readFileSync(join(ROOT, file), 'utf-8'));
-  return tree;
-}
+/** The catalog's naming rule, as libs/contracts/src/lib/events.ts states it. */
+const EVENT_NAME_PATTERN = new RegExp(
+  /EVENT_NAME_PATTERN = \/(.+)\/;/.exec(readFileSync(join(ROOT, 'libs/contracts/src/lib/events.ts'), 'utf-8'))?.[1] ?? '^$',
+);
 
 describe('service generator', () => {
   let tree: Tree;
@@ -43,15 +29,87 @@ describe('service generator', () => {
     expect(tree.read('apps/inventory/src/app/app.module.ts', 'utf-8')).toMatch(/PlatformModule\.forApp\(\{\s+name: 'inventory'/);
   });
 
-  it('creates the sample resource: contracts, handlers, schema, service and a unit test', () => {
-    const contracts = tree.read('libs/contracts/src/lib/inventory/items.contracts.ts', 'utf-8');
-    expect(contracts).toContain("create: 'inventory.items.create'");
-    expect(contracts).toContain("notFound: 'INVENTORY.ITEM_NOT_FOUND'");
-    expect(tree.read('libs/contracts/src/index.ts', 'utf-8')).toContain("export * from './lib/inventory/items.contracts';");
-    for (const file of ['item.schema.ts', 'items.service.ts', 'items.message.controller.ts', 'items.module.ts', 'items.message.controller.spec.ts']) {
+  it('creates the sample resource with contracts split like the users service’s: patterns and events, errors, DTOs', () => {
+    const contracts = 'libs/contracts/src/lib/inventory';
+    expect(tree.read(`${contracts}/items.patterns.ts`, 'utf-8')).toContain("create: 'inventory.items.create'");
+    expect(tree.read(`${contracts}/items.patterns.ts`, 'utf-8')).toContain("deleted: 'inventory.item.deleted'");
+    expect(tree.read(`${contracts}/items.errors.ts`, 'utf-8')).toContain("notFound: 'INVENTORY.ITEM_NOT_FOUND'");
+    expect(tree.read(`${contracts}/items.dto.ts`, 'utf-8')).toContain('export class ListItemsQueryDto extends PageQueryDto');
+    expect(tree.exists(`${contracts}/items.contracts.ts`)).toBe(false);
+    const index = tree.read('libs/contracts/src/index.ts', 'utf-8');
+    for (const kind of ['patterns', 'errors', 'dto']) expect(index).toContain(`export * from './lib/inventory/items.${kind}';`);
+  });
+
+  it('splits the service side like the users service, specs next to the code', () => {
+    for (const file of [
+      'item.schema.ts',
+      'item.mapper.ts',
+      'items.errors.ts',
+      'items.service.ts',
+      'items.service.spec.ts',
+      'items.message.controller.ts',
+      'items.message.controller.spec.ts',
+      'items.module.ts',
+    ]) {
       expect(tree.exists(`apps/inventory/src/app/items/${file}`)).toBe(true);
     }
-    expect(tree.read('apps/inventory/src/app/app.module.ts', 'utf-8')).toContain('    ItemsModule,');
+    expect(tree.read('apps/inventory/src/app/app.module.ts', 'utf-8')).toContain('    ItemsModule,\n    // <nx-plugin:resource-modules>');
+    const schema = tree.read('apps/inventory/src/app/items/item.schema.ts', 'utf-8');
+    expect(schema).toContain('.add(OUTBOX_FIELDS)');
+    expect(schema).toMatch(/@Prop\(\{ required: true, index: true \}\)\n\s+ownerId!: string;/);
+    expect(tree.read('apps/inventory/src/app/items/items.errors.ts', 'utf-8')).toContain(
+      'super(ItemsErrors.notFound, ErrorKind.NotFound, `Item ${id} does not exist`)',
+    );
+  });
+
+  it('uses the shared helpers of the libs instead of its own: admin test, 403s, pages, outbox, outages', () => {
+    const service = tree.read('apps/inventory/src/app/items/items.service.ts', 'utf-8') ?? '';
+    expect(service).toContain("import { KeysetPage, OutboxRelay, outboxEvent, pushOutbox, withOutbox } from '@site11/persistence';");
+    expect(service).toContain("import { forbidden } from '@site11/auth';");
+    expect(service).toMatch(/^\s+isAdmin,$/m);
+    for (const generated of tree.listChanges().filter((change) => change.path.startsWith('apps/inventory/'))) {
+      const text = generated.content?.toString() ?? '';
+      const local = text.match(/(const|function) (isAdmin|actorOf|forbidden|encodeCursor|decodeCursor|isDuplicateKey|databaseUnavailable)\b|AuthErrors\.forbidden/g);
+      expect({ file: generated.path, local }).toEqual({
+        file: generated.path,
+        local: null,
+      });
+    }
+  });
+
+  it('enters the resource’s events in the catalog, named <service>.<resource>.<past-tense verb>', () => {
+    const events = tree.read('libs/contracts/src/lib/events.ts', 'utf-8') ?? '';
+    expect(events).toContain(
+      "import { type ItemCreatedEvent, type ItemDeletedEvent, type ItemUpdatedEvent, ItemsEvents } from './inventory/items.patterns';",
+    );
+    expect(events).toMatch(/ {2}\[ItemsEvents\.created\]: ItemCreatedEvent;\n {2}\[ItemsEvents\.updated\]: ItemUpdatedEvent;\n {2}\[ItemsEvents\.deleted\]: ItemDeletedEvent;\n\}/);
+    const names = /export const EVENT_NAMES = \[([^\]]*)\]/.exec(events)?.[1].split(',').map((name) => name.trim()).filter(Boolean);
+    expect(names).toEqual([
+      'UsersEvents.created',
+      'UsersEvents.deleted',
+      'UsersEvents.rolesChanged',
+      'ItemsEvents.created',
+      'ItemsEvents.updated',
+      'ItemsEvents.deleted',
+    ]);
+    for (const name of ['inventory.item.created', 'inventory.item.updated', 'inventory.item.deleted']) expect(name).toMatch(EVENT_NAME_PATTERN);
+  });
+
+  it('removes a deleted user’s items on users.deleted, idempotently, and says so', () => {
+    const handlers = tree.read('apps/inventory/src/app/items/items.message.controller.ts', 'utf-8') ?? '';
+    expect(handlers).toMatch(/@EventPattern\(UsersEvents\.deleted\)\n\s+async onUserDeleted\(/);
+    const service = tree.read('apps/inventory/src/app/items/items.service.ts', 'utf-8') ?? '';
+    expect(service).toContain('they are removed, not anonymised');
+    expect(service).toContain('async removeOwnedBy(ownerId: string');
+  });
+
+  it('lists the caller’s own items; everyone’s or one user’s for admins only, checked in the service and documented at the gateway', () => {
+    const service = tree.read('apps/inventory/src/app/items/items.service.ts', 'utf-8') ?? '';
+    expect(service).toContain("if (scope !== 'all' && ownerId === undefined) return actor.sub;");
+    expect(service).toContain('if (!isAdmin(actor)) throw forbidden(');
+    const dto = tree.read('libs/contracts/src/lib/inventory/items.dto.ts', 'utf-8') ?? '';
+    expect(dto).toMatch(/@IsIn\(\['mine', 'all'\]\)\n\s+scope\?: 'mine' \| 'all';/);
+    expect(dto).toMatch(/@IsMongoId\(\{ message: 'ownerId must be a 24-character hex ObjectId' \}\)\n\s+ownerId\?: string;/);
   });
 
   it('makes every handler check its caller: the identity guard in the app, a policy on each pattern', () => {
@@ -65,11 +123,13 @@ describe('service generator', () => {
 
   it('wires the gateway: routes module, controller under /api/v1/inventory/items, readiness ping', () => {
     const appModule = tree.read('apps/console-gateway/src/app/app.module.ts', 'utf-8');
-    expect(appModule).toContain("import { InventoryHttpModule } from './inventory/inventory-http.module';");
+    expect(appModule).toContain("import { InventoryHttpModule } from './inventory/inventory.http.module';");
     expect(appModule).toContain('    InventoryHttpModule,');
     const controller = tree.read('apps/console-gateway/src/app/inventory/items.http.controller.ts', 'utf-8');
     expect(controller).toContain("@Controller('inventory/items')");
     expect(controller).toContain('@ApiBearerAuth()');
+    expect(controller).toContain("@ApiTags('inventory')");
+    expect(tree.exists('apps/console-gateway/src/app/inventory/inventory.http.module.ts')).toBe(true);
     expect(tree.read('apps/console-gateway/src/app/gateway.config.ts', 'utf-8')).toContain(
       "DOWNSTREAM_SERVICES: string = 'users,oauth,inventory'",
     );
@@ -82,8 +142,15 @@ describe('service generator', () => {
       healthPort: 3103,
       dbEnv: 'INVENTORY_DB_NAME',
       calls: [],
-      consumes: [],
+      consumes: ['users'],
     });
+    // one entry a line, the hand-written ones untouched
+    expect(tree.read('tools/platform/services.json', 'utf-8')).toBe(
+      readFileSync(join(ROOT, 'tools/platform/services.json'), 'utf-8').replace(
+        /\n\]\n$/,
+        ',\n  { "name": "inventory", "healthPort": 3103, "dbEnv": "INVENTORY_DB_NAME", "calls": [], "consumes": ["users"] }\n]\n',
+      ),
+    );
     expect(tree.read('docker/compose.yml', 'utf-8')).toContain('args: { APP: inventory }');
     expect(tree.read('docker/prometheus.yml', 'utf-8')).toContain("- targets: ['inventory:3103']");
     expect(tree.read('eslint.config.mjs', 'utf-8')).toContain(
@@ -98,13 +165,15 @@ describe('service generator', () => {
     const acl = tree.read('docker/redis/users.acl.in', 'utf-8') ?? '';
     expect(acl).toMatch(/^user inventory reset on #\$\{INVENTORY_REDIS_PASSWORD\} .*~\*\{inventory\}\*/m);
     expect(acl).toMatch(/^user console-gateway .*%W~rpc:\{inventory\}/m);
+    // its resources handle users.deleted
+    expect(acl).toMatch(/^user inventory .*~evt:\{users\}:\*/m);
   });
 
   it('records whom the service calls and whose events it consumes, and refuses a service that does not exist', async () => {
     const other = workspace();
-    await serviceGenerator(other, { name: 'billing', calls: 'users, oauth', consumes: 'users' });
+    await serviceGenerator(other, { name: 'billing', calls: 'users, oauth', consumes: 'oauth' });
     expect(JSON.parse(other.read('tools/platform/services.json', 'utf-8') ?? '[]')).toContainEqual(
-      expect.objectContaining({ name: 'billing', calls: ['users', 'oauth'], consumes: ['users'] }),
+      expect.objectContaining({ name: 'billing', calls: ['users', 'oauth'], consumes: ['users', 'oauth'] }),
     );
     expect(other.read('docker/redis/users.acl.in', 'utf-8')).toMatch(/^user billing .*%W~rpc:\{users\} %W~rpc:\{oauth\}.*~evt:\{users\}:\*/m);
     await expect(serviceGenerator(workspace(), { name: 'shipping', calls: 'nowhere' })).rejects.toThrow(/"nowhere" .* is not a service/);
@@ -132,11 +201,12 @@ describe('resource generator', () => {
     await serviceGenerator(tree, { name: 'billing', resource: 'account' });
     await resourceGenerator(tree, { service: 'billing', name: 'invoice' });
 
-    expect(tree.read('libs/contracts/src/lib/billing/invoices.contracts.ts', 'utf-8')).toContain(
+    expect(tree.read('libs/contracts/src/lib/billing/invoices.patterns.ts', 'utf-8')).toContain(
       "findById: 'billing.invoices.find-by-id'",
     );
+    expect(tree.read('libs/contracts/src/lib/events.ts', 'utf-8')).toMatch(/AccountsEvents\.deleted,\n\s+InvoicesEvents\.created,/);
     expect(tree.read('apps/billing/src/app/app.module.ts', 'utf-8')).toMatch(/AccountsModule,\s+InvoicesModule,/);
-    expect(tree.read('apps/console-gateway/src/app/billing/billing-http.module.ts', 'utf-8')).toMatch(
+    expect(tree.read('apps/console-gateway/src/app/billing/billing.http.module.ts', 'utf-8')).toMatch(
       /AccountsHttpController,\s+InvoicesHttpController,/,
     );
     await expect(resourceGenerator(tree, { service: 'billing', name: 'invoice' })).rejects.toThrow(/already has invoices/);
@@ -146,6 +216,26 @@ describe('resource generator', () => {
     const tree = workspace();
     await serviceGenerator(tree, { name: 'catalog', resource: 'category' });
     expect(tree.exists('apps/catalog/src/app/categories/categories.service.ts')).toBe(true);
+  });
+
+  it.each([
+    ['the catalog interface', 'export interface EventCatalog {', 'export type EventCatalog = {', /EventCatalog \{ … \}` not found/],
+    ['the list of names', 'export const EVENT_NAMES = [', 'export const EVENT_NAMES: EventName[] = [', /EVENT_NAMES = \[ … \].* not found/],
+  ])('stops, saying what to enter by hand, when events.ts has no %s where it expects it', async (_case, from, to, message) => {
+    const tree = workspace();
+    await serviceGenerator(tree, { name: 'billing', resource: 'account' });
+    const events = 'libs/contracts/src/lib/events.ts';
+    tree.write(events, (tree.read(events, 'utf-8') ?? '').replace(from, to));
+    await expect(resourceGenerator(tree, { service: 'billing', name: 'invoice' })).rejects.toThrow(message);
+    await expect(resourceGenerator(tree, { service: 'billing', name: 'invoice' })).rejects.toThrow(
+      /enter InvoicesEvents\.created, InvoicesEvents\.updated, InvoicesEvents\.deleted in the event catalog by hand/,
+    );
+  });
+
+  it('refuses a resource whose contracts would collide with another service’s', async () => {
+    const tree = workspace([...EDITED, 'libs/contracts/src/lib/users/users.patterns.ts']);
+    await serviceGenerator(tree, { name: 'billing', resource: 'account' });
+    await expect(resourceGenerator(tree, { service: 'billing', name: 'user' })).rejects.toThrow(/already exports Users(Patterns|Events|Errors); choose another/);
   });
 
   it('refuses a service that does not exist', async () => {

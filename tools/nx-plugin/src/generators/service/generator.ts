@@ -1,4 +1,4 @@
-import { formatFiles, generateFiles, type Tree, updateJson } from '@nx/devkit';
+import { generateFiles, type Tree } from '@nx/devkit';
 import { join } from 'node:path';
 import { passwordEnv, renderComposeAcl } from '../../../../../tools/platform/platform.cjs';
 import { addResource } from '../resource/generator';
@@ -29,9 +29,10 @@ interface ServiceEntry {
 
 /**
  * A new platform service, wired like the users service: its app (transport, database, health,
- * metrics, registry, graceful shutdown), its contracts, a sample CRUD resource, the gateway
- * routes, tests, and its place in `npm start`, compose (with a Redis user of its own, allowed
- * what `--calls` and `--consumes` declare), Prometheus and the lint rules.
+ * metrics, registry, graceful shutdown; the same files as apps/users, see shell.spec.ts), its
+ * contracts, a sample CRUD resource, the gateway routes, tests, and its place in `npm start`,
+ * compose (with a Redis user of its own, allowed what `--calls` and `--consumes` declare, and
+ * always users' events: its resources handle `users.deleted`), Prometheus and the lint rules.
  */
 export async function serviceGenerator(tree: Tree, options: ServiceGeneratorSchema): Promise<void> {
   assertNewService(tree, options.name);
@@ -42,7 +43,8 @@ export async function serviceGenerator(tree: Tree, options: ServiceGeneratorSche
   const healthPort = options.healthPort ?? Math.max(3100, ...services.map((s) => s.healthPort)) + 1;
   if (services.some((s) => s.healthPort === healthPort)) throw new Error(`Health port ${healthPort} is taken`);
   const calls = listOption(options.calls);
-  const consumes = listOption(options.consumes);
+  // every resource handles `users.deleted` (its owner's account is gone)
+  const consumes = listOption(['users', ...listOption(options.consumes)]);
   for (const target of [...calls, ...consumes]) {
     if (!services.some((s) => s.name === target)) throw new Error(`"${target}" (--calls/--consumes) is not a service in ${SERVICES_FILE}`);
   }
@@ -58,7 +60,7 @@ export async function serviceGenerator(tree: Tree, options: ServiceGeneratorSche
     tree,
     gatewayModule,
     SERVICE_MARKERS.gatewayModuleImports,
-    `import { ${n.serviceClass}HttpModule } from './${n.service}/${n.service}-http.module';`,
+    `import { ${n.serviceClass}HttpModule } from './${n.service}/${n.service}.http.module';`,
   );
   insertBeforeMarker(tree, gatewayModule, SERVICE_MARKERS.gatewayModules, `    ${n.serviceClass}HttpModule,`);
   const gatewayConfig = 'apps/console-gateway/src/app/gateway.config.ts';
@@ -77,7 +79,7 @@ export async function serviceGenerator(tree: Tree, options: ServiceGeneratorSche
 
   // npm start and the e2e stacks start every service listed here; its calls and consumes make its Redis user
   const entry: ServiceEntry = { name: n.service, healthPort, dbEnv: n.dbEnv, calls, consumes };
-  updateJson<ServiceEntry[]>(tree, SERVICES_FILE, (list) => [...list, entry]);
+  addServiceEntry(tree, entry);
   tree.write(COMPOSE_ACL_FILE, renderComposeAcl([...services, entry]));
 
   const redisPassword = passwordEnv(n.service);
@@ -113,8 +115,16 @@ export async function serviceGenerator(tree: Tree, options: ServiceGeneratorSche
     SERVICE_MARKERS.prometheusTargets,
     [`  - job_name: ${n.service}`, '    static_configs:', `      - targets: ['${n.service}:${healthPort}']`].join('\n'),
   );
+  // No formatFiles: the templates are written in the workspace's own style (see shell.spec.ts), and
+  // prettier would rewrite the hand-written files the generator edits.
+}
 
-  await formatFiles(tree);
+/** Appends the service to services.json, one entry a line like the hand-written ones, leaving those as they are. */
+function addServiceEntry(tree: Tree, entry: ServiceEntry): void {
+  const text = tree.read(SERVICES_FILE, 'utf-8') ?? '[]';
+  const line = JSON.stringify(entry).replace(/":/g, '": ').replace(/,"/g, ', "').replace(/^\{/, '{ ').replace(/\}$/, ' }');
+  const entries = text.slice(0, text.lastIndexOf(']')).trimEnd();
+  tree.write(SERVICES_FILE, `${entries}${entries.endsWith('[') ? '' : ','}\n  ${line}\n]\n`);
 }
 
 /** `--calls=users,oauth` or a list from the schema. */
