@@ -4,3 +4,4 @@ export { databaseUnavailable, isDatabaseUnavailable, isDuplicateKey } from './li
 export * from './lib/outbox';
 export * from './lib/sealed-secret';
 export * from './lib/expiry';
+export { LIVE } from './lib/tombstone';

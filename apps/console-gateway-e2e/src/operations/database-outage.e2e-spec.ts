@@ -1,3 +1,4 @@
+import { waitFor } from '../../../../tools/platform/platform.cjs';
 import { ADMIN, call, Stack } from '../support/stack';
 
 /**
@@ -10,32 +11,18 @@ const DEADLINE_MS = 5000;
 let stack: Stack;
 let user: { id: string; accessToken: string };
 
+/** Polls until the platform serves the request again (the database just came back). */
+const servesAgain = (request: () => Promise<{ status: number }>, status: number) =>
+  waitFor(async () => (await request()).status === status, { what: `a ${status} again`, timeoutMs: 20_000, intervalMs: 250 });
+
 beforeAll(async () => {
   stack = await Stack.start({ cuttableDatabase: true, gatewayEnv: { RPC_DEADLINE_MS: String(DEADLINE_MS) } });
-  const email = `outage-${Date.now()}@example.com`;
-  const registered = await call<{ id: string }>(`${stack.api}/auth/register`, {
-    method: 'POST',
-    json: { email, name: 'Outage', password: 'outage-password' },
-  });
-  expect(registered.status).toBe(201);
-  user = { id: registered.body.id, accessToken: (await stack.login(email, 'outage-password')).accessToken };
+  user = await stack.signUp('outage');
 });
 
 afterAll(async () => {
   await stack?.stop();
 });
-
-/** Retries until the platform serves the request again (the database just came back). */
-async function eventually(request: () => Promise<{ status: number }>, status: number, withinMs = 20_000): Promise<void> {
-  const until = Date.now() + withinMs;
-  let last = 0;
-  while (Date.now() < until) {
-    last = (await request()).status;
-    if (last === status) return;
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-  throw new Error(`still ${last} after ${withinMs} ms, expected ${status}`);
-}
 
 describe('when the database is unreachable', () => {
   it('answers 503 SERVICE_UNAVAILABLE from the users service, within the deadline, and serves again when it is back', async () => {
@@ -54,7 +41,7 @@ describe('when the database is unreachable', () => {
     } finally {
       await restore();
     }
-    await eventually(read, 200);
+    await servesAgain(read, 200);
   });
 
   it('answers 503 SERVICE_UNAVAILABLE from the oauth service, within the deadline, and serves again when it is back', async () => {
@@ -69,7 +56,7 @@ describe('when the database is unreachable', () => {
     } finally {
       await restore();
     }
-    await eventually(sessions, 200);
+    await servesAgain(sessions, 200);
   });
 
   it('refuses a login with 503 rather than an error that looks like bad credentials, and logs in again when it is back', async () => {
@@ -82,6 +69,6 @@ describe('when the database is unreachable', () => {
     } finally {
       await restore();
     }
-    await eventually(login, 200);
+    await servesAgain(login, 200);
   });
 });

@@ -259,6 +259,15 @@ export class Stack {
     return this.databaseProxy.cut();
   }
 
+  /** Registers a new user through the gateway and signs them in: their id, email and access token. */
+  async signUp(prefix = 'user'): Promise<{ id: string; email: string; accessToken: string }> {
+    const email = `${prefix}-${randomBytes(6).toString('hex')}@example.com`;
+    const password = 'a fine password';
+    const registered = await call<{ id: string }>(`${this.api}/auth/register`, { method: 'POST', json: { email, name: 'Someone', password } });
+    if (registered.status !== 201) throw new Error(`registration of ${email} failed: ${registered.status} ${JSON.stringify(registered.body)}`);
+    return { id: registered.body.id, email, accessToken: (await this.login(email, password)).accessToken };
+  }
+
   /** Logs in through the gateway and returns the access token (and the rest of the pair). */
   async login(email: string, password: string): Promise<{ accessToken: string; refreshToken: string }> {
     const response = await call<{ accessToken: string; refreshToken: string }>(`${this.api}/auth/login`, {

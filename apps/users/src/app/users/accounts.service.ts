@@ -1,11 +1,11 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { type Actor, type CreateUserDto, isAdmin, type UpdateUserCommand, type UserDto, type UserRole, UsersEvents } from '@site11/contracts';
-import { isDuplicateKey, OutboxRelay, outboxEvent, pushOutbox, withOutbox } from '@site11/persistence';
+import { isDuplicateKey, LIVE, outboxEvent, OutboxRelay, pushOutbox, withOutbox } from '@site11/persistence';
 import { Model, Types } from 'mongoose';
 import { PasswordHasher } from './password-hasher';
 import { User } from './user.schema';
-import { LIVE, type StoredUser, toUserDto } from './user.mapper';
+import { type StoredUser, toUserDto } from './user.mapper';
 import { EmailTakenError, RoleChangeForbiddenError, UserNotFoundError } from './users.errors';
 
 export interface CreateOptions {

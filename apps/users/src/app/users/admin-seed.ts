@@ -1,11 +1,11 @@
 import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
+import { LIVE } from '@site11/persistence';
 import { Model, Types } from 'mongoose';
 import { UsersConfig } from '../users.config';
 import { AccountsService } from './accounts.service';
 import { CredentialsService } from './credentials.service';
 import { User } from './user.schema';
-import { LIVE } from './user.mapper';
 import { EmailTakenError } from './users.errors';
 
 /** `createdBy` of the account the first-admin seed created: only that one it may promote blindly. */

@@ -1,10 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import type { UserDto, VerifyCredentialsDto } from '@site11/contracts';
+import { LIVE } from '@site11/persistence';
 import { Model, Types } from 'mongoose';
 import { PasswordHasher } from './password-hasher';
 import { User } from './user.schema';
-import { LIVE, type StoredUser, toUserDto } from './user.mapper';
+import { type StoredUser, toUserDto } from './user.mapper';
 import { InvalidCredentialsError } from './users.errors';
 
 /** Passwords: checked for the token authority's login, changed by their owner. Hashes never leave this class. */

@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { type ListUsersQueryDto, type Page, type UserDto, USERS_PAGE_DEFAULT_LIMIT } from '@site11/contracts';
-import { KeysetPage } from '@site11/persistence';
+import { KeysetPage, LIVE } from '@site11/persistence';
 import { type FilterQuery, Model } from 'mongoose';
 import { User } from './user.schema';
-import { LIVE, type StoredUser, toUserDto } from './user.mapper';
+import { type StoredUser, toUserDto } from './user.mapper';
 
 /** Listing and searching accounts (admins), one keyset-paginated page at a time. */
 @Injectable()

@@ -4,9 +4,6 @@ import type { User } from './user.schema';
 /** A user as queries read it: never the hash, the outbox or the idempotency marker. */
 export type StoredUser = Omit<User, 'passwordHash' | 'createdBy' | 'outbox' | 'outboxAt' | 'outboxLast' | 'deletedAt'>;
 
-/** Deleted accounts wait as tombstones until their event is published; no query sees them. */
-export const LIVE = { deletedAt: { $exists: false } } as const;
-
 export function toUserDto(user: StoredUser): UserDto {
   return {
     id: user._id.toHexString(),

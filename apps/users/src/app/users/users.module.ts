@@ -8,7 +8,6 @@ import { PasswordHasher } from './password-hasher';
 import { User, UserSchema } from './user.schema';
 import { UsersMessageController } from './users.message.controller';
 
-
 @Module({
   imports: [MongooseModule.forFeature([{ name: User.name, schema: UserSchema }])],
   controllers: [UsersMessageController],

@@ -64,12 +64,12 @@ describe('service generator', () => {
 
   it('uses the shared helpers of the libs instead of its own: admin test, 403s, pages, outbox, outages', () => {
     const service = tree.read('apps/inventory/src/app/items/items.service.ts', 'utf-8') ?? '';
-    expect(service).toContain("import { KeysetPage, OutboxRelay, outboxEvent, pushOutbox, withOutbox } from '@site11/persistence';");
+    expect(service).toContain("import { KeysetPage, LIVE, OutboxRelay, outboxEvent, pushOutbox, withOutbox } from '@site11/persistence';");
     expect(service).toContain("import { forbidden } from '@site11/auth';");
     expect(service).toMatch(/^\s+isAdmin,$/m);
     for (const generated of tree.listChanges().filter((change) => change.path.startsWith('apps/inventory/'))) {
       const text = generated.content?.toString() ?? '';
-      const local = text.match(/(const|function) (isAdmin|actorOf|forbidden|encodeCursor|decodeCursor|isDuplicateKey|databaseUnavailable)\b|AuthErrors\.forbidden/g);
+      const local = text.match(/(const|function) (isAdmin|actorOf|forbidden|encodeCursor|decodeCursor|isDuplicateKey|databaseUnavailable|LIVE)\b|AuthErrors\.forbidden/g);
       expect({ file: generated.path, local }).toEqual({
         file: generated.path,
         local: null,
