@@ -1,3 +1,5 @@
+import { UsersEvents, UsersPatterns } from '@site11/contracts';
+import { StreamKeys } from '@site11/messaging';
 import Redis from 'ioredis';
 import { Types } from 'mongoose';
 import { countUsersEvents, eventsFor } from '../support/events';
@@ -10,6 +12,12 @@ const describeStreams = process.env['TRANSPORT'] === 'redis' ? describe.skip : d
 const RECLAIM_IDLE_MS = 2000;
 const MAX_DELIVERIES = 5;
 const DEADLINE_MS = 5000;
+const LIVENESS_MS = 3000;
+
+/** The service under test; its consumer group on its request stream is named after it (RedisStreamsServer). */
+const USERS = 'users';
+const REQUESTS = StreamKeys.requests(USERS);
+
 let seq = 0;
 const email = (tag: string) => `${tag}-${Date.now().toString(36)}-${(seq++).toString(36)}@example.com`;
 
@@ -23,15 +31,38 @@ async function createMany(stack: Stack, token: string, tag: string, count: numbe
   return { emails, statuses: responses.map((r) => r.status) };
 }
 
+/** Starts `count` replicas of the users service, one after the other, each ready when it returns. */
+async function startReplicas(stack: Stack, count: number) {
+  const replicas = [];
+  for (let i = 0; i < count; i++) replicas.push(await stack.addUsersReplica());
+  return replicas;
+}
+
 /** Nothing left pending; a health ping may be in flight at any moment, so give it a moment. */
 async function expectNothingPending(redis: Redis): Promise<void> {
   const deadline = Date.now() + 3000;
-  let pending = await redis.xpending('rpc:{users}', 'users');
+  let pending = await redis.xpending(REQUESTS, USERS);
   while ((pending as [number])[0] !== 0 && Date.now() < deadline) {
     await new Promise((resolve) => setTimeout(resolve, 100));
-    pending = await redis.xpending('rpc:{users}', 'users');
+    pending = await redis.xpending(REQUESTS, USERS);
   }
   expect(pending).toEqual([0, null, null, null]);
+}
+
+/**
+ * Waits until no instance of the service counts as live: a gracefully stopped one leaves the live
+ * set at once, a killed one only once its last heartbeat is older than the liveness window.
+ */
+async function untilNoInstanceIsLive(redis: Redis): Promise<void> {
+  const deadline = Date.now() + LIVENESS_MS + 2000;
+  for (;;) {
+    const [seconds, micros] = await redis.time();
+    const now = Number(seconds) * 1000 + Math.floor(Number(micros) / 1000);
+    const live = await redis.zcount(StreamKeys.live(USERS), now - LIVENESS_MS, '+inf');
+    if (live === 0) return;
+    if (Date.now() > deadline) throw new Error(`${live} instance(s) of ${USERS} still live`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
 }
 
 describeStreams('the streams transport', () => {
@@ -40,9 +71,19 @@ describeStreams('the streams transport', () => {
   let admin: string;
 
   beforeAll(async () => {
-    stack = await Stack.start({ ownRedis: true, usersReplicas: 3 });
+    // one replica seeds the admin and creates the service's consumer group; then each test starts
+    // the replicas it needs, so that none depends on what an earlier one left running
+    stack = await Stack.start({ ownRedis: true });
     redis = new Redis(stack.redisUrl);
     admin = await stack.adminToken();
+    await stack.users.stop();
+    stack.usersReplicas = [];
+  });
+
+  /** Stops every replica the test started (stopping one that was killed or stopped already is a no-op). */
+  afterEach(async () => {
+    for (const replica of stack.usersReplicas) await replica.stop();
+    stack.usersReplicas = [];
   });
 
   afterAll(async () => {
@@ -51,19 +92,20 @@ describeStreams('the streams transport', () => {
   });
 
   it('handles each request on exactly one of three replicas, spreading the work', async () => {
-    await redis.del('rpc:handled:{users}');
+    await startReplicas(stack, 3);
+    await redis.del(StreamKeys.handled(USERS));
     const { emails, statuses } = await createMany(stack, admin, 'three', 30);
 
     expect(statuses).toEqual(Array(30).fill(201));
     expect(await stack.db.collection('users').countDocuments({ email: { $in: emails } })).toBe(30);
-    expect(await eventsFor(redis, 'users.created', emails)).toBe(30);
-    const handled = Object.values(await redis.hgetall('rpc:handled:{users}')).map(Number);
+    expect(await eventsFor(redis, UsersEvents.created, emails)).toBe(30);
+    const handled = Object.values(await redis.hgetall(StreamKeys.handled(USERS))).map(Number);
     expect(handled.reduce((a, b) => a + b, 0)).toBeGreaterThanOrEqual(30);
     expect(handled.filter((n) => n > 0).length).toBeGreaterThanOrEqual(2);
   });
 
   it('answers every request within its deadline when a replica is killed while holding some, without duplicates', async () => {
-    const victim = stack.usersReplicas[1];
+    const victim = (await startReplicas(stack, 3))[1];
     const pending = createMany(stack, admin, 'killed', 24, 'a slow argon2 password');
     await new Promise((resolve) => setTimeout(resolve, 150));
     victim.child.kill('SIGKILL');
@@ -72,12 +114,12 @@ describeStreams('the streams transport', () => {
 
     expect(statuses).toEqual(Array(24).fill(201));
     expect(Date.now() - started).toBeLessThan(DEADLINE_MS);
-    expect(await eventsFor(redis, 'users.created', emails)).toBe(24);
+    expect(await eventsFor(redis, UsersEvents.created, emails)).toBe(24);
     expect(await stack.db.collection('users').countDocuments({ email: { $in: emails } })).toBe(24);
-    stack.usersReplicas.splice(stack.usersReplicas.indexOf(victim), 1);
   });
 
   it('returns the first result for a command repeated with the same Idempotency-Key', async () => {
+    await stack.addUsersReplica();
     const json = { email: email('idem'), name: 'Once' };
     const headers = { 'idempotency-key': `key-${Date.now()}-abcdef` };
     const first = await call<{ id: string }>(`${stack.api}/users`, { method: 'POST', token: admin, json, headers });
@@ -86,12 +128,13 @@ describeStreams('the streams transport', () => {
     expect(first.status).toBe(201);
     expect(again.status).toBe(201);
     expect(again.body.id).toBe(first.body.id);
-    expect(await eventsFor(redis, 'users.created', [json.email])).toBe(1);
+    expect(await eventsFor(redis, UsersEvents.created, [json.email])).toBe(1);
     const withoutKey = await call(`${stack.api}/users`, { method: 'POST', token: admin, json });
     expect(withoutKey.status).toBe(409);
   });
 
   it('delivers events emitted while a subscriber was down once it is back', async () => {
+    await stack.addUsersReplica();
     const victims: { id: string; sid: string }[] = [];
     for (let i = 0; i < 3; i++) {
       const address = email('gone');
@@ -119,21 +162,20 @@ describeStreams('the streams transport', () => {
   });
 
   it('loses no event when the service is killed between writing a delete and publishing it (outbox)', async () => {
+    const healthy = await stack.addUsersReplica();
     const address = email('outbox');
     await call(`${stack.api}/auth/register`, { method: 'POST', json: { email: address, password: 'a fine password', name: 'Outbox' } });
     const tokens = await stack.login(address, 'a fine password');
     const { sub, sid } = JSON.parse(Buffer.from(tokens.accessToken.split('.')[1], 'base64url').toString());
 
     // only a replica that kills itself right after the write is left to take the delete
-    const faulty = await stack.addUsersReplica({ FAULT_KILL_BEFORE_PUBLISH: 'users.deleted' });
-    for (const replica of stack.usersReplicas.filter((r) => r !== faulty)) await replica.stop();
-    stack.usersReplicas = [faulty];
+    const faulty = await stack.addUsersReplica({ FAULT_KILL_BEFORE_PUBLISH: UsersEvents.deleted });
+    await healthy.stop();
     const deleting = call(`${stack.api}/users/${sub}`, { method: 'DELETE', token: admin });
     expect(await faulty.exited).toMatchObject({ signal: 'SIGKILL' });
-    const deletedEventsFor = (id: string) => countUsersEvents(redis, 'users.deleted', (data) => data['id'] === id);
+    const deletedEventsFor = (id: string) => countUsersEvents(redis, UsersEvents.deleted, (data) => data['id'] === id);
     expect(await deletedEventsFor(sub)).toBe(0);
 
-    stack.usersReplicas = [];
     await stack.addUsersReplica();
     // the caller sees the delete done (the reclaimed delivery finds its tombstone), its deadline
     // pass, or, when the new replica's outbox sweep published the event and removed the tombstone
@@ -154,32 +196,33 @@ describeStreams('the streams transport', () => {
   });
 
   it('dead-letters a message after too many deliveries and answers its caller with an error', async () => {
-    for (const replica of stack.usersReplicas) await replica.stop();
+    // no instance runs until the message has been delivered too often
     const subscriber = new Redis(stack.redisUrl);
     try {
       const replies: string[] = [];
-      await subscriber.subscribe('rpc:reply:poison-test');
+      const caller = 'e2e';
+      const replyChannel = StreamKeys.reply(caller, 'poison-test');
+      await subscriber.subscribe(replyChannel);
       subscriber.on('message', (_channel, message) => replies.push(message));
 
       const data = JSON.stringify({
         data: { id: new Types.ObjectId().toHexString() },
-        metadata: { requestId: 'poison', caller: 'test', deadline: Date.now() + 60_000 },
+        metadata: { requestId: 'poison', caller, deadline: Date.now() + 60_000 },
       });
-      const messageId = await redis.xadd('rpc:{users}', '*', 'id', 'poison-1', 'pattern', 'users.find-by-id', 'reply', 'rpc:reply:poison-test', 'deadline', String(Date.now() + 60_000), 'data', data);
+      const messageId = await redis.xadd(REQUESTS, '*', 'id', 'poison-1', 'pattern', UsersPatterns.findById, 'reply', replyChannel, 'deadline', String(Date.now() + 60_000), 'data', data);
       // instances that crash while holding it: every delivery counts
-      await redis.xreadgroup('GROUP', 'users', 'crashed-0', 'COUNT', 10, 'STREAMS', 'rpc:{users}', '>');
-      for (let i = 1; i < MAX_DELIVERIES; i++) await redis.xclaim('rpc:{users}', 'users', `crashed-${i}`, 0, String(messageId));
+      await redis.xreadgroup('GROUP', USERS, 'crashed-0', 'COUNT', 10, 'STREAMS', REQUESTS, '>');
+      for (let i = 1; i < MAX_DELIVERIES; i++) await redis.xclaim(REQUESTS, USERS, `crashed-${i}`, 0, String(messageId));
       await new Promise((resolve) => setTimeout(resolve, RECLAIM_IDLE_MS + 100));
 
-      stack.usersReplicas = [];
       await stack.addUsersReplica();
 
       const deadline = Date.now() + 10_000;
       while (replies.length === 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
       expect(JSON.parse(replies[0])).toMatchObject({ id: 'poison-1', err: { code: 'MESSAGE_DEAD_LETTERED' } });
-      const dead = await redis.xrange('dlq:{users}', '-', '+');
+      const dead = await redis.xrange(StreamKeys.deadLetters(USERS), '-', '+');
       expect(dead).toHaveLength(1);
-      expect(dead[0][1]).toEqual(expect.arrayContaining(['messageId', messageId, 'pattern', 'users.find-by-id']));
+      expect(dead[0][1]).toEqual(expect.arrayContaining(['messageId', messageId, 'pattern', UsersPatterns.findById]));
       await expectNothingPending(redis);
     } finally {
       subscriber.disconnect();
@@ -187,20 +230,28 @@ describeStreams('the streams transport', () => {
   });
 
   it('answers 503 within 100 ms when no instance of the service is running', async () => {
-    for (const replica of stack.usersReplicas) await replica.stop();
-    const response = await call(`${stack.api}/users/${new Types.ObjectId().toHexString()}`, { token: admin });
+    const findAny = () => call(`${stack.api}/users/${new Types.ObjectId().toHexString()}`, { token: admin });
+    // a gateway that just started answers its first requests slowly (token keys, cold code): warm
+    // it as earlier traffic would, while an instance answers (404s, which trip no circuit breaker)
+    const replica = await stack.addUsersReplica();
+    for (let i = 0; i < 10; i++) expect((await findAny()).status).toBe(404);
+    await replica.stop();
+    await untilNoInstanceIsLive(redis);
+
+    const probe = [];
+    for (let i = 0; i < 4; i++) probe.push(Math.round((await findAny()).ms));
+    console.log('PROBE', probe.join(' '));
+    const response = await findAny();
     expect(response.status).toBe(503);
     expect(response.body).toMatchObject({ code: 'SERVICE_UNAVAILABLE' });
     expect(response.ms).toBeLessThan(100);
-    stack.usersReplicas = [];
-    await stack.addUsersReplica();
   });
 
   it('lets a stopping instance finish and acknowledge what it was doing (SIGTERM)', async () => {
-    await stack.addUsersReplica();
+    const [stopping] = await startReplicas(stack, 2);
     const pending = createMany(stack, admin, 'graceful', 12, 'a slow argon2 password');
     await new Promise((resolve) => setTimeout(resolve, 100));
-    await stack.usersReplicas[0].stop('SIGTERM');
+    await stopping.stop('SIGTERM');
     const { emails, statuses } = await pending;
     expect(statuses).toEqual(Array(12).fill(201));
     expect(await stack.db.collection('users').countDocuments({ email: { $in: emails } })).toBe(12);
