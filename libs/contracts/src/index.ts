@@ -10,3 +10,4 @@ export * from './lib/auth/auth.patterns';
 export * from './lib/auth/auth.errors';
 export * from './lib/auth/auth.dto';
 export * from './lib/events';
+export * from './lib/operations/operations.dto';

@@ -2,8 +2,11 @@ import { Logger, RequestMethod } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import helmet from '@fastify/helmet';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { type INestApplication } from '@nestjs/common';
+import { DocumentBuilder, type OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
+import { writeFileSync } from 'node:fs';
 import { loadConfig } from '@site11/config';
+import { PUBLIC_OPERATION } from '@site11/contracts';
 import { exitGracefullyOn } from '@site11/platform';
 import { instrumentFastify, MetricsListener, MetricsService, StructuredLogger } from '@site11/observability';
 import { AppModule } from './app.module';
@@ -25,6 +28,43 @@ const CONTENT_SECURITY_POLICY = {
     scriptSrc: [`'self'`, `'unsafe-inline'`],
   },
 };
+
+/** The gateway's OpenAPI document, from the same controllers and DTOs that serve and validate. */
+export function openApiDocument(app: INestApplication): OpenAPIObject {
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle('site11 console gateway')
+      .setDescription('REST entry point of the site11 platform. Every error has the body of `ErrorResponseDto`.')
+      .setVersion('1')
+      // relative: the API is served by the origin that serves this document
+      .addServer('/', 'the gateway that serves this document')
+      .setLicense('MIT', 'https://opensource.org/license/mit')
+      .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' })
+      // like JwtAuthGuard: every operation needs the token, unless it is @Public()
+      .addSecurityRequirements('bearer')
+      .build(),
+  );
+  for (const operations of Object.values(document.paths)) {
+    for (const operation of Object.values(operations) as Array<Record<string, unknown>>) {
+      if (typeof operation !== 'object' || operation === null || !(PUBLIC_OPERATION in operation)) continue;
+      delete operation[PUBLIC_OPERATION];
+      operation['security'] = [];
+    }
+  }
+  return document;
+}
+
+/**
+ * Writes the OpenAPI document to `file` and returns, without connecting to anything: the app is
+ * created in preview mode (modules scanned, no provider instantiated). `nx run console-gateway:openapi`.
+ */
+export async function emitOpenApi(file: string): Promise<void> {
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule, new FastifyAdapter(), { preview: true, logger: false, abortOnError: false });
+  app.setGlobalPrefix('api/v1', { exclude: UNPREFIXED_ROUTES });
+  const document = openApiDocument(app);
+  writeFileSync(file, `${JSON.stringify(document, null, 2)}\n`);
+}
 
 export async function bootstrapGateway(): Promise<void> {
   const logger = new Logger('console-gateway');
@@ -61,15 +101,7 @@ export async function bootstrapGateway(): Promise<void> {
       app.enableCors({ origin: origins, exposedHeaders: ['x-request-id', 'retry-after'], maxAge: 600 });
     }
 
-    const document = SwaggerModule.createDocument(
-      app,
-      new DocumentBuilder()
-        .setTitle('site11 console gateway')
-        .setDescription('REST entry point of the site11 platform. Every error has the body of `ErrorResponseDto`.')
-        .setVersion('1')
-        .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' })
-        .build(),
-    );
+    const document = openApiDocument(app);
     SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs-json' });
 
     await app.listen(config.PORT, config.HOST);

@@ -1,6 +1,7 @@
 import { Controller, Get, HttpStatus, Res, SetMetadata } from '@nestjs/common';
+import { ApiExtension, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { HealthCheck, type HealthCheckResult } from '@nestjs/terminus';
-import { PUBLIC_ROUTE } from '@site11/contracts';
+import { PUBLIC_OPERATION, PUBLIC_ROUTE } from '@site11/contracts';
 import type { FastifyReply } from 'fastify';
 import { ReadinessService } from './readiness.service';
 
@@ -9,12 +10,15 @@ import { ReadinessService } from './readiness.service';
  * dependencies a request needs, and turns 503 (`shutting_down`) as soon as shutdown starts.
  */
 @Controller('health')
+@ApiTags('health')
 @SetMetadata(PUBLIC_ROUTE, true)
+@ApiExtension(PUBLIC_OPERATION, true)
 export class HealthController {
   constructor(private readonly readiness: ReadinessService) {}
 
   @Get('live')
   @HealthCheck()
+  @ApiOperation({ summary: 'Liveness: the process serves HTTP (503 never, unless it cannot answer at all)' })
   async live(@Res({ passthrough: true }) reply: FastifyReply): Promise<HealthCheckResult> {
     const { result } = await this.readiness.run([]);
     // a process that is shutting down is still alive: only readiness reports it
@@ -23,6 +27,7 @@ export class HealthController {
 
   @Get('ready')
   @HealthCheck()
+  @ApiOperation({ summary: 'Readiness: the dependencies a request needs answer; 503 with the failing ones, or while shutting down' })
   async ready(@Res({ passthrough: true }) reply: FastifyReply): Promise<HealthCheckResult> {
     const { ready, result } = await this.readiness.check();
     return this.send(reply, ready, result);

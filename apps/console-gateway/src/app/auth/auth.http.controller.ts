@@ -8,6 +8,7 @@ import {
   OAuthPatterns,
   RefreshDto,
   RegisterDto,
+  KeyRotationDto,
   KeyWithdrawalDto,
   SessionIdDto,
   SigningKeyIdDto,
@@ -133,8 +134,9 @@ export class AuthHttpController {
   @Roles('admin')
   @ApiBearerAuth()
   @ApiOperation({ summary: 'Make a new signing key current; tokens signed by the previous one stay valid' })
+  @ApiOkResponse({ type: KeyRotationDto })
   @ApiErrors(401, 403)
-  rotateKeys(@Call() call: CallOptions): Promise<{ kid: string }> {
+  rotateKeys(@Call() call: CallOptions): Promise<KeyRotationDto> {
     return this.rpc.send(OAuthPatterns.rotateKeys, {}, call);
   }
 

@@ -1,7 +1,7 @@
 import { Controller, Get, Param, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Public, Roles } from '@site11/gateway-auth';
-import { DomainError, ErrorKind } from '@site11/contracts';
+import { DomainError, ErrorKind, ServiceStatusDto } from '@site11/contracts';
 import { ReadinessService } from '@site11/health';
 import { type CircuitStateName, RpcClient } from '@site11/messaging';
 import { pingCheck } from '@site11/platform';
@@ -36,7 +36,7 @@ export class OperationsHttpController {
   @Roles('admin')
   @ApiBearerAuth()
   @ApiOperation({ summary: 'Every service in the registry, its instances and their status, and its circuit (admin)' })
-  @ApiOkResponse({ description: 'Array of services' })
+  @ApiOkResponse({ type: [ServiceStatusDto] })
   @ApiErrors(401, 403)
   async services(): Promise<ServiceStatus[]> {
     const circuits = this.rpc.circuits();
@@ -47,6 +47,7 @@ export class OperationsHttpController {
   @Roles('admin')
   @ApiBearerAuth()
   @ApiOperation({ summary: 'One service from the registry (admin)' })
+  @ApiOkResponse({ type: ServiceStatusDto })
   @ApiErrors(401, 403, 404)
   async service(@Param('name') name: string): Promise<ServiceStatus> {
     const service = await this.registry.service(name);

@@ -139,6 +139,12 @@ export class SigningKeyIdDto {
   kid!: string;
 }
 
+/** Answer of `oauth.rotate-keys`. */
+export class KeyRotationDto {
+  @ApiProperty({ format: 'uuid', description: 'The key that signs from now on' })
+  kid!: string;
+}
+
 /** Answer of `oauth.withdraw-key`. */
 export class KeyWithdrawalDto {
   @ApiProperty({ format: 'uuid', description: 'The key withdrawn: every token it signed is refused' })

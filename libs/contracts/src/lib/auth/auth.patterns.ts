@@ -24,3 +24,9 @@ export const SERVICE_TOKEN_TYPE = 'svc+jwt';
 
 /** Public metadata key marking a route that needs no token (used by health, docs, login). */
 export const PUBLIC_ROUTE = 'site11:public-route';
+
+/**
+ * OpenAPI extension on an operation that needs no token: the gateway's document turns it into
+ * `security: []`, so the document and the guard agree (every other route needs the bearer token).
+ */
+export const PUBLIC_OPERATION = 'x-public';
