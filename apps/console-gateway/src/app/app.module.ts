@@ -8,6 +8,7 @@ import { PlatformModule } from '@site11/platform';
 import { REDIS_CLIENT } from '@site11/redis';
 import type Redis from 'ioredis';
 import { AuthHttpModule } from './auth/auth.http.module';
+import { ConsoleHttpModule } from './console/console.http.module';
 import { GatewayConfig } from './gateway.config';
 import { HttpErrorFilter } from './http/http-error.filter';
 import { OperationsHttpModule } from './operations/operations.http.module';
@@ -35,6 +36,7 @@ import { UsersHttpModule } from './users/users.http.module';
       }),
     }),
     AuthHttpModule,
+    ConsoleHttpModule,
     OperationsHttpModule,
     UsersHttpModule,
     // <nx-plugin:http-modules>

@@ -1,5 +1,6 @@
 import { Logger, RequestMethod } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import fastifyCookie from '@fastify/cookie';
 import helmet from '@fastify/helmet';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { type INestApplication } from '@nestjs/common';
@@ -12,6 +13,7 @@ import { instrumentFastify, MetricsListener, MetricsService, StructuredLogger } 
 import { AppModule } from './app.module';
 import { GatewayConfig } from './gateway.config';
 import { requestIdFor } from './http/call-context';
+import { CONSOLE_CSP, consoleFallback, consoleIndex, serveConsole } from './http/console-static';
 
 /** Routes that live outside /api/v1 by convention: probes and the JWKS. Metrics have their own listener. */
 const UNPREFIXED_ROUTES = ['health/live', 'health/ready', 'health/services', '.well-known/jwks.json'].map((path) => ({
@@ -19,15 +21,6 @@ const UNPREFIXED_ROUTES = ['health/live', 'health/ready', 'health/services', '.w
   method: RequestMethod.GET,
 }));
 
-/** helmet's defaults, loosened only as far as the Swagger UI at /api/docs needs. */
-const CONTENT_SECURITY_POLICY = {
-  directives: {
-    defaultSrc: [`'self'`],
-    styleSrc: [`'self'`, `'unsafe-inline'`],
-    imgSrc: [`'self'`, 'data:', 'validator.swagger.io'],
-    scriptSrc: [`'self'`, `'unsafe-inline'`],
-  },
-};
 
 /** The gateway's OpenAPI document, from the same controllers and DTOs that serve and validate. */
 export function openApiDocument(app: INestApplication): OpenAPIObject {
@@ -70,7 +63,9 @@ export async function bootstrapGateway(): Promise<void> {
   const logger = new Logger('console-gateway');
   try {
     const config = loadConfig(GatewayConfig);
+    const consoleHtml = consoleIndex(config.CONSOLE_DIR);
     const adapter = new FastifyAdapter({
+      rewriteUrl: consoleFallback(consoleHtml !== null),
       bodyLimit: config.BODY_LIMIT_BYTES,
       genReqId: requestIdFor,
       trustProxy: config.trustProxy,
@@ -95,7 +90,10 @@ export async function bootstrapGateway(): Promise<void> {
     app.useLogger(app.get(StructuredLogger));
     instrumentFastify(adapter.getInstance(), app.get(MetricsService));
     app.setGlobalPrefix('api/v1', { exclude: UNPREFIXED_ROUTES });
-    await app.register(helmet, { contentSecurityPolicy: CONTENT_SECURITY_POLICY });
+    await app.register(fastifyCookie);
+    await app.register(helmet, { contentSecurityPolicy: CONSOLE_CSP });
+    if (consoleHtml) await serveConsole(adapter.getInstance(), config.CONSOLE_DIR);
+    else logger.warn(`No console at ${config.CONSOLE_DIR || '(CONSOLE_DIR empty)'}: the gateway serves the API only`);
     const origins = config.CORS_ORIGINS.split(',').filter(Boolean);
     if (origins.length > 0) {
       app.enableCors({ origin: origins, exposedHeaders: ['x-request-id', 'retry-after'], maxAge: 600 });
@@ -108,7 +106,7 @@ export async function bootstrapGateway(): Promise<void> {
     exitGracefullyOn(app, 'console-gateway');
     const url = (await app.getUrl()).replace('[::1]', 'localhost');
     const metricsPort = app.get(MetricsListener).address()?.port;
-    logger.log(`console-gateway listening on ${url}/api/v1 (docs: ${url}/api/docs); metrics on http://${config.METRICS_HOST}:${metricsPort}/metrics`);
+    logger.log(`console-gateway listening on ${url}/api/v1 (console: ${consoleHtml ? `${url}/` : "not served"}; docs: ${url}/api/docs); metrics on http://${config.METRICS_HOST}:${metricsPort}/metrics`);
   } catch (error) {
     // logs may still be buffered for a logger that never got installed
     Logger.flush();

@@ -57,6 +57,13 @@ export class GatewayConfig extends BaseConfig {
   @Max(64 * 1024 * 1024)
   BODY_LIMIT_BYTES: number = 64 * 1024;
 
+  /**
+   * The console's built files (index.html and hashed assets), served at `/` with a fallback to
+   * index.html for its routes; empty serves no console (nginx does, in docker/).
+   */
+  @IsString()
+  CONSOLE_DIR: string = 'dist/apps/console-web';
+
   /** Comma-separated origins allowed by CORS; empty disables CORS. */
   @Matches(/^(|https?:\/\/[^\s,]+(,https?:\/\/[^\s,]+)*)$/, {
     message: 'CORS_ORIGINS must be a comma-separated list of http(s) origins',

@@ -22,8 +22,17 @@ const DAY_SECONDS = 86_400;
 export interface RateLimitSpec {
   /** Name of the limited action; each has its own counters. */
   action: string;
-  /** Which body field identifies the account (e.g. `email`, `refreshToken`), or `user` for the authenticated caller. */
-  account: { field: string } | 'user';
+  /**
+   * What identifies the account: a body field (e.g. `email`, `refreshToken`), a cookie (the
+   * console's refresh token), or `user` for the authenticated caller.
+   */
+  account: { field: string } | { cookie: string } | 'user';
+}
+
+function accountOf(spec: RateLimitSpec, request: FastifyRequest & { user?: { sub?: string } }): unknown {
+  if (spec.account === 'user') return request.user?.sub;
+  if ('cookie' in spec.account) return (request.cookies as Record<string, string | undefined> | undefined)?.[spec.account.cookie];
+  return (request.body as Record<string, unknown> | undefined)?.[spec.account.field];
 }
 
 /** Limits the route per client address and per account, with counters in Redis shared by all replicas. */
@@ -61,7 +70,7 @@ export class RateLimitInterceptor implements NestInterceptor {
     const spec = this.reflector.get<RateLimitSpec | undefined>(RATE_LIMIT, context.getHandler());
     if (!spec) return next.handle();
     const request = context.switchToHttp().getRequest<FastifyRequest & { user?: { sub?: string } }>();
-    const field = spec.account === 'user' ? request.user?.sub : (request.body as Record<string, unknown> | undefined)?.[spec.account.field];
+    const field = accountOf(spec, request);
     const account = typeof field === 'string' ? createHash('sha256').update(field.trim().toLowerCase()).digest('hex') : null;
     const limiters = this.limitersFor(spec.action);
     return from(this.admit(limiters, request.ip, account)).pipe(

@@ -139,6 +139,24 @@ export class SigningKeyIdDto {
   kid!: string;
 }
 
+/**
+ * What the console's session routes answer: the access token only. The refresh token travels in
+ * an HttpOnly cookie that JavaScript cannot read.
+ */
+export class ConsoleSessionDto {
+  @ApiProperty({ description: 'JWT (RS256), valid for `expiresIn` seconds; keep it in memory only' })
+  accessToken!: string;
+
+  @ApiProperty({ example: 'Bearer' })
+  tokenType!: 'Bearer';
+
+  @ApiProperty({ example: 900 })
+  expiresIn!: number;
+}
+
+/** Name of the console's header on its session routes (CSRF defence: a cross-site form cannot send it). */
+export const CONSOLE_HEADER = 'x-site11-console';
+
 /** Answer of `oauth.rotate-keys`. */
 export class KeyRotationDto {
   @ApiProperty({ format: 'uuid', description: 'The key that signs from now on' })

@@ -17,4 +17,6 @@ export const AuthErrors = {
   /** No signing key has this id (withdrawn already, or never existed). */
   signingKeyNotFound: 'AUTH.SIGNING_KEY_NOT_FOUND',
   rateLimited: 'AUTH.RATE_LIMITED',
+  /** A console session route was called without `X-Site11-Console: 1` (CSRF defence). */
+  consoleHeaderRequired: 'AUTH.CONSOLE_HEADER_REQUIRED',
 } as const;
