@@ -57,11 +57,19 @@ export default [
               onlyDependOnLibsWithTags: ['type:contracts'],
               bannedExternalImports: RUNTIME_PACKAGES,
             },
+            // which lib may use which: a lib uses only libs of a lower layer (libs/*/project.json
+            // `layer:N`), so none imports one above it or beside it, and there is no cycle
+            { sourceTag: 'layer:0', onlyDependOnLibsWithTags: ['layer:none'] },
+            { sourceTag: 'layer:1', onlyDependOnLibsWithTags: ['layer:0'] },
+            { sourceTag: 'layer:2', onlyDependOnLibsWithTags: ['layer:0', 'layer:1'] },
+            { sourceTag: 'layer:3', onlyDependOnLibsWithTags: ['layer:0', 'layer:1', 'layer:2'] },
+            { sourceTag: 'layer:4', onlyDependOnLibsWithTags: ['layer:0', 'layer:1', 'layer:2', 'layer:3'] },
             // whose project may use whose
             { sourceTag: 'scope:shared', onlyDependOnLibsWithTags: ['scope:shared'] },
             { sourceTag: 'scope:gateway', onlyDependOnLibsWithTags: ['scope:gateway', 'scope:shared'] },
             { sourceTag: 'scope:users', onlyDependOnLibsWithTags: ['scope:users', 'scope:shared'] },
             { sourceTag: 'scope:oauth', onlyDependOnLibsWithTags: ['scope:oauth', 'scope:shared'] },
+            { sourceTag: 'scope:console', onlyDependOnLibsWithTags: ['scope:console', 'scope:shared'] },
             { sourceTag: 'scope:tooling', onlyDependOnLibsWithTags: ['scope:tooling'] },
             { sourceTag: 'type:tooling', onlyDependOnLibsWithTags: ['type:tooling'] },
             // <nx-plugin:scopes>

@@ -2,4 +2,9 @@ export { forbidden, invalidToken, tokenExpired, tokenRevoked, unauthenticated } 
 export { AUTH_OPTIONS, type AuthModuleOptions, ConfigurableAuthModule } from './lib/auth.options';
 export { JwksStore } from './lib/jwks.store';
 export { TokenDenylist } from './lib/token-denylist';
-export * from './lib/rpc';
+export { actorOf, Caller } from './lib/rpc/caller';
+export { type VerifiedActor } from './lib/rpc/credential-verifier';
+export { publishJwks, readJwks } from './lib/rpc/jwks-key';
+export { RpcAccess } from './lib/rpc/rpc-access';
+export { RpcIdentityGuard } from './lib/rpc/rpc-identity.guard';
+export { RpcIdentityModule } from './lib/rpc/rpc-identity.module';

@@ -7,6 +7,7 @@ export * from './lib/users/users.patterns';
 export * from './lib/users/users.errors';
 export * from './lib/users/users.dto';
 export * from './lib/auth/auth.patterns';
+export * from './lib/auth/auth.constants';
 export * from './lib/auth/auth.errors';
 export * from './lib/auth/auth.dto';
 export * from './lib/events';

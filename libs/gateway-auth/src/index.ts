@@ -1,4 +1,4 @@
 export type { AuthUser } from './lib/auth-user';
 export { CurrentUser, Public, Roles } from './lib/decorators';
 export { GatewayAuthModule } from './lib/gateway-auth.module';
-export { JwtAuthGuard, RolesGuard } from './lib/guards';
+export { JwtAuthGuard } from './lib/guards';

@@ -62,6 +62,18 @@ describe('module boundaries (eslint, the workspace rules)', () => {
     expect(errors).toEqual([expect.stringContaining('Circular dependency between "redis" and "platform"')]);
   });
 
+  it('fail lint when a lib imports another of its own layer (auth importing messaging)', async () => {
+    const errors = boundaryErrors(await lintAs('libs/auth/src/lib/sideways.ts', "import { RpcClient } from '@site11/messaging';\nexport const x = RpcClient;\n"));
+    expect(errors).toEqual([expect.stringContaining('"layer:2" can only depend on libs tagged with "layer:0", "layer:1"')]);
+  });
+
+  it('fail lint when any lib imports the app shell, even one of the top layer', async () => {
+    const errors = boundaryErrors(
+      await lintAs('libs/gateway-auth/src/lib/shell.ts', "import { PlatformModule } from '@site11/platform';\nexport const x = PlatformModule;\n"),
+    );
+    expect(errors).toEqual([expect.stringContaining('"layer:4" can only depend on libs tagged with "layer:0", "layer:1", "layer:2", "layer:3"')]);
+  });
+
   it('fail lint when contracts import a runtime package', async () => {
     const errors = boundaryErrors(await lintAs('libs/contracts/src/lib/runtime.ts', "import Redis from 'ioredis';\nexport const x = Redis;\n"));
     expect(errors).toEqual([expect.stringContaining('ioredis')]);

@@ -1,7 +1,7 @@
-export { PersistenceModule, type PersistenceOptions, type PersistenceAsyncOptions } from './lib/persistence.module';
-export { decodeCursor, encodeCursor, InvalidCursorError, KeysetPage } from './lib/cursor';
-export { databaseUnavailable, isDatabaseUnavailable, isDuplicateKey } from './lib/database-errors';
-export * from './lib/outbox';
-export * from './lib/sealed-secret';
-export * from './lib/expiry';
+export { PersistenceModule } from './lib/persistence.module';
+export { decodeCursor, encodeCursor, KeysetPage } from './lib/cursor';
+export { databaseUnavailable, isDuplicateKey } from './lib/database-errors';
+export { ExpiryModule } from './lib/expiry';
+export { OUTBOX_FIELDS, outboxEvent, type OutboxEvent, OutboxRelay, pushOutbox, withOutbox } from './lib/outbox';
+export { type SealedSecret, SecretKeyring } from './lib/sealed-secret';
 export { LIVE } from './lib/tombstone';

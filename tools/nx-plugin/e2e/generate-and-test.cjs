@@ -1,8 +1,9 @@
 // @ts-check
 /**
  * The generator's end-to-end check: in a temporary copy of the workspace, generate a service and
- * a second resource, then lint, test and build them and run the generated gateway e2e suite
- * against real Redis and FerretDB. Nothing is edited by hand in between.
+ * a second resource, compare the generated shell files on disk with apps/users', then lint, test
+ * and build them and run the generated gateway e2e suite against real Redis and FerretDB. Nothing
+ * is edited by hand in between.
  */
 const { execFileSync, execSync } = require('node:child_process');
 const fs = require('node:fs');
@@ -37,6 +38,8 @@ try {
 
   run(`npx nx g @site11/nx-plugin:service ${SERVICE} --no-interactive`, work);
   run(`npx nx g @site11/nx-plugin:resource ${SERVICE} invoice --no-interactive`, work);
+  // the generated shell, as written to disk, against apps/users (names swapped)
+  run(`SHELL_ON_DISK=${SERVICE} npx jest -c tools/nx-plugin/jest.config.cts tools/nx-plugin/src/generators/service/shell.spec.ts`, work);
   run(`npx nx run-many -t lint test build --projects=${SERVICE},console-gateway,contracts,console-gateway-e2e`, work);
   run(`npx nx e2e console-gateway-e2e --testPathPatterns=src/${SERVICE}/`, work);
   process.stdout.write(`\nGenerated service "${SERVICE}" passed lint, unit tests, build and its gateway e2e suite.\n`);

@@ -6,7 +6,7 @@ import { PersistenceModule } from '@site11/persistence';
 import { AccountsModule } from './accounts/accounts.module';
 import { KeysModule } from './keys/keys.module';
 import { OAuthConfig } from './oauth.config';
-import { TokensModule } from './tokens/tokens.module';
+import { SessionsModule } from './sessions/sessions.module';
 
 @Module({
   imports: [
@@ -22,7 +22,7 @@ import { TokensModule } from './tokens/tokens.module';
     // every handler checks the credential of its caller (@RpcAccess)
     RpcIdentityModule.forService('oauth', OAuthConfig),
     KeysModule,
-    TokensModule,
+    SessionsModule,
     AccountsModule,
   ],
 })

@@ -1,4 +1,4 @@
-import Redis from 'ioredis';
+import Redis, { type RedisOptions } from 'ioredis';
 import { redisConnectionOptions } from './redis-options';
 
 export interface FailFastRedisOptions {
@@ -8,14 +8,9 @@ export interface FailFastRedisOptions {
   connectTimeoutMs?: number;
 }
 
-/**
- * A Redis connection for application state (denylists, rate limits, registry, health probes)
- * that fails each command at once while Redis is down, instead of queueing it until the
- * caller's deadline: no offline queue, no per-request retries, reconnecting every 500 ms in
- * the background. Connection errors are left to the commands to report, not logged per retry.
- */
-export function createFailFastRedis(url: string, options: FailFastRedisOptions = {}): Redis {
-  const redis = new Redis({
+/** ioredis options of a fail-fast connection (see `createFailFastRedis`), connecting when asked (`lazyConnect`). */
+export function failFastRedisOptions(url: string, options: FailFastRedisOptions = {}): RedisOptions {
+  return {
     ...redisConnectionOptions(url),
     ...(options.connectionName ? { connectionName: options.connectionName } : {}),
     lazyConnect: true,
@@ -23,7 +18,17 @@ export function createFailFastRedis(url: string, options: FailFastRedisOptions =
     maxRetriesPerRequest: 0,
     connectTimeout: options.connectTimeoutMs ?? 2000,
     retryStrategy: () => 500,
-  });
+  };
+}
+
+/**
+ * A Redis connection for application state (denylists, rate limits, registry, health probes)
+ * that fails each command at once while Redis is down, instead of queueing it until the
+ * caller's deadline: no offline queue, no per-request retries, reconnecting every 500 ms in
+ * the background. Connection errors are left to the commands to report, not logged per retry.
+ */
+export function createFailFastRedis(url: string, options: FailFastRedisOptions = {}): Redis {
+  const redis = new Redis(failFastRedisOptions(url, options));
   redis.on('error', () => undefined);
   redis.connect().catch(() => undefined);
   return redis;

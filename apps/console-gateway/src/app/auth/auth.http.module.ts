@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 import { RateLimitInterceptor } from '../http/rate-limit.interceptor';
 import { AuthHttpController } from './auth.http.controller';
-import { WellKnownController } from './well-known.controller';
+import { WellKnownHttpController } from './well-known.http.controller';
 
-@Module({ controllers: [AuthHttpController, WellKnownController], providers: [RateLimitInterceptor] })
+@Module({ controllers: [AuthHttpController, WellKnownHttpController], providers: [RateLimitInterceptor] })
 export class AuthHttpModule {}

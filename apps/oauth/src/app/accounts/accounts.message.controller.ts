@@ -2,7 +2,7 @@ import { Controller } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
 import { Caller, RpcAccess, type VerifiedActor } from '@site11/auth';
 import { ChangePasswordRequest, OAuthPatterns, RegisterDto, type RpcMetadata, type UserDto } from '@site11/contracts';
-import { TokensService } from '../tokens/tokens.service';
+import { TokensService } from '../sessions/tokens.service';
 import { UsersClient } from '../users/users.client';
 
 /**

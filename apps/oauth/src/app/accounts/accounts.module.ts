@@ -1,10 +1,10 @@
 import { Module } from '@nestjs/common';
-import { TokensModule } from '../tokens/tokens.module';
-import { UsersClientModule } from '../users/users-client.module';
+import { SessionsModule } from '../sessions/sessions.module';
+import { UsersClientModule } from '../users/users.client.module';
 import { AccountsMessageController } from './accounts.message.controller';
 
 @Module({
-  imports: [UsersClientModule, TokensModule],
+  imports: [UsersClientModule, SessionsModule],
   controllers: [AccountsMessageController],
 })
 export class AccountsModule {}

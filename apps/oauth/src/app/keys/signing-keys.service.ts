@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { publishJwks, TokenDenylist } from '@site11/auth';
-import { AuthErrors, DomainError, ErrorKind, type JsonWebKeySet, SERVICE_TOKEN_TYPE } from '@site11/contracts';
+import { type JsonWebKeySet, SERVICE_TOKEN_TYPE } from '@site11/contracts';
 import { REDIS_CLIENT } from '@site11/redis';
 import { isDuplicateKey, SecretKeyring } from '@site11/persistence';
 import type Redis from 'ioredis';
@@ -9,6 +9,7 @@ import { exportJWK, generateKeyPair, importJWK, type JWK, type KeyLike, SignJWT 
 import type { Model } from 'mongoose';
 import { randomUUID } from 'node:crypto';
 import { ACCESS_TOKEN_TTL_MAX_SECONDS, OAuthConfig } from '../oauth.config';
+import { SigningKeyNotFoundError } from './keys.errors';
 import { SigningKey } from './signing-key.schema';
 
 export const SIGNING_ALGORITHM = 'RS256';
@@ -162,7 +163,7 @@ export class SigningKeysService implements OnModuleInit, OnModuleDestroy {
    */
   async withdraw(kid: string): Promise<{ withdrawn: string; current: string }> {
     const key = await this.model.findById(kid).lean<SigningKey>().exec();
-    if (!key) throw new DomainError(AuthErrors.signingKeyNotFound, ErrorKind.NotFound, 'No signing key has this id');
+    if (!key) throw new SigningKeyNotFoundError();
     const newest = await this.model.findOne().sort({ generation: -1 }).lean<SigningKey>().exec();
     if (newest?._id === kid) await this.rotate();
     await this.denylist.withdrawKey(kid, ACCESS_TOKEN_TTL_MAX_SECONDS + 60);

@@ -6,7 +6,8 @@ import { Model, Types } from 'mongoose';
 import { PasswordHasher } from './password-hasher';
 import { User } from './user.schema';
 import { type StoredUser, toUserDto } from './user.mapper';
-import { EmailTakenError, RoleChangeForbiddenError, UserNotFoundError } from './users.errors';
+import { forbidden } from '@site11/auth';
+import { EmailTakenError, UserNotFoundError } from './users.errors';
 
 export interface CreateOptions {
   roles?: UserRole[];
@@ -100,7 +101,7 @@ export class AccountsService implements OnModuleInit {
     const set: Record<string, unknown> = {};
     if (command.roles !== undefined) {
       // The gateway already checks this; a service never trusts that it was asked correctly.
-      if (!isAdmin(actor)) throw new RoleChangeForbiddenError();
+      if (!isAdmin(actor)) throw forbidden('Only an admin can change roles');
       set['roles'] = [...new Set(command.roles)];
     }
     if (command.name !== undefined) {

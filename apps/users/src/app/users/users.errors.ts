@@ -18,15 +18,3 @@ export class InvalidCredentialsError extends DomainError {
     super(AuthErrors.invalidCredentials, ErrorKind.Unauthenticated, 'Invalid email or password');
   }
 }
-
-export class RoleChangeForbiddenError extends DomainError {
-  constructor() {
-    super(AuthErrors.forbidden, ErrorKind.PermissionDenied, 'Only an admin can change roles');
-  }
-}
-
-export class NotYourAccountError extends DomainError {
-  constructor(message = 'You may only change your own account') {
-    super(AuthErrors.forbidden, ErrorKind.PermissionDenied, message);
-  }
-}

@@ -13,9 +13,8 @@ import {
   UsersPatterns,
   VerifyCredentialsDto,
 } from '@site11/contracts';
-import { Caller, RpcAccess, type VerifiedActor } from '@site11/auth';
+import { Caller, forbidden, RpcAccess, type VerifiedActor } from '@site11/auth';
 import { commandIdentity } from '@site11/messaging';
-import { NotYourAccountError } from './users.errors';
 import { AccountsService } from './accounts.service';
 import { CredentialsService } from './credentials.service';
 import { DirectoryService } from './directory.service';
@@ -77,7 +76,7 @@ export class UsersMessageController {
   @RpcAccess({ actor: 'self' })
   async changePassword(@Payload('data') command: ChangePasswordCommand, @Caller() actor: VerifiedActor): Promise<null> {
     // only the account's owner changes its password, and only by proving the current one
-    if (actor.sub !== command.id) throw new NotYourAccountError('You may only change your own password');
+    if (actor.sub !== command.id) throw forbidden('You may only change your own password');
     await this.credentials.change(command.id, command.currentPassword, command.newPassword);
     return null;
   }

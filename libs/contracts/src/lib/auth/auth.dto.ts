@@ -80,10 +80,21 @@ export class LogoutDto {
 }
 
 /** Payload of `oauth.logout`, built by the gateway from the verified access token. */
-export interface LogoutCommand {
+/** Payload of `oauth.logout`: the caller's session, and optionally its refresh token. */
+export class LogoutCommand {
   /** Session (refresh-token family) the access token belongs to. */
-  sid: string;
+  @IsUUID()
+  sid!: string;
+
+  @IsOptional()
+  @Matches(REFRESH_TOKEN_PATTERN)
   refreshToken?: string;
+}
+
+/** Payload of `oauth.list-sessions`: which of the caller's sessions is asking (marked `current`). */
+export class ListSessionsCommand {
+  @IsUUID()
+  sid!: string;
 }
 
 export class TokenPairDto {
@@ -170,19 +181,6 @@ export class KeyWithdrawalDto {
 
   @ApiProperty({ format: 'uuid', description: 'The key that signs from now on' })
   current!: string;
-}
-
-/** Payload of `oauth.list-sessions`: whose, and which one is asking. */
-export interface ListSessionsCommand {
-  userId: string;
-  currentSid: string;
-}
-
-/** Payload of `oauth.revoke-session` and `oauth.logout-all`. */
-export interface RevokeSessionsCommand {
-  userId: string;
-  /** One session; all of the user's when absent. */
-  sessionId?: string;
 }
 
 /** Claims of a platform access token. */

@@ -4,7 +4,7 @@ import Redis from 'ioredis';
 import { randomUUID } from 'node:crypto';
 import { NoResponderError } from '../client/no-responder.error';
 import { platformClock } from '../clock';
-import { redisConnectionOptions } from '@site11/redis';
+import { failFastRedisOptions } from '@site11/redis';
 import {
   DEFAULT_STREAMS_TUNING,
   PUBLISH_ONCE_SCRIPT,
@@ -82,14 +82,8 @@ export class RedisStreamsClient extends ClientProxy {
   }
 
   private async open(): Promise<void> {
-    const connection = {
-      ...redisConnectionOptions(this.options.url),
-      lazyConnect: true,
-      enableOfflineQueue: false,
-      maxRetriesPerRequest: 0,
-      connectTimeout: 2000,
-      retryStrategy: () => 500,
-    };
+    // requests fail at once while Redis is down; replies are subscribed through reconnects
+    const connection = failFastRedisOptions(this.options.url);
     this.pub = new Redis(connection);
     // EVALSHA after the first call: the script is not resent with every request
     this.pub.defineCommand('sendIfLive', { numberOfKeys: 2, lua: SEND_IF_LIVE_SCRIPT });

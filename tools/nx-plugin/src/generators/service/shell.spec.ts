@@ -1,5 +1,5 @@
 import type { Tree } from '@nx/devkit';
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { ROOT, workspaceTree } from '../testing';
 import { serviceGenerator } from './generator';
@@ -12,16 +12,26 @@ import { serviceGenerator } from './generator';
  * its config declares after HEALTH_PORT (the first admin).
  */
 const REFERENCE = 'apps/users';
-const FEATURE = 'src/app/users/';
-const SERVICE = 'inventory';
-const HEALTH_PORT = 3199;
-/** Everything that differs between apps/users and apps/inventory, in the order it is applied. */
+/**
+ * `SHELL_ON_DISK=<service>`: compare a service the generator e2e generated into this (temporary)
+ * workspace, files on disk, instead of one generated here into a virtual tree.
+ */
+const ON_DISK = process.env['SHELL_ON_DISK'];
+const SERVICE = ON_DISK ?? 'inventory';
+const HEALTH_PORT = ON_DISK
+  ? (JSON.parse(readFileSync(join(ROOT, 'tools/platform/services.json'), 'utf-8')) as { name: string; healthPort: number }[]).find((s) => s.name === ON_DISK)
+      ?.healthPort
+  : 3199;
+const pascal = SERVICE.replace(/(^|-)([a-z0-9])/g, (_m, _dash, letter: string) => letter.toUpperCase());
+/** Everything that differs between apps/users and the generated service, in the order it is applied. */
 const NAMES: [RegExp, string][] = [
-  [/users/g, 'inventory'],
-  [/Users/g, 'Inventory'],
-  [/USERS/g, 'INVENTORY'],
+  [/users/g, SERVICE],
+  [/Users/g, pascal],
+  [/USERS/g, SERVICE.replace(/-/g, '_').toUpperCase()],
   [/\b3101\b/g, String(HEALTH_PORT)],
 ];
+/** Files in a folder under src/app/ are a feature's (users/, items/, ...), not the shell. */
+const isFeatureFile = (file: string) => /^src\/app\/[^/]+\//.test(file);
 
 const rename = (text: string) => NAMES.reduce((result, [from, to]) => result.replace(from, to), text);
 
@@ -35,14 +45,14 @@ function filesUnder(dir: string): string[] {
 function referenceShell(): string[] {
   return filesUnder(join(ROOT, REFERENCE))
     .map((file) => relative(join(ROOT, REFERENCE), file))
-    .filter((file) => !file.startsWith(FEATURE))
+    .filter((file) => !isFeatureFile(file))
     .sort();
 }
 
 /** Without the feature modules the resource generator registers before its markers. */
 const withoutFeatureModules = (text: string) =>
-  text.replace(/^import \{ \w+Module \} from '\.\/[\w-]+\/[\w-]+\.module';\n(?=\/\/ <nx-plugin:resource-module-imports>)/m, '').replace(
-    /^ {4}\w+Module,\n(?= {4}\/\/ <nx-plugin:resource-modules>)/m,
+  text.replace(/(?:^import \{ \w+Module \} from '\.\/[\w-]+\/[\w-]+\.module';\n)+(?=\/\/ <nx-plugin:resource-module-imports>)/m, '').replace(
+    /(?:^ {4}\w+Module,\n)+(?= {4}\/\/ <nx-plugin:resource-modules>)/m,
     '',
   );
 
@@ -64,21 +74,34 @@ function comparable(file: string, text: string): string {
   return text;
 }
 
-describe('the shell of a generated service', () => {
+describe(`the shell of a generated service${ON_DISK ? ` (${ON_DISK}, on disk)` : ''}`, () => {
   let tree: Tree;
+  /** The service's files (relative to its folder) and their text: from the tree, or from disk. */
+  let generatedFiles: () => string[];
+  let generatedText: (file: string) => string;
 
   beforeAll(async () => {
+    if (ON_DISK) {
+      const dir = join(ROOT, 'apps', ON_DISK);
+      if (!existsSync(dir) || HEALTH_PORT === undefined) throw new Error(`SHELL_ON_DISK=${ON_DISK}: no such generated service in ${ROOT}`);
+      generatedFiles = () => filesUnder(dir).map((file) => relative(dir, file));
+      generatedText = (file) => readFileSync(join(dir, file), 'utf-8');
+      return;
+    }
     tree = workspaceTree();
     await serviceGenerator(tree, { name: SERVICE, healthPort: HEALTH_PORT });
+    generatedFiles = () =>
+      tree
+        .listChanges()
+        .map((change) => change.path)
+        .filter((path) => path.startsWith(`apps/${SERVICE}/`))
+        .map((path) => path.slice(`apps/${SERVICE}/`.length));
+    generatedText = (file) => tree.read(`apps/${SERVICE}/${file}`, 'utf-8') ?? '';
   });
 
   it('has the files apps/users has, and no others', () => {
-    const generated = tree
-      .listChanges()
-      .map((change) => change.path)
-      .filter((path) => path.startsWith(`apps/${SERVICE}/`))
-      .map((path) => path.slice(`apps/${SERVICE}/`.length))
-      .filter((file) => !file.startsWith('src/app/items/'))
+    const generated = generatedFiles()
+      .filter((file) => !isFeatureFile(file))
       .sort();
     expect(generated).toEqual(referenceShell().map(rename).sort());
   });
@@ -86,12 +109,12 @@ describe('the shell of a generated service', () => {
   it.each(referenceShell())('writes %s as apps/users has it, but for the names', (file) => {
     const target = rename(file);
     const expected = comparable(target, rename(readFileSync(join(ROOT, REFERENCE, file), 'utf-8')));
-    expect(comparable(target, tree.read(`apps/${SERVICE}/${target}`, 'utf-8') ?? '')).toBe(expected);
+    expect(comparable(target, generatedText(target))).toBe(expected);
   });
 
   it('compares the app module with its feature modules taken out, not without them', () => {
-    const module = tree.read(`apps/${SERVICE}/src/app/app.module.ts`, 'utf-8') ?? '';
-    expect(module).toContain("import { ItemsModule } from './items/items.module';\n// <nx-plugin:resource-module-imports>");
+    const module = generatedText('src/app/app.module.ts');
+    expect(module).toMatch(/import \{ ItemsModule \} from '\.\/items\/items\.module';\n(?:import .*\n)*\/\/ <nx-plugin:resource-module-imports>/);
     expect(withoutFeatureModules(module)).not.toContain('ItemsModule');
   });
 });

@@ -3,10 +3,10 @@ import { EventPattern, MessagePattern, Payload } from '@nestjs/microservices';
 import { Caller, forbidden, RpcAccess, TokenDenylist, type VerifiedActor } from '@site11/auth';
 import {
   LoginDto,
-  type LogoutCommand,
+  ListSessionsCommand,
+  LogoutCommand,
   OAuthPatterns,
   RefreshDto,
-  REFRESH_TOKEN_PATTERN,
   type RpcMetadata,
   SessionIdDto,
   type SessionListDto,
@@ -15,23 +15,8 @@ import {
   type UserRolesChangedEvent,
   UsersEvents,
 } from '@site11/contracts';
-import { IsOptional, IsUUID, Matches } from 'class-validator';
 import { UsersClient } from '../users/users.client';
 import { TokensService } from './tokens.service';
-
-class LogoutPayload implements LogoutCommand {
-  @IsUUID()
-  sid!: string;
-
-  @IsOptional()
-  @Matches(REFRESH_TOKEN_PATTERN)
-  refreshToken?: string;
-}
-
-class CurrentSessionPayload {
-  @IsUUID()
-  sid!: string;
-}
 
 /**
  * Sessions: started by a login, renewed by refresh-token rotation, listed and ended by their
@@ -62,7 +47,7 @@ export class SessionsMessageController {
   /** Ends the session the caller's own access token belongs to, and no other. */
   @MessagePattern(OAuthPatterns.logout)
   @RpcAccess({ actor: 'user' })
-  async logout(@Payload('data') { sid, refreshToken }: LogoutPayload, @Caller() actor: VerifiedActor): Promise<null> {
+  async logout(@Payload('data') { sid, refreshToken }: LogoutCommand, @Caller() actor: VerifiedActor): Promise<null> {
     if (actor.sid !== sid) throw forbidden('You may only end your own session');
     await this.tokens.logout(sid, refreshToken);
     // the presented token by its jti too, for exactly as long as it could be used
@@ -80,7 +65,7 @@ export class SessionsMessageController {
 
   @MessagePattern(OAuthPatterns.listSessions)
   @RpcAccess({ actor: 'user' })
-  listSessions(@Payload('data') { sid }: CurrentSessionPayload, @Caller() actor: VerifiedActor): Promise<SessionListDto> {
+  listSessions(@Payload('data') { sid }: ListSessionsCommand, @Caller() actor: VerifiedActor): Promise<SessionListDto> {
     return this.tokens.listSessions(actor.sub, sid);
   }
 

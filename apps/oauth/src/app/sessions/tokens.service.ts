@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
-import { ACCESS_TOKEN_TYPE, AuthErrors, DomainError, ErrorKind, type SessionListDto, type TokenPairDto, type UserDto } from '@site11/contracts';
+import { ACCESS_TOKEN_TYPE, type SessionListDto, type TokenPairDto, type UserDto } from '@site11/contracts';
 import { TokenDenylist } from '@site11/auth';
 import { SignJWT } from 'jose';
 import type { Model } from 'mongoose';
@@ -8,9 +8,7 @@ import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { SIGNING_ALGORITHM, SigningKeysService } from '../keys/signing-keys.service';
 import { ACCESS_TOKEN_TTL_MAX_SECONDS, OAuthConfig } from '../oauth.config';
 import { RefreshToken, Session } from './session.schema';
-
-const invalidRefreshToken = () =>
-  new DomainError(AuthErrors.invalidRefreshToken, ErrorKind.Unauthenticated, 'The refresh token is not valid');
+import { InvalidRefreshTokenError, SessionNotFoundError } from './sessions.errors';
 
 /** Tolerance the gateways allow on `exp`. */
 const CLOCK_SKEW_SECONDS = 60;
@@ -58,24 +56,24 @@ export class TokensService {
   async refresh(token: string, loadUser: (userId: string) => Promise<UserDto | null>): Promise<TokenPairDto> {
     const id = hashOf(token);
     const stored = await this.refreshTokens.findById(id).lean<RefreshToken>().exec();
-    if (!stored) throw invalidRefreshToken();
+    if (!stored) throw new InvalidRefreshTokenError();
 
     // Mark used in one atomic step: of two concurrent exchanges only one can win.
     const claimed = await this.refreshTokens.updateOne({ _id: id, usedAt: null }, { $set: { usedAt: new Date() } }).exec();
     if (claimed.modifiedCount !== 1) {
       await this.revokeSession(stored.sessionId, 'refresh token reused');
       this.logger.warn(`Refresh token reuse: session ${stored.sessionId} of user ${stored.userId} revoked`);
-      throw invalidRefreshToken();
+      throw new InvalidRefreshTokenError();
     }
 
     const session = await this.sessions.findById(stored.sessionId).lean<Session>().exec();
-    if (!session || session.revokedAt || session.expiresAt.getTime() <= Date.now()) throw invalidRefreshToken();
+    if (!session || session.revokedAt || session.expiresAt.getTime() <= Date.now()) throw new InvalidRefreshTokenError();
     await this.sessions.updateOne({ _id: session._id }, { $set: { lastUsedAt: new Date() } }).exec();
 
     const user = await loadUser(session.userId);
     if (!user) {
       await this.revokeSession(session._id, 'user deleted');
-      throw invalidRefreshToken();
+      throw new InvalidRefreshTokenError();
     }
     return this.issue(user, session);
   }
@@ -108,7 +106,7 @@ export class TokensService {
   /** Ends one of the user's own sessions; another user's (or an unknown) session is "not found". */
   async revokeOwnSession(userId: string, sessionId: string): Promise<void> {
     const owned = await this.sessions.exists({ _id: sessionId, userId, revokedAt: null, expiresAt: { $gt: new Date() } });
-    if (!owned) throw new DomainError(AuthErrors.sessionNotFound, ErrorKind.NotFound, 'You have no open session with this id');
+    if (!owned) throw new SessionNotFoundError();
     await this.revokeSession(sessionId, 'revoked by user');
   }
 

@@ -6,7 +6,7 @@ import type { JsonWebKeySet } from '@site11/contracts';
 
 @ApiTags('auth')
 @Controller('.well-known')
-export class WellKnownController {
+export class WellKnownHttpController {
   constructor(
     private readonly jwks: JwksStore,
     private readonly denylist: TokenDenylist,

@@ -2,7 +2,7 @@ import { Module } from '@nestjs/common';
 import { MongooseModule } from '@nestjs/mongoose';
 import { ExpiryModule } from '@site11/persistence';
 import { KeysModule } from '../keys/keys.module';
-import { UsersClientModule } from '../users/users-client.module';
+import { UsersClientModule } from '../users/users.client.module';
 import { RefreshToken, RefreshTokenSchema, Session, SessionSchema } from './session.schema';
 import { SessionsMessageController } from './sessions.message.controller';
 import { TokensService } from './tokens.service';
@@ -27,4 +27,4 @@ import { TokensService } from './tokens.service';
   providers: [TokensService],
   exports: [TokensService],
 })
-export class TokensModule {}
+export class SessionsModule {}

@@ -12,7 +12,7 @@ export class Session {
   @Prop({ required: true })
   createdAt!: Date;
 
-  /** Absolute end of the session, whatever the rotations; the document is deleted then (TokensModule). */
+  /** Absolute end of the session, whatever the rotations; the document is deleted then (SessionsModule). */
   @Prop({ required: true })
   expiresAt!: Date;
 
@@ -51,7 +51,7 @@ export class RefreshToken {
   @Prop({ required: true })
   createdAt!: Date;
 
-  /** Its session's expiresAt; the document is deleted then (TokensModule). */
+  /** Its session's expiresAt; the document is deleted then (SessionsModule). */
   @Prop({ required: true })
   expiresAt!: Date;
 
