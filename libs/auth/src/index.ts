@@ -5,6 +5,6 @@ export { TokenDenylist } from './lib/token-denylist';
 export { actorOf, Caller } from './lib/rpc/caller';
 export { type VerifiedActor } from './lib/rpc/credential-verifier';
 export { publishJwks, readJwks } from './lib/rpc/jwks-key';
-export { RpcAccess } from './lib/rpc/rpc-access';
+export { RPC_ACCESS, RpcAccess } from './lib/rpc/rpc-access';
 export { RpcIdentityGuard } from './lib/rpc/rpc-identity.guard';
 export { RpcIdentityModule } from './lib/rpc/rpc-identity.module';

@@ -1,3 +1,4 @@
+import { StreamKeys } from '@site11/messaging';
 import Redis from 'ioredis';
 import { eventsFor } from '../support/events';
 import { call, Stack } from '../support/stack';
@@ -63,7 +64,8 @@ describeStreams('Idempotency-Key', () => {
     });
     expect(login.status).toBe(200);
 
-    const keys = await redis.keys('idem:*');
+    // every service's records: the public routes reach the oauth service, and through it the users service
+    const keys = await redis.keys(StreamKeys.idempotency('*', '*'));
     const values = await Promise.all(keys.map(async (k) => JSON.stringify(await redis.hgetall(k))));
     expect(values.join('\n')).not.toContain(login.body.refreshToken);
     expect(values.join('\n')).not.toContain(password);

@@ -4,6 +4,7 @@ import Redis from 'ioredis';
 import { Types } from 'mongoose';
 import { countEvents, eventsFor } from '../support/events';
 import { call, Stack } from '../support/stack';
+import { claimsOf } from '../support/tokens';
 
 /** Guarantees only the streams transport gives; the built-in pub/sub one would fail them. */
 const describeStreams = process.env['TRANSPORT'] === 'redis' ? describe.skip : describe;
@@ -140,7 +141,7 @@ describeStreams('the streams transport', () => {
       const address = email('gone');
       await call(`${stack.api}/auth/register`, { method: 'POST', json: { email: address, password: 'a fine password', name: 'Gone' } });
       const tokens = await stack.login(address, 'a fine password');
-      const claims = JSON.parse(Buffer.from(tokens.accessToken.split('.')[1], 'base64url').toString());
+      const claims = claimsOf(tokens.accessToken);
       victims.push({ id: claims.sub, sid: claims.sid });
     }
 
@@ -166,7 +167,7 @@ describeStreams('the streams transport', () => {
     const address = email('outbox');
     await call(`${stack.api}/auth/register`, { method: 'POST', json: { email: address, password: 'a fine password', name: 'Outbox' } });
     const tokens = await stack.login(address, 'a fine password');
-    const { sub, sid } = JSON.parse(Buffer.from(tokens.accessToken.split('.')[1], 'base64url').toString());
+    const { sub, sid } = claimsOf(tokens.accessToken);
 
     // only a replica that kills itself right after the write is left to take the delete
     const faulty = await stack.addUsersReplica({ FAULT_KILL_BEFORE_PUBLISH: UsersEvents.deleted });

@@ -1,14 +1,27 @@
 import { StreamKeys } from '@site11/messaging';
 import type Redis from 'ioredis';
 
-/** Events published on `pattern` (any emitter: its stream is named after it) whose payload matches. */
-export async function countEvents(redis: Redis, pattern: string, matches: (data: Record<string, unknown>) => boolean): Promise<number> {
+/** Payloads of the events on `pattern`'s stream (any emitter: the stream is named after the event), oldest first. */
+async function payloads(redis: Redis, pattern: string): Promise<Record<string, unknown>[]> {
   const entries = await redis.xrange(StreamKeys.events(pattern), '-', '+');
-  return entries.filter(([, fields]) => matches(JSON.parse(fields[fields.indexOf('data') + 1]).data)).length;
+  return entries.map(([, fields]) => (JSON.parse(fields[fields.indexOf('data') + 1]) as { data: Record<string, unknown> }).data);
+}
+
+/** Events published on `pattern` whose payload matches. */
+export async function countEvents(redis: Redis, pattern: string, matches: (data: Record<string, unknown>) => boolean): Promise<number> {
+  return (await payloads(redis, pattern)).filter(matches).length;
 }
 
 /** Events on `pattern` about the users with these emails. */
 export function eventsFor(redis: Redis, pattern: string, emails: string[]): Promise<number> {
   const wanted = new Set(emails);
   return countEvents(redis, pattern, (data) => wanted.has(data['email'] as string));
+}
+
+/**
+ * The `id`s in the payloads of the events on `pattern`'s stream, oldest first: what the consumer
+ * groups of the subscribing services read.
+ */
+export async function eventIds(redis: Redis, pattern: string): Promise<string[]> {
+  return (await payloads(redis, pattern)).map((data) => data['id'] as string);
 }

@@ -355,7 +355,7 @@ describe('routes, docs and health', () => {
     expect(ready.body).toMatchObject({ status: 'ok', info: { redis: { status: 'up' }, mongodb: { status: 'up' } } });
   });
 
-  it('serves nothing but the health probes and metrics on the users service\'s HTTP port, answering 404 to any other path or method', async () => {
+  it('serves nothing but the health probes and metrics on the users service\'s HTTP port, answering 404 to every other path and method it is asked (the list below)', async () => {
     // what a service's HTTP server has: HealthModule's two probes and, having no metrics listener
     // of its own, ObservabilityModule's scrape endpoint; its users are reached over the transport only
     for (const path of ['/health/live', '/health/ready']) {
