@@ -504,14 +504,19 @@ describe('HTTP hardening and docs', () => {
     expect(response.headers.get('content-security-policy')).toContain("default-src 'self'");
   });
 
-  it('documents the bearer scheme on protected routes and not on public ones', async () => {
+  it('documents the bearer scheme as the default and on protected routes, and `security: []` on public ones', async () => {
     const doc = await call<{
       components: { securitySchemes: Record<string, { scheme: string }> };
-      paths: Record<string, Record<string, { security?: unknown[] }>>;
+      security: unknown[];
+      paths: Record<string, Record<string, { security?: unknown[] } & Record<string, unknown>>>;
     }>(`${stack.gatewayUrl}/api/docs-json`);
     expect(doc.body.components.securitySchemes['bearer']).toMatchObject({ scheme: 'bearer' });
+    expect(doc.body.security).toEqual([{ bearer: [] }]);
     expect(doc.body.paths['/api/v1/users']['get'].security).toEqual([{ bearer: [] }]);
     expect(doc.body.paths['/api/v1/auth/me']['get'].security).toEqual([{ bearer: [] }]);
-    expect(doc.body.paths['/api/v1/auth/login']['post'].security).toBeUndefined();
+    for (const [path, method] of [['/api/v1/auth/login', 'post'], ['/api/v1/auth/register', 'post'], ['/health/ready', 'get'], ['/.well-known/jwks.json', 'get']]) {
+      expect({ path, security: doc.body.paths[path][method].security }).toEqual({ path, security: [] });
+      expect(doc.body.paths[path][method]).not.toHaveProperty('x-public');
+    }
   });
 });
