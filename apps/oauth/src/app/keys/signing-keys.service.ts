@@ -1,11 +1,11 @@
 import { Inject, Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { publishJwks, TokenDenylist } from '@site11/auth';
-import { type JsonWebKeySet, SERVICE_TOKEN_TYPE } from '@site11/contracts';
+import type { JsonWebKeySet } from '@site11/contracts';
 import { REDIS_CLIENT } from '@site11/redis';
 import { isDuplicateKey, SecretKeyring } from '@site11/persistence';
 import type Redis from 'ioredis';
-import { exportJWK, generateKeyPair, importJWK, type JWK, type KeyLike, SignJWT } from 'jose';
+import { exportJWK, generateKeyPair, importJWK, type JWK, type KeyLike } from 'jose';
 import type { Model } from 'mongoose';
 import { randomUUID } from 'node:crypto';
 import { ACCESS_TOKEN_TTL_MAX_SECONDS, OAuthConfig } from '../oauth.config';
@@ -18,9 +18,6 @@ const RELOAD_INTERVAL_MS = 60_000;
 
 /** Associated data of a sealed private key: the ciphertext opens only on its own record. */
 const sealedFor = (kid: string) => `signing_keys:${kid}`;
-
-/** Lifetime of a service token; one is minted per audience and reused until a minute before it ends. */
-const SERVICE_TOKEN_TTL_SECONDS = 300;
 
 export interface ActiveKey {
   kid: string;
@@ -39,7 +36,6 @@ export class SigningKeysService implements OnModuleInit, OnModuleDestroy {
   private timer?: NodeJS.Timeout;
   /** Seals private keys at rest; null only outside production, without KEY_ENCRYPTION_KEY. */
   private readonly keyring: SecretKeyring | null;
-  private readonly serviceTokens = new Map<string, { token: string; kid: string; renewAt: number }>();
 
   constructor(
     @InjectModel(SigningKey.name) private readonly model: Model<SigningKey>,
@@ -104,28 +100,6 @@ export class SigningKeysService implements OnModuleInit, OnModuleDestroy {
     return {
       keys: published.map((key) => ({ ...key.publicJwk, kid: key._id, alg: key.alg, use: 'sig' }) as JsonWebKeySet['keys'][number]),
     };
-  }
-
-  /**
-   * A token proving this app (oauth) to `audience`, for calls it makes as itself (checking a
-   * password, creating an account at registration). Reused until shortly before it expires, and
-   * minted again when the signing key changes.
-   */
-  async serviceToken(audience: string): Promise<string> {
-    const { kid, privateKey } = await this.current();
-    const cached = this.serviceTokens.get(audience);
-    if (cached && cached.kid === kid && Date.now() < cached.renewAt) return cached.token;
-    const token = await new SignJWT({})
-      .setProtectedHeader({ alg: SIGNING_ALGORITHM, kid, typ: SERVICE_TOKEN_TYPE })
-      .setIssuer(this.config.JWT_ISSUER)
-      .setAudience(audience)
-      .setSubject('oauth')
-      .setIssuedAt()
-      .setJti(randomUUID())
-      .setExpirationTime(`${SERVICE_TOKEN_TTL_SECONDS}s`)
-      .sign(privateKey);
-    this.serviceTokens.set(audience, { token, kid, renewAt: Date.now() + (SERVICE_TOKEN_TTL_SECONDS - 60) * 1000 });
-    return token;
   }
 
   /**

@@ -2,7 +2,7 @@ import { Test } from '@nestjs/testing';
 import { DomainError, ErrorKind, type RpcMetadata, type UserDto, UsersErrors, UsersPatterns } from '@site11/contracts';
 import { TokenDenylist } from '@site11/auth';
 import { RpcClient } from '@site11/messaging';
-import { SigningKeysService } from '../keys/signing-keys.service';
+import { ServiceTokensService } from '../keys/service-tokens.service';
 import { UsersClient } from '../users/users.client';
 import { SessionsMessageController } from './sessions.message.controller';
 import { TokensService } from './tokens.service';
@@ -26,7 +26,7 @@ describe('SessionsMessageController', () => {
         { provide: RpcClient, useValue: rpc },
         { provide: TokensService, useValue: tokens },
         { provide: TokenDenylist, useValue: { deny: jest.fn() } },
-        { provide: SigningKeysService, useValue: { serviceToken: async (audience: string) => `service-token-for-${audience}` } },
+        { provide: ServiceTokensService, useValue: { tokenFor: async (audience: string) => `service-token-for-${audience}` } },
       ],
     }).compile();
     controller = moduleRef.get(SessionsMessageController);

@@ -10,7 +10,7 @@ import {
   type VerifyCredentialsDto,
 } from '@site11/contracts';
 import { callOptionsFrom, RpcClient } from '@site11/messaging';
-import { SigningKeysService } from '../keys/signing-keys.service';
+import { ServiceTokensService } from '../keys/service-tokens.service';
 
 /**
  * The users service as the token authority calls it: as itself (a service token addressed to
@@ -21,7 +21,7 @@ import { SigningKeysService } from '../keys/signing-keys.service';
 export class UsersClient {
   constructor(
     private readonly rpc: RpcClient,
-    private readonly keys: SigningKeysService,
+    private readonly serviceTokens: ServiceTokensService,
   ) {}
 
   async create(dto: CreateUserDto, metadata: RpcMetadata): Promise<UserDto> {
@@ -52,6 +52,6 @@ export class UsersClient {
   }
 
   private async asOauth(metadata: RpcMetadata, kind: 'read' | 'command') {
-    return { ...callOptionsFrom(metadata, kind), credential: await this.keys.serviceToken('users') };
+    return { ...callOptionsFrom(metadata, kind), credential: await this.serviceTokens.tokenFor('users') };
   }
 }
