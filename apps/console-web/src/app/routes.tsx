@@ -1,0 +1,104 @@
+import { lazy } from 'react';
+import { Outlet, type RouteObject } from 'react-router';
+import { PageSkeleton } from '../ui/Skeletons';
+import { PublicOnly, RequireAdmin, RequireAuth } from './guards';
+import { PublicFrame } from './PublicFrame';
+import { RouteError } from './RouteError';
+import { useAuth } from './services-context';
+import { Shell } from './Shell';
+
+// Every screen is its own chunk, loaded when first shown: the initial JS is the shell only.
+const LoginPage = lazy(() => import('../features/auth/LoginPage'));
+const RegisterPage = lazy(() => import('../features/auth/RegisterPage'));
+const DashboardPage = lazy(() => import('../features/dashboard/DashboardPage'));
+const UsersPage = lazy(() => import('../features/users/UsersPage'));
+const UserDetailPage = lazy(() => import('../features/users/UserDetailPage'));
+const AccountPage = lazy(() => import('../features/account/AccountPage'));
+const NotFoundPage = lazy(() => import('../features/not-found/NotFoundPage'));
+
+function PublicScreens() {
+  return (
+    <PublicFrame>
+      <Outlet />
+    </PublicFrame>
+  );
+}
+
+/** Unknown addresses: inside the shell when signed in, else on their own. */
+function NotFoundRoute() {
+  const { status } = useAuth();
+  if (status === 'unknown') return <PageSkeleton />;
+  if (status === 'signedIn') {
+    return (
+      <Shell>
+        <NotFoundPage />
+      </Shell>
+    );
+  }
+  return (
+    <PublicFrame>
+      <NotFoundPage />
+    </PublicFrame>
+  );
+}
+
+/**
+ * The console's screens. A new screen: a lazy page here (under the shell; wrapped in
+ * RequireAdmin if it is for admins), an entry in nav.ts, its texts in i18n/en.ts and ko.ts.
+ */
+export const routes: RouteObject[] = [
+  {
+    path: '/',
+    errorElement: <RouteError />,
+    children: [
+      {
+        element: <PublicOnly />,
+        children: [
+          {
+            element: <PublicScreens />,
+            children: [
+              { path: 'login', element: <LoginPage /> },
+              { path: 'register', element: <RegisterPage /> },
+            ],
+          },
+        ],
+      },
+      {
+        element: <RequireAuth />,
+        children: [
+          {
+            element: <Shell />,
+            children: [
+              {
+                index: true,
+                element: (
+                  <RequireAdmin>
+                    <DashboardPage />
+                  </RequireAdmin>
+                ),
+              },
+              {
+                path: 'users',
+                element: (
+                  <RequireAdmin>
+                    <UsersPage />
+                  </RequireAdmin>
+                ),
+              },
+              {
+                path: 'users/:id',
+                element: (
+                  <RequireAdmin>
+                    <UserDetailPage />
+                  </RequireAdmin>
+                ),
+              },
+              { path: 'account', element: <AccountPage /> },
+            ],
+          },
+        ],
+      },
+      { path: '*', element: <NotFoundRoute /> },
+    ],
+  },
+];

@@ -1,0 +1,57 @@
+import { Paper, Stack, Text, Title } from '@mantine/core';
+import { useTranslation } from 'react-i18next';
+import { useMe } from '../../auth/useMe';
+import { ListSkeleton } from '../../ui/Skeletons';
+import { usePageTitle } from '../../ui/usePageTitle';
+import { UserForm } from '../users/UserForm';
+import { PasswordForm } from './PasswordForm';
+import { SessionsPanel } from './SessionsPanel';
+
+/** `/account`: my profile, my password, my sessions. */
+export default function AccountPage() {
+  const { t } = useTranslation();
+  usePageTitle(t('account.title'));
+  const me = useMe();
+
+  return (
+    <Stack gap="lg">
+      <Title order={1} size="h2">
+        {t('account.title')}
+      </Title>
+
+      <Paper withBorder p="md" component="section" aria-labelledby="account-profile">
+        <Title order={2} size="h4" mb="sm" id="account-profile">
+          {t('profile.heading')}
+        </Title>
+        {me.data ? (
+          <>
+            <Text size="sm" c="dimmed" mb="sm">
+              {t('profile.email')}: {me.data.email}
+            </Text>
+            <UserForm user={me.data} canEditRoles={false} />
+          </>
+        ) : me.isError ? null : (
+          // on failure the shell shows why, with Retry
+          <ListSkeleton rows={5} height={36} />
+        )}
+      </Paper>
+
+      <Paper withBorder p="md" component="section" aria-labelledby="account-password">
+        <Title order={2} size="h4" mb="sm" id="account-password">
+          {t('account.password.heading')}
+        </Title>
+        <PasswordForm />
+      </Paper>
+
+      <Paper withBorder p="md" component="section" aria-labelledby="account-sessions">
+        <Title order={2} size="h4" id="account-sessions">
+          {t('account.sessions.heading')}
+        </Title>
+        <Text size="sm" c="dimmed" mb="sm">
+          {t('account.sessions.description')}
+        </Text>
+        <SessionsPanel />
+      </Paper>
+    </Stack>
+  );
+}

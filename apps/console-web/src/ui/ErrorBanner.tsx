@@ -1,0 +1,42 @@
+import { Alert, Button, Group, Text } from '@mantine/core';
+import { useTranslation } from 'react-i18next';
+import { ApiError, isRetryable } from '../api/errors';
+import { describeError } from './messages';
+
+export interface ErrorBannerProps {
+  error: unknown;
+  /** Shown as a "Retry" button when the failure is worth retrying (no answer, 5xx). */
+  onRetry?: () => void;
+  retrying?: boolean;
+  /** Whether the last data received is still shown below the banner. */
+  hasData?: boolean;
+}
+
+/**
+ * A failed call, as an alert above whatever was shown before (never instead of it): the
+ * gateway or a service down (503/504) or no answer at all offers "Retry".
+ */
+export function ErrorBanner({ error, onRetry, retrying = false, hasData = false }: ErrorBannerProps) {
+  const { t } = useTranslation();
+  const retryable = isRetryable(error);
+  const requestId = error instanceof ApiError ? error.requestId : null;
+  return (
+    <Alert color="red" variant="light" title={retryable ? t('errors.unavailableTitle') : t('errors.title')}>
+      <Group justify="space-between" align="center" gap="sm">
+        <div>
+          <Text size="sm">{describeError(t, error, { hasData })}</Text>
+          {requestId ? (
+            <Text size="xs" c="dimmed">
+              {t('errors.requestId', { id: requestId })}
+            </Text>
+          ) : null}
+        </div>
+        {retryable && onRetry ? (
+          <Button size="xs" color="red" variant="filled" onClick={onRetry} loading={retrying}>
+            {t('errors.retry')}
+          </Button>
+        ) : null}
+      </Group>
+    </Alert>
+  );
+}
