@@ -5,7 +5,7 @@ import { type ReactNode, useEffect } from 'react';
 import { I18nextProvider } from 'react-i18next';
 import type { Services } from './services';
 import { ServicesProvider } from './services-context';
-import { theme } from './theme';
+import { cssVariablesResolver, theme } from './theme';
 
 export interface AppProvidersProps {
   services: Services;
@@ -32,7 +32,7 @@ function ForgetOtherUsersData({ services, queryClient }: { services: Services; q
 
 export function AppProviders({ services, i18n, queryClient, testMode = false, children }: AppProvidersProps) {
   return (
-    <MantineProvider theme={theme} defaultColorScheme="light" env={testMode ? 'test' : 'default'}>
+    <MantineProvider theme={theme} cssVariablesResolver={cssVariablesResolver} defaultColorScheme="light" env={testMode ? 'test' : 'default'}>
       <I18nextProvider i18n={i18n}>
         <QueryClientProvider client={queryClient}>
           <ServicesProvider services={services}>
