@@ -38,6 +38,9 @@ try {
 
   run(`npx nx g @site11/nx-plugin:service ${SERVICE} --no-interactive`, work);
   run(`npx nx g @site11/nx-plugin:resource ${SERVICE} invoice --no-interactive`, work);
+  // the new routes go into the OpenAPI document and the console's typed client, as after any API change
+  run('npx nx run console-gateway:openapi', work);
+  run('npx nx run console-web:api-client', work);
   // the generated shell, as written to disk, against apps/users (names swapped)
   run(`SHELL_ON_DISK=${SERVICE} npx jest -c tools/nx-plugin/jest.config.cts tools/nx-plugin/src/generators/service/shell.spec.ts`, work);
   run(`npx nx run-many -t lint test build --projects=${SERVICE},console-gateway,contracts,console-gateway-e2e`, work);
