@@ -57,7 +57,9 @@ describe('hostile request bodies', () => {
 
     for (const attempt of tries) expect(attempt).toMatchObject({ status: 413, code: 'PAYLOAD_TOO_LARGE' });
     expect(Math.min(...tries.map((t) => t.ms))).toBeLessThan(250);
-    expect(Math.min(...tries.map((t) => t.slowest))).toBeLessThan(20);
+    // a gateway that read and validated the body would stall its probes for hundreds of ms; a
+    // probe on this shared 2-core machine takes up to ~20 ms under load on its own
+    expect(Math.min(...tries.map((t) => t.slowest))).toBeLessThan(50);
   });
 
   it('answers 400 VALIDATION with capped details to a body within the limit full of unknown keys', async () => {

@@ -84,8 +84,8 @@ describe('the service registry', () => {
 });
 
 describe('metrics and logs', () => {
-  it('answers /metrics on the gateway\'s public port like any unknown route', async () => {
-    const unknown = await fetch(`${stack.gatewayUrl}/no-such-route`);
+  it('answers /metrics on the gateway\'s public port like any unknown API route (404 JSON, not the console)', async () => {
+    const unknown = await fetch(`${stack.api}/no-such-route`);
     const scrape = await fetch(`${stack.gatewayUrl}/metrics`);
     expect(scrape.status).toBe(404);
     expect(scrape.headers.get('content-type')).toBe(unknown.headers.get('content-type'));
