@@ -133,6 +133,7 @@ async function main() {
       '',
       'site11 is up:',
       `  gateway   http://localhost:${port}/api/v1`,
+      `  console   http://localhost:${port}/  (sign in as the admin below)`,
       `  API docs  http://localhost:${port}/api/docs`,
       `  health    http://localhost:${port}/health/ready`,
       `  metrics   ${scrapes.join(', ')}`,

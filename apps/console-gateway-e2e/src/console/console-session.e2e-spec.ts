@@ -125,6 +125,8 @@ describe('the console served by the gateway', () => {
       expect(csp).toContain("script-src 'self'");
       expect(csp).not.toMatch(/script-src[^;]*unsafe-inline/);
       expect(csp).toContain("frame-ancestors 'none'");
+      // plain-http deployments must keep working: no forced upgrade of every asset to https
+      expect(csp).not.toContain('upgrade-insecure-requests');
       expect(await response.text()).toContain('<div id="root">');
     }
   });

@@ -23,6 +23,9 @@ export const CONSOLE_CSP = {
     baseUri: [`'self'`],
     frameAncestors: [`'none'`],
     formAction: [`'self'`],
+    // helmet adds it by default; on a plain-http deployment (a LAN address) it would send every
+    // asset request to https. TLS belongs to the proxy in front, with HSTS.
+    upgradeInsecureRequests: null,
   },
 };
 
