@@ -27,14 +27,15 @@ export class ServiceTokensService {
     const { kid, privateKey } = await this.keys.current();
     const cached = this.minted.get(audience);
     if (cached && cached.kid === kid && Date.now() < cached.renewAt) return cached.token;
+    const issuedAt = Math.floor(Date.now() / 1000);
     const token = await new SignJWT({})
       .setProtectedHeader({ alg: SIGNING_ALGORITHM, kid, typ: SERVICE_TOKEN_TYPE })
       .setIssuer(this.config.JWT_ISSUER)
       .setAudience(audience)
       .setSubject('oauth')
-      .setIssuedAt()
+      .setIssuedAt(issuedAt)
       .setJti(randomUUID())
-      .setExpirationTime(`${SERVICE_TOKEN_TTL_SECONDS}s`)
+      .setExpirationTime(issuedAt + SERVICE_TOKEN_TTL_SECONDS)
       .sign(privateKey);
     this.minted.set(audience, { token, kid, renewAt: Date.now() + (SERVICE_TOKEN_TTL_SECONDS - 60) * 1000 });
     return token;

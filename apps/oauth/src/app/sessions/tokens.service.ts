@@ -154,14 +154,16 @@ export class TokensService {
     // an access token never outlives its session
     const sessionLeft = Math.floor((session.expiresAt.getTime() - now.getTime()) / 1000);
     const expiresIn = Math.max(1, Math.min(this.config.ACCESS_TOKEN_TTL_SECONDS, sessionLeft));
+    // iat and exp from one clock read: signing after an await must not shift one of them a second
+    const issuedAt = Math.floor(now.getTime() / 1000);
     const accessToken = await new SignJWT({ roles: user.roles, sid: session._id })
       .setProtectedHeader({ alg: SIGNING_ALGORITHM, kid, typ: ACCESS_TOKEN_TYPE })
       .setIssuer(this.config.JWT_ISSUER)
       .setAudience(this.config.JWT_AUDIENCE)
       .setSubject(user.id)
       .setJti(randomUUID())
-      .setIssuedAt()
-      .setExpirationTime(Math.floor(now.getTime() / 1000) + expiresIn)
+      .setIssuedAt(issuedAt)
+      .setExpirationTime(issuedAt + expiresIn)
       .sign(privateKey);
     return { accessToken, refreshToken, tokenType: 'Bearer', expiresIn };
   }
