@@ -1,4 +1,6 @@
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { get } from 'node:http';
+import { brotliCompressSync, brotliDecompressSync, gunzipSync, gzipSync } from 'node:zlib';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { call, Stack } from '../support/stack';
@@ -10,6 +12,7 @@ import { call, Stack } from '../support/stack';
  */
 const CONSOLE = { 'x-site11-console': '1' };
 const COOKIE = 'site11_console_refresh';
+const ASSET = `console.log("console");\n`.repeat(200);
 let stack: Stack;
 let consoleDir: string;
 let user: { email: string; password: string };
@@ -18,7 +21,10 @@ beforeAll(async () => {
   consoleDir = mkdtempSync(join(tmpdir(), 'console-web-'));
   mkdirSync(join(consoleDir, 'assets'));
   writeFileSync(join(consoleDir, 'index.html'), '<!doctype html><html><head><script type="module" src="/assets/index-abc123.js"></script></head><body><div id="root"></div></body></html>');
-  writeFileSync(join(consoleDir, 'assets', 'index-abc123.js'), 'console.log("console")');
+  writeFileSync(join(consoleDir, 'assets', 'index-abc123.js'), ASSET);
+  // what the console's build writes next to each file (scripts/precompress.mjs)
+  writeFileSync(join(consoleDir, 'assets', 'index-abc123.js.br'), brotliCompressSync(ASSET));
+  writeFileSync(join(consoleDir, 'assets', 'index-abc123.js.gz'), gzipSync(ASSET));
   stack = await Stack.start({ gatewayEnv: { CONSOLE_DIR: consoleDir } });
   const signedUp = await stack.signUp('console');
   user = { email: signedUp.email, password: 'a fine password' };
@@ -136,6 +142,29 @@ describe('the console served by the gateway', () => {
     expect(asset.status).toBe(200);
     expect(asset.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
     expect((await fetch(`${stack.gatewayUrl}/assets/missing-000000.js`)).status).toBe(404);
+  });
+
+  it('sends the build’s precompressed copy of a file to a browser that accepts it, brotli first, and the plain file otherwise', async () => {
+    const raw = (encoding?: string) =>
+      new Promise<{ headers: Record<string, unknown>; body: Buffer }>((resolve, reject) => {
+        const url = `${stack.gatewayUrl}/assets/index-abc123.js`;
+        get(url, { headers: encoding ? { 'accept-encoding': encoding } : {} }, (response) => {
+          const chunks: Buffer[] = [];
+          response.on('data', (chunk: Buffer) => chunks.push(chunk));
+          response.on('end', () => resolve({ headers: response.headers, body: Buffer.concat(chunks) }));
+        }).on('error', reject);
+      });
+    const brotli = await raw('gzip, deflate, br');
+    expect(brotli.headers['content-encoding']).toBe('br');
+    expect(brotliDecompressSync(brotli.body).toString()).toBe(ASSET);
+    expect(brotli.headers['cache-control']).toBe('public, max-age=31536000, immutable');
+    expect(brotli.headers['vary']).toMatch(/accept-encoding/i);
+    const gzip = await raw('gzip');
+    expect(gzip.headers['content-encoding']).toBe('gzip');
+    expect(gunzipSync(gzip.body).toString()).toBe(ASSET);
+    const plain = await raw();
+    expect(plain.headers['content-encoding']).toBeUndefined();
+    expect(plain.body.toString()).toBe(ASSET);
   });
 
   it('leaves the API, the probes and the well-known documents to their own routes', async () => {

@@ -55,7 +55,8 @@ export function consoleFallback(enabled: boolean) {
 
 /**
  * Serves the built console: hashed assets cached for a year (their name changes with their
- * content), index.html never cached (it names the current assets).
+ * content), index.html never cached (it names the current assets); the build's brotli or gzip
+ * copy of a file to a browser that accepts it.
  */
 export async function serveConsole(fastify: FastifyInstance, dir: string): Promise<void> {
   await fastify.register(fastifyStatic, {
@@ -64,6 +65,10 @@ export async function serveConsole(fastify: FastifyInstance, dir: string): Promi
     wildcard: false,
     index: false,
     decorateReply: false,
+    // the build writes .br and .gz copies (apps/console-web/scripts/precompress.mjs)
+    preCompressed: true,
+    // served in place of their file, never at their own address
+    globIgnore: ['**/*.br', '**/*.gz'],
     setHeaders: (reply, path) => {
       const cacheControl = path.endsWith('index.html') ? 'no-cache' : path.includes('/assets/') ? 'public, max-age=31536000, immutable' : 'public, max-age=3600';
       reply.header('cache-control', cacheControl);
