@@ -2,8 +2,8 @@
 /**
  * The generator's end-to-end check: in a temporary copy of the workspace, generate a service and
  * a second resource, compare the generated shell files on disk with apps/users', then lint, test
- * and build them and run the generated gateway e2e suite against real Redis and FerretDB. Nothing
- * is edited by hand in between.
+ * and build them, run the generated gateway e2e suite against real Redis and FerretDB, and the
+ * generated console screens' Playwright case in Chromium. Nothing is edited by hand in between.
  */
 const { execFileSync, execSync } = require('node:child_process');
 const fs = require('node:fs');
@@ -43,9 +43,15 @@ try {
   run('npx nx run console-web:api-client', work);
   // the generated shell, as written to disk, against apps/users (names swapped)
   run(`SHELL_ON_DISK=${SERVICE} npx jest -c tools/nx-plugin/jest.config.cts tools/nx-plugin/src/generators/service/shell.spec.ts`, work);
-  run(`npx nx run-many -t lint test build --projects=${SERVICE},console-gateway,contracts,console-gateway-e2e`, work);
+  run(`npx nx run-many -t lint test build --projects=${SERVICE},console-gateway,contracts,console-gateway-e2e,console-web`, work);
+  run('npx nx run-many -t lint typecheck --projects=console-web-e2e', work);
   run(`npx nx e2e console-gateway-e2e --testPathPatterns=src/${SERVICE}/`, work);
-  process.stdout.write(`\nGenerated service "${SERVICE}" passed lint, unit tests, build and its gateway e2e suite.\n`);
+  // a person uses the generated screens in Chromium, against the platform with the new service in it
+  run('npx nx run-many -t build --projects=users,oauth', work);
+  run(`npx playwright test -c apps/console-web-e2e/playwright.config.ts src/${SERVICE}/`, work);
+  process.stdout.write(
+    `\nGenerated service "${SERVICE}" passed lint, unit and component tests, build, its gateway e2e suite and its browser case.\n`,
+  );
 } finally {
   if (!process.env.KEEP_GENERATED) fs.rmSync(work, { recursive: true, force: true });
   else process.stdout.write(`kept ${work}\n`);

@@ -16,5 +16,6 @@ export interface NavItem {
 export const NAV_ITEMS: NavItem[] = [
   { to: '/', label: 'nav.dashboard', adminOnly: true, end: true },
   { to: '/users', label: 'nav.users', adminOnly: true },
+  // <nx-plugin:nav>
   { to: '/account', label: 'nav.account', adminOnly: false },
 ];

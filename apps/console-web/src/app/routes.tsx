@@ -14,6 +14,7 @@ const DashboardPage = lazy(() => import('../features/dashboard/DashboardPage'));
 const UsersPage = lazy(() => import('../features/users/UsersPage'));
 const UserDetailPage = lazy(() => import('../features/users/UserDetailPage'));
 const AccountPage = lazy(() => import('../features/account/AccountPage'));
+// <nx-plugin:screen-imports>
 const NotFoundPage = lazy(() => import('../features/not-found/NotFoundPage'));
 
 function PublicScreens() {
@@ -94,6 +95,7 @@ export const routes: RouteObject[] = [
                 ),
               },
               { path: 'account', element: <AccountPage /> },
+              // <nx-plugin:screens>
             ],
           },
         ],

@@ -1,3 +1,5 @@
+// <nx-plugin:i18n-imports>
+
 /** English, the default language. Every key here must exist in every other language (`ko.ts` is typed against it). */
 export const en = {
   app: {
@@ -194,6 +196,7 @@ export const en = {
     body: 'There is no page at this address.',
     home: 'Go to the start page',
   },
+  // <nx-plugin:i18n>
 } as const;
 
 type Widen<T> = { [K in keyof T]: T[K] extends string ? string : Widen<T[K]> };

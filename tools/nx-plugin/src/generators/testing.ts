@@ -17,6 +17,10 @@ export const EDITED = [
   'docker/compose.yml',
   'docker/prometheus.yml',
   'docker/redis/users.acl.in',
+  'apps/console-web/src/app/routes.tsx',
+  'apps/console-web/src/app/nav.ts',
+  'apps/console-web/src/i18n/en.ts',
+  'apps/console-web/src/i18n/ko.ts',
 ];
 
 /** A virtual workspace holding the real versions of `files` (by default, those the generators edit). */

@@ -59,8 +59,16 @@ export interface ResourceNames {
   resourceWords: string;
   resourcesWords: string;
   resourceTitle: string;
+  /** `Stock items` */
+  resourcesTitle: string;
+  /** With its article: `a stock item`, `an invoice`; `A stock item` */
+  aResource: string;
+  AResource: string;
   /** Pattern prefix: `inventory.stock-items` */
   patternPrefix: string;
+  /** The console's names for the screens: i18n key `inventoryStockItems`, path `inventory/stock-items` */
+  consoleKey: string;
+  consolePath: string;
   /** Event prefix by the catalog rule `<service>.<resource>.<past-tense verb>`: `inventory.stock-item` */
   eventPrefix: string;
   /** Database: `inventory_db`; its variable: `INVENTORY_DB_NAME` */
@@ -87,7 +95,12 @@ export function resourceNames(service: string, resource: string, plural?: string
     resourceWords: r.fileName.replace(/-/g, ' '),
     resourcesWords: rs.fileName.replace(/-/g, ' '),
     resourceTitle: `${r.fileName.charAt(0).toUpperCase()}${r.fileName.slice(1).replace(/-/g, ' ')}`,
+    aResource: `${/^[aeiou]/.test(r.fileName) ? 'an' : 'a'} ${r.fileName.replace(/-/g, ' ')}`,
+    AResource: `${/^[aeiou]/.test(r.fileName) ? 'An' : 'A'} ${r.fileName.replace(/-/g, ' ')}`,
+    resourcesTitle: `${rs.fileName.charAt(0).toUpperCase()}${rs.fileName.slice(1).replace(/-/g, ' ')}`,
     patternPrefix: `${s.fileName}.${rs.fileName}`,
+    consoleKey: `${s.propertyName}${rs.className}`,
+    consolePath: `${s.fileName}/${rs.fileName}`,
     eventPrefix: `${s.fileName}.${r.fileName}`,
     dbName: `${s.fileName.replace(/-/g, '_')}_db`,
     dbEnv: `${s.constantName}_DB_NAME`,

@@ -8,7 +8,14 @@ export const MARKERS = {
   serviceModuleImports: '// <nx-plugin:resource-module-imports>',
   gatewayControllers: '// <nx-plugin:controllers>',
   gatewayControllerImports: '// <nx-plugin:controller-imports>',
+  consoleScreenImports: '// <nx-plugin:screen-imports>',
+  consoleScreens: '// <nx-plugin:screens>',
+  consoleNav: '// <nx-plugin:nav>',
+  consoleTextImports: '// <nx-plugin:i18n-imports>',
+  consoleTexts: '// <nx-plugin:i18n>',
 } as const;
+
+export const CONSOLE_DIR = 'apps/console-web/src';
 
 export const CONTRACTS_DIR = 'libs/contracts/src/lib';
 /** The platform's event catalog: every event and its payload type (see docs/messaging.md). */
@@ -24,7 +31,8 @@ export const RESOURCE_EVENTS = [
  * Writes one CRUD resource into an existing service, split like the users service: contracts
  * (`<resources>.patterns.ts` with its events, `.errors.ts`, `.dto.ts`, exported and entered in the
  * event catalog), schema, mapper, errors, service, message handlers and their unit tests, the
- * gateway routes and the e2e suite.
+ * gateway routes and the e2e suite; in the console, its screens (list, new, detail), their texts, a
+ * navigation entry, their component tests and a Playwright case.
  */
 export function addResource(tree: Tree, n: ResourceNames): void {
   const contractsDir = `${CONTRACTS_DIR}/${n.service}`;
@@ -39,6 +47,7 @@ export function addResource(tree: Tree, n: ResourceNames): void {
   generateFiles(tree, join(__dirname, 'files', 'service'), `apps/${n.service}/src/app`, substitutions);
   generateFiles(tree, join(__dirname, 'files', 'gateway'), `apps/console-gateway/src/app/${n.service}`, substitutions);
   generateFiles(tree, join(__dirname, 'files', 'e2e'), `apps/console-gateway-e2e/src/${n.service}`, substitutions);
+  addConsoleScreens(tree, n, substitutions);
 
   for (const kind of ['patterns', 'errors', 'dto']) {
     appendLine(tree, 'libs/contracts/src/index.ts', `export * from './lib/${n.service}/${n.resources}.${kind}';`);
@@ -62,6 +71,42 @@ export function addResource(tree: Tree, n: ResourceNames): void {
     `import { ${n.resourcesClass}HttpController } from './${n.resources}.http.controller';`,
   );
   insertBeforeMarker(tree, gatewayModule, MARKERS.gatewayControllers, `    ${n.resourcesClass}HttpController,`);
+}
+
+/**
+ * The console's screens for the resource, under `features/<service>/<resources>/`, wired in where
+ * the hand-written console marks it: lazy routes under the shell, a navigation entry for every
+ * signed-in user (the API decides whose they see), the texts in both languages.
+ */
+function addConsoleScreens(tree: Tree, n: ResourceNames, substitutions: Record<string, string>): void {
+  const feature = `features/${n.service}/${n.resources}`;
+  generateFiles(tree, join(__dirname, 'files', 'console'), `${CONSOLE_DIR}/${feature}`, substitutions);
+  generateFiles(tree, join(__dirname, 'files', 'console-e2e'), `apps/console-web-e2e/src/${n.service}`, substitutions);
+
+  const routes = `${CONSOLE_DIR}/app/routes.tsx`;
+  const prefix = n.serviceClass;
+  const screens = [
+    { component: `${prefix}${n.resourcesClass}Page`, file: `${n.resourcesClass}Page`, path: n.consolePath },
+    { component: `${prefix}New${n.resourceClass}Page`, file: `New${n.resourceClass}Page`, path: `${n.consolePath}/new` },
+    { component: `${prefix}${n.resourceClass}Page`, file: `${n.resourceClass}Page`, path: `${n.consolePath}/:id` },
+  ];
+  for (const { component, file } of screens) {
+    insertBeforeMarker(tree, routes, MARKERS.consoleScreenImports, `const ${component} = lazy(() => import('../${feature}/${file}'));`);
+  }
+  for (const { component, path } of screens) {
+    insertBeforeMarker(tree, routes, MARKERS.consoleScreens, `              { path: '${path}', element: <${component} /> },`);
+  }
+  insertBeforeMarker(
+    tree,
+    `${CONSOLE_DIR}/app/nav.ts`,
+    MARKERS.consoleNav,
+    `  { to: '/${n.consolePath}', label: '${n.consoleKey}.nav', adminOnly: false },`,
+  );
+  for (const language of ['en', 'ko']) {
+    const file = `${CONSOLE_DIR}/i18n/${language}.ts`;
+    insertBeforeMarker(tree, file, MARKERS.consoleTextImports, `import { ${n.consoleKey}Text } from '../${feature}/i18n';`);
+    insertBeforeMarker(tree, file, MARKERS.consoleTexts, `  ${n.consoleKey}: ${n.consoleKey}Text.${language},`);
+  }
 }
 
 /**

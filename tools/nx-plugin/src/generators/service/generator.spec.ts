@@ -136,6 +136,25 @@ describe('service generator', () => {
     expect(tree.exists('apps/console-gateway-e2e/src/inventory/items.e2e-spec.ts')).toBe(true);
   });
 
+  it('gives the resource console screens: list, new and detail routes, a navigation entry, texts in both languages, tests', () => {
+    const feature = 'apps/console-web/src/features/inventory/items';
+    for (const file of ['ItemsPage.tsx', 'NewItemPage.tsx', 'ItemPage.tsx', 'ItemForm.tsx', 'queries.ts', 'schema.ts', 'i18n.ts', 'ItemsPage.spec.tsx']) {
+      expect({ file, exists: tree.exists(`${feature}/${file}`) }).toEqual({ file, exists: true });
+    }
+    const routes = tree.read('apps/console-web/src/app/routes.tsx', 'utf-8');
+    expect(routes).toContain("const InventoryItemsPage = lazy(() => import('../features/inventory/items/ItemsPage'));");
+    expect(routes).toContain("{ path: 'inventory/items/new', element: <InventoryNewItemPage /> },");
+    expect(routes).toContain("{ path: 'inventory/items/:id', element: <InventoryItemPage /> },");
+    expect(tree.read('apps/console-web/src/app/nav.ts', 'utf-8')).toContain(
+      "{ to: '/inventory/items', label: 'inventoryItems.nav', adminOnly: false },",
+    );
+    expect(tree.read('apps/console-web/src/i18n/en.ts', 'utf-8')).toContain('  inventoryItems: inventoryItemsText.en,');
+    expect(tree.read('apps/console-web/src/i18n/ko.ts', 'utf-8')).toContain('  inventoryItems: inventoryItemsText.ko,');
+    // the client is typed from the OpenAPI document: no DTO copied by hand
+    expect(tree.read(`${feature}/queries.ts`, 'utf-8')).toContain("export type Item = components['schemas']['ItemDto'];");
+    expect(tree.read('apps/console-web-e2e/src/inventory/items.spec.ts', 'utf-8')).toContain("name: 'Items', exact: true");
+  });
+
   it('registers the service with npm start, compose, Prometheus and the module boundaries', () => {
     expect(JSON.parse(tree.read('tools/platform/services.json', 'utf-8') ?? '[]')).toContainEqual({
       name: 'inventory',
