@@ -36,6 +36,25 @@ export function pluralize(word: string): string {
   return `${word}s`;
 }
 
+/**
+ * `a` or `an` before an English word, by its sound where the spelling misleads: a unit, a user,
+ * a one-off; an hour, an honest one. Good enough for resource names.
+ */
+export function article(word: string): 'a' | 'an' {
+  if (/^(hour|honest|honou?r|heir)/.test(word)) return 'an';
+  if (/^(uni|use|usu|uti|ura|uro|eu|ewe|one|once)/.test(word)) return 'a';
+  return /^[aeiou]/.test(word) ? 'an' : 'a';
+}
+
+/**
+ * Resource names the generated code cannot take: they would shadow its own variables
+ * (`const form = useForm()`, `const update = useUpdate…()`) or its components.
+ */
+export const RESERVED_RESOURCE_NAMES = new Set([
+  'form', 'update', 'remove', 'confirm', 'confirming', 'navigate', 'create', 'list', 'search', 'scope',
+  'me', 'id', 'query', 'page', 'api', 'details', 'new', 'nav', 'title',
+]);
+
 export interface ResourceNames {
   /** kebab-case: `inventory` */
   service: string;
@@ -77,9 +96,16 @@ export interface ResourceNames {
 }
 
 export function resourceNames(service: string, resource: string, plural?: string): ResourceNames {
+  if (RESERVED_RESOURCE_NAMES.has(resource)) {
+    throw new Error(`"${resource}" would clash with the generated code's own names; choose another resource name.`);
+  }
+  const resourcesName = plural ?? pluralize(resource);
+  if (resourcesName === resource) {
+    throw new Error(`The plural of "${resource}" must differ from it (the list and the detail screen need two names); pass another --plural.`);
+  }
   const s = names(service);
   const r = names(resource);
-  const rs = names(plural ?? pluralize(resource));
+  const rs = names(resourcesName);
   return {
     service: s.fileName,
     serviceClass: s.className,
@@ -95,8 +121,8 @@ export function resourceNames(service: string, resource: string, plural?: string
     resourceWords: r.fileName.replace(/-/g, ' '),
     resourcesWords: rs.fileName.replace(/-/g, ' '),
     resourceTitle: `${r.fileName.charAt(0).toUpperCase()}${r.fileName.slice(1).replace(/-/g, ' ')}`,
-    aResource: `${/^[aeiou]/.test(r.fileName) ? 'an' : 'a'} ${r.fileName.replace(/-/g, ' ')}`,
-    AResource: `${/^[aeiou]/.test(r.fileName) ? 'An' : 'A'} ${r.fileName.replace(/-/g, ' ')}`,
+    aResource: `${article(r.fileName)} ${r.fileName.replace(/-/g, ' ')}`,
+    AResource: `${article(r.fileName) === 'an' ? 'An' : 'A'} ${r.fileName.replace(/-/g, ' ')}`,
     resourcesTitle: `${rs.fileName.charAt(0).toUpperCase()}${rs.fileName.slice(1).replace(/-/g, ' ')}`,
     patternPrefix: `${s.fileName}.${rs.fileName}`,
     consoleKey: `${s.propertyName}${rs.className}`,

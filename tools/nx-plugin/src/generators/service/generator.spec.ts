@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { resourceGenerator } from '../resource/generator';
 import { EDITED, ROOT, workspaceTree as workspace } from '../testing';
+import { resourceNames } from '../utils';
 import { serviceGenerator } from './generator';
 
 /** The catalog's naming rule, as libs/contracts/src/lib/events.ts states it. */
@@ -228,7 +229,40 @@ describe('resource generator', () => {
     expect(tree.read('apps/console-gateway/src/app/billing/billing.http.module.ts', 'utf-8')).toMatch(
       /AccountsHttpController,\s+InvoicesHttpController,/,
     );
+    // and its screens, next to the first resource's
+    expect(tree.read('apps/console-web/src/app/routes.tsx', 'utf-8')).toMatch(
+      /path: 'billing\/accounts\/:id'[^\n]*\n\s+\{ path: 'billing\/invoices', element: <BillingInvoicesPage \/> \},/,
+    );
+    expect(tree.read('apps/console-web/src/app/nav.ts', 'utf-8')).toMatch(/'billingAccounts\.nav'[^\n]*\n[^\n]*'billingInvoices\.nav'/);
+    expect(tree.read('apps/console-web/src/i18n/ko.ts', 'utf-8')).toContain('  billingInvoices: billingInvoicesText.ko,');
+    expect(tree.exists('apps/console-web-e2e/src/billing/invoices.spec.ts')).toBe(true);
     await expect(resourceGenerator(tree, { service: 'billing', name: 'invoice' })).rejects.toThrow(/already has invoices/);
+  });
+
+  it('names a resource with its article by sound, and with dashes in words, keys and paths', () => {
+    expect(resourceNames('stock-room', 'stock-item')).toMatchObject({
+      aResource: 'a stock item',
+      consoleKey: 'stockRoomStockItems',
+      consolePath: 'stock-room/stock-items',
+      resourcesTitle: 'Stock items',
+    });
+    expect(['invoice', 'order', 'unit', 'user', 'one-off', 'hour', 'event'].map((name) => resourceNames('shop', name).aResource)).toEqual([
+      'an invoice',
+      'an order',
+      'a unit',
+      'a user',
+      'a one off',
+      'an hour',
+      'an event',
+    ]);
+  });
+
+  it('refuses a resource whose screens could not tell list from detail, or whose name the generated code uses itself', async () => {
+    const tree = workspace();
+    await serviceGenerator(tree, { name: 'billing', resource: 'account' });
+    await expect(resourceGenerator(tree, { service: 'billing', name: 'series', plural: 'series' })).rejects.toThrow(/must differ/);
+    await expect(resourceGenerator(tree, { service: 'billing', name: 'form' })).rejects.toThrow(/clash/);
+    expect(tree.exists('apps/console-web/src/features/billing/series')).toBe(false);
   });
 
   it('pluralises names ending in y', async () => {
