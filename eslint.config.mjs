@@ -72,6 +72,7 @@ export default [
             { sourceTag: 'scope:console', onlyDependOnLibsWithTags: ['scope:console', 'scope:shared'] },
             { sourceTag: 'scope:tooling', onlyDependOnLibsWithTags: ['scope:tooling'] },
             { sourceTag: 'type:tooling', onlyDependOnLibsWithTags: ['type:tooling'] },
+            { sourceTag: 'scope:applications', onlyDependOnLibsWithTags: ['scope:applications', 'scope:shared'] },
             // <nx-plugin:scopes>
           ],
         },

@@ -12,3 +12,6 @@ export * from './lib/auth/auth.errors';
 export * from './lib/auth/auth.dto';
 export * from './lib/events';
 export * from './lib/operations/operations.dto';
+export * from './lib/applications/applications.patterns';
+export * from './lib/applications/applications.errors';
+export * from './lib/applications/applications.dto';

@@ -13,6 +13,7 @@ import { GatewayConfig } from './gateway.config';
 import { HttpErrorFilter } from './http/http-error.filter';
 import { OperationsHttpModule } from './operations/operations.http.module';
 import { UsersHttpModule } from './users/users.http.module';
+import { ApplicationsHttpModule } from './applications/applications.http.module';
 // <nx-plugin:http-module-imports>
 
 @Module({
@@ -39,6 +40,7 @@ import { UsersHttpModule } from './users/users.http.module';
     ConsoleHttpModule,
     OperationsHttpModule,
     UsersHttpModule,
+    ApplicationsHttpModule,
     // <nx-plugin:http-modules>
   ],
   providers: [

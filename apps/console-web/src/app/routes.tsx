@@ -14,6 +14,9 @@ const DashboardPage = lazy(() => import('../features/dashboard/DashboardPage'));
 const UsersPage = lazy(() => import('../features/users/UsersPage'));
 const UserDetailPage = lazy(() => import('../features/users/UserDetailPage'));
 const AccountPage = lazy(() => import('../features/account/AccountPage'));
+const ApplicationsApplicationsPage = lazy(() => import('../features/applications/applications/ApplicationsPage'));
+const ApplicationsNewApplicationPage = lazy(() => import('../features/applications/applications/NewApplicationPage'));
+const ApplicationsApplicationPage = lazy(() => import('../features/applications/applications/ApplicationPage'));
 // <nx-plugin:screen-imports>
 const NotFoundPage = lazy(() => import('../features/not-found/NotFoundPage'));
 
@@ -95,6 +98,9 @@ export const routes: RouteObject[] = [
                 ),
               },
               { path: 'account', element: <AccountPage /> },
+              { path: 'applications/applications', element: <ApplicationsApplicationsPage /> },
+              { path: 'applications/applications/new', element: <ApplicationsNewApplicationPage /> },
+              { path: 'applications/applications/:id', element: <ApplicationsApplicationPage /> },
               // <nx-plugin:screens>
             ],
           },

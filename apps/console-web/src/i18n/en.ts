@@ -1,3 +1,4 @@
+import { applicationsApplicationsText } from '../features/applications/applications/i18n';
 // <nx-plugin:i18n-imports>
 
 /** English, the default language. Every key here must exist in every other language (`ko.ts` is typed against it). */
@@ -196,6 +197,7 @@ export const en = {
     body: 'There is no page at this address.',
     home: 'Go to the start page',
   },
+  applicationsApplications: applicationsApplicationsText.en,
   // <nx-plugin:i18n>
 } as const;
 

@@ -1,4 +1,5 @@
 import type { Messages } from './en';
+import { applicationsApplicationsText } from '../features/applications/applications/i18n';
 // <nx-plugin:i18n-imports>
 
 /** 한국어. Korean has a single plural form: `_one` keys are never used but keep the shape of `en`. */
@@ -197,5 +198,6 @@ export const ko: Messages = {
     body: '이 주소에는 페이지가 없습니다.',
     home: '시작 페이지로 가기',
   },
+  applicationsApplications: applicationsApplicationsText.ko,
   // <nx-plugin:i18n>
 };

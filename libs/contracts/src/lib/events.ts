@@ -1,4 +1,5 @@
 import { type UserCreatedEvent, type UserDeletedEvent, type UserRolesChangedEvent, UsersEvents } from './users/users.patterns';
+import { type ApplicationCreatedEvent, type ApplicationDeletedEvent, type ApplicationUpdatedEvent, ApplicationsEvents } from './applications/applications.patterns';
 
 /**
  * Every event of the platform with its payload type: the one catalog producers and consumers
@@ -11,11 +12,21 @@ export interface EventCatalog {
   [UsersEvents.created]: UserCreatedEvent;
   [UsersEvents.deleted]: UserDeletedEvent;
   [UsersEvents.rolesChanged]: UserRolesChangedEvent;
+  [ApplicationsEvents.created]: ApplicationCreatedEvent;
+  [ApplicationsEvents.updated]: ApplicationUpdatedEvent;
+  [ApplicationsEvents.deleted]: ApplicationDeletedEvent;
 }
 
 export type EventName = keyof EventCatalog;
 
-export const EVENT_NAMES = [UsersEvents.created, UsersEvents.deleted, UsersEvents.rolesChanged] as const satisfies readonly EventName[];
+export const EVENT_NAMES = [
+  UsersEvents.created,
+  UsersEvents.deleted,
+  UsersEvents.rolesChanged,
+  ApplicationsEvents.created,
+  ApplicationsEvents.updated,
+  ApplicationsEvents.deleted,
+] as const satisfies readonly EventName[];
 
 /** `<service>.<verb>ed` or `<service>.<resource>.<verb>ed`, lower-case, words joined by `-`. */
 export const EVENT_NAME_PATTERN = /^[a-z][a-z0-9-]*(\.[a-z][a-z0-9-]*)?\.[a-z][a-z0-9-]*(ed|sent|made|taken|run|set)$/;
