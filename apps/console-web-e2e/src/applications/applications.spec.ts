@@ -1,62 +1,57 @@
 import { axe, expect, isBlocking, screenshot, signIn, test } from '../support/fixtures';
 
-test.describe('Applications screens (applications service)', () => {
-  test('a user creates an application, changes it, finds it by search and deletes it', async ({ page, platform }, testInfo) => {
-    const owner = await platform.createUser('applications', 'Owner Of Applications');
+test.describe('Applications screens', () => {
+  test('a developer registers an application, copies its secret once, rotates it, renames it and deletes it', async ({ page, platform }, testInfo) => {
+    const owner = await platform.createUser('developer', 'Dev Eloper');
     await signIn(page, owner);
 
     await page.getByRole('navigation', { name: 'Main navigation' }).getByRole('link', { name: 'Applications', exact: true }).click();
-    await expect(page).toHaveURL(/\/applications\/applications$/);
-    await expect(page.getByRole('heading', { level: 1, name: 'Applications' })).toBeVisible();
+    await expect(page).toHaveURL(/\/applications$/);
     await expect(page.getByText('No applications yet.')).toBeVisible();
+    await page.getByRole('link', { name: 'Register application' }).click();
 
-    await page.getByRole('link', { name: 'New application' }).click();
-    const create = page.getByRole('button', { name: 'Create application' });
-    // the contracts' rules, in the browser: no request for an empty name
-    await create.click();
-    await expect(page.getByText('The name must be 1 to 100 characters long')).toBeVisible();
-    await page.getByRole('textbox', { name: /^Name/ }).fill('Quarterly application');
-    await page.getByRole('textbox', { name: 'Description' }).fill('Made in a real browser');
-    await create.click();
-    await expect(page).toHaveURL(/\/applications\/applications\/[0-9a-f]{24}$/);
-    await expect(page.getByRole('heading', { level: 1, name: 'Quarterly application' })).toBeVisible();
-    await screenshot(page, 'applications-application', testInfo);
-    expect((await axe(page, 'applications-application', testInfo)).filter(isBlocking)).toEqual([]);
+    await page.getByRole('textbox', { name: /^Name/ }).fill('Quarterly reports');
+    const redirects = page.getByRole('textbox', { name: 'Redirect URIs', exact: true });
+    // refused in the browser before any request: http on a public host
+    await redirects.fill('http://reports.example.com/callback');
+    await page.getByRole('button', { name: 'Register application' }).click();
+    await expect(page.getByText('Each line must be an https URL (http only for localhost), without a #fragment')).toBeVisible();
+    await redirects.fill('https://reports.example.com/callback\nhttp://127.0.0.1:8123/callback');
+    await page.getByRole('button', { name: 'Register application' }).click();
 
-    const details = page.getByRole('region', { name: 'Details' });
-    await details.getByRole('textbox', { name: /^Name/ }).fill('Renamed application');
-    await details.getByRole('button', { name: 'Save changes' }).click();
-    await expect(details.getByRole('status')).toHaveText('Changes saved');
-    // saved on the server: a reload reads it back
+    // the secret, shown this once
+    const secretNotice = page.getByRole('status').filter({ hasText: 'Client secret' });
+    await expect(secretNotice).toContainText('it is shown only this once');
+    const secret = await secretNotice.locator('code').textContent();
+    expect(secret).toMatch(/^s11cs_[A-Za-z0-9_-]{43}$/);
+    await screenshot(page, 'application-registered', testInfo);
+    expect((await axe(page, 'application-registered', testInfo)).filter(isBlocking)).toEqual([]);
+
+    await page.getByRole('link', { name: 'Application Quarterly reports' }).click();
+    await expect(page.getByRole('heading', { level: 1, name: 'Quarterly reports' })).toBeVisible();
+    await expect(page.getByTestId('client-id')).toHaveText(/^[A-Za-z0-9_-]{22}$/);
+    // never shown again
+    await expect(page.getByText(secret as string)).toHaveCount(0);
+    await expect(page.getByRole('textbox', { name: 'Redirect URIs', exact: true })).toHaveValue('https://reports.example.com/callback\nhttp://127.0.0.1:8123/callback');
+    await screenshot(page, 'application', testInfo);
+    expect((await axe(page, 'application', testInfo)).filter(isBlocking)).toEqual([]);
+
+    await page.getByRole('button', { name: 'Rotate secret' }).click();
+    await page.getByRole('dialog', { name: 'Rotate the client secret?' }).getByRole('button', { name: 'Rotate' }).click();
+    const rotated = page.getByRole('status').filter({ hasText: 'Client secret' });
+    await expect(rotated).toContainText('The previous secret works until');
+    expect(await rotated.locator('code').textContent()).not.toBe(secret);
+
+    const registration = page.getByRole('region', { name: 'Registration' });
+    await registration.getByRole('textbox', { name: /^Name/ }).fill('Annual reports');
+    await registration.getByRole('button', { name: 'Save changes' }).click();
+    await expect(registration.getByRole('status')).toHaveText('Changes saved');
     await page.reload();
-    await expect(page.getByRole('heading', { level: 1, name: 'Renamed application' })).toBeVisible();
+    await expect(page.getByRole('heading', { level: 1, name: 'Annual reports' })).toBeVisible();
 
-    // a second one, so that the search has something to leave out
-    await page.getByRole('link', { name: 'Back to applications' }).click();
-    await page.getByRole('link', { name: 'New application' }).click();
-    await page.getByRole('textbox', { name: /^Name/ }).fill('Other application');
-    await page.getByRole('button', { name: 'Create application' }).click();
-    await expect(page.getByRole('heading', { level: 1, name: 'Other application' })).toBeVisible();
-
-    await page.getByRole('link', { name: 'Back to applications' }).click();
-    const rows = page.getByRole('table').getByRole('row');
-    await expect(rows).toHaveCount(3);
-    await page.getByRole('searchbox').fill('renamed');
-    await expect(rows).toHaveCount(2); // the header row and the one match
-    await expect(rows.filter({ hasText: 'Renamed application' })).toHaveCount(1);
-    await page.getByRole('searchbox').fill('quarterly');
-    await expect(page.getByText('No application matches “quarterly”.')).toBeVisible();
-    await page.getByRole('searchbox').fill('');
-    await expect(rows).toHaveCount(3);
-    await screenshot(page, 'applications-applications', testInfo);
-    expect((await axe(page, 'applications-applications', testInfo)).filter(isBlocking)).toEqual([]);
-
-    await rows.getByRole('link', { name: 'Renamed application' }).click();
     await page.getByRole('button', { name: 'Delete application' }).click();
-    const dialog = page.getByRole('dialog', { name: 'Delete this application?' });
-    await dialog.getByRole('button', { name: 'Delete', exact: true }).click();
-    await expect(page).toHaveURL(/\/applications\/applications$/);
-    await expect(rows).toHaveCount(2);
-    await expect(rows.filter({ hasText: 'Renamed application' })).toHaveCount(0);
+    await page.getByRole('dialog', { name: 'Delete this application?' }).getByRole('button', { name: 'Delete', exact: true }).click();
+    await expect(page).toHaveURL(/\/applications$/);
+    await expect(page.getByText('No applications yet.')).toBeVisible();
   });
 });

@@ -365,7 +365,7 @@ export interface paths {
     patch: operations['UsersHttpController_update'];
     trace?: never;
   };
-  '/api/v1/applications/applications': {
+  '/api/v1/applications': {
     parameters: {
       query?: never;
       header?: never;
@@ -378,7 +378,10 @@ export interface paths {
      */
     get: operations['ApplicationsHttpController_list'];
     put?: never;
-    /** Create an application */
+    /**
+     * Register an application
+     * @description Returns its `clientId` and, for a confidential application, its `clientSecret`: shown this once, only its hash is kept.
+     */
     post: operations['ApplicationsHttpController_create'];
     delete?: never;
     options?: never;
@@ -386,7 +389,7 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
-  '/api/v1/applications/applications/{id}': {
+  '/api/v1/applications/{id}': {
     parameters: {
       query?: never;
       header?: never;
@@ -397,12 +400,168 @@ export interface paths {
     get: operations['ApplicationsHttpController_findById'];
     put?: never;
     post?: never;
-    /** Delete an application (its owner or an admin) */
+    /**
+     * Delete an application
+     * @description Its configuration and releases go with it, and every token and grant of its client is revoked.
+     */
     delete: operations['ApplicationsHttpController_remove'];
     options?: never;
     head?: never;
-    /** Change an application (its owner or an admin) */
+    /** Change an application’s registration (not its type) */
     patch: operations['ApplicationsHttpController_update'];
+    trace?: never;
+  };
+  '/api/v1/applications/{id}/secret': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Rotate the client secret
+     * @description Returns the new secret, shown once. The previous one keeps working until `previousSecretExpiresAt` (24 hours by default).
+     */
+    post: operations['ApplicationsHttpController_rotateSecret'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/applications/{id}/config/{env}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Get the latest configuration of an environment
+     * @description Its version is also the `ETag`.
+     */
+    get: operations['ApplicationsHttpController_getConfig'];
+    /**
+     * Publish a new configuration version for an environment
+     * @description Creates the next immutable version. With `If-Match: "<version>"` only if that version is still the latest (else 412); `If-Match: *` only if some version exists. Values above 65536 bytes of JSON: 413.
+     */
+    put: operations['ApplicationsHttpController_putConfig'];
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/applications/{id}/config/{env}/versions': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** List the configuration versions of an environment, newest first */
+    get: operations['ApplicationsHttpController_listConfigVersions'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/applications/{id}/config/{env}/versions/{version}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Get one configuration version */
+    get: operations['ApplicationsHttpController_getConfigVersion'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/applications/{id}/config/{env}/diff': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Compare two configuration versions
+     * @description An RFC 6902 JSON Patch that turns version `from` into version `to`.
+     */
+    get: operations['ApplicationsHttpController_diffConfig'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/applications/{id}/config/{env}/rollback': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Roll back: publish a new version equal to an earlier one */
+    post: operations['ApplicationsHttpController_rollbackConfig'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/applications/{id}/releases': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** List the releases of an application, newest first */
+    get: operations['ApplicationsHttpController_listReleases'];
+    put?: never;
+    /**
+     * Make a release
+     * @description A semantic version greater than every earlier one, pinning existing configuration versions.
+     */
+    post: operations['ApplicationsHttpController_createRelease'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/applications/{id}/releases/{version}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Get a release */
+    get: operations['ApplicationsHttpController_getRelease'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
     trace?: never;
   };
 }
@@ -604,21 +763,141 @@ export interface components {
       roles?: ('user' | 'admin')[];
     };
     CreateApplicationDto: {
-      /** @example First application */
+      /** @example My dashboard */
       name: string;
-      description?: string;
+      /**
+       * @description `confidential`: a server that keeps a client secret; `public`: a browser or native app (no secret, PKCE required). Cannot be changed.
+       * @enum {string}
+       */
+      type: 'confidential' | 'public';
+      /**
+       * @description Matched exactly. https, or http only for localhost, 127.0.0.1 or [::1]; no fragment.
+       * @example [
+       *       "https://app.example.com/callback",
+       *       "http://127.0.0.1/callback"
+       *     ]
+       */
+      redirectUris: string[];
+      /** @description Where RP-initiated logout may return; same rules as redirectUris. */
+      postLogoutRedirectUris?: string[];
+      /**
+       * @description `client_credentials` only for confidential applications; `refresh_token` only with `authorization_code`.
+       * @example [
+       *       "authorization_code",
+       *       "refresh_token"
+       *     ]
+       */
+      grantTypes: (
+        'authorization_code' | 'refresh_token' | 'client_credentials'
+      )[];
+      /**
+       * @description The most it may ask for.
+       * @example [
+       *       "openid",
+       *       "profile",
+       *       "email"
+       *     ]
+       */
+      scopes: (
+        | 'openid'
+        | 'profile'
+        | 'email'
+        | 'offline_access'
+        | 'users:read'
+        | 'applications:read'
+        | 'applications:write'
+      )[];
+      /** @example https://app.example.com */
+      homepageUrl?: string;
+      /** @example https://app.example.com/logo.png */
+      logoUrl?: string;
+    };
+    RegisteredApplicationDto: {
+      /** @example 665f1c2e8b3e4a0012345678 */
+      id: string;
+      /**
+       * @description The OAuth client_id
+       * @example dGhpcyBpcyBhIGNsaWVudA
+       */
+      clientId: string;
+      /**
+       * @description The user who registered it
+       * @example 665f1c2e8b3e4a0012345678
+       */
+      ownerId: string;
+      /** @example My dashboard */
+      name: string;
+      /** @enum {string} */
+      type: 'confidential' | 'public';
+      redirectUris: string[];
+      postLogoutRedirectUris: string[];
+      grantTypes: (
+        'authorization_code' | 'refresh_token' | 'client_credentials'
+      )[];
+      scopes: (
+        | 'openid'
+        | 'profile'
+        | 'email'
+        | 'offline_access'
+        | 'users:read'
+        | 'applications:read'
+        | 'applications:write'
+      )[];
+      homepageUrl: string | null;
+      logoUrl: string | null;
+      /**
+       * Format: date-time
+       * @description When the client secret was last issued (confidential applications)
+       */
+      secretIssuedAt: string | null;
+      /** Format: date-time */
+      createdAt: string;
+      /** Format: date-time */
+      updatedAt: string;
+      /**
+       * @description Confidential applications only. Shown once: only its hash is stored.
+       * @example s11cs_…
+       */
+      clientSecret?: string;
     };
     ApplicationDto: {
       /** @example 665f1c2e8b3e4a0012345678 */
       id: string;
       /**
-       * @description The user who created it
+       * @description The OAuth client_id
+       * @example dGhpcyBpcyBhIGNsaWVudA
+       */
+      clientId: string;
+      /**
+       * @description The user who registered it
        * @example 665f1c2e8b3e4a0012345678
        */
       ownerId: string;
-      /** @example First application */
+      /** @example My dashboard */
       name: string;
-      description: string;
+      /** @enum {string} */
+      type: 'confidential' | 'public';
+      redirectUris: string[];
+      postLogoutRedirectUris: string[];
+      grantTypes: (
+        'authorization_code' | 'refresh_token' | 'client_credentials'
+      )[];
+      scopes: (
+        | 'openid'
+        | 'profile'
+        | 'email'
+        | 'offline_access'
+        | 'users:read'
+        | 'applications:read'
+        | 'applications:write'
+      )[];
+      homepageUrl: string | null;
+      logoUrl: string | null;
+      /**
+       * Format: date-time
+       * @description When the client secret was last issued (confidential applications)
+       */
+      secretIssuedAt: string | null;
       /** Format: date-time */
       createdAt: string;
       /** Format: date-time */
@@ -630,9 +909,179 @@ export interface components {
       nextCursor: string | null;
     };
     UpdateApplicationDto: {
-      /** @example First application */
+      /** @example My dashboard */
       name?: string;
-      description?: string;
+      /**
+       * @description Matched exactly. https, or http only for localhost, 127.0.0.1 or [::1]; no fragment.
+       * @example [
+       *       "https://app.example.com/callback",
+       *       "http://127.0.0.1/callback"
+       *     ]
+       */
+      redirectUris?: string[];
+      /** @description Where RP-initiated logout may return; same rules as redirectUris. */
+      postLogoutRedirectUris?: string[];
+      /**
+       * @description `client_credentials` only for confidential applications; `refresh_token` only with `authorization_code`.
+       * @example [
+       *       "authorization_code",
+       *       "refresh_token"
+       *     ]
+       */
+      grantTypes?: (
+        'authorization_code' | 'refresh_token' | 'client_credentials'
+      )[];
+      /**
+       * @description The most it may ask for.
+       * @example [
+       *       "openid",
+       *       "profile",
+       *       "email"
+       *     ]
+       */
+      scopes?: (
+        | 'openid'
+        | 'profile'
+        | 'email'
+        | 'offline_access'
+        | 'users:read'
+        | 'applications:read'
+        | 'applications:write'
+      )[];
+      /** @example https://app.example.com */
+      homepageUrl?: string;
+      /** @example https://app.example.com/logo.png */
+      logoUrl?: string;
+    };
+    ClientSecretDto: {
+      /**
+       * @description The new secret, shown once
+       * @example s11cs_…
+       */
+      clientSecret: string;
+      /**
+       * Format: date-time
+       * @description Until when the previous secret still works (the rotation grace period)
+       */
+      previousSecretExpiresAt: string | null;
+    };
+    PutConfigDto: {
+      /**
+       * @description A JSON object, at most 65536 bytes
+       * @example {
+       *       "featureX": true,
+       *       "limits": {
+       *         "rps": 10
+       *       }
+       *     }
+       */
+      values: {
+        [key: string]: unknown;
+      };
+      /** @example Raise the rate limit */
+      message: string;
+    };
+    ConfigVersionDto: {
+      /** @example 3 */
+      version: number;
+      message: string;
+      /**
+       * @description The user who published it
+       * @example 665f1c2e8b3e4a0012345678
+       */
+      author: string;
+      /** Format: date-time */
+      createdAt: string;
+      applicationId: string;
+      /** @example production */
+      env: string;
+      values: {
+        [key: string]: unknown;
+      };
+    };
+    ConfigVersionSummaryDto: {
+      /** @example 3 */
+      version: number;
+      message: string;
+      /**
+       * @description The user who published it
+       * @example 665f1c2e8b3e4a0012345678
+       */
+      author: string;
+      /** Format: date-time */
+      createdAt: string;
+    };
+    ConfigVersionPageDto: {
+      /** @description Newest first */
+      items: components['schemas']['ConfigVersionSummaryDto'][];
+      /** @description Pass as `before` to get older versions */
+      nextBefore: number | null;
+    };
+    JsonPatchOperationDto: {
+      /** @enum {string} */
+      op: 'add' | 'remove' | 'replace' | 'move' | 'copy' | 'test';
+      /**
+       * @description JSON Pointer (RFC 6901)
+       * @example /limits/rps
+       */
+      path: string;
+      /** @description The new value (add, replace, test) */
+      value?: Record<string, never>;
+      from?: string;
+    };
+    ConfigDiffDto: {
+      from: number;
+      to: number;
+      /** @description RFC 6902 JSON Patch that turns `from` into `to` */
+      patch: components['schemas']['JsonPatchOperationDto'][];
+    };
+    RollbackConfigDto: {
+      /** @description The version whose values become the new version */
+      version: number;
+      /** @description Default: "Roll back to version <n>" */
+      message?: string;
+    };
+    CreateReleaseDto: {
+      /**
+       * @description Semantic version, unique and greater than every earlier release of the application
+       * @example 1.4.0
+       */
+      version: string;
+      notes?: string;
+      /**
+       * @description The configuration version each environment is pinned to
+       * @example {
+       *       "production": 3,
+       *       "staging": 5
+       *     }
+       */
+      configVersions: {
+        [key: string]: number;
+      };
+    };
+    ReleaseDto: {
+      id: string;
+      applicationId: string;
+      /** @example 1.4.0 */
+      version: string;
+      notes: string;
+      /**
+       * @example {
+       *       "production": 3
+       *     }
+       */
+      configVersions: {
+        [key: string]: number;
+      };
+      /** @description The user who made it */
+      author: string;
+      /** Format: date-time */
+      createdAt: string;
+    };
+    ReleasePageDto: {
+      /** @description Newest first */
+      items: components['schemas']['ReleaseDto'][];
+      nextCursor: string | null;
     };
   };
   responses: never;
@@ -2402,7 +2851,7 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ApplicationDto'];
+          'application/json': components['schemas']['RegisteredApplicationDto'];
         };
       };
       /** @description Bad Request */
@@ -2624,6 +3073,846 @@ export interface operations {
         };
         content: {
           'application/json': components['schemas']['ApplicationDto'];
+        };
+      };
+      /** @description Bad Request */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Unauthorized */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Forbidden */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Not Found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Service Unavailable */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Gateway Timeout */
+      504: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+    };
+  };
+  ApplicationsHttpController_rotateSecret: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description ObjectId, 24 hex characters */
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ClientSecretDto'];
+        };
+      };
+      /** @description Bad Request */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Unauthorized */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Forbidden */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Not Found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Unprocessable Entity */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Service Unavailable */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Gateway Timeout */
+      504: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+    };
+  };
+  ApplicationsHttpController_getConfig: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description ObjectId, 24 hex characters */
+        id: string;
+        env: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ConfigVersionDto'];
+        };
+      };
+      /** @description Bad Request */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Unauthorized */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Forbidden */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Not Found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Service Unavailable */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Gateway Timeout */
+      504: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+    };
+  };
+  ApplicationsHttpController_putConfig: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description The ETag of the version this change is based on */
+        'If-Match'?: string;
+      };
+      path: {
+        /** @description ObjectId, 24 hex characters */
+        id: string;
+        env: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['PutConfigDto'];
+      };
+    };
+    responses: {
+      /** @description The new version; its ETag in the `ETag` header */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ConfigVersionDto'];
+        };
+      };
+      /** @description Bad Request */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Unauthorized */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Forbidden */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Not Found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Precondition Failed */
+      412: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Payload Too Large */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Service Unavailable */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Gateway Timeout */
+      504: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+    };
+  };
+  ApplicationsHttpController_listConfigVersions: {
+    parameters: {
+      query?: {
+        limit?: number;
+        /** @description Versions older than this one (the previous page’s `nextBefore`) */
+        before?: number;
+      };
+      header?: never;
+      path: {
+        /** @description ObjectId, 24 hex characters */
+        id: string;
+        env: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ConfigVersionPageDto'];
+        };
+      };
+      /** @description Bad Request */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Unauthorized */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Forbidden */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Not Found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Service Unavailable */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Gateway Timeout */
+      504: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+    };
+  };
+  ApplicationsHttpController_getConfigVersion: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description ObjectId, 24 hex characters */
+        id: string;
+        env: string;
+        version: number;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ConfigVersionDto'];
+        };
+      };
+      /** @description Bad Request */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Unauthorized */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Forbidden */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Not Found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Service Unavailable */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Gateway Timeout */
+      504: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+    };
+  };
+  ApplicationsHttpController_diffConfig: {
+    parameters: {
+      query: {
+        from: number;
+        to: number;
+      };
+      header?: never;
+      path: {
+        /** @description ObjectId, 24 hex characters */
+        id: string;
+        env: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ConfigDiffDto'];
+        };
+      };
+      /** @description Bad Request */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Unauthorized */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Forbidden */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Not Found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Service Unavailable */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Gateway Timeout */
+      504: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+    };
+  };
+  ApplicationsHttpController_rollbackConfig: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description ObjectId, 24 hex characters */
+        id: string;
+        env: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['RollbackConfigDto'];
+      };
+    };
+    responses: {
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ConfigVersionDto'];
+        };
+      };
+      /** @description Bad Request */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Unauthorized */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Forbidden */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Not Found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Service Unavailable */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Gateway Timeout */
+      504: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+    };
+  };
+  ApplicationsHttpController_listReleases: {
+    parameters: {
+      query?: {
+        limit?: number;
+        /** @description Opaque cursor from a previous page */
+        cursor?: string;
+      };
+      header?: never;
+      path: {
+        /** @description ObjectId, 24 hex characters */
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ReleasePageDto'];
+        };
+      };
+      /** @description Bad Request */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Unauthorized */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Forbidden */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Not Found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Service Unavailable */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Gateway Timeout */
+      504: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+    };
+  };
+  ApplicationsHttpController_createRelease: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description ObjectId, 24 hex characters */
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['CreateReleaseDto'];
+      };
+    };
+    responses: {
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ReleaseDto'];
+        };
+      };
+      /** @description Bad Request */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Unauthorized */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Forbidden */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Not Found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Conflict */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Unprocessable Entity */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Service Unavailable */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Gateway Timeout */
+      504: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+    };
+  };
+  ApplicationsHttpController_getRelease: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description ObjectId, 24 hex characters */
+        id: string;
+        version: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ReleaseDto'];
         };
       };
       /** @description Bad Request */

@@ -16,7 +16,7 @@ export interface NavItem {
 export const NAV_ITEMS: NavItem[] = [
   { to: '/', label: 'nav.dashboard', adminOnly: true, end: true },
   { to: '/users', label: 'nav.users', adminOnly: true },
-  { to: '/applications/applications', label: 'applicationsApplications.nav', adminOnly: false },
+  { to: '/applications', label: 'applications.nav', adminOnly: false },
   // <nx-plugin:nav>
   { to: '/account', label: 'nav.account', adminOnly: false },
 ];

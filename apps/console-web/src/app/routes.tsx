@@ -14,9 +14,9 @@ const DashboardPage = lazy(() => import('../features/dashboard/DashboardPage'));
 const UsersPage = lazy(() => import('../features/users/UsersPage'));
 const UserDetailPage = lazy(() => import('../features/users/UserDetailPage'));
 const AccountPage = lazy(() => import('../features/account/AccountPage'));
-const ApplicationsApplicationsPage = lazy(() => import('../features/applications/applications/ApplicationsPage'));
-const ApplicationsNewApplicationPage = lazy(() => import('../features/applications/applications/NewApplicationPage'));
-const ApplicationsApplicationPage = lazy(() => import('../features/applications/applications/ApplicationPage'));
+const ApplicationsPage = lazy(() => import('../features/applications/ApplicationsPage'));
+const NewApplicationPage = lazy(() => import('../features/applications/NewApplicationPage'));
+const ApplicationPage = lazy(() => import('../features/applications/ApplicationPage'));
 // <nx-plugin:screen-imports>
 const NotFoundPage = lazy(() => import('../features/not-found/NotFoundPage'));
 
@@ -98,9 +98,9 @@ export const routes: RouteObject[] = [
                 ),
               },
               { path: 'account', element: <AccountPage /> },
-              { path: 'applications/applications', element: <ApplicationsApplicationsPage /> },
-              { path: 'applications/applications/new', element: <ApplicationsNewApplicationPage /> },
-              { path: 'applications/applications/:id', element: <ApplicationsApplicationPage /> },
+              { path: 'applications', element: <ApplicationsPage /> },
+              { path: 'applications/new', element: <NewApplicationPage /> },
+              { path: 'applications/:id', element: <ApplicationPage /> },
               // <nx-plugin:screens>
             ],
           },

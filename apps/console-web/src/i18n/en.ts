@@ -1,4 +1,4 @@
-import { applicationsApplicationsText } from '../features/applications/applications/i18n';
+import { applicationsText } from '../features/applications/i18n';
 // <nx-plugin:i18n-imports>
 
 /** English, the default language. Every key here must exist in every other language (`ko.ts` is typed against it). */
@@ -59,6 +59,8 @@ export const en = {
     locale: 'Enter a language tag such as en-GB',
     timezone: 'Enter a time zone such as Europe/London',
     passwordsDiffer: 'The passwords do not match',
+    redirectUri: 'Each line must be an https URL (http only for localhost), without a #fragment',
+    tooMany: 'At most {{max}}',
   },
   errors: {
     rateLimited_one: 'Too many attempts. Try again in {{count}} second.',
@@ -197,7 +199,7 @@ export const en = {
     body: 'There is no page at this address.',
     home: 'Go to the start page',
   },
-  applicationsApplications: applicationsApplicationsText.en,
+  applications: applicationsText.en,
   // <nx-plugin:i18n>
 } as const;
 

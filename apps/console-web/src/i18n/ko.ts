@@ -1,5 +1,5 @@
 import type { Messages } from './en';
-import { applicationsApplicationsText } from '../features/applications/applications/i18n';
+import { applicationsText } from '../features/applications/i18n';
 // <nx-plugin:i18n-imports>
 
 /** 한국어. Korean has a single plural form: `_one` keys are never used but keep the shape of `en`. */
@@ -60,6 +60,8 @@ export const ko: Messages = {
     locale: 'en-GB와 같은 언어 태그를 입력하세요',
     timezone: 'Asia/Seoul과 같은 시간대를 입력하세요',
     passwordsDiffer: '비밀번호가 일치하지 않습니다',
+    redirectUri: '각 줄은 #프래그먼트 없는 https URL이어야 합니다 (localhost만 http 허용)',
+    tooMany: '최대 {{max}}개',
   },
   errors: {
     rateLimited_one: '시도 횟수가 너무 많습니다. {{count}}초 후에 다시 시도하세요.',
@@ -198,6 +200,6 @@ export const ko: Messages = {
     body: '이 주소에는 페이지가 없습니다.',
     home: '시작 페이지로 가기',
   },
-  applicationsApplications: applicationsApplicationsText.ko,
+  applications: applicationsText.ko,
   // <nx-plugin:i18n>
 };

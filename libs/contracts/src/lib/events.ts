@@ -1,5 +1,11 @@
 import { type UserCreatedEvent, type UserDeletedEvent, type UserRolesChangedEvent, UsersEvents } from './users/users.patterns';
-import { type ApplicationCreatedEvent, type ApplicationDeletedEvent, type ApplicationUpdatedEvent, ApplicationsEvents } from './applications/applications.patterns';
+import {
+  type ApplicationCreatedEvent,
+  type ApplicationDeletedEvent,
+  type ApplicationUpdatedEvent,
+  ApplicationsEvents,
+  type ConfigPublishedEvent,
+} from './applications/applications.patterns';
 
 /**
  * Every event of the platform with its payload type: the one catalog producers and consumers
@@ -15,6 +21,7 @@ export interface EventCatalog {
   [ApplicationsEvents.created]: ApplicationCreatedEvent;
   [ApplicationsEvents.updated]: ApplicationUpdatedEvent;
   [ApplicationsEvents.deleted]: ApplicationDeletedEvent;
+  [ApplicationsEvents.configPublished]: ConfigPublishedEvent;
 }
 
 export type EventName = keyof EventCatalog;
@@ -26,6 +33,7 @@ export const EVENT_NAMES = [
   ApplicationsEvents.created,
   ApplicationsEvents.updated,
   ApplicationsEvents.deleted,
+  ApplicationsEvents.configPublished,
 ] as const satisfies readonly EventName[];
 
 /** `<service>.<verb>ed` or `<service>.<resource>.<verb>ed`, lower-case, words joined by `-`. */

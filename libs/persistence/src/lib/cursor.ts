@@ -24,12 +24,13 @@ export class InvalidCursorError extends ValidationError {
  * `limit + 1` documents read, sorted by `_id` ascending, into the page and its next cursor.
  */
 export class KeysetPage {
-  readonly filter: { _id?: { $gt: Types.ObjectId } };
+  readonly filter: { _id?: { $gt: Types.ObjectId } | { $lt: Types.ObjectId } };
   readonly limit: number;
   /** Read this many documents: one more than the page, to know whether another follows. */
   readonly fetch: number;
 
-  constructor(query: { cursor?: string; limit?: number }, defaultLimit: number) {
+  /** `order`: how the query sorts `_id` (`desc`: newest first, the cursor pages back). */
+  constructor(query: { cursor?: string; limit?: number }, defaultLimit: number, order: 'asc' | 'desc' = 'asc') {
     this.limit = query.limit ?? defaultLimit;
     this.fetch = this.limit + 1;
     if (query.cursor === undefined) {
@@ -38,7 +39,7 @@ export class KeysetPage {
     }
     const after = decodeCursor(query.cursor);
     if (!after) throw new InvalidCursorError();
-    this.filter = { _id: { $gt: after } };
+    this.filter = order === 'asc' ? { _id: { $gt: after } } : { _id: { $lt: after } };
   }
 
   page<D extends { _id: Types.ObjectId }, T>(found: D[], toDto: (doc: D) => T): Page<T> {

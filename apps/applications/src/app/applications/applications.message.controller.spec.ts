@@ -24,8 +24,9 @@ describe('ApplicationsMessageController', () => {
   });
 
   it('creates an application for the verified caller, handing the service the request id for its event', async () => {
-    await expect(controller.create({ name: 'n' }, actor, metadata)).resolves.toMatchObject({ ownerId: actor.sub });
-    expect(service.create).toHaveBeenCalledWith({ name: 'n' }, actor, 'req-1');
+    const dto = { name: 'n', type: 'public' as const, redirectUris: ['https://a.example/cb'], grantTypes: ['authorization_code' as const], scopes: [] };
+    await expect(controller.create(dto, actor, metadata)).resolves.toMatchObject({ ownerId: actor.sub });
+    expect(service.create).toHaveBeenCalledWith(dto, actor, 'req-1');
   });
 
   it('answers a deletion with null, so the caller gets an empty reply', async () => {
@@ -38,8 +39,14 @@ describe('ApplicationsMessageController', () => {
   });
 
   it('lets signed-in users call every command; whose application it is, the service decides', () => {
-    for (const handler of ['create', 'list', 'findById', 'update', 'remove'] as const) {
+    for (const handler of ['create', 'list', 'findById', 'update', 'remove', 'rotateSecret'] as const) {
       expect(Reflect.getMetadata(RPC_ACCESS, ApplicationsMessageController.prototype[handler])).toEqual({ actor: 'user' });
+    }
+  });
+
+  it('answers questions about clients and their secrets to the authorization server only', () => {
+    for (const handler of ['findClient', 'authenticateClient'] as const) {
+      expect(Reflect.getMetadata(RPC_ACCESS, ApplicationsMessageController.prototype[handler])).toEqual({ services: ['oauth'] });
     }
   });
 });

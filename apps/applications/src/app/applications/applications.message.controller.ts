@@ -2,15 +2,19 @@ import { Controller } from '@nestjs/common';
 import { EventPattern, MessagePattern, Payload } from '@nestjs/microservices';
 import { Caller, RpcAccess, type VerifiedActor } from '@site11/auth';
 import {
-  CreateApplicationDto,
-  ListApplicationsQueryDto,
-  type Page,
   type ApplicationDto,
   ApplicationIdDto,
   ApplicationsPatterns,
+  AuthenticateClientDto,
+  type ClientSecretDto,
+  CreateApplicationDto,
+  FindClientDto,
+  ListApplicationsQueryDto,
+  type Page,
+  type RegisteredApplicationDto,
   type RpcMetadata,
-  UpdateApplicationCommand,
   type UserDeletedEvent,
+  UpdateApplicationCommand,
   UsersEvents,
 } from '@site11/contracts';
 import { ApplicationsService } from './applications.service';
@@ -30,7 +34,7 @@ export class ApplicationsMessageController {
     @Payload('data') dto: CreateApplicationDto,
     @Caller() actor: VerifiedActor,
     @Payload('metadata') metadata: RpcMetadata,
-  ): Promise<ApplicationDto> {
+  ): Promise<RegisteredApplicationDto> {
     return this.applications.create(dto, actor, metadata.requestId);
   }
 
@@ -67,6 +71,29 @@ export class ApplicationsMessageController {
   ): Promise<null> {
     await this.applications.remove(id, actor, metadata.requestId);
     return null;
+  }
+
+  @MessagePattern(ApplicationsPatterns.rotateSecret)
+  @RpcAccess({ actor: 'user' })
+  rotateSecret(
+    @Payload('data') { id }: ApplicationIdDto,
+    @Caller() actor: VerifiedActor,
+    @Payload('metadata') metadata: RpcMetadata,
+  ): Promise<ClientSecretDto> {
+    return this.applications.rotateSecret(id, actor, metadata.requestId);
+  }
+
+  /** The authorization server's questions about clients: no user is involved. */
+  @MessagePattern(ApplicationsPatterns.findClient)
+  @RpcAccess({ services: ['oauth'] })
+  findClient(@Payload('data') { clientId }: FindClientDto): Promise<ApplicationDto> {
+    return this.applications.findClient(clientId);
+  }
+
+  @MessagePattern(ApplicationsPatterns.authenticateClient)
+  @RpcAccess({ services: ['oauth'] })
+  authenticateClient(@Payload('data') { clientId, clientSecret }: AuthenticateClientDto): Promise<ApplicationDto> {
+    return this.applications.authenticateClient(clientId, clientSecret);
   }
 
   /**

@@ -2,21 +2,38 @@ import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import {
   type Actor,
+  type ApplicationDto,
+  ApplicationsEvents,
+  APPLICATIONS_PAGE_DEFAULT_LIMIT,
+  type ClientSecretDto,
   type CreateApplicationDto,
   isAdmin,
   type ListApplicationsQueryDto,
   type Page,
-  type ApplicationDto,
-  ApplicationsEvents,
-  APPLICATIONS_PAGE_DEFAULT_LIMIT,
+  type RegisteredApplicationDto,
   type UpdateApplicationCommand,
 } from '@site11/contracts';
 import { forbidden } from '@site11/auth';
 import { KeysetPage, LIVE, OutboxRelay, outboxEvent, pushOutbox, withOutbox } from '@site11/persistence';
 import { Model, Types } from 'mongoose';
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { ApplicationsConfig } from '../applications.config';
+import { ConfigVersion } from '../config/config-version.schema';
+import { Release } from '../releases/release.schema';
 import { Application } from './application.schema';
 import { type StoredApplication, toApplicationDto } from './application.mapper';
-import { ApplicationNotFoundError } from './applications.errors';
+import { ApplicationNotFoundError, InvalidClientError, NoSecretError, registrationProblems } from './applications.errors';
+
+/** Prefix of client secrets: a leaked one is recognisable (secret scanners, logs). */
+export const CLIENT_SECRET_PREFIX = 's11cs_';
+
+/** Client secrets are 256 random bits: a fast hash is enough (nothing to brute-force), unlike passwords. */
+const hashOf = (secret: string) => createHash('sha256').update(secret).digest();
+const newSecret = () => `${CLIENT_SECRET_PREFIX}${randomBytes(32).toString('base64url')}`;
+const sameHash = (hex: string | null, candidate: Buffer) => hex !== null && timingSafeEqual(Buffer.from(hex, 'hex'), candidate);
+
+/** The fields a registration or a change may set, as stored. */
+const EDITABLE = ['name', 'redirectUris', 'postLogoutRedirectUris', 'grantTypes', 'scopes', 'homepageUrl', 'logoUrl'] as const;
 
 /**
  * `?q=` as a range on the lower-cased name: what an anchored regex becomes in MongoDB's index scan,
@@ -29,47 +46,60 @@ function prefixOf(q: string | undefined): { nameLower?: { $gte: string; $lt: str
 }
 
 /**
- * The life of an application: created by a signed-in user, who owns it; read, changed and deleted
- * by its owner or an admin; removed with its owner's account (`users.deleted`). Whose it is, is
- * checked here: the gateway cannot know, and a service never trusts that it was asked correctly.
- * Each change and its event (`applications.application.created`, `.updated`, `.deleted`) are one write;
- * the outbox relay publishes the event after it. A database outage leaves every method as
- * SERVICE_UNAVAILABLE (PersistenceModule's interceptor), so none wraps its queries.
+ * Registered OAuth clients: registered by a signed-in user, who owns them; read, changed,
+ * rotated and deleted by their owner or an admin; removed with their owner's account. Each change
+ * and its event (`applications.created`, `.updated`, `.deleted`) are one write through the
+ * outbox. oauth asks here which clients exist and whether a secret is right.
  */
 @Injectable()
 export class ApplicationsService implements OnModuleInit {
   constructor(
     @InjectModel(Application.name) private readonly applications: Model<Application>,
+    @InjectModel(ConfigVersion.name) private readonly configVersions: Model<ConfigVersion>,
+    @InjectModel(Release.name) private readonly releases: Model<Release>,
     private readonly outbox: OutboxRelay,
+    private readonly config: ApplicationsConfig,
   ) {}
 
-  /** Indexes must exist before the first write; the relay sweeps what a crash left unpublished. */
   async onModuleInit(): Promise<void> {
     await this.applications.init();
     this.outbox.watch(this.applications);
   }
 
-  /** Creates an application of the caller and its `applications.application.created` event in one insert, then publishes the event. */
-  async create(dto: CreateApplicationDto, actor: Actor, requestId = 'applications'): Promise<ApplicationDto> {
+  /** Registers an application of the caller; a confidential one gets its secret, returned this once. */
+  async create(dto: CreateApplicationDto, actor: Actor, requestId = 'applications'): Promise<RegisteredApplicationDto> {
+    const fields = {
+      name: dto.name,
+      redirectUris: dto.redirectUris,
+      postLogoutRedirectUris: dto.postLogoutRedirectUris ?? [],
+      grantTypes: dto.grantTypes,
+      scopes: dto.scopes,
+      homepageUrl: dto.homepageUrl ?? null,
+      logoUrl: dto.logoUrl ?? null,
+    };
+    const problem = registrationProblems({ type: dto.type, ...fields });
+    if (problem) throw problem;
     const _id = new Types.ObjectId();
-    const event = outboxEvent(ApplicationsEvents.created, { id: _id.toHexString(), ownerId: actor.sub, name: dto.name }, requestId);
+    const clientId = randomBytes(16).toString('base64url');
+    const clientSecret = dto.type === 'confidential' ? newSecret() : undefined;
+    const now = new Date();
+    const event = outboxEvent(ApplicationsEvents.created, { id: _id.toHexString(), ownerId: actor.sub, clientId, name: dto.name }, requestId);
     const created = await this.applications.create({
       _id,
       ownerId: actor.sub,
-      name: dto.name,
+      clientId,
+      type: dto.type,
+      ...fields,
       nameLower: dto.name.toLowerCase(),
-      description: dto.description ?? '',
+      secretHash: clientSecret ? hashOf(clientSecret).toString('hex') : null,
+      secretIssuedAt: clientSecret ? now : null,
       ...withOutbox(event),
     });
-    const { outbox: _outbox, outboxAt: _at, outboxLast: _last, nameLower: _lower, ...stored } = created.toObject();
     await this.outbox.publishOrDefer(this.applications, _id, [event]);
-    return toApplicationDto(stored);
+    return { ...toApplicationDto(created.toObject()), ...(clientSecret ? { clientSecret } : {}) };
   }
 
-  /**
-   * One page of applications: the caller's own; everyone's with `scope=all`, one user's with
-   * `ownerId`, both for admins only; with `q`, those whose name starts with it (any case).
-   */
+  /** One page: the caller's own; everyone's (`scope=all`) or one user's (`ownerId`) for admins; `q` a name prefix. */
   async list(query: ListApplicationsQueryDto, actor: Actor): Promise<Page<ApplicationDto>> {
     const ownerId = this.listedOwner(query, actor);
     const page = new KeysetPage(query, APPLICATIONS_PAGE_DEFAULT_LIMIT);
@@ -83,57 +113,99 @@ export class ApplicationsService implements OnModuleInit {
     return toApplicationDto(await this.owned(id, actor));
   }
 
-  /** Renames or describes the application, with its `applications.application.updated` event in the same update. */
+  /** Changes what was registered (not the type), with its `applications.updated` event in the same update. */
   async update(command: UpdateApplicationCommand, actor: Actor, requestId = 'applications'): Promise<ApplicationDto> {
-    const { _id, ownerId } = await this.owned(command.id, actor);
+    const current = await this.owned(command.id, actor);
     const set: Record<string, unknown> = {};
-    if (command.name !== undefined) Object.assign(set, { name: command.name, nameLower: command.name.toLowerCase() });
-    if (command.description !== undefined) set['description'] = command.description;
-    const changed = Object.keys(set).filter((field) => field !== 'nameLower');
+    for (const field of EDITABLE) {
+      if (command[field] !== undefined) set[field] = command[field];
+    }
+    const next = { ...current, ...set } as Application;
+    const problem = registrationProblems(next);
+    if (problem) throw problem;
+    const changed = Object.keys(set);
+    if (set['name'] !== undefined) set['nameLower'] = (set['name'] as string).toLowerCase();
     if (changed.length > 0) {
-      const event = outboxEvent(ApplicationsEvents.updated, { id: command.id, ownerId, changed }, requestId);
-      const { matchedCount } = await this.applications.updateOne({ _id, ...LIVE }, pushOutbox(event, set), { runValidators: true }).exec();
+      const event = outboxEvent(ApplicationsEvents.updated, { id: command.id, ownerId: current.ownerId, clientId: current.clientId, changed }, requestId);
+      const { matchedCount } = await this.applications.updateOne({ _id: current._id, ...LIVE }, pushOutbox(event, set), { runValidators: true }).exec();
       if (matchedCount === 0) throw new ApplicationNotFoundError(command.id);
-      await this.outbox.publishOrDefer(this.applications, _id);
+      await this.outbox.publishOrDefer(this.applications, current._id);
     }
     return this.findById(command.id, actor);
   }
 
   /**
-   * Marks the application deleted and records `applications.application.deleted` in one update, then
-   * publishes the event, which also removes the document.
+   * Issues a new client secret. The previous one keeps working for CLIENT_SECRET_GRACE_SECONDS
+   * (a secret from before that is dropped: at most two are valid at once).
    */
-  async remove(id: string, actor: Actor, requestId = 'applications'): Promise<void> {
-    const application = await this.owned(id, actor, { tombstone: true });
-    // a redelivered delete whose first run crashed before publishing finds its own tombstone
-    if (application.deletedAt) return this.outbox.publishOrDefer(this.applications, application._id);
-    await this.tombstone(application._id, application.ownerId, requestId);
+  async rotateSecret(id: string, actor: Actor, requestId = 'applications'): Promise<ClientSecretDto> {
+    const application = await this.owned(id, actor);
+    if (application.type !== 'confidential' || application.secretHash === null) throw new NoSecretError();
+    const clientSecret = newSecret();
+    const now = new Date();
+    const grace = this.config.CLIENT_SECRET_GRACE_SECONDS;
+    const previousSecretExpiresAt = grace > 0 ? new Date(now.getTime() + grace * 1000) : null;
+    const event = outboxEvent(
+      ApplicationsEvents.updated,
+      { id, ownerId: application.ownerId, clientId: application.clientId, changed: ['clientSecret'] },
+      requestId,
+    );
+    const { matchedCount } = await this.applications
+      .updateOne(
+        // only from the secret read: two rotations at once cannot both keep "the previous" one
+        { _id: application._id, secretHash: application.secretHash, ...LIVE },
+        pushOutbox(event, {
+          secretHash: hashOf(clientSecret).toString('hex'),
+          secretIssuedAt: now,
+          previousSecretHash: previousSecretExpiresAt ? application.secretHash : null,
+          previousSecretExpiresAt,
+        }),
+      )
+      .exec();
+    if (matchedCount === 0) throw new ApplicationNotFoundError(id);
+    await this.outbox.publishOrDefer(this.applications, application._id);
+    return { clientSecret, previousSecretExpiresAt: previousSecretExpiresAt?.toISOString() ?? null };
   }
 
-  /**
-   * What happens to a deleted user's applications: they are removed, not anonymised (they were
-   * theirs alone; kept without an owner, nobody could use them). Each goes as its owner's delete
-   * would, with its `applications.application.deleted` event. A redelivered `users.deleted` finds only
-   * what is still live, so it is harmless. Returns how many were removed by this run.
-   */
+  /** Marks it deleted and records `applications.deleted` (oauth revokes its tokens) in one update. */
+  async remove(id: string, actor: Actor, requestId = 'applications'): Promise<void> {
+    const application = await this.owned(id, actor, { tombstone: true });
+    await this.tombstone(application, requestId);
+  }
+
+  /** A deleted user's applications go with them, each as its owner's delete would. */
   async removeOwnedBy(ownerId: string, requestId = 'applications'): Promise<number> {
     let removed = 0;
     for (;;) {
-      const batch = await this.applications.find({ ownerId, ...LIVE }).select('_id').limit(100).lean<{ _id: Types.ObjectId }[]>().exec();
+      const batch = await this.applications.find({ ownerId, ...LIVE }).select('_id ownerId clientId').limit(100).lean<Application[]>().exec();
       if (batch.length === 0) return removed;
-      for (const { _id } of batch) removed += await this.tombstone(_id, ownerId, requestId);
+      for (const application of batch) removed += await this.tombstone(application, requestId);
     }
   }
 
-  /** Whose applications a list shows: the caller's; anyone's (`scope=all`) or one user's (`ownerId`) only to an admin. */
-  private listedOwner({ scope, ownerId }: ListApplicationsQueryDto, actor: Actor): string | undefined {
-    if (scope !== 'all' && ownerId === undefined) return actor.sub;
-    if (!isAdmin(actor)) throw forbidden('Only an admin can list other users’ applications');
-    return ownerId;
+  /** oauth: the registered client (a deleted one is unknown). */
+  async findClient(clientId: string): Promise<ApplicationDto> {
+    const application = await this.applications.findOne({ clientId, ...LIVE }).lean<StoredApplication>().exec();
+    if (!application) throw new InvalidClientError();
+    return toApplicationDto(application);
+  }
+
+  /** oauth: the client, if `clientSecret` is its secret, or the previous one within its grace period. */
+  async authenticateClient(clientId: string, clientSecret: string): Promise<ApplicationDto> {
+    const application = await this.applications.findOne({ clientId, ...LIVE }).lean<Application>().exec();
+    const candidate = hashOf(clientSecret);
+    if (!application || application.type !== 'confidential') throw new InvalidClientError();
+    const current = sameHash(application.secretHash, candidate);
+    const previous =
+      application.previousSecretExpiresAt !== null &&
+      application.previousSecretExpiresAt.getTime() > Date.now() &&
+      sameHash(application.previousSecretHash, candidate);
+    if (!current && !previous) throw new InvalidClientError();
+    return toApplicationDto(application);
   }
 
   /** The application, if the caller owns it or is an admin; a tombstone only when asked for. */
-  private async owned(id: string, actor: Actor, options: { tombstone?: boolean } = {}): Promise<Application> {
+  async owned(id: string, actor: Actor, options: { tombstone?: boolean } = {}): Promise<Application> {
     const filter = { _id: new Types.ObjectId(id), ...(options.tombstone ? {} : LIVE) };
     const application = await this.applications.findOne(filter).lean<Application>().exec();
     if (!application) throw new ApplicationNotFoundError(id);
@@ -141,12 +213,23 @@ export class ApplicationsService implements OnModuleInit {
     return application;
   }
 
+  private listedOwner({ scope, ownerId }: ListApplicationsQueryDto, actor: Actor): string | undefined {
+    if (scope !== 'all' && ownerId === undefined) return actor.sub;
+    if (!isAdmin(actor)) throw forbidden('Only an admin can list other users’ applications');
+    return ownerId;
+  }
+
   /** Marks one application deleted with its event, then publishes; 1 if this call deleted it. */
-  private async tombstone(_id: Types.ObjectId, ownerId: string, requestId: string): Promise<number> {
-    const event = outboxEvent(ApplicationsEvents.deleted, { id: _id.toHexString(), ownerId }, requestId);
-    const { modifiedCount } = await this.applications.updateOne({ _id, ...LIVE }, pushOutbox(event, { deletedAt: event.occurredAt })).exec();
-    // from the document: an earlier event still waiting there goes out first, in order
+  private async tombstone(application: Pick<Application, '_id' | 'ownerId' | 'clientId'>, requestId: string): Promise<number> {
+    const { _id, ownerId, clientId } = application;
+    const event = outboxEvent(ApplicationsEvents.deleted, { id: _id.toHexString(), ownerId, clientId }, requestId);
+    const { modifiedCount } = await this.applications
+      .updateOne({ _id, ...LIVE }, pushOutbox(event, { deletedAt: event.occurredAt, secretHash: null, previousSecretHash: null }))
+      .exec();
     await this.outbox.publishOrDefer(this.applications, _id);
+    // what belonged to it (a rerun after a crash finishes the job)
+    const applicationId = _id.toHexString();
+    await Promise.all([this.configVersions.deleteMany({ applicationId }).exec(), this.releases.deleteMany({ applicationId }).exec()]);
     return modifiedCount;
   }
 }

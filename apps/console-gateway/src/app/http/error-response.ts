@@ -12,6 +12,7 @@ export const STATUS_BY_KIND: Record<ErrorKind, number> = {
   [ErrorKind.AlreadyExists]: 409,
   [ErrorKind.PayloadTooLarge]: 413,
   [ErrorKind.FailedPrecondition]: 422,
+  [ErrorKind.ConditionNotMet]: 412,
   [ErrorKind.Aborted]: 409,
   [ErrorKind.ResourceExhausted]: 429,
   [ErrorKind.Internal]: 500,

@@ -12,6 +12,8 @@ export const ErrorKind = {
   NotFound: 'NOT_FOUND',
   AlreadyExists: 'ALREADY_EXISTS',
   FailedPrecondition: 'FAILED_PRECONDITION',
+  /** A condition the request itself stated (HTTP `If-Match`) no longer holds. */
+  ConditionNotMet: 'CONDITION_NOT_MET',
   /** A concurrent operation got there first; retrying later may succeed. */
   Aborted: 'ABORTED',
   PayloadTooLarge: 'PAYLOAD_TOO_LARGE',

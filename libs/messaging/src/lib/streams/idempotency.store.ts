@@ -80,6 +80,7 @@ const STORABLE_KINDS = new Set<string>([
   ErrorKind.NotFound,
   ErrorKind.AlreadyExists,
   ErrorKind.FailedPrecondition,
+  ErrorKind.ConditionNotMet,
   ErrorKind.PayloadTooLarge,
 ]);
 

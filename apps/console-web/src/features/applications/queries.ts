@@ -1,24 +1,26 @@
 import { keepPreviousData, useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { expectOk, unwrap } from '../../../api/client';
-import type { components } from '../../../api/schema';
-import { useApi } from '../../../app/services-context';
+import { expectOk, unwrap } from '../../api/client';
+import type { components } from '../../api/schema';
+import { useApi } from '../../app/services-context';
 
 export type Application = components['schemas']['ApplicationDto'];
+export type RegisteredApplication = components['schemas']['RegisteredApplicationDto'];
 export type CreateApplication = components['schemas']['CreateApplicationDto'];
 export type UpdateApplication = components['schemas']['UpdateApplicationDto'];
+export type ClientSecret = components['schemas']['ClientSecretDto'];
 export type ApplicationsScope = 'mine' | 'all';
 
 export const APPLICATIONS_PAGE_SIZE = 20;
-export const applicationsKey = ['applications', 'applications'] as const;
+export const applicationsKey = ['applications'] as const;
 
-/** `GET /api/v1/applications/applications?q=&scope=&cursor=`: pages joined by "Load more". */
+/** `GET /api/v1/applications?q=&scope=&cursor=`: pages joined by "Load more". */
 export function useApplicationsList(q: string, scope: ApplicationsScope) {
   const api = useApi();
   return useInfiniteQuery({
     queryKey: [...applicationsKey, 'list', { q, scope }],
     queryFn: ({ pageParam, signal }) =>
       unwrap(
-        api.GET('/api/v1/applications/applications', {
+        api.GET('/api/v1/applications', {
           params: {
             query: {
               limit: APPLICATIONS_PAGE_SIZE,
@@ -32,7 +34,6 @@ export function useApplicationsList(q: string, scope: ApplicationsScope) {
       ),
     initialPageParam: undefined as string | undefined,
     getNextPageParam: (last) => last.nextCursor ?? undefined,
-    // while a new search runs, the previous results stay (no flicker)
     placeholderData: keepPreviousData,
   });
 }
@@ -43,30 +44,28 @@ export function useApplication(id: string, enabled = true) {
   return useQuery({
     enabled,
     queryKey: [...applicationsKey, 'detail', id],
-    queryFn: ({ signal }) => unwrap(api.GET('/api/v1/applications/applications/{id}', { params: { path: { id } }, signal })),
+    queryFn: ({ signal }) => unwrap(api.GET('/api/v1/applications/{id}', { params: { path: { id } }, signal })),
   });
 }
 
-/** `POST /api/v1/applications/applications`; the new application is cached for its page. */
-export function useCreateApplication() {
+/** `POST /api/v1/applications`: the answer carries the client secret, which only the caller keeps (never the cache). */
+export function useRegisterApplication() {
   const api = useApi();
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: (body: CreateApplication) => unwrap(api.POST('/api/v1/applications/applications', { body })),
-    onSuccess: (created: Application) => {
-      queryClient.setQueryData([...applicationsKey, 'detail', created.id], created);
+    mutationFn: (body: CreateApplication) => unwrap(api.POST('/api/v1/applications', { body })),
+    onSuccess: ({ clientSecret: _secret, ...application }: RegisteredApplication) => {
+      queryClient.setQueryData([...applicationsKey, 'detail', application.id], application);
       void queryClient.invalidateQueries({ queryKey: [...applicationsKey, 'list'] });
     },
   });
 }
 
-/** `PATCH /api/v1/applications/applications/{id}`; the answer replaces the cached one. */
 export function useUpdateApplication(id: string) {
   const api = useApi();
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: (body: UpdateApplication) =>
-      unwrap(api.PATCH('/api/v1/applications/applications/{id}', { params: { path: { id } }, body })),
+    mutationFn: (body: UpdateApplication) => unwrap(api.PATCH('/api/v1/applications/{id}', { params: { path: { id } }, body })),
     onSuccess: (updated: Application) => {
       queryClient.setQueryData([...applicationsKey, 'detail', id], updated);
       void queryClient.invalidateQueries({ queryKey: [...applicationsKey, 'list'] });
@@ -74,13 +73,22 @@ export function useUpdateApplication(id: string) {
   });
 }
 
+/** `POST /api/v1/applications/{id}/secret`: the new secret, shown once. */
+export function useRotateSecret(id: string) {
+  const api = useApi();
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: () => unwrap(api.POST('/api/v1/applications/{id}/secret', { params: { path: { id } } })),
+    onSuccess: () => void queryClient.invalidateQueries({ queryKey: [...applicationsKey, 'detail', id] }),
+  });
+}
+
 export function useDeleteApplication(id: string) {
   const api = useApi();
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: () => expectOk(api.DELETE('/api/v1/applications/applications/{id}', { params: { path: { id } } })),
+    mutationFn: () => expectOk(api.DELETE('/api/v1/applications/{id}', { params: { path: { id } } })),
     onSuccess: () => {
-      // the page showing it stops asking (`enabled`); the cached copy goes once nothing shows it
       queryClient.removeQueries({ queryKey: [...applicationsKey, 'detail', id], type: 'inactive' });
       void queryClient.invalidateQueries({ queryKey: [...applicationsKey, 'list'] });
     },
