@@ -45,7 +45,8 @@ try {
   run(`SHELL_ON_DISK=${SERVICE} npx jest -c tools/nx-plugin/jest.config.cts tools/nx-plugin/src/generators/service/shell.spec.ts`, work);
   run(`npx nx run-many -t lint test build --projects=${SERVICE},console-gateway,contracts,console-gateway-e2e,console-web`, work);
   run('npx nx run-many -t lint typecheck --projects=console-web-e2e', work);
-  run(`npx nx e2e console-gateway-e2e --testPathPatterns=src/${SERVICE}/`, work);
+  // its own suite, and the compose Redis users rendered with the new service's password
+  run(`npx nx e2e console-gateway-e2e --testPathPatterns='src/(${SERVICE}/|messaging/redis-acl)'`, work);
   // a person uses the generated screens in Chromium, against the platform with the new service in it
   run('npx nx run-many -t build --projects=users,oauth', work);
   run(`npx playwright test -c apps/console-web-e2e/playwright.config.ts src/${SERVICE}/`, work);

@@ -4,6 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { freePort, launch, ROOT, waitFor } from '../../../../tools/platform/platform.cjs';
+import SERVICES from '../../../../tools/platform/services.json';
 import { ADMIN, call, Stack } from '../support/stack';
 
 /**
@@ -225,11 +226,11 @@ describe('Redis users per app', () => {
 });
 
 describe('the Redis users of docker compose', () => {
-  const passwords = {
-    REDIS_ADMIN_PASSWORD: randomBytes(18).toString('base64url'),
-    USERS_REDIS_PASSWORD: randomBytes(18).toString('base64url'),
-    OAUTH_REDIS_PASSWORD: randomBytes(18).toString('base64url'),
-    CONSOLE_GATEWAY_REDIS_PASSWORD: randomBytes(18).toString('base64url'),
+  // one per app: the gateway and every service of tools/platform/services.json (generated ones too)
+  const secret = () => randomBytes(18).toString('base64url');
+  const passwords: Record<string, string> = {
+    REDIS_ADMIN_PASSWORD: secret(),
+    ...Object.fromEntries(['console-gateway', ...SERVICES.map((service) => service.name)].map((app) => [`${app.toUpperCase().replace(/-/g, '_')}_REDIS_PASSWORD`, secret()])),
   };
   const render = (output: string, env: Record<string, string>) =>
     execFileSync('sh', [join(ROOT, 'docker/redis/render-acl.sh'), output], { env: { PATH: process.env['PATH'] ?? '', ...env }, stdio: 'pipe' });
@@ -263,7 +264,7 @@ describe('the Redis users of docker compose', () => {
       };
       await waitFor(
         async () => {
-          const probe = connect('admin', passwords.REDIS_ADMIN_PASSWORD);
+          const probe = connect('admin', passwords['REDIS_ADMIN_PASSWORD']);
           try {
             await probe.connect();
             return (await probe.ping()) === 'PONG';
@@ -274,11 +275,11 @@ describe('the Redis users of docker compose', () => {
         { what: 'redis-server with the compose ACL', child: redis.child },
       );
 
-      const users = connect('users', passwords.USERS_REDIS_PASSWORD);
+      const users = connect('users', passwords['USERS_REDIS_PASSWORD']);
       await users.connect();
       expect(await users.xadd('rpc:{users}', '*', 'a', 'b')).toEqual(expect.any(String));
       await expect(users.xadd('rpc:{oauth}', '*', 'a', 'b')).rejects.toThrow(REFUSED);
-      const gateway = connect('console-gateway', passwords.CONSOLE_GATEWAY_REDIS_PASSWORD);
+      const gateway = connect('console-gateway', passwords['CONSOLE_GATEWAY_REDIS_PASSWORD']);
       await gateway.connect();
       expect(await gateway.xadd('rpc:{oauth}', '*', 'a', 'b')).toEqual(expect.any(String));
       await expect(gateway.xrange('rpc:{oauth}', '-', '+')).rejects.toThrow(REFUSED);
@@ -286,7 +287,7 @@ describe('the Redis users of docker compose', () => {
       const anonymous = connect();
       await anonymous.connect();
       await expect(anonymous.ping()).rejects.toThrow(/NOAUTH/);
-      await expect(anonymous.auth('oauth', passwords.USERS_REDIS_PASSWORD)).rejects.toThrow(/WRONGPASS/);
+      await expect(anonymous.auth('oauth', passwords['USERS_REDIS_PASSWORD'])).rejects.toThrow(/WRONGPASS/);
     } finally {
       await redis.stop('SIGKILL');
     }

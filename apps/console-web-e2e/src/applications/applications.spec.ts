@@ -1,7 +1,7 @@
 import { axe, expect, isBlocking, screenshot, signIn, test } from '../support/fixtures';
 
 test.describe('Applications screens', () => {
-  test('a developer registers an application, copies its secret once, rotates it, renames it and deletes it', async ({ page, platform }, testInfo) => {
+  test('a developer registers an application, copies its secret once, rotates it, renames it, versions its configuration, releases it and deletes it', async ({ page, platform }, testInfo) => {
     const owner = await platform.createUser('developer', 'Dev Eloper');
     await signIn(page, owner);
 
@@ -48,6 +48,36 @@ test.describe('Applications screens', () => {
     await expect(registration.getByRole('status')).toHaveText('Changes saved');
     await page.reload();
     await expect(page.getByRole('heading', { level: 1, name: 'Annual reports' })).toBeVisible();
+
+    // configuration: two versions, the changes between them, a rollback; then a release pinning it
+    await page.getByRole('tab', { name: 'Configuration' }).click();
+    await expect(page.getByText('Nothing has been published for production yet.')).toBeVisible();
+    const values = page.getByRole('textbox', { name: 'Values (JSON)' });
+    const message = page.getByRole('textbox', { name: 'Message' });
+    await values.fill('{ "featureX": true, "limits": { "rps": 10 } }');
+    await message.fill('First limits');
+    await page.getByRole('button', { name: 'Publish' }).click();
+    await expect(page.getByText('Version 1 published')).toBeVisible();
+    await values.fill('{ "featureX": false, "limits": { "rps": 20 } }');
+    await message.fill('Raise the limit');
+    await page.getByRole('button', { name: 'Publish' }).click();
+    await expect(page.getByText('Version 2 published')).toBeVisible();
+    await page.getByRole('button', { name: 'Compare with latest (1)' }).click();
+    const diff = page.getByRole('region', { name: 'Changes from version 1 to 2' });
+    await expect(diff.getByRole('row').filter({ hasText: '/limits/rps' })).toContainText('20');
+    await screenshot(page, 'application-config', testInfo);
+    expect((await axe(page, 'application-config', testInfo)).filter(isBlocking)).toEqual([]);
+    await page.getByRole('button', { name: 'Roll back to version 1' }).click();
+    await expect(page.getByText(/^Version 3 · Roll back to version 1/)).toBeVisible();
+    await expect(values).toHaveValue(/"rps": 10/);
+
+    await page.getByRole('tab', { name: 'Releases' }).click();
+    await expect(page.getByText('No releases yet.')).toBeVisible();
+    await expect(page.getByRole('textbox', { name: 'production version' })).toHaveValue('3');
+    await page.getByRole('textbox', { name: /^Version/ }).fill('1.0.0');
+    await page.getByRole('button', { name: 'Make release' }).click();
+    await expect(page.getByText('Release 1.0.0 made')).toBeVisible();
+    await expect(page.getByRole('table').getByRole('row').filter({ hasText: '1.0.0' })).toContainText('production@3');
 
     await page.getByRole('button', { name: 'Delete application' }).click();
     await page.getByRole('dialog', { name: 'Delete this application?' }).getByRole('button', { name: 'Delete', exact: true }).click();

@@ -1,4 +1,4 @@
-import { Anchor, Button, Code, Group, Modal, Paper, Skeleton, Stack, Text, Title } from '@mantine/core';
+import { Anchor, Button, Code, Group, Modal, Paper, Skeleton, Stack, Tabs, Text, Title } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate, useParams } from 'react-router';
@@ -8,7 +8,9 @@ import { ErrorBanner } from '../../ui/ErrorBanner';
 import { ListSkeleton } from '../../ui/Skeletons';
 import { usePageTitle } from '../../ui/usePageTitle';
 import { ApplicationForm } from './ApplicationForm';
+import { ConfigPanel } from './ConfigPanel';
 import { type CreateApplication, useApplication, useDeleteApplication, useRotateSecret, useUpdateApplication } from './queries';
+import { ReleasesPanel } from './ReleasesPanel';
 import { SecretOnce } from './SecretOnce';
 
 /** The rotation grace period the applications service applies by default (docs/oauth.md). */
@@ -91,12 +93,27 @@ export default function ApplicationPage() {
               </Button>
             </Group>
           ) : null}
-          <Paper withBorder p="md" component="section" aria-labelledby="application-details-heading" maw={720}>
-            <Title order={2} size="h4" mb="sm" id="application-details-heading">
-              {t('applications.details')}
-            </Title>
-            <ApplicationForm application={data} submitLabel={t('common.save')} onSubmit={(body: CreateApplication) => update.mutateAsync(body)} />
-          </Paper>
+          <Tabs defaultValue="registration" keepMounted={false}>
+            <Tabs.List>
+              <Tabs.Tab value="registration">{t('applications.tabRegistration')}</Tabs.Tab>
+              <Tabs.Tab value="config">{t('applications.tabConfig')}</Tabs.Tab>
+              <Tabs.Tab value="releases">{t('applications.tabReleases')}</Tabs.Tab>
+            </Tabs.List>
+            <Tabs.Panel value="registration" pt="md">
+              <Paper withBorder p="md" component="section" aria-labelledby="application-details-heading" maw={720}>
+                <Title order={2} size="h4" mb="sm" id="application-details-heading">
+                  {t('applications.details')}
+                </Title>
+                <ApplicationForm application={data} submitLabel={t('common.save')} onSubmit={(body: CreateApplication) => update.mutateAsync(body)} />
+              </Paper>
+            </Tabs.Panel>
+            <Tabs.Panel value="config" pt="md">
+              <ConfigPanel applicationId={data.id} />
+            </Tabs.Panel>
+            <Tabs.Panel value="releases" pt="md">
+              <ReleasesPanel applicationId={data.id} />
+            </Tabs.Panel>
+          </Tabs>
           <Group>
             <Button color="red" variant="outline" onClick={confirmDelete.open}>
               {t('applications.delete')}
