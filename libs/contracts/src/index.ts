@@ -11,6 +11,7 @@ export * from './lib/auth/auth.constants';
 export * from './lib/auth/auth.errors';
 export * from './lib/auth/auth.dto';
 export * from './lib/auth/scopes';
+export * from './lib/auth/oidc.dto';
 export * from './lib/events';
 export * from './lib/operations/operations.dto';
 export * from './lib/applications/applications.patterns';

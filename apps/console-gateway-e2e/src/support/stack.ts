@@ -120,6 +120,9 @@ export class Stack {
       started.push(usersReplicas[usersReplicas.length - 1]);
     }
     const oauthDbName = `oauth_test_${id}`;
+    // the gateway's address is the issuer oauth names in third-party tokens (PUBLIC_URL)
+    const gatewayPort = await freePort();
+    const publicUrl = `http://127.0.0.1:${gatewayPort}`;
     const oauthEnv = {
       ...common,
       REDIS_URL: redisUrlOf('oauth'),
@@ -127,6 +130,7 @@ export class Stack {
       OAUTH_DB_NAME: oauthDbName,
       HEALTH_PORT: String(await freePort()),
       KEY_ENCRYPTION_KEY,
+      PUBLIC_URL: publicUrl,
       ...options.oauthEnv,
     };
     const oauth = await Stack.startOauth(oauthEnv, logDir);
@@ -144,7 +148,6 @@ export class Stack {
       );
       started.push(extras[extras.length - 1]);
     }
-    const gatewayPort = await freePort();
     const gatewayMetricsPort = await freePort();
     const gateway = await startApp('console-gateway', {
       env: {
@@ -156,6 +159,7 @@ export class Stack {
         METRICS_HOST: '127.0.0.1',
         RATE_LIMIT_PER_IP: '10000',
         RATE_LIMIT_PER_ACCOUNT: '10000',
+        PUBLIC_URL: publicUrl,
         ...options.gatewayEnv,
       },
       healthPort: gatewayPort,

@@ -13,6 +13,7 @@ import { GatewayConfig } from './gateway.config';
 import { HttpErrorFilter } from './http/http-error.filter';
 import { OperationsHttpModule } from './operations/operations.http.module';
 import { UsersHttpModule } from './users/users.http.module';
+import { OAuth2HttpModule } from './oauth2/oauth2.http.module';
 import { ApplicationsHttpModule } from './applications/applications.http.module';
 // <nx-plugin:http-module-imports>
 
@@ -41,6 +42,7 @@ import { ApplicationsHttpModule } from './applications/applications.http.module'
     OperationsHttpModule,
     UsersHttpModule,
     ApplicationsHttpModule,
+    OAuth2HttpModule,
     // <nx-plugin:http-modules>
   ],
   providers: [

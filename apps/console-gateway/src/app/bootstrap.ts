@@ -1,3 +1,4 @@
+import { errorCodes } from 'fastify';
 import { Logger, RequestMethod } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import fastifyCookie from '@fastify/cookie';
@@ -16,10 +17,13 @@ import { requestIdFor } from './http/call-context';
 import { CONSOLE_CSP, consoleFallback, consoleIndex, serveConsole } from './http/console-static';
 
 /** Routes that live outside /api/v1 by convention: probes and the JWKS. Metrics have their own listener. */
-const UNPREFIXED_ROUTES = ['health/live', 'health/ready', 'health/services', '.well-known/jwks.json'].map((path) => ({
-  path,
-  method: RequestMethod.GET,
-}));
+const UNPREFIXED_ROUTES = [
+  ...['health/live', 'health/ready', 'health/services', '.well-known/jwks.json', '.well-known/openid-configuration', '.well-known/oauth-authorization-server'].map(
+    (path) => ({ path, method: RequestMethod.GET }),
+  ),
+  // the authorization server's endpoints, at the addresses the discovery document gives
+  ...['oauth2/authorize', 'oauth2/login', 'oauth2/consent', 'oauth2/token', 'oauth2/userinfo'].map((path) => ({ path, method: RequestMethod.ALL })),
+];
 
 
 /** The gateway's OpenAPI document, from the same controllers and DTOs that serve and validate. */
@@ -72,6 +76,21 @@ export async function bootstrapGateway(): Promise<void> {
     });
     // JSON is the only body the API accepts; anything else is 415, not a string to validate.
     adapter.getInstance().removeContentTypeParser('text/plain');
+    // forms, for the authorization server's endpoints only (OAuth 2.1 speaks form-urlencoded)
+    adapter.getInstance().addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (request, body, done) => {
+      if (!request.url.startsWith('/oauth2/')) {
+        done(new errorCodes.FST_ERR_CTP_INVALID_MEDIA_TYPE(request.headers['content-type'] ?? ''), undefined);
+        return;
+      }
+      // no prototype: a parameter called __proto__ or constructor is just a parameter
+      const form: Record<string, string | string[]> = Object.create(null);
+      for (const [name, value] of new URLSearchParams(body as string)) {
+        const seen = form[name];
+        // a repeated parameter stays visible, so the endpoint can refuse it (RFC 6749 §3.1)
+        form[name] = seen === undefined ? value : Array.isArray(seen) ? [...seen, value] : [seen, value];
+      }
+      done(null, form);
+    });
     // routes may set a tighter (or, for uploads, larger) limit with @BodyLimit
     adapter.getInstance().addHook('onRoute', (route) => {
       const limit = (route.config as { bodyLimit?: unknown } | undefined)?.bodyLimit;

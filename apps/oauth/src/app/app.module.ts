@@ -6,6 +6,7 @@ import { PersistenceModule } from '@site11/persistence';
 import { AccountsModule } from './accounts/accounts.module';
 import { KeysModule } from './keys/keys.module';
 import { OAuthConfig } from './oauth.config';
+import { OidcModule } from './oidc/oidc.module';
 import { SessionsModule } from './sessions/sessions.module';
 
 @Module({
@@ -24,6 +25,7 @@ import { SessionsModule } from './sessions/sessions.module';
     KeysModule,
     SessionsModule,
     AccountsModule,
+    OidcModule,
   ],
 })
 export class AppModule {}

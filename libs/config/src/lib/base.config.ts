@@ -93,6 +93,14 @@ export class BaseConfig {
   @IsString()
   @Length(1, 200)
   JWT_AUDIENCE: string = 'site11-api';
+
+  /**
+   * The platform's address as browsers and third-party applications reach it (the gateway, or the
+   * proxy in front of it): the OpenID Connect issuer, and the base of every endpoint it
+   * advertises. No trailing slash.
+   */
+  @Matches(/^https?:\/\/[^/?#\s]+(\/[^?#\s]*[^/?#\s])?$/, { message: 'PUBLIC_URL must be an http(s) URL without a trailing slash, query or fragment' })
+  PUBLIC_URL: string = 'http://localhost:3000';
 }
 
 /** Variables of a microservice that owns a MongoDB database and exposes a health port. */

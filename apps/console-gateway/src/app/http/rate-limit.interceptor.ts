@@ -26,10 +26,11 @@ export interface RateLimitSpec {
    * What identifies the account: a body field (e.g. `email`, `refreshToken`), a cookie (the
    * console's refresh token), or `user` for the authenticated caller.
    */
-  account: { field: string } | { cookie: string } | 'user';
+  account: { field: string } | { cookie: string } | 'user' | 'none';
 }
 
 function accountOf(spec: RateLimitSpec, request: FastifyRequest & { user?: { sub?: string } }): unknown {
+  if (spec.account === 'none') return undefined;
   if (spec.account === 'user') return request.user?.sub;
   if ('cookie' in spec.account) return (request.cookies as Record<string, string | undefined> | undefined)?.[spec.account.cookie];
   return (request.body as Record<string, unknown> | undefined)?.[spec.account.field];
@@ -76,7 +77,9 @@ export class RateLimitInterceptor implements NestInterceptor {
     return from(this.admit(limiters, request.ip, account)).pipe(
       switchMap(() => next.handle()),
       tap(() => {
-        if (account) void this.forgive(limiters, request.ip, account);
+        // a page answered with an error status (a sign-in form shown again) is a failure too
+        const status = context.switchToHttp().getResponse<{ statusCode?: number }>().statusCode ?? 200;
+        if (account && status < 400) void this.forgive(limiters, request.ip, account);
       }),
     );
   }

@@ -32,6 +32,14 @@ export class Session {
 
   @Prop({ type: String, default: null })
   userAgent?: string | null;
+
+  /** The third-party application this family of refresh tokens belongs to; null for the console and first-party logins. */
+  @Prop({ type: String, default: null })
+  clientId?: string | null;
+
+  /** What the application was granted (third-party sessions only); a refresh may ask for less, never more. */
+  @Prop({ type: [String], default: undefined })
+  scopes?: string[];
 }
 export const SessionSchema = SchemaFactory.createForClass(Session);
 

@@ -3,6 +3,7 @@ import { MongooseModule } from '@nestjs/mongoose';
 import { ExpiryModule } from '@site11/persistence';
 import { KeysModule } from '../keys/keys.module';
 import { UsersClientModule } from '../users/users.client.module';
+import { BrowserSession, BrowserSessionSchema } from '../oidc/oidc.schema';
 import { RefreshToken, RefreshTokenSchema, Session, SessionSchema } from './session.schema';
 import { SessionsMessageController } from './sessions.message.controller';
 import { TokensService } from './tokens.service';
@@ -14,6 +15,8 @@ import { TokensService } from './tokens.service';
     MongooseModule.forFeature([
       { name: Session.name, schema: SessionSchema },
       { name: RefreshToken.name, schema: RefreshTokenSchema },
+      // the authorization server's sign-ins end with the user's sessions (revokeUserSessions)
+      { name: BrowserSession.name, schema: BrowserSessionSchema },
     ]),
     // Deleted as soon as they expire: nothing reads a session or a refresh token past expiresAt
     // (a refresh token expires with its session, so reuse detection keeps its used rows while
@@ -25,6 +28,6 @@ import { TokensService } from './tokens.service';
   ],
   controllers: [SessionsMessageController],
   providers: [TokensService],
-  exports: [TokensService],
+  exports: [TokensService, MongooseModule],
 })
 export class SessionsModule {}

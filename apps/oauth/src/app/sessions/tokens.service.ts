@@ -7,6 +7,7 @@ import type { Model } from 'mongoose';
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { SIGNING_ALGORITHM, SigningKeysService } from '../keys/signing-keys.service';
 import { ACCESS_TOKEN_TTL_MAX_SECONDS, OAuthConfig } from '../oauth.config';
+import { BrowserSession } from '../oidc/oidc.schema';
 import { RefreshToken, Session } from './session.schema';
 import { InvalidRefreshTokenError, SessionNotFoundError } from './sessions.errors';
 
@@ -27,6 +28,7 @@ export class TokensService {
   constructor(
     @InjectModel(Session.name) private readonly sessions: Model<Session>,
     @InjectModel(RefreshToken.name) private readonly refreshTokens: Model<RefreshToken>,
+    @InjectModel(BrowserSession.name) private readonly browsers: Model<BrowserSession>,
     private readonly keys: SigningKeysService,
     private readonly config: OAuthConfig,
     private readonly denylist: TokenDenylist,
@@ -57,6 +59,9 @@ export class TokensService {
     const id = hashOf(token);
     const stored = await this.refreshTokens.findById(id).lean<RefreshToken>().exec();
     if (!stored) throw new InvalidRefreshTokenError();
+    // an application's refresh token is for /oauth2/token, not the console's routes (and is not spent here)
+    const owner = await this.sessions.findById(stored.sessionId).select('clientId').lean<Pick<Session, 'clientId'>>().exec();
+    if (owner?.clientId) throw new InvalidRefreshTokenError();
 
     // Mark used in one atomic step: of two concurrent exchanges only one can win.
     const claimed = await this.refreshTokens.updateOne({ _id: id, usedAt: null }, { $set: { usedAt: new Date() } }).exec();
@@ -78,6 +83,54 @@ export class TokensService {
     return this.issue(user, session);
   }
 
+  /**
+   * A refresh-token family for a third-party application (authorization code exchange): a
+   * session with its client and scopes, and its first refresh token.
+   */
+  async startClientSession(sessionId: string, userId: string, clientId: string, scopes: string[]): Promise<{ sessionId: string; refreshToken: string }> {
+    const now = new Date();
+    const session = await this.sessions.create({
+      _id: sessionId,
+      userId,
+      clientId,
+      scopes,
+      createdAt: now,
+      lastUsedAt: now,
+      expiresAt: new Date(now.getTime() + this.config.REFRESH_TOKEN_TTL_SECONDS * 1000),
+      revokedAt: null,
+      revokedReason: null,
+    });
+    return { sessionId: session._id, refreshToken: await this.newRefreshToken(session) };
+  }
+
+  /**
+   * Rotates a third-party application's refresh token: the session it belongs to and the next
+   * token. A token of another client is refused without being spent; one used twice revokes
+   * its whole family, as for the console.
+   */
+  async rotateClientRefreshToken(token: string, clientId: string): Promise<{ session: Session; refreshToken: string }> {
+    const id = hashOf(token);
+    const stored = await this.refreshTokens.findById(id).lean<RefreshToken>().exec();
+    if (!stored) throw new InvalidRefreshTokenError();
+    const owner = await this.sessions.findById(stored.sessionId).select('clientId').lean<Pick<Session, 'clientId'>>().exec();
+    if (!owner || owner.clientId !== clientId) throw new InvalidRefreshTokenError();
+    const claimed = await this.refreshTokens.updateOne({ _id: id, usedAt: null }, { $set: { usedAt: new Date() } }).exec();
+    if (claimed.modifiedCount !== 1) {
+      await this.revokeSession(stored.sessionId, 'refresh token reused');
+      this.logger.warn(`Refresh token reuse: session ${stored.sessionId} of client ${clientId} revoked`);
+      throw new InvalidRefreshTokenError();
+    }
+    const session = await this.sessions.findById(stored.sessionId).lean<Session>().exec();
+    if (!session || session.revokedAt || session.expiresAt.getTime() <= Date.now()) throw new InvalidRefreshTokenError();
+    await this.sessions.updateOne({ _id: session._id }, { $set: { lastUsedAt: new Date() } }).exec();
+    return { session, refreshToken: await this.newRefreshToken(session) };
+  }
+
+  /** Ends a session and every access token it was given (a replayed authorization code, say). */
+  async revoke(sessionId: string, reason: string): Promise<void> {
+    await this.revokeSession(sessionId, reason);
+  }
+
   /** Ends a session; the refresh token, if given, ends its own session too. */
   async logout(sessionId: string, refreshToken?: string): Promise<void> {
     await this.revokeSession(sessionId, 'logout');
@@ -89,7 +142,8 @@ export class TokensService {
   /** The user's open sessions, most recently used first. */
   async listSessions(userId: string, currentSid: string): Promise<SessionListDto> {
     const open = await this.sessions
-      .find({ userId, revokedAt: null, expiresAt: { $gt: new Date() } })
+      // the console's and first-party logins; applications' show under Authorized apps
+      .find({ userId, revokedAt: null, expiresAt: { $gt: new Date() }, clientId: null })
       .lean<Session[]>()
       .exec();
     const items = open.map((session) => ({
@@ -125,6 +179,8 @@ export class TokensService {
       .updateMany({ userId, revokedAt: null, ...others }, { $set: { revokedAt: new Date(), revokedReason: reason } })
       .exec();
     await this.denySessions(live.map((session) => session._id));
+    // and the user's sign-ins at the authorization server: no new code from a cookie signed in before
+    await this.browsers.deleteMany({ userId }).exec();
   }
 
   private async revokeSession(sessionId: string, reason: string): Promise<void> {
@@ -139,17 +195,22 @@ export class TokensService {
     return this.denylist.denySessions(sessionIds, ACCESS_TOKEN_TTL_MAX_SECONDS + CLOCK_SKEW_SECONDS);
   }
 
-  private async issue(user: UserDto, session: Session): Promise<TokenPairDto> {
+  private async newRefreshToken(session: Session): Promise<string> {
     const refreshToken = randomBytes(32).toString('base64url');
-    const now = new Date();
     await this.refreshTokens.create({
       _id: hashOf(refreshToken),
       sessionId: session._id,
-      userId: user.id,
-      createdAt: now,
+      userId: session.userId,
+      createdAt: new Date(),
       expiresAt: session.expiresAt,
       usedAt: null,
     });
+    return refreshToken;
+  }
+
+  private async issue(user: UserDto, session: Session): Promise<TokenPairDto> {
+    const refreshToken = await this.newRefreshToken(session);
+    const now = new Date();
     const { kid, privateKey } = await this.keys.current();
     // an access token never outlives its session
     const sessionLeft = Math.floor((session.expiresAt.getTime() - now.getTime()) / 1000);

@@ -11,4 +11,10 @@ export const OAuthPatterns = {
   jwks: 'oauth.jwks',
   rotateKeys: 'oauth.rotate-keys',
   withdrawKey: 'oauth.withdraw-key',
+  // OAuth 2.1 / OpenID Connect for third-party applications (the gateway's /oauth2 routes)
+  authorize: 'oauth.authorize',
+  authorizeLogin: 'oauth.authorize-login',
+  authorizeConsent: 'oauth.authorize-consent',
+  token: 'oauth.token',
+  userinfo: 'oauth.userinfo',
 } as const;

@@ -22,7 +22,7 @@ describe('Redis users of the apps', () => {
   });
 
   it('takes who calls whom from services.json, the gateway calling every service and serving none', () => {
-    expect(graph['oauth']).toEqual({ calls: ['users'], consumes: ['users'], serves: true });
+    expect(graph['oauth']).toEqual({ calls: ['users', 'applications'], consumes: ['users', 'applications'], serves: true });
     expect(graph['users']).toEqual({ calls: [], consumes: [], serves: true });
     expect(graph['console-gateway']).toEqual({ calls: SERVICES.map((s) => s.name), consumes: [], serves: false });
     expect(() => callGraph([...SERVICES, { name: 'billing', healthPort: 3199, dbEnv: 'BILLING_DB_NAME', calls: ['nowhere'] }])).toThrow(/nowhere/);
