@@ -1,5 +1,7 @@
 import { type BaseClient, custom, generators, Issuer, type TokenSet } from 'openid-client';
 import { decodeJwt } from 'jose';
+import Redis from 'ioredis';
+import { waitFor } from '../../../../tools/platform/platform.cjs';
 import { call, Stack } from '../support/stack';
 
 /**
@@ -242,6 +244,105 @@ describe('sign-ins, prompts and replays', () => {
     const url = client.authorizationUrl({ scope: 'openid profile', state: 'o', code_challenge: generators.codeChallenge(verifier), code_challenge_method: 'S256' });
     const tokens = await client.callback(REDIRECT, client.callbackParams(await signInAndAllow(new Browser(), url)), { code_verifier: verifier, state: 'o' });
     expect(tokens.refresh_token).toBeUndefined();
+  });
+});
+
+/** A signed-in browser, an application with offline access, and the tokens of one code exchange. */
+async function connected(overrides: Record<string, unknown> = {}) {
+  const registered = await register(overrides);
+  const client = clientFor(registered);
+  const browser = new Browser();
+  const verifier = generators.codeVerifier();
+  const url = client.authorizationUrl({ scope: 'openid email offline_access', state: 'c', code_challenge: generators.codeChallenge(verifier), code_challenge_method: 'S256' });
+  const tokens = await client.callback(REDIRECT, client.callbackParams(await signInAndAllow(browser, url)), { code_verifier: verifier, state: 'c' });
+  return { registered, client, browser, tokens };
+}
+
+describe('revocation, introspection, logout and grants', () => {
+  it('revokes a refresh token with its family, and an access token on its own (RFC 7009)', async () => {
+    const { client, tokens } = await connected();
+    expect(await client.introspect(tokens.refresh_token as string)).toMatchObject({ active: true, token_type: 'refresh_token', client_id: client.metadata.client_id });
+    await client.revoke(tokens.refresh_token as string, 'refresh_token');
+    expect(await client.introspect(tokens.refresh_token as string)).toEqual({ active: false });
+    await expect(client.refresh(tokens.refresh_token as string)).rejects.toMatchObject({ error: 'invalid_grant' });
+    // the family's access tokens went with it
+    await expect(client.userinfo(tokens.access_token as string)).rejects.toMatchObject({ error: 'invalid_token' });
+
+    const other = await connected();
+    await other.client.revoke(other.tokens.access_token as string, 'access_token');
+    await expect(other.client.userinfo(other.tokens.access_token as string)).rejects.toMatchObject({ error: 'invalid_token' });
+    expect((await other.client.refresh(other.tokens.refresh_token as string)).access_token).toEqual(expect.any(String));
+    // unknown tokens and other clients' tokens: 200, nothing happens
+    await other.client.revoke('not-a-token');
+    await other.client.revoke(tokens.access_token as string);
+  });
+
+  it('introspects its own tokens only, for confidential clients (RFC 7662)', async () => {
+    const { client, tokens } = await connected();
+    expect(await client.introspect(tokens.access_token as string)).toMatchObject({
+      active: true,
+      token_type: 'Bearer',
+      client_id: client.metadata.client_id,
+      scope: 'openid email offline_access',
+      iss: stack.gatewayUrl,
+    });
+    const stranger = await connected();
+    expect(await stranger.client.introspect(tokens.access_token as string)).toEqual({ active: false });
+    const publicClient = clientFor(await register({ type: 'public', grantTypes: ['authorization_code'] }));
+    await expect(publicClient.introspect(tokens.access_token as string)).rejects.toMatchObject({ error: 'invalid_client' });
+  });
+
+  it('signs the browser out and returns only to a registered post_logout_redirect_uri', async () => {
+    const { client, browser, tokens } = await connected({ postLogoutRedirectUris: ['https://app.example.com/bye'] });
+    const evil = await browser.get(client.endSessionUrl({ id_token_hint: tokens.id_token, post_logout_redirect_uri: 'https://evil.example.com/', state: 's' }));
+    expect({ status: evil.status, location: evil.headers.get('location') }).toEqual({ status: 400, location: null });
+
+    const { browser: signedIn, tokens: again } = await connected({ postLogoutRedirectUris: ['https://app.example.com/bye'] });
+    const out = await signedIn.get(client.endSessionUrl({ id_token_hint: again.id_token, post_logout_redirect_uri: 'https://app.example.com/bye', state: 's' }));
+    expect(out.status).toBe(302);
+    expect(out.headers.get('location')).toBe('https://app.example.com/bye?state=s');
+    const silent = await signedIn.get(client.authorizationUrl({ scope: 'openid', prompt: 'none', ...{ code_challenge: generators.codeChallenge(generators.codeVerifier()), code_challenge_method: 'S256' } }));
+    expect(client.callbackParams(silent.headers.get('location') as string)).toMatchObject({ error: 'login_required' });
+  });
+
+  it('lists the applications I authorized, and revoking one ends its tokens and asks for consent again', async () => {
+    const { registered, client, browser, tokens } = await connected();
+    const grants = await call<{ items: { clientId: string; name: string; scopes: string[] }[] }>(`${stack.api}/auth/grants`, { token: owner.token });
+    expect(grants.status).toBe(200);
+    expect(grants.body.items).toContainEqual(expect.objectContaining({ clientId: registered.clientId, name: 'Reports', scopes: ['openid', 'email', 'offline_access'] }));
+
+    expect((await call(`${stack.api}/auth/grants/${registered.clientId}`, { method: 'DELETE', token: owner.token })).status).toBe(204);
+    await expect(client.refresh(tokens.refresh_token as string)).rejects.toMatchObject({ error: 'invalid_grant' });
+    await expect(client.userinfo(tokens.access_token as string)).rejects.toMatchObject({ error: 'invalid_token' });
+    const again = await browser.get(client.authorizationUrl({ scope: 'openid email', code_challenge: generators.codeChallenge(generators.codeVerifier()), code_challenge_method: 'S256' }));
+    expect(await again.text()).toContain('Reports wants to access your site11 account');
+    const missing = await call(`${stack.api}/auth/grants/${registered.clientId}`, { method: 'DELETE', token: owner.token });
+    expect({ status: missing.status, code: missing.body.code }).toEqual({ status: 404, code: 'AUTH.GRANT_NOT_FOUND' });
+  });
+
+  it('revokes every token of a deleted application, client credentials included', async () => {
+    const { registered, client, tokens } = await connected();
+    const machine = await client.grant({ grant_type: 'client_credentials', scope: 'users:read' });
+    const apps = await call<{ items: { id: string; clientId: string }[] }>(`${stack.api}/applications?limit=100`, { token: owner.token });
+    const id = apps.body.items.find((item) => item.clientId === registered.clientId)?.id;
+    expect((await call(`${stack.api}/applications/${id}`, { method: 'DELETE', token: owner.token })).status).toBe(204);
+
+    // oauth hears applications.deleted and ends the grant, the refresh family and the access tokens
+    await waitFor(async () => (await fetch(`${stack.gatewayUrl}/oauth2/userinfo`, { headers: { authorization: `Bearer ${tokens.access_token}` } })).status === 401, {
+      what: 'the deleted application’s access token refused',
+      timeoutMs: 10_000,
+      intervalMs: 200,
+    });
+    const grants = await call<{ items: { clientId: string }[] }>(`${stack.api}/auth/grants`, { token: owner.token });
+    expect(grants.body.items.map((grant) => grant.clientId)).not.toContain(registered.clientId);
+    const { sid } = decodeJwt(machine.access_token as string) as { sid?: string };
+    expect(sid).toBe(`cc:${registered.clientId}`);
+    const redis = new Redis(stack.redisUrl);
+    try {
+      expect(await redis.exists(`auth:denied:{${sid}}:session`)).toBe(1);
+    } finally {
+      redis.disconnect();
+    }
   });
 });
 

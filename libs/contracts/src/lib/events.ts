@@ -6,6 +6,7 @@ import {
   ApplicationsEvents,
   type ConfigPublishedEvent,
 } from './applications/applications.patterns';
+import { type GrantCreatedEvent, type GrantRevokedEvent, OAuthEvents } from './auth/auth.patterns';
 
 /**
  * Every event of the platform with its payload type: the one catalog producers and consumers
@@ -22,6 +23,8 @@ export interface EventCatalog {
   [ApplicationsEvents.updated]: ApplicationUpdatedEvent;
   [ApplicationsEvents.deleted]: ApplicationDeletedEvent;
   [ApplicationsEvents.configPublished]: ConfigPublishedEvent;
+  [OAuthEvents.grantCreated]: GrantCreatedEvent;
+  [OAuthEvents.grantRevoked]: GrantRevokedEvent;
 }
 
 export type EventName = keyof EventCatalog;
@@ -34,6 +37,8 @@ export const EVENT_NAMES = [
   ApplicationsEvents.updated,
   ApplicationsEvents.deleted,
   ApplicationsEvents.configPublished,
+  OAuthEvents.grantCreated,
+  OAuthEvents.grantRevoked,
 ] as const satisfies readonly EventName[];
 
 /** `<service>.<verb>ed` or `<service>.<resource>.<verb>ed`, lower-case, words joined by `-`. */

@@ -2,6 +2,8 @@ import { Body, Controller, Delete, Get, HttpCode, Param, Post, UseInterceptors }
 import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { type AuthUser, CurrentUser, Public, Roles } from '@site11/gateway-auth';
 import {
+  ClientIdParamDto,
+  GrantListDto,
   ChangePasswordDto,
   LoginDto,
   LogoutDto,
@@ -118,6 +120,25 @@ export class AuthHttpController {
   @ApiErrors(401, 404)
   async endSession(@Param() params: SessionIdDto, @Call() call: CallOptions): Promise<void> {
     await this.rpc.send(OAuthPatterns.revokeSession, params, call);
+  }
+
+  @Get('grants')
+  @ApiBearerAuth()
+  @ApiOperation({ summary: 'The applications I authorized, with the scopes I allowed them' })
+  @ApiOkResponse({ type: GrantListDto })
+  @ApiErrors(401)
+  grants(@Call() call: CallOptions): Promise<GrantListDto> {
+    return this.rpc.send(OAuthPatterns.listGrants, {}, call);
+  }
+
+  @Delete('grants/:clientId')
+  @HttpCode(204)
+  @ApiBearerAuth()
+  @ApiOperation({ summary: 'Revoke an application’s access: the grant and every token it holds for me' })
+  @ApiNoContentResponse()
+  @ApiErrors(401, 404)
+  async revokeGrant(@Param() params: ClientIdParamDto, @Call() call: CallOptions): Promise<void> {
+    await this.rpc.send(OAuthPatterns.revokeGrant, params, call);
   }
 
   @Get('me')

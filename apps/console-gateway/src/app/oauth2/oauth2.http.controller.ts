@@ -6,6 +6,8 @@ import {
   AUTHORIZATION_COOKIE_PATH,
   type AuthorizeOutcome,
   DomainError,
+  type EndSessionOutcome,
+  type IntrospectionResponse,
   OAuthPatterns,
   type TokenResponse,
 } from '@site11/contracts';
@@ -16,9 +18,15 @@ import { AUTH_BODY_LIMIT_BYTES, BodyLimit } from '../http/body-limit';
 import { Call } from '../http/call-context';
 import { GatewayConfig } from '../gateway.config';
 import { RateLimit, RateLimitInterceptor } from '../http/rate-limit.interceptor';
-import { pagePolicy, renderPage } from './pages';
+import { pagePolicy, renderPage, renderSignedOut } from './pages';
 
 type Form = Record<string, string | string[] | undefined>;
+interface ClientRequest {
+  form: Record<string, string>;
+  authMethod: 'client_secret_basic' | 'client_secret_post' | 'none';
+  clientId?: string;
+  clientSecret?: string;
+}
 
 /** A form or query as the authorization server takes it: one value per name (a repeated one stays an array, and is refused there). */
 const single = (form: Form | undefined): Record<string, string> => Object.fromEntries(Object.entries(form ?? {}).filter(([, value]) => value !== undefined)) as Record<string, string>;
@@ -105,29 +113,86 @@ export class OAuth2HttpController {
     @Call() call: CallOptions,
     @Res() reply: FastifyReply,
   ): Promise<void> {
+    const request = this.clientRequest(form, authorization, contentType, reply);
+    if (request) await this.oauth2(reply, () => this.rpc.send<TokenResponse>(OAuthPatterns.token, request, call), true);
+  }
+
+  /** RFC 7009: the application's own access or refresh token; 200 whatever the token was. */
+  @Post('revoke')
+  @HttpCode(200)
+  @BodyLimit(AUTH_BODY_LIMIT_BYTES)
+  async revoke(
+    @Body() form: Form,
+    @Headers('authorization') authorization: string | undefined,
+    @Headers('content-type') contentType: string | undefined,
+    @Call() call: CallOptions,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
+    const request = this.clientRequest(form, authorization, contentType, reply);
+    if (request) await this.oauth2(reply, () => this.rpc.send(OAuthPatterns.revokeToken, request, call), true);
+  }
+
+  /** RFC 7662, for confidential applications about their own tokens. */
+  @Post('introspect')
+  @HttpCode(200)
+  @BodyLimit(AUTH_BODY_LIMIT_BYTES)
+  async introspect(
+    @Body() form: Form,
+    @Headers('authorization') authorization: string | undefined,
+    @Headers('content-type') contentType: string | undefined,
+    @Call() call: CallOptions,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
+    const request = this.clientRequest(form, authorization, contentType, reply);
+    if (request) await this.oauth2(reply, () => this.rpc.send<IntrospectionResponse>(OAuthPatterns.introspect, request, call), true);
+  }
+
+  /** RP-initiated logout: back to a registered post_logout_redirect_uri, or a signed-out page. */
+  @Get('logout')
+  async logout(@Query() query: Form, @Req() request: FastifyRequest, @Call() call: CallOptions, @Res() reply: FastifyReply): Promise<void> {
+    const outcome = await this.rpc.send<EndSessionOutcome>(OAuthPatterns.endSession, { query: single(query), ...this.browser(request) }, call);
+    const { name, path, secure } = this.cookie;
+    void reply.clearCookie(name, { httpOnly: true, sameSite: 'lax', secure, path }).header('cache-control', 'no-store').header('referrer-policy', 'no-referrer');
+    if (outcome.location) {
+      void reply.status(302).header('location', outcome.location).send();
+      return;
+    }
+    const page: Parameters<typeof renderPage>[0] = outcome.error
+      ? { kind: 'error', error: 'invalid_request', description: outcome.error }
+      : { kind: 'error', error: 'invalid_request', description: '' };
+    void reply
+      .status(outcome.error ? 400 : 200)
+      .header('content-type', 'text/html; charset=utf-8')
+      .header('content-security-policy', pagePolicy(page))
+      .send(outcome.error ? renderPage(page) : renderSignedOut());
+  }
+
+  /**
+   * A client's request to the token, revocation or introspection endpoint: a form, each
+   * parameter once, one client authentication method (RFC 6749 §2.3, §3.2); else the error is
+   * sent and null returned.
+   */
+  private clientRequest(form: Form, authorization: string | undefined, contentType: string | undefined, reply: FastifyReply): ClientRequest | null {
     void reply.header('cache-control', 'no-store').header('pragma', 'no-cache');
     const problem = tokenRequestProblem(contentType, form);
     if (problem) {
       void reply.status(400).send({ error: 'invalid_request', error_description: problem });
-      return;
+      return null;
     }
     const fields = single(form);
     const basic = basicCredentials(authorization);
     if (authorization !== undefined && !basic) {
       void reply.status(401).header('www-authenticate', 'Basic realm="site11"').send({ error: 'invalid_client', error_description: 'Malformed HTTP Basic credentials' });
-      return;
+      return null;
     }
     if (basic && fields['client_secret'] !== undefined) {
       void reply.status(400).send({ error: 'invalid_request', error_description: 'Use one client authentication method, not two' });
-      return;
+      return null;
     }
-    const credentials = basic
-      ? { authMethod: 'client_secret_basic', ...basic }
-      : fields['client_secret'] !== undefined
-        ? { authMethod: 'client_secret_post', clientId: fields['client_id'], clientSecret: fields['client_secret'] }
-        : { authMethod: 'none' };
-    const { client_secret: _secret, ...rest } = fields;
-    await this.oauth2(reply, () => this.rpc.send<TokenResponse>(OAuthPatterns.token, { form: rest, ...credentials }, call), Boolean(basic));
+    const { client_secret: secret, ...rest } = fields;
+    if (basic) return { form: rest, authMethod: 'client_secret_basic', ...basic };
+    if (secret !== undefined) return { form: rest, authMethod: 'client_secret_post', clientId: fields['client_id'], clientSecret: secret };
+    return { form: rest, authMethod: 'none' };
   }
 
   @Get('userinfo')
@@ -152,7 +217,7 @@ export class OAuth2HttpController {
   }
 
   /** RFC 6749 §5.2 / RFC 6750 §3.1 errors: `{ error, error_description }`, 401 with a challenge for client and token failures. */
-  private async oauth2(reply: FastifyReply, send: () => Promise<unknown>, basic: boolean, bearer = false): Promise<void> {
+  private async oauth2(reply: FastifyReply, send: () => Promise<unknown>, _client: boolean, bearer = false): Promise<void> {
     try {
       void reply.status(200).send(await send());
     } catch (error) {
@@ -160,7 +225,7 @@ export class OAuth2HttpController {
       if (!details?.error) throw error;
       const status = details.error === 'invalid_client' || details.error === 'invalid_token' ? 401 : 400;
       if (status === 401) {
-        void reply.header('www-authenticate', bearer ? `Bearer realm="site11", error="${details.error}"` : basic ? 'Basic realm="site11"' : 'Basic realm="site11"');
+        void reply.header('www-authenticate', bearer ? `Bearer realm="site11", error="${details.error}"` : 'Basic realm="site11"');
       }
       void reply.status(status).send({ error: details.error, error_description: details.error_description });
     }

@@ -63,3 +63,8 @@ export function pagePolicy(outcome: Page): string {
     "base-uri 'none'",
   ].join('; ');
 }
+
+/** After RP-initiated logout without a registered place to return to. */
+export function renderSignedOut(): string {
+  return layout('Signed out', '<h1>You are signed out</h1><p>You can close this window.</p>');
+}

@@ -3,6 +3,7 @@ import { InjectModel } from '@nestjs/mongoose';
 import {
   type ApplicationDto,
   type AuthorizeOutcome,
+  type EndSessionOutcome,
   type OAuth2ErrorCode,
   type PageClient,
   type RpcMetadata,
@@ -11,9 +12,12 @@ import {
 } from '@site11/contracts';
 import { Model } from 'mongoose';
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createLocalJWKSet, jwtVerify } from 'jose';
+import { SigningKeysService } from '../keys/signing-keys.service';
 import { OAuthConfig } from '../oauth.config';
 import { UsersClient } from '../users/users.client';
 import { ApplicationsClient } from './applications.client';
+import { GrantsService } from './grants.service';
 import { AuthorizationCode, AuthorizationRequest, BrowserSession, Grant } from './oidc.schema';
 import { redirectUriRegistered } from './redirect-match';
 
@@ -51,6 +55,8 @@ export class AuthorizationService {
     private readonly applications: ApplicationsClient,
     private readonly users: UsersClient,
     private readonly config: OAuthConfig,
+    private readonly grantsService: GrantsService,
+    private readonly keys: SigningKeysService,
   ) {}
 
   async authorize(query: Record<string, unknown>, browserToken: string | undefined, metadata: RpcMetadata): Promise<AuthorizeOutcome> {
@@ -139,8 +145,41 @@ export class AuthorizationService {
       await this.requests.deleteOne({ _id: request._id }).exec();
       return this.redirect(request.redirectUri, { error: 'access_denied', error_description: 'The user did not allow it', state: request.state ?? undefined });
     }
-    await this.grants.updateOne({ userId: session.userId, clientId: request.clientId }, { $addToSet: { scopes: { $each: request.scopes } } }, { upsert: true }).exec();
+    await this.grantsService.allow(session.userId, request.clientId, request.scopes, metadata.requestId);
     return this.issueCode(request, session, metadata);
+  }
+
+  /**
+   * RP-initiated logout (OpenID Connect RP-Initiated Logout 1.0): the browser's sign-in here ends;
+   * it goes back to the application only to a `post_logout_redirect_uri` registered exactly for
+   * the client named by `client_id` or the `id_token_hint`, else to a signed-out page.
+   */
+  async endSession(query: Record<string, unknown>, browserToken: string | undefined, metadata: RpcMetadata): Promise<EndSessionOutcome> {
+    const q = Object.fromEntries(Object.entries(query).filter(([, value]) => typeof value === 'string')) as Record<string, string>;
+    if (browserToken) await this.browsers.deleteOne({ _id: sha256(browserToken) }).exec();
+    const target = q['post_logout_redirect_uri'];
+    if (!target) return { location: null };
+    const clientId = q['client_id'] ?? (q['id_token_hint'] ? await this.audienceOf(q['id_token_hint']) : null);
+    const client = clientId ? await this.applications.find(clientId, metadata) : null;
+    if (!client || !client.postLogoutRedirectUris.includes(target)) {
+      return { location: null, error: 'The post_logout_redirect_uri is not registered for this application' };
+    }
+    const url = new URL(target);
+    if (q['state']) url.searchParams.set('state', q['state']);
+    return { location: url.toString() };
+  }
+
+  /** The client an ID token of ours was issued to (expired ones too: a hint names, it does not authenticate). */
+  private async audienceOf(idToken: string): Promise<string | null> {
+    try {
+      const { payload } = await jwtVerify(idToken, createLocalJWKSet(await this.keys.jwks()), {
+        issuer: this.config.PUBLIC_URL,
+        clockTolerance: Number.MAX_SAFE_INTEGER,
+      });
+      return typeof payload.aud === 'string' ? payload.aud : null;
+    } catch {
+      return null;
+    }
   }
 
   private async proceed(request: AuthorizationRequest, session: BrowserSession, client: ApplicationDto, prompt: Prompt, metadata: RpcMetadata): Promise<AuthorizeOutcome> {

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { TokenDenylist } from '@site11/auth';
-import { ACCESS_TOKEN_TYPE, type ApplicationDto, OIDC_SCOPES, type RpcMetadata, type TokenResponse } from '@site11/contracts';
+import { ACCESS_TOKEN_TYPE, type ApplicationDto, type IntrospectionResponse, OIDC_SCOPES, type RpcMetadata, type TokenResponse } from '@site11/contracts';
 import { createLocalJWKSet, jwtVerify, SignJWT } from 'jose';
 import { Model } from 'mongoose';
 import { createHash, randomUUID, timingSafeEqual } from 'node:crypto';
@@ -10,6 +10,7 @@ import { OAuthConfig } from '../oauth.config';
 import { TokensService } from '../sessions/tokens.service';
 import { UsersClient } from '../users/users.client';
 import { ApplicationsClient } from './applications.client';
+import { clientCredentialsSid } from './grants.service';
 import { OAuth2Error } from './oidc.errors';
 import { AuthorizationCode } from './oidc.schema';
 
@@ -53,6 +54,60 @@ export class OidcTokensService {
     if (grantType === 'authorization_code') return this.exchangeCode(client, form, metadata);
     if (grantType === 'refresh_token') return this.refresh(client, form, metadata);
     return this.clientCredentials(client, form);
+  }
+
+  /**
+   * RFC 7009: the client's own access or refresh token stops working (a refresh token takes its
+   * whole family with it). Unknown tokens, and tokens of other clients, change nothing and are
+   * answered the same way, so nothing is learnt from the answer.
+   */
+  async revoke(form: Record<string, string>, credentials: ClientCredentials, metadata: RpcMetadata): Promise<void> {
+    const client = await this.authenticate(credentials, form, metadata);
+    const token = form['token'];
+    if (!token) throw new OAuth2Error('invalid_request', 'token is required');
+    const refresh = await this.tokens.refreshTokenInfo(token);
+    if (refresh) {
+      if (refresh.session.clientId === client.clientId) await this.tokens.revoke(refresh.session._id, 'revoked by the application');
+      return;
+    }
+    const claims = await this.verifyAccessToken(token).catch(() => null);
+    if (claims?.['client_id'] === client.clientId && claims.jti && claims.exp) await this.denylist.deny(claims.jti, String(claims['sid'] ?? ''), claims.exp);
+  }
+
+  /** RFC 7662, for a confidential client about its own tokens: active or not, and what it grants. */
+  async introspect(form: Record<string, string>, credentials: ClientCredentials, metadata: RpcMetadata): Promise<IntrospectionResponse> {
+    if (credentials.authMethod === 'none') throw new OAuth2Error('invalid_client', 'Introspection needs a confidential client’s credentials');
+    const client = await this.authenticate(credentials, form, metadata);
+    const token = form['token'];
+    if (!token) throw new OAuth2Error('invalid_request', 'token is required');
+    const refresh = await this.tokens.refreshTokenInfo(token);
+    if (refresh) {
+      const { session, used } = refresh;
+      const active = !used && session.clientId === client.clientId && !session.revokedAt && session.expiresAt.getTime() > Date.now();
+      if (!active) return { active: false };
+      return {
+        active: true,
+        token_type: 'refresh_token',
+        client_id: client.clientId,
+        sub: session.userId,
+        scope: (session.scopes ?? []).join(' '),
+        exp: Math.floor(session.expiresAt.getTime() / 1000),
+        iss: this.config.PUBLIC_URL,
+      };
+    }
+    const claims = await this.verifyAccessToken(token).catch(() => null);
+    if (!claims || claims['client_id'] !== client.clientId) return { active: false };
+    return {
+      active: true,
+      token_type: 'Bearer',
+      client_id: client.clientId,
+      sub: claims.sub,
+      scope: String(claims['scope'] ?? ''),
+      exp: claims.exp,
+      iat: claims.iat,
+      iss: claims.iss,
+      aud: this.config.JWT_AUDIENCE,
+    };
   }
 
   /** The claims the access token's scopes allow (`sub` always). */
@@ -157,7 +212,8 @@ export class OidcTokensService {
     const requested = form['scope'] ? [...new Set(form['scope'].split(' ').filter(Boolean))] : (client.scopes as string[]).filter((scope) => !(scope in OIDC_SCOPES));
     const refused = requested.find((scope) => scope in OIDC_SCOPES || !(client.scopes as string[]).includes(scope));
     if (refused) throw new OAuth2Error('invalid_scope', `The scope ${refused} cannot be granted to the application itself`);
-    return this.response(await this.accessToken(client.clientId, client.clientId, requested), requested);
+    // one sid for all of them: deleting the application revokes them by it
+    return this.response(await this.accessToken(client.clientId, client.clientId, requested, clientCredentialsSid(client.clientId)), requested);
   }
 
   private response(accessToken: string, scopes: string[], refreshToken?: string, idToken?: string): TokenResponse {

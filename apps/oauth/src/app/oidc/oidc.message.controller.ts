@@ -1,7 +1,15 @@
 import { Controller } from '@nestjs/common';
-import { MessagePattern, Payload } from '@nestjs/microservices';
-import { RpcAccess } from '@site11/auth';
+import { EventPattern, MessagePattern, Payload } from '@nestjs/microservices';
+import { Caller, RpcAccess, type VerifiedActor } from '@site11/auth';
 import {
+  type ApplicationDeletedEvent,
+  ApplicationsEvents,
+  ClientIdParamDto,
+  ClientTokenCommand,
+  EndSessionCommand,
+  type EndSessionOutcome,
+  type GrantListDto,
+  type IntrospectionResponse,
   AuthorizeCommand,
   AuthorizeConsentCommand,
   AuthorizeLoginCommand,
@@ -13,6 +21,7 @@ import {
   UserinfoCommand,
 } from '@site11/contracts';
 import { AuthorizationService } from './authorization.service';
+import { GrantsService } from './grants.service';
 import { OidcTokensService } from './oidc-tokens.service';
 
 /**
@@ -25,6 +34,7 @@ export class OidcMessageController {
   constructor(
     private readonly authorization: AuthorizationService,
     private readonly tokens: OidcTokensService,
+    private readonly grants: GrantsService,
   ) {}
 
   @MessagePattern(OAuthPatterns.authorize)
@@ -49,6 +59,45 @@ export class OidcMessageController {
   @RpcAccess({ anyone: true })
   token(@Payload('data') command: TokenCommand, @Payload('metadata') metadata: RpcMetadata): Promise<TokenResponse> {
     return this.tokens.token(command.form, command, metadata);
+  }
+
+  @MessagePattern(OAuthPatterns.revokeToken)
+  @RpcAccess({ anyone: true })
+  async revokeToken(@Payload('data') command: ClientTokenCommand, @Payload('metadata') metadata: RpcMetadata): Promise<Record<string, never>> {
+    await this.tokens.revoke(command.form, command, metadata);
+    return {};
+  }
+
+  @MessagePattern(OAuthPatterns.introspect)
+  @RpcAccess({ anyone: true })
+  introspect(@Payload('data') command: ClientTokenCommand, @Payload('metadata') metadata: RpcMetadata): Promise<IntrospectionResponse> {
+    return this.tokens.introspect(command.form, command, metadata);
+  }
+
+  @MessagePattern(OAuthPatterns.endSession)
+  @RpcAccess({ anyone: true })
+  endSession(@Payload('data') command: EndSessionCommand, @Payload('metadata') metadata: RpcMetadata): Promise<EndSessionOutcome> {
+    return this.authorization.endSession(command.query, command.browser, metadata);
+  }
+
+  /** The applications the signed-in user authorized. */
+  @MessagePattern(OAuthPatterns.listGrants)
+  @RpcAccess({ actor: 'user' })
+  async listGrants(@Caller() actor: VerifiedActor, @Payload('metadata') metadata: RpcMetadata): Promise<GrantListDto> {
+    return { items: await this.grants.list(actor.sub, metadata) };
+  }
+
+  @MessagePattern(OAuthPatterns.revokeGrant)
+  @RpcAccess({ actor: 'user' })
+  async revokeGrant(@Payload('data') { clientId }: ClientIdParamDto, @Caller() actor: VerifiedActor, @Payload('metadata') metadata: RpcMetadata): Promise<null> {
+    await this.grants.revoke(actor.sub, clientId, metadata.requestId);
+    return null;
+  }
+
+  /** A deleted application's grants and tokens end with it (a redelivery finds nothing left to end). */
+  @EventPattern(ApplicationsEvents.deleted)
+  async onApplicationDeleted(@Payload('data') event: ApplicationDeletedEvent, @Payload('metadata') metadata: RpcMetadata): Promise<void> {
+    await this.grants.revokeClient(event.clientId, metadata.requestId);
   }
 
   @MessagePattern(OAuthPatterns.userinfo)

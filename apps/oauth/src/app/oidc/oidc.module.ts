@@ -6,6 +6,7 @@ import { SessionsModule } from '../sessions/sessions.module';
 import { UsersClientModule } from '../users/users.client.module';
 import { ApplicationsClient } from './applications.client';
 import { AuthorizationService } from './authorization.service';
+import { GrantsService } from './grants.service';
 import { OidcTokensService } from './oidc-tokens.service';
 import { OidcMessageController } from './oidc.message.controller';
 import {
@@ -37,6 +38,6 @@ import {
     ]),
   ],
   controllers: [OidcMessageController],
-  providers: [ApplicationsClient, AuthorizationService, OidcTokensService],
+  providers: [ApplicationsClient, AuthorizationService, OidcTokensService, GrantsService],
 })
 export class OidcModule {}

@@ -1,5 +1,6 @@
 import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
 import type { Types } from 'mongoose';
+import { OUTBOX_FIELDS, type OutboxEvent } from '@site11/persistence';
 
 /**
  * A browser at the authorization server: the `site11_as` cookie is its token (stored as SHA-256).
@@ -121,11 +122,19 @@ export class Grant {
   @Prop({ required: true })
   clientId!: string;
 
+  /** Empty once revoked: the document stays (one per user and application), so consent can grant again. */
   @Prop({ type: [String], required: true })
   scopes!: string[];
+
+  @Prop({ type: Date, default: null })
+  revokedAt!: Date | null;
+
+  outbox?: OutboxEvent[];
+  outboxAt?: Date;
+  outboxLast?: string;
 
   createdAt!: Date;
   updatedAt!: Date;
 }
-export const GrantSchema = SchemaFactory.createForClass(Grant);
+export const GrantSchema = SchemaFactory.createForClass(Grant).add(OUTBOX_FIELDS);
 GrantSchema.index({ userId: 1, clientId: 1 }, { unique: true });

@@ -126,6 +126,30 @@ export class TokensService {
     return { session, refreshToken: await this.newRefreshToken(session) };
   }
 
+  /**
+   * Ends the refresh-token families of an application (one user's, or everyone's) and every
+   * access token they were given; returns how many.
+   */
+  async revokeClientSessions(filter: { clientId: string; userId?: string }, reason: string): Promise<number> {
+    const live = await this.sessions.find({ ...filter, revokedAt: null }).select('_id').lean<{ _id: string }[]>().exec();
+    await this.sessions.updateMany({ ...filter, revokedAt: null }, { $set: { revokedAt: new Date(), revokedReason: reason } }).exec();
+    await this.denySessions(live.map((session) => session._id));
+    return live.length;
+  }
+
+  /** The family a refresh token belongs to, for revocation and introspection (null when unknown). */
+  async refreshTokenInfo(token: string): Promise<{ session: Session; used: boolean } | null> {
+    const stored = await this.refreshTokens.findById(hashOf(token)).lean<RefreshToken>().exec();
+    if (!stored) return null;
+    const session = await this.sessions.findById(stored.sessionId).lean<Session>().exec();
+    return session ? { session, used: stored.usedAt !== null } : null;
+  }
+
+  /** Access tokens carrying these `sid`s stop working (tokens of an exchange without a refresh family). */
+  async denySids(sids: string[]): Promise<void> {
+    await this.denySessions(sids);
+  }
+
   /** Ends a session and every access token it was given (a replayed authorization code, say). */
   async revoke(sessionId: string, reason: string): Promise<void> {
     await this.revokeSession(sessionId, reason);

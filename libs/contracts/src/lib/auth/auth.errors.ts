@@ -19,4 +19,6 @@ export const AuthErrors = {
   rateLimited: 'AUTH.RATE_LIMITED',
   /** A console session route was called without `X-Site11-Console: 1` (CSRF defence). */
   consoleHeaderRequired: 'AUTH.CONSOLE_HEADER_REQUIRED',
+  /** The user has no grant to this application. */
+  grantNotFound: 'AUTH.GRANT_NOT_FOUND',
 } as const;

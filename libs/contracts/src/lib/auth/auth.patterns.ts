@@ -17,4 +17,29 @@ export const OAuthPatterns = {
   authorizeConsent: 'oauth.authorize-consent',
   token: 'oauth.token',
   userinfo: 'oauth.userinfo',
+  revokeToken: 'oauth.revoke-token',
+  introspect: 'oauth.introspect',
+  endSession: 'oauth.end-session',
+  listGrants: 'oauth.list-grants',
+  revokeGrant: 'oauth.revoke-grant',
 } as const;
+
+/** Facts the oauth service publishes (see events.ts). */
+export const OAuthEvents = {
+  grantCreated: 'oauth.grant.created',
+  grantRevoked: 'oauth.grant.revoked',
+} as const;
+
+/** A user allowed an application (new scopes included). */
+export interface GrantCreatedEvent {
+  userId: string;
+  clientId: string;
+  scopes: string[];
+}
+
+/** A user's grant to an application ended: revoked by the user, or the application was deleted. */
+export interface GrantRevokedEvent {
+  userId: string;
+  clientId: string;
+  reason: 'revoked by user' | 'application deleted' | 'user deleted';
+}

@@ -1,3 +1,4 @@
+import { ApiProperty } from '@nestjs/swagger';
 import { IsIn, IsObject, IsOptional, IsString, Length, Matches, MaxLength } from 'class-validator';
 
 /** `error` values of RFC 6749 §4.1.2.1 / §5.2 and OpenID Connect Core §3.1.2.6. */
@@ -133,4 +134,69 @@ export class UserinfoCommand {
   @Matches(/^[A-Za-z0-9_.-]+$/)
   @MaxLength(4096)
   accessToken!: string;
+}
+
+/** `oauth.revoke-token` / `oauth.introspect`: the form and the client's credentials, as for `oauth.token`. */
+export class ClientTokenCommand extends TokenCommand {}
+
+/** RFC 7662 §2.2. */
+export interface IntrospectionResponse {
+  active: boolean;
+  scope?: string;
+  client_id?: string;
+  sub?: string;
+  exp?: number;
+  iat?: number;
+  iss?: string;
+  aud?: string;
+  token_type?: 'Bearer' | 'refresh_token';
+}
+
+/** `oauth.end-session`: RP-initiated logout's query, and the browser's cookie. */
+export class EndSessionCommand {
+  @IsObject()
+  query!: Record<string, string>;
+
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  browser?: string;
+}
+
+/** Where the browser goes after signing out, or null for the signed-out page; whether to clear the cookie. */
+export interface EndSessionOutcome {
+  location: string | null;
+  error?: string;
+}
+
+export class GrantDto {
+  @ApiProperty({ example: 'dGhpcyBpcyBhIGNsaWVudA' })
+  clientId!: string;
+
+  @ApiProperty({ example: 'Reports', description: 'The application’s name (empty if it no longer exists)' })
+  name!: string;
+
+  @ApiProperty({ type: String, nullable: true })
+  homepageUrl!: string | null;
+
+  @ApiProperty({ type: [String], example: ['openid', 'email'] })
+  scopes!: string[];
+
+  @ApiProperty({ format: 'date-time' })
+  createdAt!: string;
+
+  @ApiProperty({ format: 'date-time' })
+  updatedAt!: string;
+}
+
+export class GrantListDto {
+  @ApiProperty({ type: () => [GrantDto] })
+  items!: GrantDto[];
+}
+
+export class ClientIdParamDto {
+  @ApiProperty({ example: 'dGhpcyBpcyBhIGNsaWVudA' })
+  @IsString()
+  @Matches(/^[A-Za-z0-9_-]{1,100}$/, { message: 'clientId is not a client id' })
+  clientId!: string;
 }

@@ -93,6 +93,8 @@ describe('service generator', () => {
       'ApplicationsEvents.updated',
       'ApplicationsEvents.deleted',
       'ApplicationsEvents.configPublished',
+      'OAuthEvents.grantCreated',
+      'OAuthEvents.grantRevoked',
       'ItemsEvents.created',
       'ItemsEvents.updated',
       'ItemsEvents.deleted',
