@@ -103,6 +103,9 @@ export class Platform {
     this.usersInstance = await this.startUsers();
     this.started.push({ stop: () => this.stopUsers() });
 
+    // the gateway's address is the OpenID Connect issuer oauth names (PUBLIC_URL)
+    const gatewayPort = await freePort();
+    const publicUrl = `http://localhost:${gatewayPort}`;
     const oauthPort = await freePort();
     const oauth = await startApp('oauth', {
       env: {
@@ -112,6 +115,7 @@ export class Platform {
         OAUTH_DB_NAME: this.dbName('oauth'),
         HEALTH_PORT: String(oauthPort),
         KEY_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
+        PUBLIC_URL: publicUrl,
       },
       healthPort: oauthPort,
       logFile: join(this.logDir, 'oauth.log'),
@@ -136,7 +140,6 @@ export class Platform {
       );
     }
 
-    const gatewayPort = await freePort();
     const gateway = await startApp('console-gateway', {
       env: {
         ...this.common(),
@@ -149,6 +152,7 @@ export class Platform {
         // one client address runs every test: the per-address limits would trip, not protect
         RATE_LIMIT_PER_IP: '10000',
         RATE_LIMIT_PER_ACCOUNT: '10000',
+        PUBLIC_URL: publicUrl,
       },
       healthPort: gatewayPort,
       logFile: join(this.logDir, 'console-gateway.log'),

@@ -193,6 +193,17 @@ export const en = {
       signOutEverywhere: 'Sign out everywhere',
       signOutEverywhereHint: 'Ends every session of your account, this one included.',
     },
+    apps: {
+      heading: 'Authorized apps',
+      description: 'Applications you allowed to use your account. Revoking one signs it out and asks for your consent again next time.',
+      app: 'Application',
+      scopes: 'Allowed',
+      since: 'Allowed since',
+      unknownApp: 'A deleted application',
+      revoke: 'Revoke',
+      revokeApp: 'Revoke {{name}}',
+      empty: 'You have not authorized any application.',
+    },
   },
   notFound: {
     title: 'Page not found',

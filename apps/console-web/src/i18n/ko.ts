@@ -194,6 +194,17 @@ export const ko: Messages = {
       signOutEverywhere: '모든 곳에서 로그아웃',
       signOutEverywhereHint: '이 세션을 포함해 계정의 모든 세션을 종료합니다.',
     },
+    apps: {
+      heading: '승인한 앱',
+      description: '내 계정을 사용하도록 허용한 애플리케이션입니다. 해지하면 로그아웃되고 다음에 다시 동의를 요청합니다.',
+      app: '애플리케이션',
+      scopes: '허용한 권한',
+      since: '허용한 날짜',
+      unknownApp: '삭제된 애플리케이션',
+      revoke: '해지',
+      revokeApp: '{{name}} 해지',
+      empty: '승인한 애플리케이션이 없습니다.',
+    },
   },
   notFound: {
     title: '페이지를 찾을 수 없음',

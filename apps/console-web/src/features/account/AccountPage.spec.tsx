@@ -87,4 +87,27 @@ describe('My account', () => {
     expect(router.state.location.pathname).toBe('/login');
     expect(gateway.calls('POST', '/api/v1/auth/logout-all')).toHaveLength(1);
   });
+
+  it('lists the applications I authorized, and revokes one', async () => {
+    let grants = [
+      { clientId: 'Y2xpZW50LTE', name: 'Reports', homepageUrl: null, scopes: ['openid', 'email'], createdAt: '2025-01-01T10:00:00Z', updatedAt: '2025-01-01T10:00:00Z' },
+    ];
+    const { user, gateway } = await renderApp('/account', {
+      user: MEMBER,
+      handlers: {
+        'GET /api/v1/auth/sessions': () => json(200, { items: sessions }),
+        'GET /api/v1/auth/grants': () => json(200, { items: grants }),
+        'DELETE /api/v1/auth/grants/Y2xpZW50LTE': () => {
+          grants = [];
+          return json(204);
+        },
+      },
+    });
+    const apps = await screen.findByRole('region', { name: 'Authorized apps' });
+    const row = (await within(apps).findByText('Reports')).closest('tr') as HTMLElement;
+    expect(within(row).getByText('email')).toBeInTheDocument();
+    await user.click(within(row).getByRole('button', { name: 'Revoke Reports' }));
+    expect(await within(apps).findByText('You have not authorized any application.')).toBeInTheDocument();
+    expect(gateway.calls('DELETE', '/api/v1/auth/grants/Y2xpZW50LTE')).toHaveLength(1);
+  });
 });

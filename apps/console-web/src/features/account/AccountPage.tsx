@@ -4,10 +4,11 @@ import { useMe } from '../../auth/useMe';
 import { ListSkeleton } from '../../ui/Skeletons';
 import { usePageTitle } from '../../ui/usePageTitle';
 import { UserForm } from '../users/UserForm';
+import { AuthorizedAppsPanel } from './AuthorizedAppsPanel';
 import { PasswordForm } from './PasswordForm';
 import { SessionsPanel } from './SessionsPanel';
 
-/** `/account`: my profile, my password, my sessions. */
+/** `/account`: my profile, my password, my sessions, the applications I authorized. */
 export default function AccountPage() {
   const { t } = useTranslation();
   usePageTitle(t('account.title'));
@@ -51,6 +52,16 @@ export default function AccountPage() {
           {t('account.sessions.description')}
         </Text>
         <SessionsPanel />
+      </Paper>
+
+      <Paper withBorder p="md" component="section" aria-labelledby="account-apps">
+        <Title order={2} size="h4" id="account-apps">
+          {t('account.apps.heading')}
+        </Title>
+        <Text size="sm" c="dimmed" mb="sm">
+          {t('account.apps.description')}
+        </Text>
+        <AuthorizedAppsPanel />
       </Paper>
     </Stack>
   );
