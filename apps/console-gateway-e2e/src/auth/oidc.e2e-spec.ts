@@ -2,7 +2,7 @@ import { type BaseClient, custom, generators, Issuer, type TokenSet } from 'open
 import { decodeJwt } from 'jose';
 import Redis from 'ioredis';
 import { waitFor } from '../../../../tools/platform/platform.cjs';
-import { call, Stack } from '../support/stack';
+import { ADMIN, call, Stack } from '../support/stack';
 
 /**
  * OAuth 2.1 / OpenID Connect against the platform, driven by openid-client (panva, an OpenID
@@ -84,12 +84,12 @@ async function formOf(response: Response): Promise<{ html: string; request: stri
 }
 
 /** Sign-in and consent as a person does them; the redirect back to the client. */
-async function signInAndAllow(browser: Browser, url: string, decision: 'allow' | 'deny' = 'allow'): Promise<string> {
+async function signInAndAllow(browser: Browser, url: string, decision: 'allow' | 'deny' = 'allow', who: { email: string; password: string } = owner): Promise<string> {
   const login = await browser.get(url);
   expect(login.status).toBe(200);
   const loginForm = await formOf(login);
   expect(loginForm.html).toContain('<label for="email">Email</label>');
-  const consent = await browser.post('/oauth2/login', { ...loginForm, email: owner.email, password: owner.password });
+  const consent = await browser.post('/oauth2/login', { ...loginForm, email: who.email, password: who.password });
   expect(consent.status).toBe(200);
   const consentForm = await formOf(consent);
   expect(consentForm.html).toContain('Reports wants to access your site11 account');
@@ -343,6 +343,62 @@ describe('revocation, introspection, logout and grants', () => {
     } finally {
       redis.disconnect();
     }
+  });
+});
+
+describe('third-party access tokens at the API', () => {
+  async function tokenFor(scope: string): Promise<string> {
+    const client = clientFor(await register({ scopes: ['openid', 'email', 'users:read', 'applications:read', 'offline_access'] }));
+    const verifier = generators.codeVerifier();
+    const url = client.authorizationUrl({ scope, state: 't', code_challenge: generators.codeChallenge(verifier), code_challenge_method: 'S256' });
+    const tokens = await client.callback(REDIRECT, client.callbackParams(await signInAndAllow(new Browser(), url)), { code_verifier: verifier, state: 't' });
+    return tokens.access_token as string;
+  }
+
+  it('reach the routes whose scope they carry, acting for their user, and no other route (403 AUTH.INSUFFICIENT_SCOPE)', async () => {
+    const token = await tokenFor('openid users:read applications:read');
+    const me = await call<{ email: string }>(`${stack.api}/auth/me`, { token });
+    expect({ status: me.status, email: me.body.email }).toEqual({ status: 200, email: owner.email });
+    // the service verified the application's token too, and took it as the user's
+    const apps = await call<{ items: { ownerId: string }[] }>(`${stack.api}/applications`, { token });
+    expect(apps.status).toBe(200);
+    expect(apps.body.items.length).toBeGreaterThan(0);
+    for (const [method, path] of [
+      ['GET', '/auth/sessions'],
+      ['POST', '/applications'],
+      ['GET', '/auth/grants'],
+    ] as const) {
+      const refused = await call(`${stack.api}${path}`, { method, token, json: method === 'POST' ? {} : undefined });
+      expect({ path, status: refused.status, code: refused.body.code }).toEqual({ path, status: 403, code: 'AUTH.INSUFFICIENT_SCOPE' });
+    }
+    const narrow = await tokenFor('openid email');
+    const refused = await call(`${stack.api}/auth/me`, { token: narrow });
+    expect({ status: refused.status, code: refused.body.code }).toEqual({ status: 403, code: 'AUTH.INSUFFICIENT_SCOPE' });
+  });
+
+  it('never act as an admin, and stop at once when the grant is revoked', async () => {
+    const client = clientFor(await register({ scopes: ['openid', 'users:read'] }));
+    const verifier = generators.codeVerifier();
+    const url = client.authorizationUrl({ scope: 'openid users:read', state: 'a', code_challenge: generators.codeChallenge(verifier), code_challenge_method: 'S256' });
+    const location = await signInAndAllow(new Browser(), url, 'allow', ADMIN);
+    const tokens = await client.callback(REDIRECT, client.callbackParams(location), { code_verifier: verifier, state: 'a' });
+    const token = tokens.access_token as string;
+    expect((await call<{ email: string }>(`${stack.api}/auth/me`, { token })).body.email).toBe(ADMIN.email);
+    // an admin's application is not an admin: admin routes take no application token
+    const users = await call(`${stack.api}/users`, { token });
+    expect({ status: users.status, code: users.body.code }).toEqual({ status: 403, code: 'AUTH.INSUFFICIENT_SCOPE' });
+
+    const adminToken = await stack.adminToken();
+    expect((await call(`${stack.api}/auth/grants/${client.metadata.client_id}`, { method: 'DELETE', token: adminToken })).status).toBe(204);
+    const revoked = await call(`${stack.api}/auth/me`, { token });
+    expect({ status: revoked.status, code: revoked.body.code }).toEqual({ status: 401, code: 'AUTH.TOKEN_REVOKED' });
+  });
+
+  it('refuse a client-credentials token at the API: no user acts', async () => {
+    const client = clientFor(await register());
+    const machine = await client.grant({ grant_type: 'client_credentials', scope: 'users:read' });
+    const response = await call(`${stack.api}/auth/me`, { token: machine.access_token as string });
+    expect({ status: response.status, code: response.body.code }).toEqual({ status: 401, code: 'AUTH.INVALID_TOKEN' });
   });
 });
 

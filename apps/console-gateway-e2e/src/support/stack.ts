@@ -104,8 +104,12 @@ export class Stack {
     const dbName = `users_test_${id}`;
     const common = { NODE_ENV: 'test', LOG_LEVEL: 'warn' };
 
+    // the gateway's address: the issuer of third-party applications' tokens, which every app accepts (PUBLIC_URL)
+    const gatewayPort = await freePort();
+    const publicUrl = `http://127.0.0.1:${gatewayPort}`;
     const usersEnv = {
       ...common,
+      PUBLIC_URL: publicUrl,
       REDIS_URL: redisUrlOf('users'),
       MONGODB_URI: servicesMongoUri,
       USERS_DB_NAME: dbName,
@@ -120,9 +124,6 @@ export class Stack {
       started.push(usersReplicas[usersReplicas.length - 1]);
     }
     const oauthDbName = `oauth_test_${id}`;
-    // the gateway's address is the issuer oauth names in third-party tokens (PUBLIC_URL)
-    const gatewayPort = await freePort();
-    const publicUrl = `http://127.0.0.1:${gatewayPort}`;
     const oauthEnv = {
       ...common,
       REDIS_URL: redisUrlOf('oauth'),
@@ -141,7 +142,7 @@ export class Stack {
       const port = await freePort();
       extras.push(
         await startApp(service.name, {
-          env: { ...common, REDIS_URL: redisUrlOf(service.name), MONGODB_URI: servicesMongoUri, [service.dbEnv]: `${service.name.replace(/-/g, '_')}_test_${id}`, HEALTH_PORT: String(port) },
+          env: { ...common, PUBLIC_URL: publicUrl, REDIS_URL: redisUrlOf(service.name), MONGODB_URI: servicesMongoUri, [service.dbEnv]: `${service.name.replace(/-/g, '_')}_test_${id}`, HEALTH_PORT: String(port) },
           healthPort: port,
           logFile: join(logDir, `${service.name}.log`),
         }),

@@ -32,6 +32,8 @@ import { ApplicationsHttpModule } from './applications/applications.http.module'
       useFactory: (config: GatewayConfig, redis: Redis) => ({
         issuer: config.JWT_ISSUER,
         audience: config.JWT_AUDIENCE,
+        // third-party applications' access tokens, on @Scopes() routes only
+        applicationIssuer: config.PUBLIC_URL,
         clockToleranceSeconds: 30,
         // published by oauth in Redis, where no other app may write
         loadJwks: () => readJwks(redis),

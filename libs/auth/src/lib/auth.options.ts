@@ -6,6 +6,12 @@ export interface AuthModuleOptions {
   issuer: string;
   /** Required `aud` claim. */
   audience: string;
+  /**
+   * `iss` of access tokens issued to third-party applications (OAuth / OpenID Connect, the
+   * platform's PUBLIC_URL): accepted too, as tokens acting for their user with the scopes they
+   * carry, never with a role beyond `user`. Unset: only first-party tokens.
+   */
+  applicationIssuer?: string;
   /** Accepted clock skew in seconds (at most 30). */
   clockToleranceSeconds?: number;
   /** Fetches the token authority's current JWKS. */

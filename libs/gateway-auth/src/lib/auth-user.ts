@@ -10,4 +10,7 @@ export interface AuthUser {
   sid: string;
   /** Expiry, epoch seconds. */
   exp: number;
+  /** Set when a third-party application calls for the user (OAuth): its client id, and the scopes it holds. */
+  clientId?: string;
+  scopes?: string[];
 }

@@ -1,8 +1,8 @@
 import type { ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { DomainError, PUBLIC_ROUTE } from '@site11/contracts';
-import { ROLES_KEY } from './decorators';
-import { JwtAuthGuard, RolesGuard } from './guards';
+import { ROLES_KEY, SCOPES_KEY } from './decorators';
+import { JwtAuthGuard, RolesGuard, ScopesGuard } from './guards';
 
 function httpContext(user?: unknown, metadata: Record<string, unknown> = {}) {
   const handler = () => undefined;
@@ -62,6 +62,29 @@ describe('RolesGuard', () => {
   it('refuses a user without them with 403 AUTH.FORBIDDEN', () => {
     expect(() => guard.canActivate(httpContext({ roles: ['user'] }, { [ROLES_KEY]: ['admin'] }))).toThrow(
       expect.objectContaining({ code: 'AUTH.FORBIDDEN', kind: 'PERMISSION_DENIED' }),
+    );
+  });
+});
+
+describe('ScopesGuard', () => {
+  const guard = new ScopesGuard(new Reflector());
+  const application = { sub: 'u', roles: ['user'], clientId: 'client-1', scopes: ['openid', 'users:read'] };
+
+  it('leaves first-party tokens to the other guards, with or without @Scopes', () => {
+    expect(guard.canActivate(httpContext({ roles: ['user'] }))).toBe(true);
+    expect(guard.canActivate(httpContext({ roles: ['user'] }, { [SCOPES_KEY]: ['users:read'] }))).toBe(true);
+  });
+
+  it('lets an application through a route whose scopes it holds', () => {
+    expect(guard.canActivate(httpContext(application, { [SCOPES_KEY]: ['users:read'] }))).toBe(true);
+  });
+
+  it.each([
+    ['a route without @Scopes', {}],
+    ['a scope it lacks', { [SCOPES_KEY]: ['applications:write'] }],
+  ])('refuses an application on %s with 403 AUTH.INSUFFICIENT_SCOPE', (_case, metadata) => {
+    expect(() => guard.canActivate(httpContext(application, metadata))).toThrow(
+      expect.objectContaining({ code: 'AUTH.INSUFFICIENT_SCOPE', kind: 'PERMISSION_DENIED' }),
     );
   });
 });

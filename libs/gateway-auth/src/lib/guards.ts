@@ -1,10 +1,10 @@
 import { type ExecutionContext, Injectable, type CanActivate } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { AuthGuard } from '@nestjs/passport';
-import { CommonErrors, DomainError, ErrorKind, PUBLIC_ROUTE, type UserRole } from '@site11/contracts';
+import { AuthErrors, CommonErrors, DomainError, ErrorKind, PUBLIC_ROUTE, type UserRole } from '@site11/contracts';
 import { forbidden, invalidToken, tokenExpired, unauthenticated } from '@site11/auth';
 import type { AuthUser } from './auth-user';
-import { ROLES_KEY } from './decorators';
+import { ROLES_KEY, SCOPES_KEY } from './decorators';
 
 /** Every route needs a valid access token unless it is marked `@Public()`. */
 @Injectable()
@@ -48,5 +48,28 @@ export class RolesGuard implements CanActivate {
     const user = context.switchToHttp().getRequest<{ user?: AuthUser }>().user;
     if (user && roles.some((role) => user.roles.includes(role))) return true;
     throw forbidden(`This requires the role ${roles.join(' or ')}`);
+  }
+}
+
+/**
+ * Third-party applications (OAuth access tokens) reach only routes marked `@Scopes(...)`, and
+ * only with every scope the route names: 403 `AUTH.INSUFFICIENT_SCOPE` otherwise.
+ */
+@Injectable()
+export class ScopesGuard implements CanActivate {
+  constructor(private readonly reflector: Reflector) {}
+
+  canActivate(context: ExecutionContext): boolean {
+    const user = context.switchToHttp().getRequest<{ user?: AuthUser }>().user;
+    if (!user?.clientId) return true;
+    const required = this.reflector.getAllAndOverride<string[] | undefined>(SCOPES_KEY, [context.getHandler(), context.getClass()]);
+    if (!required || required.length === 0) {
+      throw new DomainError(AuthErrors.insufficientScope, ErrorKind.PermissionDenied, 'Applications cannot call this route', { required: [] });
+    }
+    const missing = required.filter((scope) => !(user.scopes ?? []).includes(scope));
+    if (missing.length > 0) {
+      throw new DomainError(AuthErrors.insufficientScope, ErrorKind.PermissionDenied, `This needs the scope ${missing.join(' ')}`, { required });
+    }
+    return true;
   }
 }

@@ -1,9 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { PassportStrategy } from '@nestjs/passport';
 import { ACCESS_TOKEN_TYPE, type AccessTokenClaims, USER_ROLES } from '@site11/contracts';
-import { decodeProtectedHeader } from 'jose';
+import { decodeProtectedHeader, type JWTPayload } from 'jose';
 import { ExtractJwt, Strategy } from 'passport-jwt';
-import { AUTH_OPTIONS, type AuthModuleOptions, invalidToken, JwksStore, TokenDenylist, tokenRevoked } from '@site11/auth';
+import { applicationActor, AUTH_OPTIONS, type AuthModuleOptions, invalidToken, JwksStore, TokenDenylist, tokenRevoked } from '@site11/auth';
 import type { AuthUser } from './auth-user';
 
 /** The only algorithm accepted: `none`, HS* (public key as HMAC secret) and others are refused. */
@@ -32,7 +32,7 @@ function hasPlatformClaims(payload: Partial<AccessTokenClaims>): payload is Acce
 @Injectable()
 export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
   constructor(
-    @Inject(AUTH_OPTIONS) options: AuthModuleOptions,
+    @Inject(AUTH_OPTIONS) private readonly options: AuthModuleOptions,
     jwks: JwksStore,
     private readonly denylist: TokenDenylist,
   ) {
@@ -40,7 +40,7 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
       jwtFromRequest: bearer,
       passReqToCallback: true,
       algorithms: [ACCESS_TOKEN_ALGORITHM],
-      issuer: options.issuer,
+      issuer: options.applicationIssuer ? [options.issuer, options.applicationIssuer] : options.issuer,
       audience: options.audience,
       ignoreExpiration: false,
       jsonWebTokenOptions: { clockTolerance: Math.min(options.clockToleranceSeconds ?? 30, 30) },
@@ -70,9 +70,19 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
    * signed it (a withdrawn key; its public half may still be cached here). If Redis cannot
    * answer, the request fails with 503, never passes.
    */
-  async validate(request: unknown, payload: Partial<AccessTokenClaims>): Promise<AuthUser> {
+  async validate(request: unknown, payload: Partial<AccessTokenClaims> & JWTPayload): Promise<AuthUser> {
+    const header = decodeProtectedHeader(bearer(request as never) ?? '');
+    const kid = String(header.kid);
+    if (this.options.applicationIssuer && payload.iss === this.options.applicationIssuer && payload.iss !== this.options.issuer) {
+      // a third-party application for its user: the scope guard decides which routes it may call
+      const typ = String(header.typ ?? '').toLowerCase().replace(/^application\//, '');
+      const audiences = Array.isArray(payload.aud) ? payload.aud : [payload.aud];
+      const actor = applicationActor(typ, audiences.includes(this.options.audience), payload);
+      const [denied, withdrawn] = await Promise.all([this.denylist.isDenied(String(actor.jti), String(actor.sid ?? '')), this.denylist.isKeyWithdrawn(kid)]);
+      if (denied || withdrawn) throw tokenRevoked();
+      return { sub: actor.sub, roles: ['user'], jti: String(actor.jti), sid: String(actor.sid ?? ''), exp: Number(actor.exp), clientId: actor.clientId, scopes: actor.scopes };
+    }
     if (!hasPlatformClaims(payload)) throw invalidToken();
-    const kid = String(decodeProtectedHeader(bearer(request as never) ?? '').kid);
     const [denied, withdrawn] = await Promise.all([this.denylist.isDenied(payload.jti, payload.sid), this.denylist.isKeyWithdrawn(kid)]);
     if (denied || withdrawn) throw tokenRevoked();
     return { sub: payload.sub, roles: payload.roles, jti: payload.jti, sid: payload.sid, exp: payload.exp };

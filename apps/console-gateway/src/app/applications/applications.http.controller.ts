@@ -30,6 +30,7 @@ import {
 } from '@site11/contracts';
 import { type CallOptions, RpcClient } from '@site11/messaging';
 import type { FastifyReply } from 'fastify';
+import { Scopes } from '@site11/gateway-auth';
 import { BodyLimit } from '../http/body-limit';
 import { Call } from '../http/call-context';
 import { ApiErrors } from '../http/error-response';
@@ -67,6 +68,7 @@ export class ApplicationsHttpController {
     description: 'Returns its `clientId` and, for a confidential application, its `clientSecret`: shown this once, only its hash is kept.',
   })
   @ApiCreatedResponse({ type: RegisteredApplicationDto })
+  @Scopes('applications:write')
   create(@Body() dto: CreateApplicationDto, @Call() call: CallOptions): Promise<RegisteredApplicationDto> {
     return this.rpc.send(ApplicationsPatterns.create, dto, call);
   }
@@ -77,6 +79,7 @@ export class ApplicationsHttpController {
     description: 'Admins may list everyone’s (`scope=all`) or one user’s (`ownerId`); anyone else gets 403 AUTH.FORBIDDEN for either.',
   })
   @ApiOkResponse({ type: ApplicationPageDto })
+  @Scopes('applications:read')
   list(@Query() query: ListApplicationsQueryDto, @Call() call: CallOptions): Promise<Page<ApplicationDto>> {
     return this.rpc.send(ApplicationsPatterns.list, query, call);
   }
@@ -85,6 +88,7 @@ export class ApplicationsHttpController {
   @ApiOperation({ summary: 'Get an application (its owner or an admin)' })
   @ApiOkResponse({ type: ApplicationDto })
   @ApiErrors(404)
+  @Scopes('applications:read')
   findById(@Param() params: ApplicationIdDto, @Call() call: CallOptions): Promise<ApplicationDto> {
     return this.rpc.send(ApplicationsPatterns.findById, params, call);
   }
@@ -93,6 +97,7 @@ export class ApplicationsHttpController {
   @ApiOperation({ summary: 'Change an application’s registration (not its type)' })
   @ApiOkResponse({ type: ApplicationDto })
   @ApiErrors(404)
+  @Scopes('applications:write')
   update(@Param() { id }: ApplicationIdDto, @Body() dto: UpdateApplicationDto, @Call() call: CallOptions): Promise<ApplicationDto> {
     return this.rpc.send(ApplicationsPatterns.update, { ...dto, id }, call);
   }
@@ -102,6 +107,7 @@ export class ApplicationsHttpController {
   @ApiOperation({ summary: 'Delete an application', description: 'Its configuration and releases go with it, and every token and grant of its client is revoked.' })
   @ApiNoContentResponse()
   @ApiErrors(404)
+  @Scopes('applications:write')
   async remove(@Param() params: ApplicationIdDto, @Call() call: CallOptions): Promise<void> {
     await this.rpc.send(ApplicationsPatterns.remove, params, call);
   }
@@ -114,6 +120,7 @@ export class ApplicationsHttpController {
   })
   @ApiOkResponse({ type: ClientSecretDto })
   @ApiErrors(404, 422)
+  @Scopes('applications:write')
   rotateSecret(@Param() params: ApplicationIdDto, @Call() call: CallOptions): Promise<ClientSecretDto> {
     return this.rpc.send(ApplicationsPatterns.rotateSecret, params, call);
   }
@@ -127,6 +134,7 @@ export class ApplicationsHttpController {
   @ApiHeader({ name: 'If-Match', required: false, description: 'The ETag of the version this change is based on' })
   @ApiOkResponse({ type: ConfigVersionDto, description: 'The new version; its ETag in the `ETag` header' })
   @ApiErrors(404, 412, 413)
+  @Scopes('applications:write')
   async putConfig(
     @Param() { id, env }: ConfigEnvParamsDto,
     @Body() dto: PutConfigDto,
@@ -143,6 +151,7 @@ export class ApplicationsHttpController {
   @ApiOperation({ summary: 'Get the latest configuration of an environment', description: 'Its version is also the `ETag`.' })
   @ApiOkResponse({ type: ConfigVersionDto })
   @ApiErrors(404)
+  @Scopes('applications:read')
   async getConfig(@Param() params: ConfigEnvParamsDto, @Call() call: CallOptions, @Res({ passthrough: true }) reply: FastifyReply): Promise<ConfigVersionDto> {
     const version = await this.rpc.send<ConfigVersionDto>(ApplicationsPatterns.getConfig, params, call);
     void reply.header('etag', etagOf(version.version));
@@ -153,6 +162,7 @@ export class ApplicationsHttpController {
   @ApiOperation({ summary: 'List the configuration versions of an environment, newest first' })
   @ApiOkResponse({ type: ConfigVersionPageDto })
   @ApiErrors(404)
+  @Scopes('applications:read')
   listConfigVersions(@Param() params: ConfigEnvParamsDto, @Query() query: ConfigVersionsQueryDto, @Call() call: CallOptions): Promise<ConfigVersionPageDto> {
     return this.rpc.send(ApplicationsPatterns.listConfigVersions, { ...query, ...params }, call);
   }
@@ -161,6 +171,7 @@ export class ApplicationsHttpController {
   @ApiOperation({ summary: 'Get one configuration version' })
   @ApiOkResponse({ type: ConfigVersionDto })
   @ApiErrors(404)
+  @Scopes('applications:read')
   async getConfigVersion(
     @Param() params: ConfigVersionParamsDto,
     @Call() call: CallOptions,
@@ -175,6 +186,7 @@ export class ApplicationsHttpController {
   @ApiOperation({ summary: 'Compare two configuration versions', description: 'An RFC 6902 JSON Patch that turns version `from` into version `to`.' })
   @ApiOkResponse({ type: ConfigDiffDto })
   @ApiErrors(404)
+  @Scopes('applications:read')
   diffConfig(@Param() params: ConfigEnvParamsDto, @Query() query: ConfigDiffQueryDto, @Call() call: CallOptions): Promise<ConfigDiffDto> {
     return this.rpc.send(ApplicationsPatterns.diffConfig, { ...query, ...params }, call);
   }
@@ -183,6 +195,7 @@ export class ApplicationsHttpController {
   @ApiOperation({ summary: 'Roll back: publish a new version equal to an earlier one' })
   @ApiCreatedResponse({ type: ConfigVersionDto })
   @ApiErrors(404)
+  @Scopes('applications:write')
   async rollbackConfig(
     @Param() params: ConfigEnvParamsDto,
     @Body() dto: RollbackConfigDto,
@@ -198,6 +211,7 @@ export class ApplicationsHttpController {
   @ApiOperation({ summary: 'Make a release', description: 'A semantic version greater than every earlier one, pinning existing configuration versions.' })
   @ApiCreatedResponse({ type: ReleaseDto })
   @ApiErrors(404, 409, 422)
+  @Scopes('applications:write')
   createRelease(@Param() { id }: ApplicationIdDto, @Body() dto: CreateReleaseDto, @Call() call: CallOptions): Promise<ReleaseDto> {
     return this.rpc.send(ApplicationsPatterns.createRelease, { ...dto, id }, call);
   }
@@ -206,6 +220,7 @@ export class ApplicationsHttpController {
   @ApiOperation({ summary: 'List the releases of an application, newest first' })
   @ApiOkResponse({ type: ReleasePageDto })
   @ApiErrors(404)
+  @Scopes('applications:read')
   listReleases(@Param() { id }: ApplicationIdDto, @Query() query: PageQueryDto, @Call() call: CallOptions): Promise<Page<ReleaseDto>> {
     return this.rpc.send(ApplicationsPatterns.listReleases, { ...query, id }, call);
   }
@@ -214,6 +229,7 @@ export class ApplicationsHttpController {
   @ApiOperation({ summary: 'Get a release' })
   @ApiOkResponse({ type: ReleaseDto })
   @ApiErrors(404)
+  @Scopes('applications:read')
   getRelease(@Param() params: ReleaseParamsDto, @Call() call: CallOptions): Promise<ReleaseDto> {
     return this.rpc.send(ApplicationsPatterns.getRelease, params, call);
   }

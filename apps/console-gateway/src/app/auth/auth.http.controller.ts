@@ -1,6 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, UseInterceptors } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { type AuthUser, CurrentUser, Public, Roles } from '@site11/gateway-auth';
+import { type AuthUser, CurrentUser, Public, Roles, Scopes } from '@site11/gateway-auth';
 import {
   ClientIdParamDto,
   GrantListDto,
@@ -142,6 +142,7 @@ export class AuthHttpController {
   }
 
   @Get('me')
+  @Scopes('users:read')
   @ApiBearerAuth()
   @ApiOperation({ summary: 'The authenticated user' })
   @ApiOkResponse({ type: UserDto })

@@ -22,11 +22,36 @@ export interface VerifiedActor extends Actor {
   jti?: string;
   /** Expiry of the token (epoch seconds). */
   exp?: number;
+  /** A third-party application acting for the user (OAuth): its client id and the scopes it was given. */
+  clientId?: string;
+  scopes?: string[];
 }
 
 export type VerifiedCredential = { kind: 'user'; actor: VerifiedActor } | { kind: 'service'; service: string };
 
 const OBJECT_ID = /^[a-f0-9]{24}$/;
+
+/**
+ * A third-party application's access token for its user (RFC 9068: `client_id`, `scope`): the
+ * user as a plain `user`, whatever roles they have, with the application's client id and scopes.
+ * Client-credentials tokens (no user) are not actors of the API.
+ */
+export function applicationActor(typ: string | undefined, forThisApi: boolean, payload: JWTPayload): VerifiedActor {
+  const clientId = payload['client_id'];
+  const scope = payload['scope'];
+  if (typ !== ACCESS_TOKEN_TYPE || !forThisApi || typeof clientId !== 'string' || typeof scope !== 'string') throw invalidToken();
+  if (typeof payload.sub !== 'string' || !OBJECT_ID.test(payload.sub)) throw invalidToken();
+  const sid = typeof payload['sid'] === 'string' ? payload['sid'] : undefined;
+  return {
+    sub: payload.sub,
+    roles: ['user'],
+    clientId,
+    scopes: scope.split(' ').filter(Boolean),
+    ...(sid ? { sid } : {}),
+    ...(payload.jti ? { jti: payload.jti } : {}),
+    ...(typeof payload.exp === 'number' ? { exp: payload.exp } : {}),
+  };
+}
 
 function isRole(role: unknown): role is UserRole {
   return typeof role === 'string' && (USER_ROLES as readonly string[]).includes(role);
@@ -58,7 +83,7 @@ export class CredentialVerifier {
     try {
       const result = await jwtVerify(token, (header) => this.keyFor((kid = header.kid)), {
         algorithms: ['RS256'],
-        issuer: this.options.issuer,
+        issuer: this.options.applicationIssuer ? [this.options.issuer, this.options.applicationIssuer] : this.options.issuer,
         clockTolerance: Math.min(this.options.clockToleranceSeconds ?? 30, 30),
         requiredClaims: ['exp', 'sub'],
       });
@@ -72,6 +97,9 @@ export class CredentialVerifier {
     }
     await this.refuseRevoked(String(kid), payload);
     const audiences = Array.isArray(payload.aud) ? payload.aud : [payload.aud];
+    if (this.options.applicationIssuer && payload.iss === this.options.applicationIssuer && payload.iss !== this.options.issuer) {
+      return { kind: 'user', actor: applicationActor(typ, audiences.includes(this.options.audience), payload) };
+    }
     if (typ === ACCESS_TOKEN_TYPE && audiences.includes(this.options.audience)) {
       const roles = payload['roles'];
       if (typeof payload.sub !== 'string' || !OBJECT_ID.test(payload.sub) || !Array.isArray(roles) || !roles.every(isRole)) {

@@ -34,6 +34,7 @@ export class RpcIdentityModule {
             service,
             issuer: values.JWT_ISSUER,
             audience: values.JWT_AUDIENCE,
+            applicationIssuer: values.PUBLIC_URL,
             jwksCacheMs: SERVICE_JWKS_CACHE_MS,
           }),
         },
@@ -43,6 +44,7 @@ export class RpcIdentityModule {
           useFactory: (options: RpcIdentityOptions, redis: Redis): AuthModuleOptions => ({
             issuer: options.issuer,
             audience: options.audience,
+            ...(options.applicationIssuer ? { applicationIssuer: options.applicationIssuer } : {}),
             jwksCacheMs: options.jwksCacheMs,
             loadJwks: () => readJwks(redis),
           }),

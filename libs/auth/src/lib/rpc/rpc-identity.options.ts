@@ -5,6 +5,8 @@ export interface RpcIdentityOptions {
   issuer: string;
   /** Required `aud` of access tokens. */
   audience: string;
+  /** `iss` of third-party applications' access tokens (PUBLIC_URL). */
+  applicationIssuer?: string;
   /** How long the authority's keys, read from Redis, are used before being read again (ms). */
   jwksCacheMs?: number;
 }

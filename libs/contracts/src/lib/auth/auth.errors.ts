@@ -21,4 +21,6 @@ export const AuthErrors = {
   consoleHeaderRequired: 'AUTH.CONSOLE_HEADER_REQUIRED',
   /** The user has no grant to this application. */
   grantNotFound: 'AUTH.GRANT_NOT_FOUND',
+  /** A third-party application's token lacks a scope the route needs (or the route takes none). */
+  insufficientScope: 'AUTH.INSUFFICIENT_SCOPE',
 } as const;

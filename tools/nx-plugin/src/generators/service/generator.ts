@@ -99,6 +99,8 @@ export async function serviceGenerator(tree: Tree, options: ServiceGeneratorSche
       '      MONGODB_URI: mongodb://mongo:27017/',
       `      ${n.dbEnv}: ${n.dbName}`,
       `      HEALTH_PORT: '${healthPort}'`,
+      '      # the OpenID Connect issuer: third-party applications\' tokens name it',
+      '      PUBLIC_URL: ${PUBLIC_URL:-http://localhost:8080}',
       '    depends_on:',
       '      mongo: { condition: service_healthy }',
       '      redis: { condition: service_healthy }',
