@@ -2,7 +2,12 @@ import { type BaseClient, custom, generators, Issuer, type TokenSet } from 'open
 import { decodeJwt } from 'jose';
 import Redis from 'ioredis';
 import { waitFor } from '../../../../tools/platform/platform.cjs';
+import { createHash } from 'node:crypto';
+import { countEvents } from '../support/events';
 import { ADMIN, call, Stack } from '../support/stack';
+
+/** Events are on streams only with the streams transport; the pub/sub one keeps none. */
+const itStreams = process.env['TRANSPORT'] === 'redis' ? it.skip : it;
 
 /**
  * OAuth 2.1 / OpenID Connect against the platform, driven by openid-client (panva, an OpenID
@@ -320,6 +325,22 @@ describe('revocation, introspection, logout and grants', () => {
     expect({ status: missing.status, code: missing.body.code }).toEqual({ status: 404, code: 'AUTH.GRANT_NOT_FOUND' });
   });
 
+  itStreams('publishes oauth.grant.created at consent and oauth.grant.revoked when the grant ends', async () => {
+    const { registered } = await connected();
+    const redis = new Redis(stack.redisUrl);
+    try {
+      const about = (data: Record<string, unknown>) => data['clientId'] === registered.clientId;
+      await waitFor(async () => (await countEvents(redis, 'oauth.grant.created', about)) === 1, { what: 'oauth.grant.created', timeoutMs: 5000 });
+      await call(`${stack.api}/auth/grants/${registered.clientId}`, { method: 'DELETE', token: owner.token });
+      await waitFor(async () => (await countEvents(redis, 'oauth.grant.revoked', (data) => about(data) && data['reason'] === 'revoked by user')) === 1, {
+        what: 'oauth.grant.revoked',
+        timeoutMs: 5000,
+      });
+    } finally {
+      redis.disconnect();
+    }
+  });
+
   it('revokes every token of a deleted application, client credentials included', async () => {
     const { registered, client, tokens } = await connected();
     const machine = await client.grant({ grant_type: 'client_credentials', scope: 'users:read' });
@@ -475,6 +496,20 @@ describe('what the authorization server refuses', () => {
 
     const impostor = new issuer.Client({ client_id: registered.clientId, client_secret: 's11cs_wrong', redirect_uris: [REDIRECT] });
     await expect(impostor.grant({ grant_type: 'client_credentials', scope: 'users:read' })).rejects.toMatchObject({ error: 'invalid_client' });
+  });
+
+  it('refuses an expired code', async () => {
+    const client = clientFor(await register());
+    const verifier = generators.codeVerifier();
+    const url = client.authorizationUrl({ scope: 'openid', state: 'e', code_challenge: generators.codeChallenge(verifier), code_challenge_method: 'S256' });
+    const params = client.callbackParams(await signInAndAllow(new Browser(), url));
+    // a minute passes (the code's lifetime), as the stored expiry says
+    const id = createHash('sha256').update(params.code as string).digest('hex');
+    await stack.oauthDb.collection('authorization_codes').updateOne({ _id: id as never }, { $set: { expiresAt: new Date(Date.now() - 1000) } });
+    await expect(client.callback(REDIRECT, params, { code_verifier: verifier, state: 'e' })).rejects.toMatchObject({
+      error: 'invalid_grant',
+      error_description: 'The code has expired',
+    });
   });
 
   it('refuses a state or iss mix-up at the client, and scope escalation on refresh', async () => {
