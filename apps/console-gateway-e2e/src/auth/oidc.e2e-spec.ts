@@ -449,6 +449,47 @@ describe('the token endpoint’s requests', () => {
   });
 });
 
+describe('more of the protocol', () => {
+  it('sets an HttpOnly, SameSite=Lax cookie on /oauth2 and serves its pages under a strict policy', async () => {
+    const client = clientFor(await register());
+    const response = await fetch(client.authorizationUrl({ scope: 'openid', code_challenge: generators.codeChallenge(generators.codeVerifier()), code_challenge_method: 'S256' }), { redirect: 'manual' });
+    const cookie = response.headers.getSetCookie().find((line) => line.startsWith('site11_as=')) ?? '';
+    expect(cookie).toMatch(/; HttpOnly/i);
+    expect(cookie).toMatch(/; SameSite=Lax/i);
+    expect(cookie).toMatch(/; Path=\/oauth2/i);
+    // plain http here (PUBLIC_URL http://127.0.0.1): not Secure, so not __Host-
+    expect(cookie).not.toMatch(/; Secure/i);
+    const policy = response.headers.get('content-security-policy') ?? '';
+    expect(policy).toContain("default-src 'none'");
+    expect(policy).toContain("frame-ancestors 'none'");
+    expect(policy).toMatch(/form-action 'self' https:\/\/app\.example\.com/);
+    expect(response.headers.get('cache-control')).toBe('no-store');
+  });
+
+  it('authenticates a confidential client with client_secret_post, and a public client with PKCE alone', async () => {
+    const registered = await register();
+    const post = new issuer.Client({ client_id: registered.clientId, client_secret: registered.clientSecret, token_endpoint_auth_method: 'client_secret_post', redirect_uris: [REDIRECT] });
+    expect((await post.grant({ grant_type: 'client_credentials', scope: 'users:read' })).access_token).toEqual(expect.any(String));
+
+    const publicClient = clientFor(await register({ type: 'public', grantTypes: ['authorization_code', 'refresh_token'] }));
+    const verifier = generators.codeVerifier();
+    const url = publicClient.authorizationUrl({ scope: 'openid offline_access', state: 'p', code_challenge: generators.codeChallenge(verifier), code_challenge_method: 'S256' });
+    const tokens = await publicClient.callback(REDIRECT, publicClient.callbackParams(await signInAndAllow(new Browser(), url)), { code_verifier: verifier, state: 'p' });
+    expect(tokens.claims().aud).toBe(publicClient.metadata.client_id);
+    expect((await publicClient.refresh(tokens.refresh_token as string)).access_token).toEqual(expect.any(String));
+    // and userinfo by POST, as by GET
+    expect(await publicClient.userinfo(tokens.access_token as string, { method: 'POST' })).toMatchObject({ sub: tokens.claims().sub });
+  });
+
+  it('refuses the implicit flow and the password grant', async () => {
+    const registered = await register();
+    const client = clientFor(registered);
+    const implicit = await new Browser().get(client.authorizationUrl({ scope: 'openid', response_type: 'token', state: 'i', code_challenge: generators.codeChallenge(generators.codeVerifier()), code_challenge_method: 'S256' }));
+    expect(client.callbackParams(implicit.headers.get('location') as string)).toMatchObject({ error: 'unsupported_response_type', state: 'i' });
+    await expect(client.grant({ grant_type: 'password', username: owner.email, password: owner.password })).rejects.toMatchObject({ error: 'unsupported_grant_type' });
+  });
+});
+
 describe('what the authorization server refuses', () => {
   const pkce = () => {
     const verifier = generators.codeVerifier();
