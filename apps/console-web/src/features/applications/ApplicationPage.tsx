@@ -1,9 +1,10 @@
-import { Anchor, Button, Code, Group, Modal, Paper, Skeleton, Stack, Tabs, Text, Title } from '@mantine/core';
+import { Anchor, Button, Code, Group, Paper, Skeleton, Stack, Tabs, Text, Title } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate, useParams } from 'react-router';
 import { isApiError } from '../../api/errors';
 import { dateTime } from '../../lib/format';
+import { ConfirmDialog } from '../../ui/ConfirmDialog';
 import { ErrorBanner } from '../../ui/ErrorBanner';
 import { ListSkeleton } from '../../ui/Skeletons';
 import { usePageTitle } from '../../ui/usePageTitle';
@@ -119,34 +120,27 @@ export default function ApplicationPage() {
               {t('applications.delete')}
             </Button>
           </Group>
-          <Modal opened={confirmingRotate} onClose={confirmRotate.close} title={t('applications.rotateTitle')} closeButtonProps={{ 'aria-label': t('common.close') }} centered>
-            <Stack gap="md">
-              <Text size="sm">{t('applications.rotateBody', { date: dateTime(new Date(Date.now() + GRACE_MS).toISOString(), i18n.language) })}</Text>
-              {rotate.isError ? <ErrorBanner error={rotate.error} /> : null}
-              <Group justify="flex-end">
-                <Button variant="default" onClick={confirmRotate.close}>
-                  {t('common.cancel')}
-                </Button>
-                <Button onClick={() => void onRotate()} loading={rotate.isPending}>
-                  {t('applications.rotateConfirm')}
-                </Button>
-              </Group>
-            </Stack>
-          </Modal>
-          <Modal opened={confirmingDelete} onClose={confirmDelete.close} title={t('applications.deleteTitle')} closeButtonProps={{ 'aria-label': t('common.close') }} centered>
-            <Stack gap="md">
-              <Text size="sm">{t('applications.deleteBody', { name: data.name })}</Text>
-              {remove.isError ? <ErrorBanner error={remove.error} /> : null}
-              <Group justify="flex-end">
-                <Button variant="default" onClick={confirmDelete.close}>
-                  {t('common.cancel')}
-                </Button>
-                <Button color="red" onClick={() => void onDelete()} loading={remove.isPending}>
-                  {t('common.delete')}
-                </Button>
-              </Group>
-            </Stack>
-          </Modal>
+          <ConfirmDialog
+            opened={confirmingRotate}
+            onClose={confirmRotate.close}
+            title={t('applications.rotateTitle')}
+            body={t('applications.rotateBody', { date: dateTime(new Date(Date.now() + GRACE_MS).toISOString(), i18n.language) })}
+            confirmLabel={t('applications.rotateConfirm')}
+            onConfirm={() => void onRotate()}
+            loading={rotate.isPending}
+            error={rotate.isError ? rotate.error : undefined}
+          />
+          <ConfirmDialog
+            opened={confirmingDelete}
+            onClose={confirmDelete.close}
+            title={t('applications.deleteTitle')}
+            body={t('applications.deleteBody', { name: data.name })}
+            confirmLabel={t('common.delete')}
+            onConfirm={() => void onDelete()}
+            loading={remove.isPending}
+            error={remove.isError ? remove.error : undefined}
+            danger
+          />
         </>
       ) : application.isPending ? (
         <ListSkeleton rows={4} height={36} />

@@ -1,10 +1,11 @@
-import { Anchor, Button, Group, Modal, Paper, Skeleton, Stack, Text, Title } from '@mantine/core';
+import { Anchor, Button, Group, Paper, Skeleton, Stack, Text, Title } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate, useParams } from 'react-router';
 import { isApiError } from '../../api/errors';
 import { isAdmin, useMe } from '../../auth/useMe';
 import { dateTime } from '../../lib/format';
+import { ConfirmDialog } from '../../ui/ConfirmDialog';
 import { ErrorBanner } from '../../ui/ErrorBanner';
 import { ListSkeleton } from '../../ui/Skeletons';
 import { usePageTitle } from '../../ui/usePageTitle';
@@ -68,26 +69,17 @@ export default function UserDetailPage() {
               {t('userDetail.delete')}
             </Button>
           </Group>
-          <Modal
+          <ConfirmDialog
             opened={confirming}
             onClose={confirm.close}
             title={t('userDetail.deleteTitle')}
-            closeButtonProps={{ 'aria-label': t('common.close') }}
-            centered
-          >
-            <Stack gap="md">
-              <Text size="sm">{t('userDetail.deleteBody', { email: user.data.email })}</Text>
-              {remove.isError ? <ErrorBanner error={remove.error} /> : null}
-              <Group justify="flex-end">
-                <Button variant="default" onClick={confirm.close}>
-                  {t('common.cancel')}
-                </Button>
-                <Button color="red" onClick={() => void onDelete()} loading={remove.isPending}>
-                  {t('common.delete')}
-                </Button>
-              </Group>
-            </Stack>
-          </Modal>
+            body={t('userDetail.deleteBody', { email: user.data.email })}
+            confirmLabel={t('common.delete')}
+            onConfirm={() => void onDelete()}
+            loading={remove.isPending}
+            error={remove.isError ? remove.error : undefined}
+            danger
+          />
         </>
       ) : user.isPending ? (
         <ListSkeleton rows={6} height={36} />
