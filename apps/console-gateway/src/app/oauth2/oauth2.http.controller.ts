@@ -7,9 +7,7 @@ import {
   type AuthorizeOutcome,
   DomainError,
   type EndSessionOutcome,
-  type IntrospectionResponse,
   OAuthPatterns,
-  type TokenResponse,
 } from '@site11/contracts';
 import { Public } from '@site11/gateway-auth';
 import { type CallOptions, RpcClient } from '@site11/messaging';
@@ -113,8 +111,7 @@ export class OAuth2HttpController {
     @Call() call: CallOptions,
     @Res() reply: FastifyReply,
   ): Promise<void> {
-    const request = this.clientRequest(form, authorization, contentType, reply);
-    if (request) await this.oauth2(reply, () => this.rpc.send<TokenResponse>(OAuthPatterns.token, request, call), true);
+    await this.forClient(OAuthPatterns.token, form, authorization, contentType, call, reply);
   }
 
   /** RFC 7009: the application's own access or refresh token; 200 whatever the token was. */
@@ -128,8 +125,7 @@ export class OAuth2HttpController {
     @Call() call: CallOptions,
     @Res() reply: FastifyReply,
   ): Promise<void> {
-    const request = this.clientRequest(form, authorization, contentType, reply);
-    if (request) await this.oauth2(reply, () => this.rpc.send(OAuthPatterns.revokeToken, request, call), true);
+    await this.forClient(OAuthPatterns.revokeToken, form, authorization, contentType, call, reply);
   }
 
   /** RFC 7662, for confidential applications about their own tokens. */
@@ -143,8 +139,7 @@ export class OAuth2HttpController {
     @Call() call: CallOptions,
     @Res() reply: FastifyReply,
   ): Promise<void> {
-    const request = this.clientRequest(form, authorization, contentType, reply);
-    if (request) await this.oauth2(reply, () => this.rpc.send<IntrospectionResponse>(OAuthPatterns.introspect, request, call), true);
+    await this.forClient(OAuthPatterns.introspect, form, authorization, contentType, call, reply);
   }
 
   /** RP-initiated logout: back to a registered post_logout_redirect_uri, or a signed-out page. */
@@ -165,6 +160,12 @@ export class OAuth2HttpController {
       .header('content-type', 'text/html; charset=utf-8')
       .header('content-security-policy', pagePolicy(page))
       .send(outcome.error ? renderPage(page) : renderSignedOut());
+  }
+
+  /** The token, revocation and introspection endpoints: the client's request checked, sent to oauth, its answer or RFC 6749 error. */
+  private async forClient(pattern: string, form: Form, authorization: string | undefined, contentType: string | undefined, call: CallOptions, reply: FastifyReply): Promise<void> {
+    const request = this.clientRequest(form, authorization, contentType, reply);
+    if (request) await this.oauth2(reply, () => this.rpc.send(pattern, request, call));
   }
 
   /**
@@ -213,11 +214,11 @@ export class OAuth2HttpController {
       void reply.status(401).header('www-authenticate', 'Bearer realm="site11"').send({ error: 'invalid_token', error_description: 'A bearer access token is required' });
       return;
     }
-    await this.oauth2(reply, () => this.rpc.send<Record<string, unknown>>(OAuthPatterns.userinfo, { accessToken: token }, call), false, true);
+    await this.oauth2(reply, () => this.rpc.send<Record<string, unknown>>(OAuthPatterns.userinfo, { accessToken: token }, call), true);
   }
 
   /** RFC 6749 §5.2 / RFC 6750 §3.1 errors: `{ error, error_description }`, 401 with a challenge for client and token failures. */
-  private async oauth2(reply: FastifyReply, send: () => Promise<unknown>, _client: boolean, bearer = false): Promise<void> {
+  private async oauth2(reply: FastifyReply, send: () => Promise<unknown>, bearer = false): Promise<void> {
     try {
       void reply.status(200).send(await send());
     } catch (error) {

@@ -5,12 +5,14 @@ import type { JsonWebKeySet } from '@site11/contracts';
 import { REDIS_CLIENT } from '@site11/redis';
 import { isDuplicateKey, SecretKeyring } from '@site11/persistence';
 import type Redis from 'ioredis';
-import { exportJWK, generateKeyPair, importJWK, type JWK, type KeyLike } from 'jose';
+import { createLocalJWKSet, errors, exportJWK, generateKeyPair, importJWK, type JWK, type JWTVerifyGetKey, type KeyLike } from 'jose';
 import type { Model } from 'mongoose';
 import { randomUUID } from 'node:crypto';
 import { ACCESS_TOKEN_TTL_MAX_SECONDS, OAuthConfig } from '../oauth.config';
 import { SigningKeyNotFoundError } from './keys.errors';
 import { SigningKey } from './signing-key.schema';
+
+const VERIFICATION_KEYS_MS = 30_000;
 
 export const SIGNING_ALGORITHM = 'RS256';
 /** How often each replica re-reads the key table, to pick up rotations done elsewhere. */
@@ -33,6 +35,7 @@ export class SigningKeysService implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger(SigningKeysService.name);
   private keys: SigningKey[] = [];
   private active: ActiveKey | null = null;
+  private verifying: { set: JWTVerifyGetKey; at: number } | null = null;
   private timer?: NodeJS.Timeout;
   /** Seals private keys at rest; null only outside production, without KEY_ENCRYPTION_KEY. */
   private readonly keyring: SecretKeyring | null;
@@ -85,6 +88,28 @@ export class SigningKeysService implements OnModuleInit, OnModuleDestroy {
    */
   async jwks(): Promise<JsonWebKeySet> {
     return this.publishable(await this.newestKeys());
+  }
+
+  /**
+   * The public keys as a jose key set, to verify this authority's own tokens (userinfo,
+   * introspection, revocation, logout hints) without a database read per token: read at most
+   * every 30 s, and again at once for a `kid` it does not know (a rotation by another replica).
+   */
+  async verificationKeys(): Promise<JWTVerifyGetKey> {
+    const load = async () => {
+      const set = createLocalJWKSet(await this.jwks());
+      this.verifying = { set, at: Date.now() };
+      return set;
+    };
+    const cached = this.verifying && Date.now() - this.verifying.at < VERIFICATION_KEYS_MS ? this.verifying.set : await load();
+    return async (header, token) => {
+      try {
+        return await cached(header, token);
+      } catch (error) {
+        if (error instanceof errors.JWKSNoMatchingKey) return (await load())(header, token);
+        throw error;
+      }
+    };
   }
 
   private newestKeys(): Promise<SigningKey[]> {

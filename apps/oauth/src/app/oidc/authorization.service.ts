@@ -12,7 +12,7 @@ import {
 } from '@site11/contracts';
 import { Model } from 'mongoose';
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import { createLocalJWKSet, jwtVerify } from 'jose';
+import { jwtVerify } from 'jose';
 import { SigningKeysService } from '../keys/signing-keys.service';
 import { OAuthConfig } from '../oauth.config';
 import { UsersClient } from '../users/users.client';
@@ -172,7 +172,7 @@ export class AuthorizationService {
   /** The client an ID token of ours was issued to (expired ones too: a hint names, it does not authenticate). */
   private async audienceOf(idToken: string): Promise<string | null> {
     try {
-      const { payload } = await jwtVerify(idToken, createLocalJWKSet(await this.keys.jwks()), {
+      const { payload } = await jwtVerify(idToken, await this.keys.verificationKeys(), {
         issuer: this.config.PUBLIC_URL,
         clockTolerance: Number.MAX_SAFE_INTEGER,
       });

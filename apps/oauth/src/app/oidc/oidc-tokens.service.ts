@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { TokenDenylist } from '@site11/auth';
 import { ACCESS_TOKEN_TYPE, type ApplicationDto, type IntrospectionResponse, OIDC_SCOPES, type RpcMetadata, type TokenResponse } from '@site11/contracts';
-import { createLocalJWKSet, jwtVerify, SignJWT } from 'jose';
+import { jwtVerify, SignJWT } from 'jose';
 import { Model } from 'mongoose';
 import { createHash, randomUUID, timingSafeEqual } from 'node:crypto';
 import { SIGNING_ALGORITHM, SigningKeysService } from '../keys/signing-keys.service';
@@ -263,7 +263,7 @@ export class OidcTokensService {
 
   private async verifyAccessToken(token: string) {
     try {
-      const { payload, protectedHeader } = await jwtVerify(token, createLocalJWKSet(await this.keys.jwks()), {
+      const { payload, protectedHeader } = await jwtVerify(token, await this.keys.verificationKeys(), {
         issuer: this.config.PUBLIC_URL,
         audience: this.config.JWT_AUDIENCE,
         typ: ACCESS_TOKEN_TYPE,
