@@ -73,6 +73,7 @@ export default [
             { sourceTag: 'scope:tooling', onlyDependOnLibsWithTags: ['scope:tooling'] },
             { sourceTag: 'type:tooling', onlyDependOnLibsWithTags: ['type:tooling'] },
             { sourceTag: 'scope:applications', onlyDependOnLibsWithTags: ['scope:applications', 'scope:shared'] },
+            { sourceTag: 'scope:images', onlyDependOnLibsWithTags: ['scope:images', 'scope:shared'] },
             // <nx-plugin:scopes>
           ],
         },

@@ -18,3 +18,6 @@ export * from './lib/applications/applications.patterns';
 export * from './lib/applications/applications.errors';
 export * from './lib/applications/applications.dto';
 export * from './lib/applications/redirect-uri';
+export * from './lib/images/images.patterns';
+export * from './lib/images/images.errors';
+export * from './lib/images/images.dto';

@@ -15,6 +15,7 @@ import { OperationsHttpModule } from './operations/operations.http.module';
 import { UsersHttpModule } from './users/users.http.module';
 import { OAuth2HttpModule } from './oauth2/oauth2.http.module';
 import { ApplicationsHttpModule } from './applications/applications.http.module';
+import { ImagesHttpModule } from './images/images.http.module';
 // <nx-plugin:http-module-imports>
 
 @Module({
@@ -45,6 +46,7 @@ import { ApplicationsHttpModule } from './applications/applications.http.module'
     UsersHttpModule,
     ApplicationsHttpModule,
     OAuth2HttpModule,
+    ImagesHttpModule,
     // <nx-plugin:http-modules>
   ],
   providers: [

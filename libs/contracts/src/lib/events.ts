@@ -7,6 +7,7 @@ import {
   type ConfigPublishedEvent,
 } from './applications/applications.patterns';
 import { type GrantCreatedEvent, type GrantRevokedEvent, OAuthEvents } from './auth/auth.patterns';
+import { type ImageCreatedEvent, type ImageDeletedEvent, type ImageUpdatedEvent, ImagesEvents } from './images/images.patterns';
 
 /**
  * Every event of the platform with its payload type: the one catalog producers and consumers
@@ -25,6 +26,9 @@ export interface EventCatalog {
   [ApplicationsEvents.configPublished]: ConfigPublishedEvent;
   [OAuthEvents.grantCreated]: GrantCreatedEvent;
   [OAuthEvents.grantRevoked]: GrantRevokedEvent;
+  [ImagesEvents.created]: ImageCreatedEvent;
+  [ImagesEvents.updated]: ImageUpdatedEvent;
+  [ImagesEvents.deleted]: ImageDeletedEvent;
 }
 
 export type EventName = keyof EventCatalog;
@@ -39,6 +43,9 @@ export const EVENT_NAMES = [
   ApplicationsEvents.configPublished,
   OAuthEvents.grantCreated,
   OAuthEvents.grantRevoked,
+  ImagesEvents.created,
+  ImagesEvents.updated,
+  ImagesEvents.deleted,
 ] as const satisfies readonly EventName[];
 
 /** `<service>.<verb>ed` or `<service>.<resource>.<verb>ed`, lower-case, words joined by `-`. */

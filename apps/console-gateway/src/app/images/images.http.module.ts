@@ -1,0 +1,12 @@
+import { Module } from '@nestjs/common';
+import { ImagesHttpController } from './images.http.controller';
+// <nx-plugin:controller-imports>
+
+/** REST routes of the images service, under /api/v1/images. */
+@Module({
+  controllers: [
+    ImagesHttpController,
+    // <nx-plugin:controllers>
+  ],
+})
+export class ImagesHttpModule {}
