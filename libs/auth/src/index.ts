@@ -3,7 +3,7 @@ export { AUTH_OPTIONS, type AuthModuleOptions, ConfigurableAuthModule } from './
 export { JwksStore } from './lib/jwks.store';
 export { TokenDenylist } from './lib/token-denylist';
 export { actorOf, Caller } from './lib/rpc/caller';
-export { applicationActor, type VerifiedActor } from './lib/rpc/credential-verifier';
+export { applicationActor, CredentialVerifier, type VerifiedActor, type VerifiedCredential } from './lib/rpc/credential-verifier';
 export { publishJwks, readJwks } from './lib/rpc/jwks-key';
 export { RPC_ACCESS, RpcAccess } from './lib/rpc/rpc-access';
 export { RpcIdentityGuard } from './lib/rpc/rpc-identity.guard';

@@ -1,6 +1,6 @@
 export { PersistenceModule } from './lib/persistence.module';
-export { decodeCursor, encodeCursor, KeysetPage } from './lib/cursor';
-export { databaseUnavailable, isDuplicateKey } from './lib/database-errors';
+export { KeysetPage } from './lib/cursor';
+export { databaseUnavailable, isDatabaseUnavailable, isDuplicateKey } from './lib/database-errors';
 export { ExpiryModule } from './lib/expiry';
 export { OUTBOX_FIELDS, outboxEvent, type OutboxEvent, OutboxRelay, pushOutbox, withOutbox } from './lib/outbox';
 export { type SealedSecret, SecretKeyring } from './lib/sealed-secret';

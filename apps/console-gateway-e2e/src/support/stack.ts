@@ -24,6 +24,8 @@ export interface StackOptions {
   gatewayEnv?: Record<string, string>;
   usersEnv?: Record<string, string>;
   oauthEnv?: Record<string, string>;
+  /** Environment of the services beyond users and oauth, by name (`{ images: { IMAGES_QUOTA_BYTES: '…' } }`). */
+  servicesEnv?: Record<string, Record<string, string>>;
   /** Instances of the users service to start (default 1). */
   usersReplicas?: number;
   /** Services reach the database through a proxy the test can cut (`cutDatabase()`). */
@@ -138,11 +140,22 @@ export class Stack {
     started.push(oauth);
     // services added by the generator: each on its own test database
     const extras: App[] = [];
-    for (const service of SERVICES.filter((s) => s.name !== 'users' && s.name !== 'oauth')) {
+    // where the gateway reaches a service's own HTTP listener (the images service's bytes)
+    const serviceUrls: Record<string, string> = {};
+    for (const service of SERVICES.filter((s) => s.name !== 'users' && s.name !== 'oauth') as Array<(typeof SERVICES)[number] & { gatewayUrlEnv?: string }>) {
       const port = await freePort();
+      if (service.gatewayUrlEnv) serviceUrls[service.gatewayUrlEnv] = `http://127.0.0.1:${port}`;
       extras.push(
         await startApp(service.name, {
-          env: { ...common, PUBLIC_URL: publicUrl, REDIS_URL: redisUrlOf(service.name), MONGODB_URI: servicesMongoUri, [service.dbEnv]: `${service.name.replace(/-/g, '_')}_test_${id}`, HEALTH_PORT: String(port) },
+          env: {
+            ...common,
+            PUBLIC_URL: publicUrl,
+            REDIS_URL: redisUrlOf(service.name),
+            MONGODB_URI: servicesMongoUri,
+            [service.dbEnv]: `${service.name.replace(/-/g, '_')}_test_${id}`,
+            HEALTH_PORT: String(port),
+            ...options.servicesEnv?.[service.name],
+          },
           healthPort: port,
           logFile: join(logDir, `${service.name}.log`),
         }),
@@ -161,6 +174,7 @@ export class Stack {
         RATE_LIMIT_PER_IP: '10000',
         RATE_LIMIT_PER_ACCOUNT: '10000',
         PUBLIC_URL: publicUrl,
+        ...serviceUrls,
         ...options.gatewayEnv,
       },
       healthPort: gatewayPort,
@@ -322,7 +336,7 @@ export interface ApiResponse<T = Record<string, unknown>> {
 /** A small fetch wrapper: JSON in, JSON out, timing included. */
 export async function call<T = Record<string, unknown>>(
   url: string,
-  init: { method?: string; json?: unknown; body?: string; headers?: Record<string, string>; token?: string } = {},
+  init: { method?: string; json?: unknown; body?: string | Buffer; headers?: Record<string, string>; token?: string } = {},
 ): Promise<ApiResponse<T>> {
   const started = performance.now();
   const headers: Record<string, string> = { ...(init.token ? { authorization: `Bearer ${init.token}` } : {}), ...init.headers };

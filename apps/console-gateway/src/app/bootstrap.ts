@@ -91,6 +91,15 @@ export async function bootstrapGateway(): Promise<void> {
       }
       done(null, form);
     });
+    // multipart, for the image upload only, and left unread: ImageBytesProxy streams it on to the
+    // images service, so no upload is ever held in the gateway's memory
+    adapter.getInstance().addContentTypeParser('multipart/form-data', (request, _payload, done) => {
+      if (request.routeOptions.url !== '/api/v1/images' || request.method !== 'POST') {
+        done(new errorCodes.FST_ERR_CTP_INVALID_MEDIA_TYPE(request.headers['content-type'] ?? ''), undefined);
+        return;
+      }
+      done(null, undefined);
+    });
     // routes may set a tighter (or, for uploads, larger) limit with @BodyLimit
     adapter.getInstance().addHook('onRoute', (route) => {
       const limit = (route.config as { bodyLimit?: unknown } | undefined)?.bodyLimit;

@@ -91,6 +91,22 @@ export class GatewayConfig extends BaseConfig {
   @Matches(/^[a-z][a-z0-9-]*(,[a-z][a-z0-9-]*)*$/, { message: 'DOWNSTREAM_SERVICES must be a comma-separated list of service names' })
   DOWNSTREAM_SERVICES: string = 'users,oauth,applications,images';
 
+  /**
+   * Where the images service's own HTTP listener is (its health port): upload and content
+   * bytes are streamed there instead of through Redis. With several replicas, a load-balanced
+   * address (a Kubernetes Service). See docs/images.md.
+   */
+  @Matches(/^https?:\/\/[^\s/]+$/, { message: 'IMAGES_URL must be an http(s) origin, e.g. http://images:3104' })
+  IMAGES_URL: string = 'http://127.0.0.1:3104';
+
+  /**
+   * How long an upload may take from its first byte to the service's answer, ms: unlike a
+   * message, its length depends on the client's bandwidth. Content answers within RPC_DEADLINE_MS.
+   */
+  @IsInt()
+  @Min(1000)
+  IMAGES_UPLOAD_DEADLINE_MS: number = 60_000;
+
   /** Window of the auth rate limits (register, login, refresh), seconds. */
   @IsInt()
   @Min(1)

@@ -632,7 +632,7 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
-  '/api/v1/images/images': {
+  '/api/v1/images': {
     parameters: {
       query?: never;
       header?: never;
@@ -645,15 +645,92 @@ export interface paths {
      */
     get: operations['ImagesHttpController_list'];
     put?: never;
-    /** Create an image */
-    post: operations['ImagesHttpController_create'];
+    /**
+     * Upload an image
+     * @description multipart/form-data with the image in the field `file` (JPEG, PNG, WebP, AVIF or GIF, decided from its bytes; 10 MiB, 40 MP by default) and optionally `visibility`. Answers 201 with the new image, its sizes made (thumb 256, medium 1024, large 2048 px, WebP) and EXIF/GPS removed; 200 with the existing image when its owner uploaded the same bytes before.
+     */
+    post: operations['ImagesHttpController_upload'];
     delete?: never;
     options?: never;
     head?: never;
     patch?: never;
     trace?: never;
   };
-  '/api/v1/images/images/{id}': {
+  '/api/v1/images/usage': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * My stored bytes and images against my quota
+     * @description Admins may read another user’s (`ownerId`).
+     */
+    get: operations['ImagesHttpController_usage'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/images/stats': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Storage of all images: totals, usage per user, per type, files in storage (admins) */
+    get: operations['ImagesHttpController_stats'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/images/storage/sweep': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Remove stored files no image refers to, now (admins; it also runs on a schedule) */
+    post: operations['ImagesHttpController_sweep'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/images/public/{token}/content': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * A public image’s bytes, through its public link (no token)
+     * @description Same query, caching and ranges as the content route; a private or deleted image is 404.
+     */
+    get: operations['ImagesHttpController_publicContent'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/images/{id}': {
     parameters: {
       query?: never;
       header?: never;
@@ -664,12 +741,32 @@ export interface paths {
     get: operations['ImagesHttpController_findById'];
     put?: never;
     post?: never;
-    /** Delete an image (its owner or an admin) */
+    /** Delete an image with all its sizes (its owner or an admin) */
     delete: operations['ImagesHttpController_remove'];
     options?: never;
     head?: never;
-    /** Change an image (its owner or an admin) */
+    /** Rename an image or change its visibility (its owner or an admin) */
     patch: operations['ImagesHttpController_update'];
+    trace?: never;
+  };
+  '/api/v1/images/{id}/content': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * An image’s bytes: a size, in a format (its owner or an admin)
+     * @description `ETag`, `Last-Modified`, `Cache-Control`; `If-None-Match` → 304; one `Range: bytes=` range → 206 (`If-Range` honoured); a range past the end → 416. A format other than the stored one is converted once, then served from storage.
+     */
+    get: operations['ImagesHttpController_content'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
     trace?: never;
   };
 }
@@ -1215,22 +1312,64 @@ export interface components {
       items: components['schemas']['ReleaseDto'][];
       nextCursor: string | null;
     };
-    CreateImageDto: {
-      /** @example First image */
-      name: string;
-      description?: string;
+    ImageVariantDto: {
+      /** @enum {string} */
+      name: 'original' | 'thumb' | 'medium' | 'large';
+      /** @example image/webp */
+      contentType: string;
+      /** @example 256 */
+      width: number;
+      /** @example 171 */
+      height: number;
+      /** @example 10342 */
+      bytes: number;
     };
     ImageDto: {
       /** @example 665f1c2e8b3e4a0012345678 */
       id: string;
       /**
-       * @description The user who created it
+       * @description The user who uploaded it
        * @example 665f1c2e8b3e4a0012345678
        */
       ownerId: string;
-      /** @example First image */
-      name: string;
-      description: string;
+      /** @example holiday.jpg */
+      filename: string;
+      /**
+       * @description Decided from the bytes
+       * @example image/jpeg
+       */
+      contentType: string;
+      /**
+       * @description Size of the stored original (metadata stripped)
+       * @example 1048576
+       */
+      bytes: number;
+      /**
+       * @description After orientation from EXIF
+       * @example 4000
+       */
+      width: number;
+      /** @example 3000 */
+      height: number;
+      /**
+       * @description SHA-256 of the uploaded bytes (an identical upload by the same owner returns this image)
+       * @example 9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08
+       */
+      sha256: string;
+      /** @description The stored sizes (WebP); conversions to other formats are made on request */
+      variants: components['schemas']['ImageVariantDto'][];
+      /** @enum {string} */
+      visibility: 'private' | 'public';
+      /**
+       * @description Only on public images: the link anyone may read, without a token
+       * @example /api/v1/images/public/q3bW1Jc4d8oPz0lYv2m9Xg/content
+       */
+      publicUrl?: string;
+      /**
+       * @description Variants are made during the upload, so an image exists only when ready
+       * @enum {string}
+       */
+      status: 'ready';
       /** Format: date-time */
       createdAt: string;
       /** Format: date-time */
@@ -1241,10 +1380,66 @@ export interface components {
       /** @description Pass as `cursor` to get the next page */
       nextCursor: string | null;
     };
+    ImageUsageDto: {
+      /** @example 665f1c2e8b3e4a0012345678 */
+      ownerId: string;
+      /** @example 12 */
+      count: number;
+      /**
+       * @description Everything stored: originals and variants
+       * @example 15728640
+       */
+      bytes: number;
+      /** @example 524288000 */
+      quotaBytes: number;
+      /** @example 508559360 */
+      remainingBytes: number;
+    };
+    ImageOwnerUsageDto: {
+      /** @example 665f1c2e8b3e4a0012345678 */
+      ownerId: string;
+      count: number;
+      bytes: number;
+    };
+    ImageStatsDto: {
+      /** @description Live images */
+      count: number;
+      /** @description Bytes stored for them: originals and variants */
+      bytes: number;
+      /** @description Users with at least one image */
+      owners: number;
+      /** @description Usage per user, largest first (at most 100) */
+      byOwner: components['schemas']['ImageOwnerUsageDto'][];
+      /**
+       * @description Count per content type
+       * @example {
+       *       "image/jpeg": 10,
+       *       "image/png": 2
+       *     }
+       */
+      byContentType: Record<string, never>;
+      /** @description Files in storage (GridFS), referenced or not */
+      storedFiles: number;
+      /** @description Bytes in storage (GridFS), referenced or not */
+      storedBytes: number;
+    };
+    ImageSweepResultDto: {
+      /** @description Stored files no image refers to, removed */
+      files: number;
+      /** @description Chunks without a file, removed */
+      chunks: number;
+    };
     UpdateImageDto: {
-      /** @example First image */
-      name?: string;
-      description?: string;
+      /**
+       * @description No `/`, `\` or control characters
+       * @example holiday.jpg
+       */
+      filename?: string;
+      /**
+       * @description `public`: readable by anyone with its `publicUrl`; back to `private` ends that link for good
+       * @enum {string}
+       */
+      visibility?: 'private' | 'public';
     };
   };
   responses: never;
@@ -4297,7 +4492,7 @@ export interface operations {
         scope?: 'mine' | 'all';
         /** @description Only this user’s images (admins only; 403 AUTH.FORBIDDEN for anyone else) */
         ownerId?: string;
-        /** @description Case-insensitive prefix of the name */
+        /** @description Case-insensitive prefix of the file name */
         q?: string;
       };
       header?: never;
@@ -4361,7 +4556,7 @@ export interface operations {
       };
     };
   };
-  ImagesHttpController_create: {
+  ImagesHttpController_upload: {
     parameters: {
       query?: never;
       header?: never;
@@ -4370,10 +4565,28 @@ export interface operations {
     };
     requestBody: {
       content: {
-        'application/json': components['schemas']['CreateImageDto'];
+        'multipart/form-data': {
+          /** Format: binary */
+          file: string;
+          /**
+           * @default private
+           * @enum {string}
+           */
+          visibility?: 'private' | 'public';
+        };
       };
     };
     responses: {
+      /** @description The same bytes were uploaded before: that image */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ImageDto'];
+        };
+      };
+      /** @description Uploaded */
       201: {
         headers: {
           [name: string]: unknown;
@@ -4407,6 +4620,331 @@ export interface operations {
         };
         content: {
           'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Payload Too Large */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Unsupported Media Type */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Unprocessable Entity */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Service Unavailable */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Gateway Timeout */
+      504: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+    };
+  };
+  ImagesHttpController_usage: {
+    parameters: {
+      query?: {
+        /** @description Another user’s usage (admins only) */
+        ownerId?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ImageUsageDto'];
+        };
+      };
+      /** @description Bad Request */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Unauthorized */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Forbidden */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Service Unavailable */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Gateway Timeout */
+      504: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+    };
+  };
+  ImagesHttpController_stats: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ImageStatsDto'];
+        };
+      };
+      /** @description Bad Request */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Unauthorized */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Forbidden */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Service Unavailable */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Gateway Timeout */
+      504: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+    };
+  };
+  ImagesHttpController_sweep: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ImageSweepResultDto'];
+        };
+      };
+      /** @description Bad Request */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Unauthorized */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Forbidden */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Service Unavailable */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Gateway Timeout */
+      504: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+    };
+  };
+  ImagesHttpController_publicContent: {
+    parameters: {
+      query?: {
+        /** @description thumb 256, medium 1024, large 2048 px on the longest side */
+        variant?: 'original' | 'thumb' | 'medium' | 'large';
+        /** @description Converted on the first request, then served from storage. Default: the original’s own format; WebP for the other variants */
+        format?: 'webp' | 'avif' | 'jpeg' | 'png';
+      };
+      header?: never;
+      path: {
+        /** @description 128 random bits, from the image’s `publicUrl` */
+        token: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The bytes */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'image/jpeg': string;
+          'image/png': string;
+          'image/webp': string;
+          'image/avif': string;
+          'image/gif': string;
+        };
+      };
+      /** @description Bad Request */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Unauthorized */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Forbidden */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Not Found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'image/jpeg': components['schemas']['ErrorResponseDto'];
+          'image/png': components['schemas']['ErrorResponseDto'];
+          'image/webp': components['schemas']['ErrorResponseDto'];
+          'image/avif': components['schemas']['ErrorResponseDto'];
+          'image/gif': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Range Not Satisfiable */
+      416: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'image/jpeg': components['schemas']['ErrorResponseDto'];
+          'image/png': components['schemas']['ErrorResponseDto'];
+          'image/webp': components['schemas']['ErrorResponseDto'];
+          'image/avif': components['schemas']['ErrorResponseDto'];
+          'image/gif': components['schemas']['ErrorResponseDto'];
         };
       };
       /** @description Service Unavailable */
@@ -4637,6 +5175,127 @@ export interface operations {
         };
         content: {
           'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Service Unavailable */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Gateway Timeout */
+      504: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+    };
+  };
+  ImagesHttpController_content: {
+    parameters: {
+      query?: {
+        /** @description thumb 256, medium 1024, large 2048 px on the longest side */
+        variant?: 'original' | 'thumb' | 'medium' | 'large';
+        /** @description Converted on the first request, then served from storage. Default: the original’s own format; WebP for the other variants */
+        format?: 'webp' | 'avif' | 'jpeg' | 'png';
+      };
+      header?: {
+        'If-None-Match'?: string;
+        /** @description One byte range, e.g. `bytes=0-1023` */
+        Range?: string;
+      };
+      path: {
+        /** @description ObjectId, 24 hex characters */
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The bytes */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'image/jpeg': string;
+          'image/png': string;
+          'image/webp': string;
+          'image/avif': string;
+          'image/gif': string;
+        };
+      };
+      /** @description The range asked for */
+      206: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Not modified */
+      304: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Bad Request */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Unauthorized */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Forbidden */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Not Found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'image/jpeg': components['schemas']['ErrorResponseDto'];
+          'image/png': components['schemas']['ErrorResponseDto'];
+          'image/webp': components['schemas']['ErrorResponseDto'];
+          'image/avif': components['schemas']['ErrorResponseDto'];
+          'image/gif': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Range Not Satisfiable */
+      416: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'image/jpeg': components['schemas']['ErrorResponseDto'];
+          'image/png': components['schemas']['ErrorResponseDto'];
+          'image/webp': components['schemas']['ErrorResponseDto'];
+          'image/avif': components['schemas']['ErrorResponseDto'];
+          'image/gif': components['schemas']['ErrorResponseDto'];
         };
       };
       /** @description Service Unavailable */

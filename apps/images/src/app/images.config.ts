@@ -1,9 +1,46 @@
 import { ServiceConfig } from '@site11/config';
-import { Matches } from 'class-validator';
+import { IsInt, Matches, Max, Min } from 'class-validator';
 
 export class ImagesConfig extends ServiceConfig {
   @Matches(/^[A-Za-z0-9_-]{1,63}$/, { message: 'IMAGES_DB_NAME must be 1-63 letters, digits, _ or -' })
   IMAGES_DB_NAME = 'images_db';
 
+  /**
+   * Also the port of the image bytes (`/internal/images...`): the gateway streams uploads and
+   * downloads here instead of through the message transport (docs/images.md). Reachable by the
+   * gateway only; every request carries the caller's access token, verified here.
+   */
   override HEALTH_PORT = 3104;
+
+  /** Largest accepted upload; a larger one is refused while it streams in (413 IMAGES.TOO_LARGE). */
+  @IsInt()
+  @Min(1024)
+  @Max(256 * 1024 * 1024)
+  IMAGES_MAX_UPLOAD_BYTES: number = 10 * 1024 * 1024;
+
+  /** Largest width × height decoded (422 IMAGES.TOO_MANY_PIXELS): a decompression bomb is refused from its header. */
+  @IsInt()
+  @Min(1)
+  @Max(268_402_689)
+  IMAGES_MAX_PIXELS: number = 40_000_000;
+
+  /** Bytes each user may store, originals and variants together (413 IMAGES.QUOTA_EXCEEDED). */
+  @IsInt()
+  @Min(0)
+  IMAGES_QUOTA_BYTES: number = 500 * 1024 * 1024;
+
+  /** How often stored files that no image refers to are looked for and removed; 0: never. */
+  @IsInt()
+  @Min(0)
+  IMAGES_ORPHAN_SWEEP_MS: number = 60 * 60 * 1000;
+
+  /** A stored file is an orphan only when older than this: an upload in progress writes its files before its image. */
+  @IsInt()
+  @Min(0)
+  IMAGES_ORPHAN_GRACE_MS: number = 15 * 60 * 1000;
+
+  /** `Cache-Control: max-age` of content read through a public link, seconds. */
+  @IsInt()
+  @Min(0)
+  IMAGES_PUBLIC_MAX_AGE_SECONDS: number = 300;
 }

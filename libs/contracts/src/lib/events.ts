@@ -7,7 +7,7 @@ import {
   type ConfigPublishedEvent,
 } from './applications/applications.patterns';
 import { type GrantCreatedEvent, type GrantRevokedEvent, OAuthEvents } from './auth/auth.patterns';
-import { type ImageCreatedEvent, type ImageDeletedEvent, type ImageUpdatedEvent, ImagesEvents } from './images/images.patterns';
+import { type ImageUploadedEvent, type ImageDeletedEvent, type ImageUpdatedEvent, ImagesEvents } from './images/images.patterns';
 
 /**
  * Every event of the platform with its payload type: the one catalog producers and consumers
@@ -26,7 +26,7 @@ export interface EventCatalog {
   [ApplicationsEvents.configPublished]: ConfigPublishedEvent;
   [OAuthEvents.grantCreated]: GrantCreatedEvent;
   [OAuthEvents.grantRevoked]: GrantRevokedEvent;
-  [ImagesEvents.created]: ImageCreatedEvent;
+  [ImagesEvents.uploaded]: ImageUploadedEvent;
   [ImagesEvents.updated]: ImageUpdatedEvent;
   [ImagesEvents.deleted]: ImageDeletedEvent;
 }
@@ -43,7 +43,7 @@ export const EVENT_NAMES = [
   ApplicationsEvents.configPublished,
   OAuthEvents.grantCreated,
   OAuthEvents.grantRevoked,
-  ImagesEvents.created,
+  ImagesEvents.uploaded,
   ImagesEvents.updated,
   ImagesEvents.deleted,
 ] as const satisfies readonly EventName[];

@@ -11,6 +11,8 @@ export const STATUS_BY_KIND: Record<ErrorKind, number> = {
   [ErrorKind.NotFound]: 404,
   [ErrorKind.AlreadyExists]: 409,
   [ErrorKind.PayloadTooLarge]: 413,
+  [ErrorKind.UnsupportedMediaType]: 415,
+  [ErrorKind.RangeNotSatisfiable]: 416,
   [ErrorKind.FailedPrecondition]: 422,
   [ErrorKind.ConditionNotMet]: 412,
   [ErrorKind.Aborted]: 409,

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { ImageBytesProxy } from './image-bytes.proxy';
 import { ImagesHttpController } from './images.http.controller';
 // <nx-plugin:controller-imports>
 
@@ -8,5 +9,6 @@ import { ImagesHttpController } from './images.http.controller';
     ImagesHttpController,
     // <nx-plugin:controllers>
   ],
+  providers: [ImageBytesProxy],
 })
 export class ImagesHttpModule {}

@@ -26,6 +26,8 @@ export class RpcIdentityModule {
   static forService<C extends BaseConfig>(service: string, config: Type<C>): DynamicModule {
     return {
       module: RpcIdentityModule,
+      // the app's one verifier, also for a service's own HTTP routes (the images service's bytes)
+      global: true,
       providers: [
         {
           provide: RPC_IDENTITY_OPTIONS,

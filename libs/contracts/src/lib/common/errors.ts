@@ -17,6 +17,10 @@ export const ErrorKind = {
   /** A concurrent operation got there first; retrying later may succeed. */
   Aborted: 'ABORTED',
   PayloadTooLarge: 'PAYLOAD_TOO_LARGE',
+  /** The body is not of a type the operation accepts (decided from its bytes, not its label). */
+  UnsupportedMediaType: 'UNSUPPORTED_MEDIA_TYPE',
+  /** A byte range outside the content (HTTP `Range`). */
+  RangeNotSatisfiable: 'RANGE_NOT_SATISFIABLE',
   ResourceExhausted: 'RESOURCE_EXHAUSTED',
   Unavailable: 'UNAVAILABLE',
   DeadlineExceeded: 'DEADLINE_EXCEEDED',

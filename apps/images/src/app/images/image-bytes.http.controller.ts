@@ -1,0 +1,162 @@
+import { Controller, Get, Logger, type OnModuleInit, Post, Req, Res } from '@nestjs/common';
+import { databaseUnavailable, isDatabaseUnavailable } from '@site11/persistence';
+import { HttpAdapterHost } from '@nestjs/core';
+import { CredentialVerifier, unauthenticated, type VerifiedActor } from '@site11/auth';
+import { CommonErrors, DomainError, ErrorKind, IMAGE_FORMATS, IMAGE_VARIANTS, type ImageVariantName, ImagesErrors, ImagesHttpPaths } from '@site11/contracts';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { Types } from 'mongoose';
+import { ImagesConfig } from '../images.config';
+import { ImageStore } from '../storage/image-store';
+import { contentDisposition, etagOf, isFormat, notModified, rangeOf } from './content-response';
+import { ContentService, type ContentTarget } from './content.service';
+import { ImageNotFoundError } from './images.errors';
+import { receiveUpload, tooLarge } from './upload-form';
+import { UploadsService } from './uploads.service';
+
+/** Header that marks an answer's body as a WireError, which the gateway turns into its own error. */
+export const WIRE_ERROR_HEADER = 'x-site11-error';
+
+/**
+ * The bytes of images, on the service's own HTTP listener (the health port), called only by the
+ * gateway, which streams request and response bodies through without holding them: an upload
+ * (multipart, streamed into the service), and content (streamed out of GridFS, by byte range).
+ * Everything else about images is a message pattern. Each request carries the caller's access
+ * token, verified here as on the transport; errors are WireErrors (`code`, `kind`), and the
+ * gateway alone decides HTTP statuses for them.
+ */
+@Controller()
+export class ImageBytesHttpController implements OnModuleInit {
+  constructor(
+    private readonly adapterHost: HttpAdapterHost,
+    private readonly verifier: CredentialVerifier,
+    private readonly uploads: UploadsService,
+    private readonly content: ContentService,
+    private readonly store: ImageStore,
+    private readonly config: ImagesConfig,
+  ) {}
+
+  /** multipart/form-data is left unread for the upload route, which streams it through busboy. */
+  onModuleInit(): void {
+    const fastify = this.adapterHost.httpAdapter.getInstance<FastifyInstance>();
+    if (!fastify.hasContentTypeParser('multipart/form-data')) fastify.addContentTypeParser('multipart/form-data', (_request, _payload, done) => done(null));
+  }
+
+  @Post(ImagesHttpPaths.upload)
+  async upload(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+    try {
+      const actor = await this.callerOf(request);
+      const declared = Number(request.headers['content-length'] ?? 0);
+      // a declared length far over the limit is refused before a byte is read (multipart adds a few hundred bytes)
+      if (declared > this.config.IMAGES_MAX_UPLOAD_BYTES + 64 * 1024) throw tooLarge(this.config.IMAGES_MAX_UPLOAD_BYTES);
+      const received = await receiveUpload(request.raw, this.config.IMAGES_MAX_UPLOAD_BYTES);
+      const { created, image } = await this.uploads.upload(received, actor, requestIdOf(request), () => !request.raw.socket.destroyed);
+      await reply.status(created ? 201 : 200).header('cache-control', 'no-store').send(image);
+    } catch (error) {
+      await sendError(reply, error);
+    }
+  }
+
+  @Get(ImagesHttpPaths.publicContent(':token'))
+  async publicContent(@Req() request: FastifyRequest<{ Params: { token: string }; Querystring: Record<string, unknown> }>, @Res() reply: FastifyReply): Promise<void> {
+    try {
+      const { variant, format } = contentQuery(request.query);
+      if (!/^[A-Za-z0-9_-]{22}$/.test(request.params.token)) throw new ImageNotFoundError('behind this link');
+      const target = await this.content.forPublicLink(request.params.token, variant, format);
+      await this.send(request, reply, target, `public, max-age=${this.config.IMAGES_PUBLIC_MAX_AGE_SECONDS}`);
+    } catch (error) {
+      await sendError(reply, error);
+    }
+  }
+
+  @Get(ImagesHttpPaths.content(':id'))
+  async ownContent(@Req() request: FastifyRequest<{ Params: { id: string }; Querystring: Record<string, unknown> }>, @Res() reply: FastifyReply): Promise<void> {
+    try {
+      const actor = await this.callerOf(request);
+      const { variant, format } = contentQuery(request.query);
+      if (!/^[0-9a-f]{24}$/i.test(request.params.id) || !Types.ObjectId.isValid(request.params.id)) {
+        throw new DomainError(CommonErrors.validation, ErrorKind.InvalidArgument, 'id must be a 24-character hex ObjectId');
+      }
+      const target = await this.content.forCaller(request.params.id, actor, variant, format);
+      // the bytes behind this address never change; who may read them does, so caches stay private
+      await this.send(request, reply, target, 'private, max-age=31536000, immutable');
+    } catch (error) {
+      await sendError(reply, error);
+    }
+  }
+
+  /** Headers, then 304, 416, 206 with the range, or 200 with everything, streamed from GridFS. */
+  private async send(request: FastifyRequest, reply: FastifyReply, { image, variant }: ContentTarget, cacheControl: string): Promise<void> {
+    const etag = etagOf(variant);
+    void reply
+      .header('etag', etag)
+      .header('last-modified', new Date(variant.createdAt).toUTCString())
+      .header('cache-control', cacheControl)
+      .header('accept-ranges', 'bytes')
+      .header('x-content-type-options', 'nosniff')
+      .header('content-security-policy', "default-src 'none'; sandbox")
+      .header('content-disposition', contentDisposition(image.filename, variant.contentType));
+    if (notModified(header(request, 'if-none-match'), etag)) {
+      await reply.status(304).send();
+      return;
+    }
+    const range = rangeOf(header(request, 'range'), variant.bytes, header(request, 'if-range'), etag);
+    if (range.kind === 'unsatisfiable') {
+      void reply.header('content-range', `bytes */${variant.bytes}`);
+      throw new DomainError(ImagesErrors.rangeNotSatisfiable, ErrorKind.RangeNotSatisfiable, `The content is ${variant.bytes} bytes long`);
+    }
+    void reply.header('content-type', variant.contentType);
+    if (range.kind === 'partial') {
+      await reply
+        .status(206)
+        .header('content-range', `bytes ${range.start}-${range.end}/${variant.bytes}`)
+        .header('content-length', String(range.end - range.start + 1))
+        .send(this.store.read(variant.fileId, range));
+      return;
+    }
+    await reply.status(200).header('content-length', String(variant.bytes)).send(this.store.read(variant.fileId));
+  }
+
+  /** The user whose access token the gateway forwarded (the same check as on the transport). */
+  private async callerOf(request: FastifyRequest): Promise<VerifiedActor> {
+    const token = /^bearer\s+(\S{1,8192})\s*$/i.exec(request.headers.authorization ?? '')?.[1];
+    if (!token) throw unauthenticated();
+    const credential = await this.verifier.verify(token, 'images');
+    if (credential.kind !== 'user') throw unauthenticated();
+    return credential.actor;
+  }
+}
+
+function header(request: FastifyRequest, name: string): string | undefined {
+  const value = request.headers[name];
+  return typeof value === 'string' ? value : undefined;
+}
+
+function requestIdOf(request: FastifyRequest): string {
+  const given = header(request, 'x-request-id');
+  return given && /^[A-Za-z0-9._:-]{8,128}$/.test(given) ? given : 'images';
+}
+
+function contentQuery(query: Record<string, unknown>): { variant: ImageVariantName; format?: (typeof IMAGE_FORMATS)[number] } {
+  const variant = query['variant'] ?? 'original';
+  const format = query['format'];
+  const details = [
+    ...(typeof variant === 'string' && (IMAGE_VARIANTS as readonly string[]).includes(variant) ? [] : [{ field: 'variant', constraints: { isIn: `variant must be one of ${IMAGE_VARIANTS.join(', ')}` } }]),
+    ...(format === undefined || isFormat(format, IMAGE_FORMATS) ? [] : [{ field: 'format', constraints: { isIn: `format must be one of ${IMAGE_FORMATS.join(', ')}` } }]),
+  ];
+  if (details.length > 0) throw new DomainError(CommonErrors.validation, ErrorKind.InvalidArgument, 'Invalid content query', details);
+  return { variant: variant as ImageVariantName, ...(format === undefined ? {} : { format: format as (typeof IMAGE_FORMATS)[number] }) };
+}
+
+/**
+ * A failure as a WireError for the gateway. The status is only a hint (the gateway maps the
+ * kind). The connection stays open: the rest of a refused upload is read and dropped
+ * (receiveUpload), so the gateway, still sending, hears the answer.
+ */
+async function sendError(reply: FastifyReply, error: unknown): Promise<void> {
+  const known = isDatabaseUnavailable(error) ? databaseUnavailable('images') : error;
+  const wire = known instanceof DomainError ? known.toWire() : { code: CommonErrors.internal, kind: ErrorKind.Internal, message: 'Internal error' };
+  if (!(known instanceof DomainError)) new Logger(ImageBytesHttpController.name).error(`image bytes request failed: ${error instanceof Error ? error.stack : String(error)}`);
+  const status = wire.kind === ErrorKind.Internal ? 500 : wire.kind === ErrorKind.Unavailable ? 503 : 400;
+  if (reply.sent) return;
+  await reply.status(status).header(WIRE_ERROR_HEADER, 'wire').header('cache-control', 'no-store').send(wire);
+}

@@ -1,0 +1,144 @@
+import { Injectable } from '@nestjs/common';
+import { InjectModel } from '@nestjs/mongoose';
+import {
+  type Actor,
+  CommonErrors,
+  DomainError,
+  ErrorKind,
+  IMAGE_VARIANT_SIZES,
+  type ImageDto,
+  ImagesErrors,
+  ImagesEvents,
+  type ImageVisibility,
+} from '@site11/contracts';
+import { isDuplicateKey, OutboxRelay, outboxEvent, withOutbox } from '@site11/persistence';
+import { Model, Types } from 'mongoose';
+import { createHash, randomBytes } from 'node:crypto';
+import { ImagesConfig } from '../images.config';
+import { ImageStore, type StoredFile } from '../storage/image-store';
+import { type StoredImage, toImageDto } from './image.mapper';
+import { ImageProcessing, type Rendered } from './image-processing';
+import { Image, type StoredVariant } from './image.schema';
+import { UsageService } from './usage.service';
+
+export interface ReceivedUpload {
+  data: Buffer;
+  /** As sent, already made safe (sanitizeFilename). */
+  filename: string;
+  visibility?: ImageVisibility;
+}
+
+/** A new 128-bit public link token. */
+export const newPublicToken = (): string => randomBytes(16).toString('base64url');
+
+/**
+ * Uploading an image: the bytes are checked (type from the signature, pixel count from the
+ * header, a full decode), turned upright and stripped of EXIF/GPS, sized (large, medium, thumb
+ * as WebP) and stored in GridFS, then the image and its `images.image.uploaded` event are one
+ * insert. The same file uploaded again by its owner is the same image (`created: false`), also
+ * when both uploads run at once (a unique key decides). Nothing is half-written: files stored
+ * for an upload that then fails are removed, and what a crash leaves the orphan sweep removes.
+ */
+@Injectable()
+export class UploadsService {
+  constructor(
+    @InjectModel(Image.name) private readonly images: Model<Image>,
+    private readonly store: ImageStore,
+    private readonly processing: ImageProcessing,
+    private readonly usage: UsageService,
+    private readonly outbox: OutboxRelay,
+    private readonly config: ImagesConfig,
+  ) {}
+
+  /**
+   * `wanted` tells whether the caller still waits: a gateway that gave up (its deadline passed)
+   * gets nothing stored, so its client's retry is the one upload that counts.
+   */
+  async upload(upload: ReceivedUpload, actor: Actor, requestId = 'images', wanted: () => boolean = () => true): Promise<{ created: boolean; image: ImageDto }> {
+    const sha256 = createHash('sha256').update(upload.data).digest('hex');
+    const dedupeKey = `${actor.sub}:${sha256}`;
+    const existing = await this.images.findOne({ dedupeKey }).lean<StoredImage>().exec();
+    if (existing) return { created: false, image: toImageDto(existing) };
+
+    const inspected = await this.processing.inspect(upload.data);
+    await this.checkQuota(actor.sub, upload.data.length);
+    const original = await this.processing.original(upload.data, inspected);
+    // each size from the next larger one: three small decodes instead of three of the original
+    const large = await this.processing.variant(original.data, IMAGE_VARIANT_SIZES.large, original);
+    const medium = await this.processing.variant(large.data, IMAGE_VARIANT_SIZES.medium, original);
+    const thumb = await this.processing.variant(medium.data, IMAGE_VARIANT_SIZES.thumb, original);
+    const renditions: Array<[StoredVariant['name'], Rendered]> = [['original', original], ['large', large], ['medium', medium], ['thumb', thumb]];
+    const storedBytes = renditions.reduce((sum, [, rendered]) => sum + rendered.data.length, 0);
+    await this.checkQuota(actor.sub, storedBytes);
+    if (!wanted()) throw new DomainError(CommonErrors.deadlineExceeded, ErrorKind.DeadlineExceeded, 'The caller stopped waiting; nothing was stored');
+
+    const files: StoredFile[] = [];
+    try {
+      for (const [name, rendered] of renditions) {
+        files.push(await this.store.put(rendered.data, `${name}-${upload.filename}`, { ownerId: actor.sub, contentType: rendered.contentType }));
+      }
+      const now = new Date();
+      const variants: StoredVariant[] = renditions.map(([name, rendered], i) => ({
+        name,
+        key: `${name}/${rendered.contentType}`,
+        contentType: rendered.contentType,
+        width: rendered.width,
+        height: rendered.height,
+        bytes: rendered.data.length,
+        fileId: files[i]!.fileId,
+        sha256: files[i]!.sha256,
+        createdAt: now,
+      }));
+      const _id = new Types.ObjectId();
+      const event = outboxEvent(
+        ImagesEvents.uploaded,
+        { id: _id.toHexString(), ownerId: actor.sub, contentType: inspected.contentType, bytes: original.data.length, storedBytes, width: original.width, height: original.height },
+        requestId,
+      );
+      const created = await this.images.create({
+        _id,
+        ownerId: actor.sub,
+        filename: upload.filename,
+        filenameLower: upload.filename.toLowerCase(),
+        contentType: inspected.contentType,
+        bytes: original.data.length,
+        storedBytes,
+        width: original.width,
+        height: original.height,
+        sha256,
+        dedupeKey,
+        variants,
+        fileIds: files.map(({ fileId }) => fileId),
+        visibility: upload.visibility ?? 'private',
+        publicToken: newPublicToken(),
+        ...withOutbox(event),
+      });
+      await this.outbox.publishOrDefer(this.images, _id, [event]);
+      const { outbox: _outbox, outboxAt: _at, outboxLast: _last, ...stored } = created.toObject();
+      return { created: true, image: toImageDto(stored) };
+    } catch (error) {
+      await this.store.remove(files.map(({ fileId }) => fileId)).catch(() => undefined);
+      if (isDuplicateKey(error)) {
+        // the same file, uploaded at the same moment by the same owner: that one is the image
+        const winner = await this.images.findOne({ dedupeKey }).lean<StoredImage>().exec();
+        if (winner) return { created: false, image: toImageDto(winner) };
+      }
+      throw error;
+    }
+  }
+
+  /**
+   * Refuses an upload that would take the owner past the quota. Checked before the work and
+   * again with the exact stored size; two uploads racing may together pass it by one upload.
+   */
+  private async checkQuota(ownerId: string, adding: number): Promise<void> {
+    const { bytes } = await this.usage.of(ownerId);
+    if (bytes + adding > this.config.IMAGES_QUOTA_BYTES) {
+      throw new DomainError(
+        ImagesErrors.quotaExceeded,
+        ErrorKind.PayloadTooLarge,
+        `This upload needs ${adding} bytes; ${Math.max(0, this.config.IMAGES_QUOTA_BYTES - bytes)} of your ${this.config.IMAGES_QUOTA_BYTES} are left`,
+      );
+    }
+  }
+}

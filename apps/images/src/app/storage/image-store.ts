@@ -1,0 +1,101 @@
+import { Injectable } from '@nestjs/common';
+import { InjectConnection } from '@nestjs/mongoose';
+import { type Connection, mongo, Types } from 'mongoose';
+import { createHash } from 'node:crypto';
+import type { Readable } from 'node:stream';
+
+export const BUCKET = 'images';
+
+export interface StoredFile {
+  fileId: Types.ObjectId;
+  bytes: number;
+  sha256: string;
+}
+
+/**
+ * The bytes of images, in GridFS (`images.files` / `images.chunks` in images_db): written once,
+ * never changed, read whole or by byte range, streamed in 255 KiB chunks both ways. Proved on
+ * FerretDB 1.24 by libs/persistence's gridfs.spec.ts. Which image a file belongs to is kept on
+ * the image (`fileIds`), so a file that lost its image (a crash between the two writes) is
+ * found and removed by the orphan sweep.
+ */
+@Injectable()
+export class ImageStore {
+  readonly bucket: mongo.GridFSBucket;
+
+  constructor(@InjectConnection() private readonly connection: Connection) {
+    this.bucket = new mongo.GridFSBucket(connection.db as mongo.Db, { bucketName: BUCKET });
+  }
+
+  private get files() {
+    return this.connection.collection(`${BUCKET}.files`);
+  }
+
+  private get chunks() {
+    return this.connection.collection(`${BUCKET}.chunks`);
+  }
+
+  async put(data: Buffer, filename: string, metadata: { ownerId: string; contentType: string }): Promise<StoredFile> {
+    const fileId = new Types.ObjectId();
+    await new Promise<void>((resolve, reject) => {
+      const upload = this.bucket.openUploadStreamWithId(fileId, filename, { metadata });
+      upload.once('finish', () => resolve()).once('error', reject);
+      upload.end(data);
+    });
+    return { fileId, bytes: data.length, sha256: createHash('sha256').update(data).digest('hex') };
+  }
+
+  /** The file's bytes, `start` to `end` inclusive when given (HTTP Range semantics). */
+  read(fileId: Types.ObjectId, range?: { start: number; end: number }): Readable {
+    // GridFS' `end` is exclusive
+    return this.bucket.openDownloadStream(fileId, range ? { start: range.start, end: range.end + 1 } : undefined);
+  }
+
+  async readAll(fileId: Types.ObjectId): Promise<Buffer> {
+    const parts: Buffer[] = [];
+    for await (const part of this.read(fileId)) parts.push(part as Buffer);
+    return Buffer.concat(parts);
+  }
+
+  /** Removes files and their chunks; a file already gone is no error (a retried delete). */
+  async remove(fileIds: Types.ObjectId[]): Promise<void> {
+    if (fileIds.length === 0) return;
+    // chunks first: a crash in between leaves a file document without chunks, which the sweep
+    // finds by its file document (no chunk without a file is ever left by a delete)
+    await this.chunks.deleteMany({ files_id: { $in: fileIds } });
+    await this.files.deleteMany({ _id: { $in: fileIds } });
+  }
+
+  /** Files uploaded before `before`, a batch at a time, oldest first. */
+  async filesBefore(before: Date, after: Types.ObjectId | null, limit: number): Promise<Types.ObjectId[]> {
+    const found = await this.files
+      .find({ uploadDate: { $lt: before }, ...(after ? { _id: { $gt: after } } : {}) }, { projection: { _id: 1 } })
+      .sort({ _id: 1 })
+      .limit(limit)
+      .toArray();
+    return found.map(({ _id }) => _id as unknown as Types.ObjectId);
+  }
+
+  /**
+   * Chunks whose file document does not exist and was written before `before` (an upload that
+   * died half way: GridFS writes the file document last). Removed; returns how many.
+   */
+  async removeChunksWithoutFile(before: Date): Promise<number> {
+    const cutoff = Types.ObjectId.createFromTime(Math.floor(before.getTime() / 1000));
+    const owners = await this.chunks.aggregate<{ _id: Types.ObjectId }>([{ $match: { _id: { $lt: cutoff } } }, { $group: { _id: '$files_id' } }]).toArray();
+    let removed = 0;
+    for (let i = 0; i < owners.length; i += 500) {
+      const ids = owners.slice(i, i + 500).map(({ _id }) => _id);
+      const present = new Set((await this.files.find({ _id: { $in: ids } }, { projection: { _id: 1 } }).toArray()).map(({ _id }) => String(_id)));
+      const missing = ids.filter((id) => !present.has(String(id)));
+      if (missing.length > 0) removed += (await this.chunks.deleteMany({ files_id: { $in: missing }, _id: { $lt: cutoff } })).deletedCount;
+    }
+    return removed;
+  }
+
+  async totals(): Promise<{ files: number; bytes: number }> {
+    // one accumulator per $group: FerretDB 1.24 computes only the first (see UsageService)
+    const [files, [total]] = await Promise.all([this.files.countDocuments(), this.files.aggregate<{ bytes: number }>([{ $group: { _id: null, bytes: { $sum: '$length' } } }]).toArray()]);
+    return { files, bytes: total?.bytes ?? 0 };
+  }
+}
