@@ -5,6 +5,7 @@ import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
+import { largeJpeg } from '../support/image-fixtures';
 import { freePort, ROOT, waitFor } from '../../../../tools/platform/platform.cjs';
 import { Stack } from '../support/stack';
 
@@ -142,5 +143,19 @@ describe('the console behind nginx (docker/nginx/console.conf)', () => {
     expect(JSON.parse(jwks.body.toString()).keys.length).toBeGreaterThan(0);
     // the gateway's answer, with the request id nginx gave it
     expect(unknown.headers['x-request-id']).toMatch(/^[0-9a-f]{32}$/);
+  });
+
+  it('passes an image upload of several megabytes to the gateway as it streams, and the thumbnail back', async () => {
+    const { accessToken } = await stack.signUp('nginx');
+    const photo = await largeJpeg(11);
+    expect(photo.length).toBeGreaterThan(1024 * 1024);
+    const form = new FormData();
+    form.append('file', new Blob([photo]), 'through-nginx.jpg');
+    const uploaded = await fetch(`${base}/api/v1/images`, { method: 'POST', body: form, headers: { authorization: `Bearer ${accessToken}` } });
+    expect(uploaded.status).toBe(201);
+    const { id } = (await uploaded.json()) as { id: string };
+    const thumb = await fetch(`${base}/api/v1/images/${id}/content?variant=thumb`, { headers: { authorization: `Bearer ${accessToken}` } });
+    expect(thumb.status).toBe(200);
+    expect(thumb.headers.get('content-type')).toBe('image/webp');
   });
 });

@@ -17,7 +17,7 @@ export const NAV_ITEMS: NavItem[] = [
   { to: '/', label: 'nav.dashboard', adminOnly: true, end: true },
   { to: '/users', label: 'nav.users', adminOnly: true },
   { to: '/applications', label: 'applications.nav', adminOnly: false },
-  { to: '/images/images', label: 'imagesImages.nav', adminOnly: false },
+  { to: '/images', label: 'images.nav', adminOnly: false },
   // <nx-plugin:nav>
   { to: '/account', label: 'nav.account', adminOnly: false },
 ];

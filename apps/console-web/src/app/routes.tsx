@@ -17,9 +17,8 @@ const AccountPage = lazy(() => import('../features/account/AccountPage'));
 const ApplicationsPage = lazy(() => import('../features/applications/ApplicationsPage'));
 const NewApplicationPage = lazy(() => import('../features/applications/NewApplicationPage'));
 const ApplicationPage = lazy(() => import('../features/applications/ApplicationPage'));
-const ImagesImagesPage = lazy(() => import('../features/images/images/ImagesPage'));
-const ImagesNewImagePage = lazy(() => import('../features/images/images/NewImagePage'));
-const ImagesImagePage = lazy(() => import('../features/images/images/ImagePage'));
+const ImagesPage = lazy(() => import('../features/images/ImagesPage'));
+const ImagePage = lazy(() => import('../features/images/ImagePage'));
 // <nx-plugin:screen-imports>
 const NotFoundPage = lazy(() => import('../features/not-found/NotFoundPage'));
 
@@ -104,9 +103,8 @@ export const routes: RouteObject[] = [
               { path: 'applications', element: <ApplicationsPage /> },
               { path: 'applications/new', element: <NewApplicationPage /> },
               { path: 'applications/:id', element: <ApplicationPage /> },
-              { path: 'images/images', element: <ImagesImagesPage /> },
-              { path: 'images/images/new', element: <ImagesNewImagePage /> },
-              { path: 'images/images/:id', element: <ImagesImagePage /> },
+              { path: 'images', element: <ImagesPage /> },
+              { path: 'images/:id', element: <ImagePage /> },
               // <nx-plugin:screens>
             ],
           },

@@ -1,5 +1,5 @@
 import { applicationsText } from '../features/applications/i18n';
-import { imagesImagesText } from '../features/images/images/i18n';
+import { imagesText } from '../features/images/i18n';
 // <nx-plugin:i18n-imports>
 
 /** English, the default language. Every key here must exist in every other language (`ko.ts` is typed against it). */
@@ -212,7 +212,7 @@ export const en = {
     home: 'Go to the start page',
   },
   applications: applicationsText.en,
-  imagesImages: imagesImagesText.en,
+  images: imagesText.en,
   // <nx-plugin:i18n>
 } as const;
 

@@ -1,6 +1,6 @@
 import type { Messages } from './en';
 import { applicationsText } from '../features/applications/i18n';
-import { imagesImagesText } from '../features/images/images/i18n';
+import { imagesText } from '../features/images/i18n';
 // <nx-plugin:i18n-imports>
 
 /** 한국어. Korean has a single plural form: `_one` keys are never used but keep the shape of `en`. */
@@ -213,6 +213,6 @@ export const ko: Messages = {
     home: '시작 페이지로 가기',
   },
   applications: applicationsText.ko,
-  imagesImages: imagesImagesText.ko,
+  images: imagesText.ko,
   // <nx-plugin:i18n>
 };

@@ -16,7 +16,8 @@ export const CONSOLE_CSP = {
     scriptSrc: [`'self'`],
     // Mantine sets CSS variables in style elements
     styleSrc: [`'self'`, `'unsafe-inline'`],
-    imgSrc: [`'self'`, 'data:'],
+    // blob: the images screens show API images as object URLs (an <img> cannot send a token)
+    imgSrc: [`'self'`, 'data:', 'blob:'],
     connectSrc: [`'self'`],
     fontSrc: [`'self'`],
     objectSrc: [`'none'`],
