@@ -90,10 +90,13 @@ async function main() {
 
   /** Where Prometheus would scrape each app: services on their health port, the gateway on its own. */
   const scrapes = [];
+  /** Where the gateway reaches a service's own HTTP listener (`gatewayUrlEnv`: the images service's bytes). */
+  const serviceUrls = {};
   // every service of the platform, in order (users first: oauth needs it); generators add to it
   for (const service of SERVICES) {
     const healthPort = Number(env[`${service.name.toUpperCase().replace(/-/g, '_')}_HEALTH_PORT`] ?? service.healthPort);
     scrapes.push(`http://localhost:${healthPort}/metrics (${service.name})`);
+    if (service.gatewayUrlEnv) serviceUrls[service.gatewayUrlEnv] = `http://127.0.0.1:${healthPort}`;
     started.push(
       await startApp(service.name, {
         env: {
@@ -113,7 +116,7 @@ async function main() {
   const metricsPort = Number(env.METRICS_PORT ?? 9464);
   started.push(
     await startApp('console-gateway', {
-      env: { ...common, REDIS_URL: redisUrlOf('console-gateway'), PORT: String(port), METRICS_PORT: String(metricsPort) },
+      env: { ...common, ...serviceUrls, REDIS_URL: redisUrlOf('console-gateway'), PORT: String(port), METRICS_PORT: String(metricsPort) },
       healthPort: port,
       echo: true,
     }),

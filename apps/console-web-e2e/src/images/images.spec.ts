@@ -25,14 +25,14 @@ test.describe('Images screens', () => {
     await expect(page).toHaveURL(/\/images$/);
     await expect(page.getByRole('heading', { level: 1, name: 'Images' })).toBeVisible();
     await expect(page.getByText('No images yet. Upload one above.')).toBeVisible();
-    await expect(page.getByTestId('images-usage')).toContainText('0 of');
+    await expect(page.getByTestId('images-usage')).toContainText('0B of');
 
     // chosen with the file picker, as from the keyboard or a click
     const chooser = page.waitForEvent('filechooser');
     await page.getByRole('button', { name: 'Upload images' }).click();
     await (await chooser).setFiles(await photo('harbour.jpg', { r: 30, g: 90, b: 160 }));
     const uploads = page.getByRole('region', { name: 'Uploads' });
-    await expect(uploads.getByText('Uploaded')).toBeVisible();
+    await expect(uploads.getByText('Uploaded', { exact: true })).toBeVisible();
 
     // dropped on the drop zone
     const dropped = await photo('meadow.jpg', { r: 60, g: 150, b: 70 });
@@ -43,7 +43,7 @@ test.describe('Images screens', () => {
       return data;
     }, { name: 'meadow.jpg', base64: (await import('node:fs')).readFileSync(dropped).toString('base64') });
     await page.getByTestId('drop-zone').dispatchEvent('drop', { dataTransfer: transfer });
-    await expect(uploads.getByText('Uploaded')).toHaveCount(2);
+    await expect(uploads.getByText('Uploaded', { exact: true })).toHaveCount(2);
 
     // the thumbnails, really decoded by the browser
     const gallery = page.getByRole('list', { name: 'Gallery' });

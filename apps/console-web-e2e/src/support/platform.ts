@@ -123,8 +123,11 @@ export class Platform {
     this.started.push(oauth);
 
     // services added by the generator, each on its own test database
-    for (const service of SERVICES.filter((s) => s.name !== 'users' && s.name !== 'oauth')) {
+    const serviceUrls: Record<string, string> = {};
+    for (const service of SERVICES.filter((s) => s.name !== 'users' && s.name !== 'oauth') as Array<(typeof SERVICES)[number] & { gatewayUrlEnv?: string }>) {
       const port = await freePort();
+      // where the gateway reaches the service's own HTTP listener (the images service's bytes)
+      if (service.gatewayUrlEnv) serviceUrls[service.gatewayUrlEnv] = `http://127.0.0.1:${port}`;
       this.started.push(
         await startApp(service.name, {
           env: {
@@ -153,6 +156,7 @@ export class Platform {
         RATE_LIMIT_PER_IP: '10000',
         RATE_LIMIT_PER_ACCOUNT: '10000',
         PUBLIC_URL: publicUrl,
+        ...serviceUrls,
       },
       healthPort: gatewayPort,
       logFile: join(this.logDir, 'console-gateway.log'),

@@ -27,7 +27,7 @@ export function clockTime(epochMs: number, language: string): string {
   return new Intl.DateTimeFormat(language, { hour: '2-digit', minute: '2-digit', second: '2-digit' }).format(epochMs);
 }
 
-/** "1.5 MB", "820 kB": bytes in the largest decimal unit that keeps the number at 1 or more. */
+/** "1.5 MB", "820 kB", "12B": bytes in the largest decimal unit that keeps the number at 1 or more. */
 export function byteSize(bytes: number, language: string): string {
   const units = ['byte', 'kilobyte', 'megabyte', 'gigabyte'] as const;
   let value = bytes;
@@ -36,5 +36,5 @@ export function byteSize(bytes: number, language: string): string {
     value /= 1000;
     unit++;
   }
-  return new Intl.NumberFormat(language, { style: 'unit', unit: units[unit], unitDisplay: 'short', maximumFractionDigits: unit === 0 ? 0 : 1 }).format(value);
+  return new Intl.NumberFormat(language, { style: 'unit', unit: units[unit], unitDisplay: unit === 0 ? 'narrow' : 'short', maximumFractionDigits: unit === 0 ? 0 : 1 }).format(value);
 }

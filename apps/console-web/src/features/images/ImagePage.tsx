@@ -59,15 +59,20 @@ function RenameForm({ image }: { image: Image }) {
 function PublicLink({ image }: { image: Image }) {
   const { t } = useTranslation();
   const update = useUpdateImage(image.id);
+  // the switch follows the click at once; the answer confirms it (or an error shows below and it flips back)
+  const [wanted, setWanted] = useState<Image['visibility'] | null>(null);
   const link = image.publicUrl ? new URL(image.publicUrl, window.location.origin).toString() : null;
+  const toggle = (visibility: Image['visibility']) => {
+    setWanted(visibility);
+    update.mutate({ visibility }, { onSettled: () => setWanted(null) });
+  };
   return (
     <Stack gap="xs">
       <Switch
         label={t('images.public')}
         description={t('images.publicHint')}
-        checked={image.visibility === 'public'}
-        disabled={update.isPending}
-        onChange={(event) => update.mutate({ visibility: event.currentTarget.checked ? 'public' : 'private' })}
+        checked={(wanted ?? image.visibility) === 'public'}
+        onChange={(event) => toggle(event.currentTarget.checked ? 'public' : 'private')}
       />
       {link ? (
         <Group gap="xs" wrap="nowrap">
