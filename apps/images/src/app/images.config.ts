@@ -29,6 +29,32 @@ export class ImagesConfig extends ServiceConfig {
   @Min(0)
   IMAGES_QUOTA_BYTES: number = 500 * 1024 * 1024;
 
+  /** Images decoded at once (each holds its pixels in memory); uploads beyond it wait their turn. */
+  @IsInt()
+  @Min(1)
+  @Max(64)
+  IMAGES_PROCESSING_CONCURRENCY: number = 2;
+
+  /**
+   * Memory for recently served small renditions (thumbnails, medium sizes), MB: their bytes never
+   * change, so a hit skips storage (GridFS) entirely; who may read them is still checked on every
+   * request. 0 turns it off.
+   */
+  @IsInt()
+  @Min(0)
+  @Max(4096)
+  IMAGES_CACHE_MB: number = 32;
+
+  /**
+   * How long the content route may reuse an image's metadata (who owns it, whether it is public,
+   * its renditions), ms. This replica forgets an image as soon as it changes it; another replica's
+   * change (a delete, a public link turned off) is seen within this time. 0: read it every time.
+   */
+  @IsInt()
+  @Min(0)
+  @Max(60_000)
+  IMAGES_METADATA_CACHE_MS: number = 2000;
+
   /** How often stored files that no image refers to are looked for and removed; 0: never. */
   @IsInt()
   @Min(0)

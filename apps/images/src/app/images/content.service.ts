@@ -2,8 +2,9 @@ import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { type Actor, type ImageFormat, type ImageVariantName } from '@site11/contracts';
 import { LIVE } from '@site11/persistence';
-import { Model } from 'mongoose';
+import { Model, Types } from 'mongoose';
 import { ImageStore } from '../storage/image-store';
+import { ImageCache } from './image-cache';
 import { CONTENT_TYPES, ImageProcessing } from './image-processing';
 import { Image, type StoredVariant } from './image.schema';
 import { ImageNotFoundError } from './images.errors';
@@ -29,17 +30,20 @@ export class ContentService {
     private readonly imagesService: ImagesService,
     private readonly store: ImageStore,
     private readonly processing: ImageProcessing,
+    private readonly cache: ImageCache,
   ) {}
 
   /** For its owner or an admin. */
   async forCaller(id: string, actor: Actor, name: ImageVariantName, format?: ImageFormat): Promise<ContentTarget> {
-    return this.pick(await this.imagesService.owned(id, actor), name, format);
+    const image = await this.cache.byIdOr(id, () => this.images.findOne({ _id: new Types.ObjectId(id) }).lean<Image>().exec());
+    if (!image || image.deletedAt) throw new ImageNotFoundError(id);
+    return this.pick(this.imagesService.authorize(image, actor), name, format);
   }
 
   /** For anyone holding the public link of a public image; a private or deleted one is not found. */
   async forPublicLink(token: string, name: ImageVariantName, format?: ImageFormat): Promise<ContentTarget> {
-    const image = await this.images.findOne({ publicToken: token, visibility: 'public', ...LIVE }).lean<Image>().exec();
-    if (!image) throw new ImageNotFoundError('behind this link');
+    const image = await this.cache.byTokenOr(token, () => this.images.findOne({ publicToken: token, ...LIVE }).lean<Image>().exec());
+    if (!image || image.deletedAt || image.visibility !== 'public' || image.publicToken !== token) throw new ImageNotFoundError('behind this link');
     return this.pick(image, name, format);
   }
 
@@ -61,7 +65,7 @@ export class ContentService {
   }
 
   private async convert(image: Image, base: StoredVariant, format: ImageFormat, key: string): Promise<StoredVariant> {
-    const rendered = await this.processing.convert(await this.store.readAll(base.fileId), format);
+    const rendered = await this.processing.convert(await this.store.small(base.fileId), format);
     const file = await this.store.put(rendered.data, `${key.replace('/', '.')}`, { ownerId: image.ownerId, contentType: rendered.contentType });
     const variant: StoredVariant = {
       name: base.name,
@@ -79,6 +83,7 @@ export class ContentService {
     const { matchedCount } = await this.images
       .updateOne({ _id: image._id, ...LIVE, 'variants.key': { $ne: key } }, { $push: { variants: variant, fileIds: file.fileId }, $inc: { storedBytes: file.bytes } })
       .exec();
+    this.cache.forget(image._id.toHexString());
     if (matchedCount === 1) return variant;
     await this.store.remove([file.fileId]);
     const current = await this.images.findOne({ _id: image._id, ...LIVE }).lean<Image>().exec();

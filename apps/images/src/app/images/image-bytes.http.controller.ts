@@ -6,7 +6,7 @@ import { CommonErrors, DomainError, ErrorKind, IMAGE_FORMATS, IMAGE_VARIANTS, ty
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Types } from 'mongoose';
 import { ImagesConfig } from '../images.config';
-import { ImageStore } from '../storage/image-store';
+import { CACHED_FILE_MAX_BYTES, ImageStore } from '../storage/image-store';
 import { contentDisposition, etagOf, isFormat, notModified, rangeOf } from './content-response';
 import { ContentService, type ContentTarget } from './content.service';
 import { ImageNotFoundError } from './images.errors';
@@ -105,15 +105,17 @@ export class ImageBytesHttpController implements OnModuleInit {
       throw new DomainError(ImagesErrors.rangeNotSatisfiable, ErrorKind.RangeNotSatisfiable, `The content is ${variant.bytes} bytes long`);
     }
     void reply.header('content-type', variant.contentType);
+    // small renditions from memory when read recently, larger ones streamed from GridFS
+    const small = variant.bytes <= CACHED_FILE_MAX_BYTES ? await this.store.small(variant.fileId) : null;
     if (range.kind === 'partial') {
       await reply
         .status(206)
         .header('content-range', `bytes ${range.start}-${range.end}/${variant.bytes}`)
         .header('content-length', String(range.end - range.start + 1))
-        .send(this.store.read(variant.fileId, range));
+        .send(small ? small.subarray(range.start, range.end + 1) : this.store.read(variant.fileId, range));
       return;
     }
-    await reply.status(200).header('content-length', String(variant.bytes)).send(this.store.read(variant.fileId));
+    await reply.status(200).header('content-length', String(variant.bytes)).send(small ?? this.store.read(variant.fileId));
   }
 
   /** The user whose access token the gateway forwarded (the same check as on the transport). */

@@ -14,6 +14,7 @@ import { forbidden } from '@site11/auth';
 import { KeysetPage, LIVE, OutboxRelay, outboxEvent, pushOutbox } from '@site11/persistence';
 import { Model, Types } from 'mongoose';
 import { ImageStore } from '../storage/image-store';
+import { ImageCache } from './image-cache';
 import { Image } from './image.schema';
 import { type StoredImage, toImageDto } from './image.mapper';
 import { ImageNotFoundError } from './images.errors';
@@ -41,6 +42,7 @@ export class ImagesService implements OnModuleInit {
     @InjectModel(Image.name) private readonly images: Model<Image>,
     private readonly store: ImageStore,
     private readonly outbox: OutboxRelay,
+    private readonly cache: ImageCache,
   ) {}
 
   /** Indexes must exist before the first write; the relay sweeps what a crash left unpublished. */
@@ -85,6 +87,7 @@ export class ImagesService implements OnModuleInit {
     if (changed.length > 0) {
       const event = outboxEvent(ImagesEvents.updated, { id: command.id, ownerId: image.ownerId, changed }, requestId);
       const { matchedCount } = await this.images.updateOne({ _id: image._id, ...LIVE }, pushOutbox(event, set), { runValidators: true }).exec();
+      this.cache.forget(command.id);
       if (matchedCount === 0) throw new ImageNotFoundError(command.id);
       await this.outbox.publishOrDefer(this.images, image._id);
     }
@@ -126,9 +129,15 @@ export class ImagesService implements OnModuleInit {
 
   /** The image, if the caller owns it or is an admin; a tombstone only when asked for. */
   async owned(id: string, actor: Actor, options: { tombstone?: boolean } = {}): Promise<Image> {
-    const filter = { _id: new Types.ObjectId(id), ...(options.tombstone ? {} : LIVE) };
-    const image = await this.images.findOne(filter).lean<Image>().exec();
-    if (!image) throw new ImageNotFoundError(id);
+    // by _id alone, the tombstone checked here: FerretDB answers a filter of just `_id` from its
+    // primary key and scans the collection for anything more
+    const image = await this.images.findOne({ _id: new Types.ObjectId(id) }).lean<Image>().exec();
+    if (!image || (image.deletedAt && !options.tombstone)) throw new ImageNotFoundError(id);
+    return this.authorize(image, actor);
+  }
+
+  /** The image, if the caller owns it or is an admin. */
+  authorize(image: Image, actor: Actor): Image {
     if (image.ownerId !== actor.sub && !isAdmin(actor)) throw forbidden('This image belongs to someone else');
     return image;
   }
@@ -140,6 +149,7 @@ export class ImagesService implements OnModuleInit {
     const { modifiedCount } = await this.images
       .updateOne({ _id, ...LIVE }, pushOutbox(event, { deletedAt: event.occurredAt, dedupeKey: `deleted:${_id.toHexString()}`, publicToken: `deleted:${_id.toHexString()}` }))
       .exec();
+    this.cache.forget(_id.toHexString());
     // from the document: an earlier event still waiting there goes out first, in order
     await this.outbox.publishOrDefer(this.images, _id);
     if (modifiedCount === 1) await this.store.remove(image.fileIds).catch(() => undefined);

@@ -6,6 +6,7 @@ import {
   DomainError,
   ErrorKind,
   IMAGE_VARIANT_SIZES,
+  IMAGE_VARIANTS,
   type ImageDto,
   ImagesErrors,
   ImagesEvents,
@@ -63,11 +64,16 @@ export class UploadsService {
     const inspected = await this.processing.inspect(upload.data);
     await this.checkQuota(actor.sub, upload.data.length);
     const original = await this.processing.original(upload.data, inspected);
-    // each size from the next larger one: three small decodes instead of three of the original
-    const large = await this.processing.variant(original.data, IMAGE_VARIANT_SIZES.large, original);
-    const medium = await this.processing.variant(large.data, IMAGE_VARIANT_SIZES.medium, original);
-    const thumb = await this.processing.variant(medium.data, IMAGE_VARIANT_SIZES.thumb, original);
-    const renditions: Array<[StoredVariant['name'], Rendered]> = [['original', original], ['large', large], ['medium', medium], ['thumb', thumb]];
+    // each size from the next larger one (three small decodes instead of three of the original);
+    // a size at least as large as the original is the original itself: nothing enlarged or encoded twice
+    const longest = Math.max(original.width, original.height);
+    const renditions: Array<[StoredVariant['name'], Rendered]> = [['original', original]];
+    let source = original;
+    for (const name of ['large', 'medium', 'thumb'] as const) {
+      if (IMAGE_VARIANT_SIZES[name] >= longest) continue;
+      source = await this.processing.variant(source.data, IMAGE_VARIANT_SIZES[name], original);
+      renditions.push([name, source]);
+    }
     const storedBytes = renditions.reduce((sum, [, rendered]) => sum + rendered.data.length, 0);
     await this.checkQuota(actor.sub, storedBytes);
     if (!wanted()) throw new DomainError(CommonErrors.deadlineExceeded, ErrorKind.DeadlineExceeded, 'The caller stopped waiting; nothing was stored');
@@ -78,18 +84,26 @@ export class UploadsService {
         files.push(await this.store.put(rendered.data, `${name}-${upload.filename}`, { ownerId: actor.sub, contentType: rendered.contentType }));
       }
       const now = new Date();
-      const variants: StoredVariant[] = renditions.map(([name, rendered], i) => ({
-        name,
-        key: `${name}/${rendered.contentType}`,
-        contentType: rendered.contentType,
-        width: rendered.width,
-        height: rendered.height,
-        bytes: rendered.data.length,
-        fileId: files[i]!.fileId,
-        sha256: files[i]!.sha256,
-        createdAt: now,
-      }));
-      const _id = new Types.ObjectId();
+      const entry = (i: number, name: StoredVariant['name']): StoredVariant => {
+        const rendered = renditions[i]![1];
+        return {
+          name,
+          key: `${name}/${rendered.contentType}`,
+          contentType: rendered.contentType,
+          width: rendered.width,
+          height: rendered.height,
+          bytes: rendered.data.length,
+          fileId: files[i]!.fileId,
+          sha256: files[i]!.sha256,
+          createdAt: now,
+        };
+      };
+      const variants: StoredVariant[] = IMAGE_VARIANTS.map((name) => {
+        const index = renditions.findIndex(([made]) => made === name);
+        // not made: the original stands for this size
+        return index >= 0 ? entry(index, name) : { ...entry(0, 'original'), name, key: `${name}/${original.contentType}` };
+      });
+    const _id = new Types.ObjectId();
       const event = outboxEvent(
         ImagesEvents.uploaded,
         { id: _id.toHexString(), ownerId: actor.sub, contentType: inspected.contentType, bytes: original.data.length, storedBytes, width: original.width, height: original.height },

@@ -1,10 +1,15 @@
 import { Injectable } from '@nestjs/common';
 import { InjectConnection } from '@nestjs/mongoose';
+import { LRUCache } from 'lru-cache';
 import { type Connection, mongo, Types } from 'mongoose';
 import { createHash } from 'node:crypto';
 import type { Readable } from 'node:stream';
+import { ImagesConfig } from '../images.config';
 
 export const BUCKET = 'images';
+
+/** Renditions up to this size are kept in memory once read (thumbnails, most medium sizes). */
+export const CACHED_FILE_MAX_BYTES = 512 * 1024;
 
 export interface StoredFile {
   fileId: Types.ObjectId;
@@ -22,9 +27,31 @@ export interface StoredFile {
 @Injectable()
 export class ImageStore {
   readonly bucket: mongo.GridFSBucket;
+  /**
+   * Small files by id, least recently used out first (lru-cache). A stored file never changes, so
+   * nothing is ever stale; a deleted one is no longer reachable (its image is gone) and ages out.
+   */
+  private readonly recent: LRUCache<string, Buffer> | null;
 
-  constructor(@InjectConnection() private readonly connection: Connection) {
+  constructor(
+    @InjectConnection() private readonly connection: Connection,
+    config: ImagesConfig,
+  ) {
     this.bucket = new mongo.GridFSBucket(connection.db as mongo.Db, { bucketName: BUCKET });
+    this.recent = config.IMAGES_CACHE_MB > 0 ? new LRUCache<string, Buffer>({ maxSize: config.IMAGES_CACHE_MB * 1024 * 1024, sizeCalculation: (bytes) => bytes.length }) : null;
+  }
+
+  /**
+   * A small file's bytes (at most CACHED_FILE_MAX_BYTES), from memory when read recently: on the
+   * way to a thumbnail, this skips the two storage queries of a GridFS read.
+   */
+  async small(fileId: Types.ObjectId): Promise<Buffer> {
+    const key = fileId.toHexString();
+    const hit = this.recent?.get(key);
+    if (hit) return hit;
+    const bytes = await this.readAll(fileId);
+    if (bytes.length <= CACHED_FILE_MAX_BYTES) this.recent?.set(key, bytes);
+    return bytes;
   }
 
   private get files() {
