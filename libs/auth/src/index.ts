@@ -1,4 +1,5 @@
 export { forbidden, invalidToken, tokenExpired, tokenRevoked, unauthenticated } from './lib/auth.errors';
+export { listedOwner, type OwnerScope } from './lib/listed-owner';
 export { AUTH_OPTIONS, type AuthModuleOptions, ConfigurableAuthModule } from './lib/auth.options';
 export { JwksStore } from './lib/jwks.store';
 export { TokenDenylist } from './lib/token-denylist';

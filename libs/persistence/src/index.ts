@@ -4,4 +4,5 @@ export { databaseUnavailable, isDatabaseUnavailable, isDuplicateKey } from './li
 export { ExpiryModule } from './lib/expiry';
 export { OUTBOX_FIELDS, outboxEvent, type OutboxEvent, OutboxRelay, pushOutbox, withOutbox } from './lib/outbox';
 export { type SealedSecret, SecretKeyring } from './lib/sealed-secret';
+export { prefixRange } from './lib/prefix';
 export { LIVE } from './lib/tombstone';

@@ -1,3 +1,4 @@
+import { StreamKeys } from '@site11/messaging';
 import { randomUUID } from 'node:crypto';
 import { generateKeyPair, SignJWT } from 'jose';
 import Redis from 'ioredis';
@@ -20,7 +21,7 @@ interface Reply {
 let stack: Stack;
 let forger: Redis;
 let listener: Redis;
-const replyChannel = `rpc:reply:console-gateway:forger:${randomUUID()}`;
+const replyChannel = StreamKeys.reply('console-gateway', `forger:${randomUUID()}`);
 const waiting = new Map<string, (reply: Reply) => void>();
 let seq = 0;
 
@@ -54,7 +55,7 @@ async function forge(pattern: string, data: unknown, metadata: Record<string, un
   });
   const envelope = { data, metadata: { requestId: randomUUID(), deadline, caller: 'console-gateway', ...metadata } };
   const service = options.to ?? pattern.split('.')[0];
-  await forger.xadd(`rpc:{${service}}`, '*', 'id', id, 'pattern', pattern, 'reply', replyChannel, 'deadline', String(deadline), 'data', JSON.stringify(envelope));
+  await forger.xadd(StreamKeys.requests(service), '*', 'id', id, 'pattern', pattern, 'reply', replyChannel, 'deadline', String(deadline), 'data', JSON.stringify(envelope));
   return replied;
 }
 

@@ -31,7 +31,7 @@ export function largeJpeg(seed = 0): Promise<Buffer> {
     const x = i % width;
     const y = (i / width) | 0;
     pixels[i * 3] = (x + seed) & 0xff;
-    pixels[i * 3 + 1] = (y + noise[i]! / 8) & 0xff;
+    pixels[i * 3 + 1] = (y + (noise[i] ?? 0) / 8) & 0xff;
     pixels[i * 3 + 2] = ((x ^ y) + seed) & 0xff;
   }
   return sharp(pixels, { raw: { width, height, channels: 3 } }).jpeg({ quality: 85 }).toBuffer();

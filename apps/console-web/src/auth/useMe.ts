@@ -17,6 +17,10 @@ export function useMe() {
   });
 }
 
+/**
+ * The console's own copy of the rule in libs/contracts: the web app depends only on the
+ * OpenAPI-generated client, never on the server's libraries (a display decision; the API enforces).
+ */
 export function isAdmin(user: User | undefined): boolean {
   return user?.roles.includes('admin') ?? false;
 }

@@ -13,8 +13,8 @@ import {
   type RegisteredApplicationDto,
   type UpdateApplicationCommand,
 } from '@site11/contracts';
-import { forbidden } from '@site11/auth';
-import { KeysetPage, LIVE, OutboxRelay, outboxEvent, pushOutbox, withOutbox } from '@site11/persistence';
+import { forbidden, listedOwner } from '@site11/auth';
+import { KeysetPage, LIVE, OutboxRelay, outboxEvent, prefixRange, pushOutbox, withOutbox } from '@site11/persistence';
 import { Model, Types } from 'mongoose';
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { ApplicationsConfig } from '../applications.config';
@@ -34,16 +34,6 @@ const sameHash = (hex: string | null, candidate: Buffer) => hex !== null && timi
 
 /** The fields a registration or a change may set, as stored. */
 const EDITABLE = ['name', 'redirectUris', 'postLogoutRedirectUris', 'grantTypes', 'scopes', 'homepageUrl', 'logoUrl'] as const;
-
-/**
- * `?q=` as a range on the lower-cased name: what an anchored regex becomes in MongoDB's index scan,
- * and what FerretDB (no regex pushdown) evaluates about twice as fast as the regex.
- */
-function prefixOf(q: string | undefined): { nameLower?: { $gte: string; $lt: string } } {
-  if (!q) return {};
-  const prefix = q.toLowerCase();
-  return { nameLower: { $gte: prefix, $lt: `${prefix}\uffff` } };
-}
 
 /**
  * Registered OAuth clients: registered by a signed-in user, who owns them; read, changed,
@@ -101,10 +91,10 @@ export class ApplicationsService implements OnModuleInit {
 
   /** One page: the caller's own; everyone's (`scope=all`) or one user's (`ownerId`) for admins; `q` a name prefix. */
   async list(query: ListApplicationsQueryDto, actor: Actor): Promise<Page<ApplicationDto>> {
-    const ownerId = this.listedOwner(query, actor);
+    const ownerId = listedOwner(query, actor, 'applications');
     const page = new KeysetPage(query, APPLICATIONS_PAGE_DEFAULT_LIMIT);
     // one plain filter: FerretDB pushes it down to SQL, an $and it does not
-    const filter = { ...LIVE, ...page.filter, ...(ownerId ? { ownerId } : {}), ...prefixOf(query.q) };
+    const filter = { ...LIVE, ...page.filter, ...(ownerId ? { ownerId } : {}), ...prefixRange('nameLower', query.q) };
     const found = await this.applications.find(filter).sort({ _id: 1 }).limit(page.fetch).lean<StoredApplication[]>().exec();
     return page.page(found, toApplicationDto);
   }
@@ -211,12 +201,6 @@ export class ApplicationsService implements OnModuleInit {
     if (!application) throw new ApplicationNotFoundError(id);
     if (application.ownerId !== actor.sub && !isAdmin(actor)) throw forbidden('This application belongs to someone else');
     return application;
-  }
-
-  private listedOwner({ scope, ownerId }: ListApplicationsQueryDto, actor: Actor): string | undefined {
-    if (scope !== 'all' && ownerId === undefined) return actor.sub;
-    if (!isAdmin(actor)) throw forbidden('Only an admin can list other users’ applications');
-    return ownerId;
   }
 
   /** Marks one application deleted with its event, then publishes; 1 if this call deleted it. */

@@ -10,8 +10,8 @@ import {
   type Page,
   type UpdateImageCommand,
 } from '@site11/contracts';
-import { forbidden } from '@site11/auth';
-import { KeysetPage, LIVE, OutboxRelay, outboxEvent, pushOutbox } from '@site11/persistence';
+import { forbidden, listedOwner } from '@site11/auth';
+import { KeysetPage, LIVE, OutboxRelay, outboxEvent, prefixRange, pushOutbox } from '@site11/persistence';
 import { Model, Types } from 'mongoose';
 import { ImageStore } from '../storage/image-store';
 import { ImageCache } from './image-cache';
@@ -19,16 +19,6 @@ import { Image } from './image.schema';
 import { type StoredImage, toImageDto } from './image.mapper';
 import { ImageNotFoundError } from './images.errors';
 import { newPublicToken } from './uploads.service';
-
-/**
- * `?q=` as a range on the lower-cased file name: what an anchored regex becomes in MongoDB's
- * index scan, and what FerretDB (no regex pushdown) evaluates about twice as fast as the regex.
- */
-function prefixOf(q: string | undefined): { filenameLower?: { $gte: string; $lt: string } } {
-  if (!q) return {};
-  const prefix = q.toLowerCase();
-  return { filenameLower: { $gte: prefix, $lt: `${prefix}\uffff` } };
-}
 
 /**
  * An uploaded image's life: read, renamed, made public or private and deleted by its owner or
@@ -56,10 +46,10 @@ export class ImagesService implements OnModuleInit {
    * with `ownerId`, both for admins only; with `q`, those whose file name starts with it.
    */
   async list(query: ListImagesQueryDto, actor: Actor): Promise<Page<ImageDto>> {
-    const ownerId = this.listedOwner(query, actor);
+    const ownerId = listedOwner(query, actor, 'images');
     const page = new KeysetPage(query, IMAGES_PAGE_DEFAULT_LIMIT);
     // one plain filter: FerretDB pushes it down to SQL, an $and it does not
-    const filter = { ...LIVE, ...page.filter, ...(ownerId ? { ownerId } : {}), ...prefixOf(query.q) };
+    const filter = { ...LIVE, ...page.filter, ...(ownerId ? { ownerId } : {}), ...prefixRange('filenameLower', query.q) };
     const found = await this.images.find(filter).sort({ _id: 1 }).limit(page.fetch).lean<StoredImage[]>().exec();
     return page.page(found, toImageDto);
   }
@@ -118,13 +108,6 @@ export class ImagesService implements OnModuleInit {
       if (batch.length === 0) return removed;
       for (const image of batch) removed += await this.tombstone(image, requestId);
     }
-  }
-
-  /** Whose images a list shows: the caller's; anyone's (`scope=all`) or one user's (`ownerId`) only to an admin. */
-  private listedOwner({ scope, ownerId }: ListImagesQueryDto, actor: Actor): string | undefined {
-    if (scope !== 'all' && ownerId === undefined) return actor.sub;
-    if (!isAdmin(actor)) throw forbidden('Only an admin can list other users’ images');
-    return ownerId;
   }
 
   /** The image, if the caller owns it or is an admin; a tombstone only when asked for. */

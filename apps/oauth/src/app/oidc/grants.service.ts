@@ -3,6 +3,7 @@ import { InjectModel } from '@nestjs/mongoose';
 import { AuthErrors, DomainError, ErrorKind, type GrantDto, type GrantRevokedEvent, OAuthEvents, type RpcMetadata } from '@site11/contracts';
 import { OutboxRelay, outboxEvent, pushOutbox } from '@site11/persistence';
 import { Model } from 'mongoose';
+import { ClientSessionsService } from '../sessions/client-sessions.service';
 import { TokensService } from '../sessions/tokens.service';
 import { ApplicationsClient } from './applications.client';
 import { AuthorizationCode, Grant } from './oidc.schema';
@@ -28,6 +29,7 @@ export class GrantsService implements OnModuleInit {
     @InjectModel(Grant.name) private readonly grants: Model<Grant>,
     @InjectModel(AuthorizationCode.name) private readonly codes: Model<AuthorizationCode>,
     private readonly tokens: TokensService,
+    private readonly clientSessions: ClientSessionsService,
     private readonly applications: ApplicationsClient,
     private readonly outbox: OutboxRelay,
   ) {}
@@ -93,7 +95,7 @@ export class GrantsService implements OnModuleInit {
 
   /** Refresh families, and the `sid`s of exchanges that had none (their codes are kept as long as those tokens live). */
   private async revokeTokens(filter: { clientId: string; userId?: string }): Promise<void> {
-    await this.tokens.revokeClientSessions(filter, 'grant revoked');
+    await this.clientSessions.revokeClientSessions(filter, 'grant revoked');
     const exchanged = await this.codes.find({ ...filter, sessionId: { $ne: null } }).select('sessionId').lean<{ sessionId: string }[]>().exec();
     await this.tokens.denySids(exchanged.map((code) => code.sessionId));
   }

@@ -7,6 +7,7 @@ import { Model } from 'mongoose';
 import { createHash, randomUUID, timingSafeEqual } from 'node:crypto';
 import { SIGNING_ALGORITHM, SigningKeysService } from '../keys/signing-keys.service';
 import { OAuthConfig } from '../oauth.config';
+import { ClientSessionsService } from '../sessions/client-sessions.service';
 import { TokensService } from '../sessions/tokens.service';
 import { UsersClient } from '../users/users.client';
 import { ApplicationsClient } from './applications.client';
@@ -38,6 +39,7 @@ export class OidcTokensService {
     private readonly applications: ApplicationsClient,
     private readonly users: UsersClient,
     private readonly tokens: TokensService,
+    private readonly clientSessions: ClientSessionsService,
     private readonly keys: SigningKeysService,
     private readonly denylist: TokenDenylist,
     private readonly config: OAuthConfig,
@@ -65,7 +67,7 @@ export class OidcTokensService {
     const client = await this.authenticate(credentials, form, metadata);
     const token = form['token'];
     if (!token) throw new OAuth2Error('invalid_request', 'token is required');
-    const refresh = await this.tokens.refreshTokenInfo(token);
+    const refresh = await this.clientSessions.refreshTokenInfo(token);
     if (refresh) {
       if (refresh.session.clientId === client.clientId) await this.tokens.revoke(refresh.session._id, 'revoked by the application');
       return;
@@ -80,7 +82,7 @@ export class OidcTokensService {
     const client = await this.authenticate(credentials, form, metadata);
     const token = form['token'];
     if (!token) throw new OAuth2Error('invalid_request', 'token is required');
-    const refresh = await this.tokens.refreshTokenInfo(token);
+    const refresh = await this.clientSessions.refreshTokenInfo(token);
     if (refresh) {
       const { session, used } = refresh;
       const active = !used && session.clientId === client.clientId && !session.revokedAt && session.expiresAt.getTime() > Date.now();
@@ -178,7 +180,7 @@ export class OidcTokensService {
     let refreshToken: string | undefined;
     const offline = !stored.scopes.includes('openid') || stored.scopes.includes('offline_access');
     if ((client.grantTypes as string[]).includes('refresh_token') && offline) {
-      refreshToken = (await this.tokens.startClientSession(sid, user.id, client.clientId, stored.scopes)).refreshToken;
+      refreshToken = (await this.clientSessions.startClientSession(sid, user.id, client.clientId, stored.scopes)).refreshToken;
     }
     const accessToken = await this.accessToken(user.id, client.clientId, stored.scopes, sid);
     const idToken = stored.scopes.includes('openid')
@@ -190,7 +192,7 @@ export class OidcTokensService {
   private async refresh(client: ApplicationDto, form: Record<string, string>, metadata: RpcMetadata): Promise<TokenResponse> {
     const token = form['refresh_token'];
     if (!token) throw new OAuth2Error('invalid_request', 'refresh_token is required');
-    const rotated = await this.tokens.rotateClientRefreshToken(token, client.clientId).catch(() => {
+    const rotated = await this.clientSessions.rotateClientRefreshToken(token, client.clientId).catch(() => {
       throw new OAuth2Error('invalid_grant', 'The refresh token is unknown, expired, revoked or was issued to another client');
     });
     if (!(await this.users.find(rotated.session.userId, metadata))) {

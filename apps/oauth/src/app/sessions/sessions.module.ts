@@ -6,6 +6,7 @@ import { UsersClientModule } from '../users/users.client.module';
 import { BrowserSession, BrowserSessionSchema } from '../oidc/oidc.schema';
 import { RefreshToken, RefreshTokenSchema, Session, SessionSchema } from './session.schema';
 import { SessionsMessageController } from './sessions.message.controller';
+import { ClientSessionsService } from './client-sessions.service';
 import { TokensService } from './tokens.service';
 
 @Module({
@@ -27,7 +28,7 @@ import { TokensService } from './tokens.service';
     ]),
   ],
   controllers: [SessionsMessageController],
-  providers: [TokensService],
-  exports: [TokensService, MongooseModule],
+  providers: [TokensService, ClientSessionsService],
+  exports: [TokensService, ClientSessionsService, MongooseModule],
 })
 export class SessionsModule {}

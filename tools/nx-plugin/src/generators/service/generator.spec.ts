@@ -65,12 +65,12 @@ describe('service generator', () => {
 
   it('uses the shared helpers of the libs instead of its own: admin test, 403s, pages, outbox, outages', () => {
     const service = tree.read('apps/inventory/src/app/items/items.service.ts', 'utf-8') ?? '';
-    expect(service).toContain("import { KeysetPage, LIVE, OutboxRelay, outboxEvent, pushOutbox, withOutbox } from '@site11/persistence';");
-    expect(service).toContain("import { forbidden } from '@site11/auth';");
+    expect(service).toContain("import { KeysetPage, LIVE, OutboxRelay, outboxEvent, prefixRange, pushOutbox, withOutbox } from '@site11/persistence';");
+    expect(service).toContain("import { forbidden, listedOwner } from '@site11/auth';");
     expect(service).toMatch(/^\s+isAdmin,$/m);
     for (const generated of tree.listChanges().filter((change) => change.path.startsWith('apps/inventory/'))) {
       const text = generated.content?.toString() ?? '';
-      const local = text.match(/(const|function) (isAdmin|actorOf|forbidden|encodeCursor|decodeCursor|isDuplicateKey|databaseUnavailable|LIVE)\b|AuthErrors\.forbidden/g);
+      const local = text.match(/(const|function) (isAdmin|actorOf|forbidden|encodeCursor|decodeCursor|isDuplicateKey|databaseUnavailable|LIVE|prefixOf|prefixRange|listedOwner)\b|AuthErrors\.forbidden/g);
       expect({ file: generated.path, local }).toEqual({
         file: generated.path,
         local: null,
@@ -115,8 +115,9 @@ describe('service generator', () => {
 
   it('lists the caller’s own items; everyone’s or one user’s for admins only, checked in the service and documented at the gateway', () => {
     const service = tree.read('apps/inventory/src/app/items/items.service.ts', 'utf-8') ?? '';
-    expect(service).toContain("if (scope !== 'all' && ownerId === undefined) return actor.sub;");
-    expect(service).toContain('if (!isAdmin(actor)) throw forbidden(');
+    // the house rule itself is libs/auth's listedOwner (tested there)
+    expect(service).toContain("const ownerId = listedOwner(query, actor, 'items');");
+    expect(service).toContain("...prefixRange('nameLower', query.q)");
     const dto = tree.read('libs/contracts/src/lib/inventory/items.dto.ts', 'utf-8') ?? '';
     expect(dto).toMatch(/@IsIn\(\['mine', 'all'\]\)\n\s+scope\?: 'mine' \| 'all';/);
     expect(dto).toMatch(/@IsMongoId\(\{ message: 'ownerId must be a 24-character hex ObjectId' \}\)\n\s+ownerId\?: string;/);
