@@ -158,4 +158,14 @@ describe('the console behind nginx (docker/nginx/console.conf)', () => {
     expect(thumb.status).toBe(200);
     expect(thumb.headers.get('content-type')).toBe('image/webp');
   });
+
+  it('refuses an upload larger than nginx takes with the API’s own JSON error, IMAGES.TOO_LARGE', async () => {
+    const { accessToken } = await stack.signUp('nginx-big');
+    const form = new FormData();
+    form.append('file', new Blob([Buffer.alloc(12 * 1024 * 1024, 1)]), 'big.jpg');
+    const refused = await fetch(`${base}/api/v1/images`, { method: 'POST', body: form, headers: { authorization: `Bearer ${accessToken}` } });
+    expect(refused.status).toBe(413);
+    expect(refused.headers.get('content-type')).toMatch(/application\/json/);
+    expect(await refused.json()).toMatchObject({ statusCode: 413, code: 'IMAGES.TOO_LARGE' });
+  });
 });

@@ -16,6 +16,7 @@ import {
   png,
   SVG_WITH_SCRIPT,
   truncatedJpeg,
+  truncatedSmall,
 } from '../support/image-fixtures';
 import { call, Stack } from '../support/stack';
 import { claimsOf } from '../support/tokens';
@@ -212,6 +213,9 @@ describe('uploading images through the gateway', () => {
       ['HTML named .jpg', HTML_AS_JPG, 'photo.jpg', 415, 'IMAGES.UNSUPPORTED_TYPE'],
       ['SVG with a script', SVG_WITH_SCRIPT, 'logo.svg', 415, 'IMAGES.UNSUPPORTED_TYPE'],
       ['a truncated JPEG', await truncatedJpeg(), 'cut.jpg', 422, 'IMAGES.CORRUPT'],
+      // small enough to need no size of its own: decoded all the same
+      ['a truncated 250×200 JPEG', await truncatedSmall('jpeg'), 'small-cut.jpg', 422, 'IMAGES.CORRUPT'],
+      ['a truncated 200×200 PNG', await truncatedSmall('png'), 'small-cut.png', 422, 'IMAGES.CORRUPT'],
       ['a 20,000 × 20,000 PNG bomb', decompressionBomb(), 'bomb.png', 422, 'IMAGES.TOO_MANY_PIXELS'],
       ['an empty file', Buffer.alloc(0), 'empty.jpg', 400, 'IMAGES.BAD_UPLOAD'],
     ];
@@ -406,7 +410,13 @@ describe('who may see an image', () => {
     const link = `${stack.gatewayUrl}${image.publicUrl}`;
     const open = await fetch(`${link}?variant=thumb`);
     expect(open.status).toBe(200);
-    expect(open.headers.get('cache-control')).toBe('public, max-age=300');
+    // shared caches ask again each time, so a link turned off is off everywhere at once
+    expect(open.headers.get('cache-control')).toBe('public, no-cache');
+    // through a link, the original only in its own format; sizes convert
+    const originalAsPng = await fetch(`${link}?format=webp`);
+    expect(originalAsPng.status).toBe(400);
+    expect(((await originalAsPng.json()) as { code: string }).code).toBe('VALIDATION');
+    expect((await fetch(`${link}?variant=thumb&format=avif`)).status).toBe(200);
 
     const hidden = await call<Image>(url(`/${image.id}`), { method: 'PATCH', token: owner.token, json: { visibility: 'private' } });
     expect(hidden.body.publicUrl).toBeUndefined();
@@ -458,6 +468,39 @@ describe('storage', () => {
     expect((await call(url(`/usage?ownerId=${owner.id}`), { token: admin.token })).body['count']).toBe(1);
     expect((await call(url(`/usage?ownerId=${owner.id}`), { token: (await someone()).token })).status).toBe(403);
   }, 60_000);
+
+  it('lets no number of concurrent uploads of one owner pass the quota together', async () => {
+    const owner = await someone();
+    const files = await Promise.all([1, 2, 3].map(() => noisePng(1700)));
+    const answers = await Promise.all(files.map((file, i) => upload(owner, file, `race-${i}.png`)));
+    expect(answers.map(({ status }) => status).sort()).toEqual([201, 413, 413]);
+    expect(answers.filter(({ status }) => status === 413).every(({ body }) => body.code === 'IMAGES.QUOTA_EXCEEDED')).toBe(true);
+    expect(await imagesOf(owner.id)).toBe(1);
+    const usage = await call<{ bytes: number }>(url('/usage'), { token: owner.token });
+    // what is stored, and nothing left reserved by the refused ones
+    const stored = await db.collection('images').findOne({ ownerId: owner.id });
+    expect(usage.body.bytes).toBe(stored?.['storedBytes']);
+  }, 60_000);
+
+  it('takes a few uploads of one user at a time (429 IMAGES.TOO_MANY_UPLOADS), and frees a slot as soon as its client goes away', async () => {
+    const owner = await someone();
+    const seen: string[] = [];
+    // five uploads that start and never finish: four hold the user's slots, the fifth is refused
+    const hanging = Array.from({ length: 5 }, () => {
+      const req = httpRequest(url(), { method: 'POST', headers: { authorization: `Bearer ${owner.token}`, 'content-type': 'multipart/form-data; boundary=x', 'transfer-encoding': 'chunked' } });
+      req.on('error', () => undefined);
+      req.on('response', (res) => seen.push(`hanging ${res.statusCode}`));
+      req.write('--x\r\nContent-Disposition: form-data; name="file"; filename="slow.jpg"\r\n\r\n');
+      req.write(Buffer.alloc(1024, 7));
+      return req;
+    });
+    await waitFor(async () => seen.includes('hanging 429'), { what: 'one of five hanging uploads refused', timeoutMs: 5000 });
+    const refused = await upload(owner, await png(22, 22));
+    expect({ status: refused.status, code: refused.body.code }).toEqual({ status: 429, code: 'IMAGES.TOO_MANY_UPLOADS' });
+    expect(refused.headers.get('retry-after')).toBe('1');
+    for (const req of hanging) req.destroy();
+    await waitFor(async () => (await upload(owner, await png(23, 23))).status === 201, { what: 'uploads taken again', timeoutMs: 5000 });
+  });
 
   it('deletes an image with all its files, freeing its usage and its dedupe key', async () => {
     const owner = await someone();

@@ -76,3 +76,11 @@ export async function truncatedJpeg(): Promise<Buffer> {
   const whole = await largeJpeg(7);
   return whole.subarray(0, Math.floor(whole.length / 2));
 }
+
+/** A small picture (no size of its own is made from it) cut in half. */
+export async function truncatedSmall(format: 'jpeg' | 'png'): Promise<Buffer> {
+  const [width, height] = format === 'jpeg' ? [250, 200] : [200, 200];
+  const pixels = randomBytes(width * height * 3);
+  const whole = await sharp(pixels, { raw: { width, height, channels: 3 } })[format]().toBuffer();
+  return whole.subarray(0, Math.floor(whole.length / 2));
+}

@@ -65,8 +65,24 @@ export class ImagesConfig extends ServiceConfig {
   @Min(0)
   IMAGES_ORPHAN_GRACE_MS: number = 15 * 60 * 1000;
 
-  /** `Cache-Control: max-age` of content read through a public link, seconds. */
+  /**
+   * `Cache-Control: max-age` of content read through a public link, seconds. 0 (the default):
+   * `no-cache`, so a shared cache asks again each time (a 304 while nothing changed) and a link
+   * turned off is off everywhere at once; more lets caches serve it that long after.
+   */
   @IsInt()
   @Min(0)
-  IMAGES_PUBLIC_MAX_AGE_SECONDS: number = 300;
+  IMAGES_PUBLIC_MAX_AGE_SECONDS: number = 0;
+
+  /** Uploads this instance reads at once (each holds up to IMAGES_MAX_UPLOAD_BYTES in memory); more wait their turn, then 429 IMAGES.BUSY. */
+  @IsInt()
+  @Min(1)
+  @Max(1024)
+  IMAGES_MAX_UPLOADS_IN_FLIGHT: number = 16;
+
+  /** Uploads one user may have in flight at once on this instance; more get 429 IMAGES.TOO_MANY_UPLOADS. */
+  @IsInt()
+  @Min(1)
+  @Max(64)
+  IMAGES_MAX_UPLOADS_PER_USER: number = 4;
 }

@@ -58,12 +58,17 @@ function lingerOn(request: FastifyRequest, body: PassThrough): void {
  */
 @Injectable()
 export class ImageBytesProxy implements OnApplicationShutdown {
-  private readonly agent = new Agent({ keepAliveTimeout: 10_000, connections: 128, headersTimeout: 0, bodyTimeout: 0 });
+  /**
+   * Two pools: slow uploads (a client's bandwidth, up to IMAGES_UPLOAD_DEADLINE_MS) never take
+   * the connections that thumbnails need.
+   */
+  private readonly uploads = new Agent({ keepAliveTimeout: 10_000, connections: 64, headersTimeout: 0, bodyTimeout: 0 });
+  private readonly reads = new Agent({ keepAliveTimeout: 10_000, connections: 64, headersTimeout: 0, bodyTimeout: 0 });
 
   constructor(private readonly config: GatewayConfig) {}
 
   async onApplicationShutdown(): Promise<void> {
-    await this.agent.close();
+    await Promise.all([this.uploads.close(), this.reads.close()]);
   }
 
   /**
@@ -88,6 +93,11 @@ export class ImageBytesProxy implements OnApplicationShutdown {
     const body = options.upload ? request.raw.pipe(new PassThrough({ highWaterMark: 64 * 1024 })) : undefined;
     const abort = new AbortController();
     const timer = setTimeout(() => abort.abort(), options.deadlineMs);
+    // a client that goes away mid-upload frees the service at once, not at the deadline
+    const gone = () => {
+      if (!request.raw.readableEnded) abort.abort();
+    };
+    if (body) request.raw.once('close', gone);
     let answer: Awaited<ReturnType<typeof send>>;
     try {
       answer = await send(`${this.config.IMAGES_URL}${path}${query}`, {
@@ -95,13 +105,14 @@ export class ImageBytesProxy implements OnApplicationShutdown {
         headers,
         ...(body ? { body } : {}),
         signal: abort.signal,
-        dispatcher: this.agent,
+        dispatcher: options.upload ? this.uploads : this.reads,
       });
     } catch (error) {
       if (body) lingerOn(request, body);
       throw this.failure(error, abort.signal.aborted, options.deadlineMs);
     } finally {
       clearTimeout(timer);
+      request.raw.off('close', gone);
     }
     for (const name of PASSED_RESPONSE_HEADERS) {
       const value = answer.headers[name];

@@ -13,6 +13,9 @@ import { ImageNotFoundError } from './images.errors';
 import { receiveUpload, tooLarge } from './upload-form';
 import { UploadsService } from './uploads.service';
 
+/** How long an upload waits for a slot before 429 IMAGES.BUSY. */
+const UPLOAD_WAIT_MS = 30_000;
+
 /** Header that marks an answer's body as a WireError, which the gateway turns into its own error. */
 export const WIRE_ERROR_HEADER = 'x-site11-error';
 
@@ -26,6 +29,10 @@ export const WIRE_ERROR_HEADER = 'x-site11-error';
  */
 @Controller()
 export class ImageBytesHttpController implements OnModuleInit {
+  private uploadsInFlight = 0;
+  private readonly uploadsBy = new Map<string, number>();
+  private readonly waiting: Array<() => void> = [];
+
   constructor(
     private readonly adapterHost: HttpAdapterHost,
     private readonly verifier: CredentialVerifier,
@@ -43,17 +50,70 @@ export class ImageBytesHttpController implements OnModuleInit {
 
   @Post(ImagesHttpPaths.upload)
   async upload(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+    let taken: string | undefined;
     try {
       const actor = await this.callerOf(request);
       const declared = Number(request.headers['content-length'] ?? 0);
       // a declared length far over the limit is refused before a byte is read (multipart adds a few hundred bytes)
       if (declared > this.config.IMAGES_MAX_UPLOAD_BYTES + 64 * 1024) throw tooLarge(this.config.IMAGES_MAX_UPLOAD_BYTES);
+      await this.take(actor.sub);
+      taken = actor.sub;
       const received = await receiveUpload(request.raw, this.config.IMAGES_MAX_UPLOAD_BYTES);
       const { created, image } = await this.uploads.upload(received, actor, requestIdOf(request), () => !request.raw.socket.destroyed);
       await reply.status(created ? 201 : 200).header('cache-control', 'no-store').send(image);
     } catch (error) {
       await sendError(reply, error);
+    } finally {
+      if (taken) this.give(taken);
     }
+  }
+
+  /**
+   * Memory per upload is bounded (IMAGES_MAX_UPLOAD_BYTES, buffered once), so the number under
+   * way is what bounds this instance's memory. Beyond IMAGES_MAX_UPLOADS_IN_FLIGHT an upload waits
+   * for its turn without reading its body (the gateway and the client hold it, by TCP
+   * backpressure), up to UPLOAD_WAIT_MS, then 429 IMAGES.BUSY; one user may hold only a few.
+   */
+  private async take(ownerId: string): Promise<void> {
+    const mine = this.uploadsBy.get(ownerId) ?? 0;
+    if (mine >= this.config.IMAGES_MAX_UPLOADS_PER_USER) {
+      throw new DomainError(ImagesErrors.tooManyUploads, ErrorKind.ResourceExhausted, `At most ${this.config.IMAGES_MAX_UPLOADS_PER_USER} of your uploads at once`, { retryAfterSeconds: 1 });
+    }
+    this.uploadsBy.set(ownerId, mine + 1);
+    if (this.uploadsInFlight < this.config.IMAGES_MAX_UPLOADS_IN_FLIGHT) {
+      this.uploadsInFlight++;
+      return;
+    }
+    try {
+      await new Promise<void>((resolve, reject) => {
+        const turn = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+        const timer = setTimeout(() => {
+          this.waiting.splice(this.waiting.indexOf(turn), 1);
+          reject(new DomainError(ImagesErrors.busy, ErrorKind.ResourceExhausted, 'Too many uploads under way; try again shortly', { retryAfterSeconds: 1 }));
+        }, UPLOAD_WAIT_MS);
+        this.waiting.push(turn);
+      });
+    } catch (error) {
+      this.forget(ownerId);
+      throw error;
+    }
+  }
+
+  /** The upload's slot goes to the next one waiting, or back to the pool. */
+  private give(ownerId: string): void {
+    this.forget(ownerId);
+    const next = this.waiting.shift();
+    if (next) next();
+    else this.uploadsInFlight--;
+  }
+
+  private forget(ownerId: string): void {
+    const mine = (this.uploadsBy.get(ownerId) ?? 1) - 1;
+    if (mine > 0) this.uploadsBy.set(ownerId, mine);
+    else this.uploadsBy.delete(ownerId);
   }
 
   @Get(ImagesHttpPaths.publicContent(':token'))
@@ -62,7 +122,8 @@ export class ImageBytesHttpController implements OnModuleInit {
       const { variant, format } = contentQuery(request.query);
       if (!/^[A-Za-z0-9_-]{22}$/.test(request.params.token)) throw new ImageNotFoundError('behind this link');
       const target = await this.content.forPublicLink(request.params.token, variant, format);
-      await this.send(request, reply, target, `public, max-age=${this.config.IMAGES_PUBLIC_MAX_AGE_SECONDS}`);
+      const maxAge = this.config.IMAGES_PUBLIC_MAX_AGE_SECONDS;
+      await this.send(request, reply, target, maxAge > 0 ? `public, max-age=${maxAge}` : 'public, no-cache');
     } catch (error) {
       await sendError(reply, error);
     }
@@ -106,16 +167,16 @@ export class ImageBytesHttpController implements OnModuleInit {
     }
     void reply.header('content-type', variant.contentType);
     // small renditions from memory when read recently, larger ones streamed from GridFS
-    const small = variant.bytes <= CACHED_FILE_MAX_BYTES ? await this.store.small(variant.fileId) : null;
+    const small = variant.bytes <= CACHED_FILE_MAX_BYTES ? await this.store.whole(variant.fileId) : null;
     if (range.kind === 'partial') {
       await reply
         .status(206)
         .header('content-range', `bytes ${range.start}-${range.end}/${variant.bytes}`)
         .header('content-length', String(range.end - range.start + 1))
-        .send(small ? small.subarray(range.start, range.end + 1) : this.store.read(variant.fileId, range));
+        .send(small ? small.subarray(range.start, range.end + 1) : await this.store.open(variant.fileId, range));
       return;
     }
-    await reply.status(200).header('content-length', String(variant.bytes)).send(small ?? this.store.read(variant.fileId));
+    await reply.status(200).header('content-length', String(variant.bytes)).send(small ?? (await this.store.open(variant.fileId)));
   }
 
   /** The user whose access token the gateway forwarded (the same check as on the transport). */

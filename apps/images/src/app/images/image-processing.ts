@@ -153,6 +153,11 @@ export class ImageProcessing {
     return this.slots.run(() => this.render(this.open(bytes).rotate().resize(width, height, { fit: 'fill' }), 'webp', 82));
   }
 
+  /** Decodes the whole file and keeps nothing: proof that it is not truncated or damaged. */
+  async verify(bytes: Buffer): Promise<void> {
+    await this.slots.run(() => this.open(bytes).raw().toBuffer().catch(asCorrupt));
+  }
+
   /** The same picture in another format (a conversion asked for by `?format=`). */
   async convert(bytes: Buffer, format: ImageFormat): Promise<Rendered> {
     return this.slots.run(() => this.render(this.open(bytes), format, format === 'avif' ? 55 : 82));

@@ -17,6 +17,7 @@ import {
   type UserDeletedEvent,
   UsersEvents,
 } from '@site11/contracts';
+import { DeletedOwners } from './deleted-owners';
 import { ImagesService } from './images.service';
 import { OrphanSweeper } from './orphan-sweeper';
 import { UsageService } from './usage.service';
@@ -32,6 +33,7 @@ export class ImagesMessageController {
     private readonly images: ImagesService,
     private readonly usage: UsageService,
     private readonly sweeper: OrphanSweeper,
+    private readonly owners: DeletedOwners,
   ) {}
 
   /** The caller's own; everyone's (`scope=all`) or one user's (`ownerId`) for admins (checked in the service). */
@@ -83,11 +85,11 @@ export class ImagesMessageController {
 
   /**
    * A deleted user's images are deleted with the account, even if this service was down when it
-   * happened (see `ImagesService.removeOwnedBy`; a redelivery is harmless). The service's Redis
+   * happened, and so is one whose upload ends after it (see `DeletedOwners`; a redelivery is harmless). The service's Redis
    * user may read users' events: `consumes: ["users"]` in tools/platform/services.json.
    */
   @EventPattern(UsersEvents.deleted)
   async onUserDeleted(@Payload('data') event: UserDeletedEvent, @Payload('metadata') metadata: RpcMetadata): Promise<void> {
-    await this.images.removeOwnedBy(event.id, metadata.requestId);
+    await this.owners.ownerDeleted(event.id, metadata.requestId);
   }
 }

@@ -2,7 +2,9 @@ import { Module } from '@nestjs/common';
 import { MongooseModule } from '@nestjs/mongoose';
 import { ImageStore } from '../storage/image-store';
 import { ContentService } from './content.service';
+import { DeletedOwners } from './deleted-owners';
 import { ImageCache } from './image-cache';
+import { QuotaLedger } from './quota-ledger';
 import { ImageBytesHttpController } from './image-bytes.http.controller';
 import { ImageProcessing } from './image-processing';
 import { Image, ImageSchema } from './image.schema';
@@ -15,6 +17,6 @@ import { UsageService } from './usage.service';
 @Module({
   imports: [MongooseModule.forFeature([{ name: Image.name, schema: ImageSchema }])],
   controllers: [ImagesMessageController, ImageBytesHttpController],
-  providers: [ImageStore, ImageCache, ImageProcessing, ImagesService, UploadsService, UsageService, ContentService, OrphanSweeper],
+  providers: [ImageStore, ImageCache, QuotaLedger, DeletedOwners, ImageProcessing, ImagesService, UploadsService, UsageService, ContentService, OrphanSweeper],
 })
 export class ImagesModule {}

@@ -15,10 +15,11 @@ import { KeysetPage, LIVE, OutboxRelay, outboxEvent, prefixRange, pushOutbox } f
 import { Model, Types } from 'mongoose';
 import { ImageStore } from '../storage/image-store';
 import { ImageCache } from './image-cache';
+import { QuotaLedger } from './quota-ledger';
 import { Image } from './image.schema';
 import { type StoredImage, toImageDto } from './image.mapper';
 import { ImageNotFoundError } from './images.errors';
-import { newPublicToken } from './uploads.service';
+import { newPublicToken } from './public-token';
 
 /**
  * An uploaded image's life: read, renamed, made public or private and deleted by its owner or
@@ -33,6 +34,7 @@ export class ImagesService implements OnModuleInit {
     private readonly store: ImageStore,
     private readonly outbox: OutboxRelay,
     private readonly cache: ImageCache,
+    private readonly ledger: QuotaLedger,
   ) {}
 
   /** Indexes must exist before the first write; the relay sweeps what a crash left unpublished. */
@@ -135,7 +137,10 @@ export class ImagesService implements OnModuleInit {
     this.cache.forget(_id.toHexString());
     // from the document: an earlier event still waiting there goes out first, in order
     await this.outbox.publishOrDefer(this.images, _id);
-    if (modifiedCount === 1) await this.store.remove(image.fileIds).catch(() => undefined);
+    if (modifiedCount === 1) {
+      await this.ledger.release(ownerId, image.storedBytes);
+      await this.store.remove(image.fileIds).catch(() => undefined);
+    }
     return modifiedCount;
   }
 }

@@ -5,6 +5,8 @@ import { Model, type Types } from 'mongoose';
 import { ImagesConfig } from '../images.config';
 import { ImageStore } from '../storage/image-store';
 import { Image } from './image.schema';
+import { QuotaLedger } from './quota-ledger';
+import { UsageService } from './usage.service';
 
 /**
  * Storage management: removes stored files that no image refers to (an upload that died between
@@ -19,11 +21,15 @@ export class OrphanSweeper implements OnApplicationBootstrap, OnApplicationShutd
   private readonly logger = new Logger(OrphanSweeper.name);
   private timer?: NodeJS.Timeout;
   private running?: Promise<ImageSweepResultDto>;
+  /** Chunks written before this were looked at by an earlier sweep of this process. */
+  private chunksSweptUpTo: Date | null = null;
 
   constructor(
     @InjectModel(Image.name) private readonly images: Model<Image>,
     private readonly store: ImageStore,
     private readonly config: ImagesConfig,
+    private readonly ledger: QuotaLedger,
+    private readonly usage: UsageService,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -59,8 +65,12 @@ export class OrphanSweeper implements OnApplicationBootstrap, OnApplicationShutd
       await this.store.remove(orphans);
       files += orphans.length;
     }
-    const chunks = await this.store.removeChunksWithoutFile(before);
-    if (files + chunks > 0) this.logger.log(`orphan sweep removed ${files} files and ${chunks} chunks`);
+    // chunks: only those written since the last sweep's window (the first sweep of a process reads all)
+    const chunks = await this.store.removeChunksWithoutFile(this.chunksSweptUpTo, before);
+    this.chunksSweptUpTo = before;
+    // usage a crash left reserved, given back (owners with no upload in flight since `before`)
+    const corrected = await this.ledger.reconcile(await this.usage.storedByOwner(), before);
+    if (files + chunks + corrected > 0) this.logger.log(`orphan sweep removed ${files} files and ${chunks} chunks, corrected ${corrected} usages`);
     return { files, chunks };
   }
 }

@@ -8,19 +8,20 @@ import {
   IMAGE_VARIANT_SIZES,
   IMAGE_VARIANTS,
   type ImageDto,
-  ImagesErrors,
   ImagesEvents,
   type ImageVisibility,
 } from '@site11/contracts';
+import { unauthenticated } from '@site11/auth';
 import { isDuplicateKey, OutboxRelay, outboxEvent, withOutbox } from '@site11/persistence';
 import { Model, Types } from 'mongoose';
-import { createHash, randomBytes } from 'node:crypto';
-import { ImagesConfig } from '../images.config';
+import { createHash } from 'node:crypto';
+import { DeletedOwners } from './deleted-owners';
+import { newPublicToken } from './public-token';
 import { ImageStore, type StoredFile } from '../storage/image-store';
 import { type StoredImage, toImageDto } from './image.mapper';
 import { ImageProcessing, type Rendered } from './image-processing';
 import { Image, type StoredVariant } from './image.schema';
-import { UsageService } from './usage.service';
+import { QuotaLedger } from './quota-ledger';
 
 export interface ReceivedUpload {
   data: Buffer;
@@ -29,8 +30,6 @@ export interface ReceivedUpload {
   visibility?: ImageVisibility;
 }
 
-/** A new 128-bit public link token. */
-export const newPublicToken = (): string => randomBytes(16).toString('base64url');
 
 /**
  * Uploading an image: the bytes are checked (type from the signature, pixel count from the
@@ -46,9 +45,9 @@ export class UploadsService {
     @InjectModel(Image.name) private readonly images: Model<Image>,
     private readonly store: ImageStore,
     private readonly processing: ImageProcessing,
-    private readonly usage: UsageService,
+    private readonly ledger: QuotaLedger,
     private readonly outbox: OutboxRelay,
-    private readonly config: ImagesConfig,
+    private readonly owners: DeletedOwners,
   ) {}
 
   /**
@@ -62,30 +61,37 @@ export class UploadsService {
     if (existing) return { created: false, image: toImageDto(existing) };
 
     const inspected = await this.processing.inspect(upload.data);
-    await this.checkQuota(actor.sub, upload.data.length);
-    const original = await this.processing.original(upload.data, inspected);
-    // each size from the next larger one (three small decodes instead of three of the original);
-    // a size at least as large as the original is the original itself: nothing enlarged or encoded twice
-    const longest = Math.max(original.width, original.height);
-    const renditions: Array<[StoredVariant['name'], Rendered]> = [['original', original]];
-    let source = original;
-    for (const name of ['large', 'medium', 'thumb'] as const) {
-      if (IMAGE_VARIANT_SIZES[name] >= longest) continue;
-      source = await this.processing.variant(source.data, IMAGE_VARIANT_SIZES[name], original);
-      renditions.push([name, source]);
-    }
-    const storedBytes = renditions.reduce((sum, [, rendered]) => sum + rendered.data.length, 0);
-    await this.checkQuota(actor.sub, storedBytes);
-    if (!wanted()) throw new DomainError(CommonErrors.deadlineExceeded, ErrorKind.DeadlineExceeded, 'The caller stopped waiting; nothing was stored');
-
+    // the upload's size is taken from the quota before any work, the exact stored size after
+    await this.ledger.reserve(actor.sub, upload.data.length);
+    let reserved = upload.data.length;
     const files: StoredFile[] = [];
     try {
+      const original = await this.processing.original(upload.data, inspected);
+      // each size from the next larger one (three small decodes instead of three of the original);
+      // a size at least as large as the original is the original itself: nothing enlarged or encoded twice
+      const longest = Math.max(original.width, original.height);
+      const renditions: Array<[StoredVariant['name'], Rendered]> = [['original', original]];
+      let source = original;
+      for (const name of ['large', 'medium', 'thumb'] as const) {
+        if (IMAGE_VARIANT_SIZES[name] >= longest) continue;
+        source = await this.processing.variant(source.data, IMAGE_VARIANT_SIZES[name], original);
+        renditions.push([name, source]);
+      }
+      // nothing decoded the whole file yet (a small image kept as it came): decode it now, or a
+      // truncated one would be stored
+      if (renditions.length === 1 && original.data === upload.data) await this.processing.verify(upload.data);
+      const storedBytes = renditions.reduce((sum, [, rendered]) => sum + rendered.data.length, 0);
+      await this.ledger.reserve(actor.sub, storedBytes - reserved);
+      reserved = storedBytes;
+      if (!wanted()) throw new DomainError(CommonErrors.deadlineExceeded, ErrorKind.DeadlineExceeded, 'The caller stopped waiting; nothing was stored');
+
       for (const [name, rendered] of renditions) {
         files.push(await this.store.put(rendered.data, `${name}-${upload.filename}`, { ownerId: actor.sub, contentType: rendered.contentType }));
       }
       const now = new Date();
       const entry = (i: number, name: StoredVariant['name']): StoredVariant => {
-        const rendered = renditions[i]![1];
+        const [, rendered] = renditions[i] as [StoredVariant['name'], Rendered];
+        const file = files[i] as StoredFile;
         return {
           name,
           key: `${name}/${rendered.contentType}`,
@@ -93,8 +99,8 @@ export class UploadsService {
           width: rendered.width,
           height: rendered.height,
           bytes: rendered.data.length,
-          fileId: files[i]!.fileId,
-          sha256: files[i]!.sha256,
+          fileId: file.fileId,
+          sha256: file.sha256,
           createdAt: now,
         };
       };
@@ -129,8 +135,15 @@ export class UploadsService {
       });
       await this.outbox.publishOrDefer(this.images, _id, [event]);
       const { outbox: _outbox, outboxAt: _at, outboxLast: _last, ...stored } = created.toObject();
+      // the account was deleted while this upload ran (its users.deleted already handled): the
+      // image goes the way the account's other images went
+      if (await this.owners.isDeleted(actor.sub)) {
+        await this.owners.afterLateUpload(actor.sub, requestId);
+        throw unauthenticated();
+      }
       return { created: true, image: toImageDto(stored) };
     } catch (error) {
+      await this.ledger.release(actor.sub, reserved).catch(() => undefined);
       await this.store.remove(files.map(({ fileId }) => fileId)).catch(() => undefined);
       if (isDuplicateKey(error)) {
         // the same file, uploaded at the same moment by the same owner: that one is the image
@@ -138,21 +151,6 @@ export class UploadsService {
         if (winner) return { created: false, image: toImageDto(winner) };
       }
       throw error;
-    }
-  }
-
-  /**
-   * Refuses an upload that would take the owner past the quota. Checked before the work and
-   * again with the exact stored size; two uploads racing may together pass it by one upload.
-   */
-  private async checkQuota(ownerId: string, adding: number): Promise<void> {
-    const { bytes } = await this.usage.of(ownerId);
-    if (bytes + adding > this.config.IMAGES_QUOTA_BYTES) {
-      throw new DomainError(
-        ImagesErrors.quotaExceeded,
-        ErrorKind.PayloadTooLarge,
-        `This upload needs ${adding} bytes; ${Math.max(0, this.config.IMAGES_QUOTA_BYTES - bytes)} of your ${this.config.IMAGES_QUOTA_BYTES} are left`,
-      );
     }
   }
 }

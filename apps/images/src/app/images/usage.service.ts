@@ -6,6 +6,7 @@ import { Model } from 'mongoose';
 import { ImagesConfig } from '../images.config';
 import { ImageStore } from '../storage/image-store';
 import { Image } from './image.schema';
+import { QuotaLedger } from './quota-ledger';
 
 /**
  * What is stored, per owner and in all: summed from the images themselves ($group, which
@@ -17,11 +18,17 @@ export class UsageService {
     @InjectModel(Image.name) private readonly images: Model<Image>,
     private readonly store: ImageStore,
     private readonly config: ImagesConfig,
+    private readonly ledger: QuotaLedger,
   ) {}
 
+  /** Bytes each owner's live images hold, from the images themselves. */
+  async storedByOwner(): Promise<Map<string, number>> {
+    return new Map((await this.sum({}, '$ownerId', '$storedBytes')).map(({ _id, value }) => [String(_id), value]));
+  }
+
   async of(ownerId: string): Promise<ImageUsageDto> {
-    const [count, [usage]] = await Promise.all([this.images.countDocuments({ ownerId, ...LIVE }).exec(), this.sum({ ownerId }, null, '$storedBytes')]);
-    const bytes = usage?.value ?? 0;
+    // the quota's own count: stored bytes and what uploads in flight have reserved
+    const [count, bytes] = await Promise.all([this.images.countDocuments({ ownerId, ...LIVE }).exec(), this.ledger.used(ownerId)]);
     const quotaBytes = this.config.IMAGES_QUOTA_BYTES;
     return { ownerId, count, bytes, quotaBytes, remainingBytes: Math.max(0, quotaBytes - bytes) };
   }

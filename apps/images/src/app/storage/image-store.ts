@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectConnection } from '@nestjs/mongoose';
+import { DomainError, ErrorKind, ImagesErrors } from '@site11/contracts';
 import { LRUCache } from 'lru-cache';
 import { type Connection, mongo, Types } from 'mongoose';
 import { createHash } from 'node:crypto';
@@ -7,6 +8,15 @@ import type { Readable } from 'node:stream';
 import { ImagesConfig } from '../images.config';
 
 export const BUCKET = 'images';
+
+/** A stored file that is no longer there: its image was deleted meanwhile (another replica, a race). */
+export class ImageGoneError extends DomainError {
+  constructor() {
+    super(ImagesErrors.notFound, ErrorKind.NotFound, 'This image no longer exists');
+  }
+}
+
+const isFileNotFound = (error: unknown): boolean => /FileNotFound|file not found/i.test(`${(error as { name?: string })?.name} ${(error as Error)?.message}`);
 
 /** Renditions up to this size are kept in memory once read (thumbnails, most medium sizes). */
 export const CACHED_FILE_MAX_BYTES = 512 * 1024;
@@ -41,11 +51,20 @@ export class ImageStore {
     this.recent = config.IMAGES_CACHE_MB > 0 ? new LRUCache<string, Buffer>({ maxSize: config.IMAGES_CACHE_MB * 1024 * 1024, sizeCalculation: (bytes) => bytes.length }) : null;
   }
 
+  private get files() {
+    return this.connection.collection(`${BUCKET}.files`);
+  }
+
+  private get chunks() {
+    return this.connection.collection(`${BUCKET}.chunks`);
+  }
+
   /**
-   * A small file's bytes (at most CACHED_FILE_MAX_BYTES), from memory when read recently: on the
-   * way to a thumbnail, this skips the two storage queries of a GridFS read.
+   * A file's bytes in one buffer; small ones (at most CACHED_FILE_MAX_BYTES) from memory when read
+   * recently: on the way to a thumbnail, this skips the two storage queries of a GridFS read. A
+   * file that is gone (deleted meanwhile) is ImageGoneError.
    */
-  async small(fileId: Types.ObjectId): Promise<Buffer> {
+  async whole(fileId: Types.ObjectId): Promise<Buffer> {
     const key = fileId.toHexString();
     const hit = this.recent?.get(key);
     if (hit) return hit;
@@ -54,12 +73,25 @@ export class ImageStore {
     return bytes;
   }
 
-  private get files() {
-    return this.connection.collection(`${BUCKET}.files`);
-  }
-
-  private get chunks() {
-    return this.connection.collection(`${BUCKET}.chunks`);
+  /**
+   * The file's bytes as a stream, `start` to `end` inclusive when given (HTTP Range), once its
+   * first bytes are there: a file that is gone fails here (ImageGoneError), before any header is
+   * sent, not half way through a 200.
+   */
+  async open(fileId: Types.ObjectId, range?: { start: number; end: number }): Promise<Readable> {
+    const stream = this.read(fileId, range);
+    await new Promise<void>((resolve, reject) => {
+      const fail = (error: Error) => {
+        stream.off('readable', ready);
+        reject(isFileNotFound(error) ? new ImageGoneError() : error);
+      };
+      const ready = () => {
+        stream.off('error', fail);
+        resolve();
+      };
+      stream.once('readable', ready).once('error', fail);
+    });
+    return stream;
   }
 
   async put(data: Buffer, filename: string, metadata: { ownerId: string; contentType: string }): Promise<StoredFile> {
@@ -80,7 +112,11 @@ export class ImageStore {
 
   async readAll(fileId: Types.ObjectId): Promise<Buffer> {
     const parts: Buffer[] = [];
-    for await (const part of this.read(fileId)) parts.push(part as Buffer);
+    try {
+      for await (const part of this.read(fileId)) parts.push(part as Buffer);
+    } catch (error) {
+      throw isFileNotFound(error) ? new ImageGoneError() : error;
+    }
     return Buffer.concat(parts);
   }
 
@@ -104,18 +140,21 @@ export class ImageStore {
   }
 
   /**
-   * Chunks whose file document does not exist and was written before `before` (an upload that
-   * died half way: GridFS writes the file document last). Removed; returns how many.
+   * Chunks whose file document does not exist, written between `after` and `before` (an upload
+   * that died half way: GridFS writes the file document last; a delete here removes chunks
+   * first, so it never leaves any). Only that window is read: FerretDB answers this by reading
+   * every chunk in it, bytes included. Removed; returns how many.
    */
-  async removeChunksWithoutFile(before: Date): Promise<number> {
-    const cutoff = Types.ObjectId.createFromTime(Math.floor(before.getTime() / 1000));
-    const owners = await this.chunks.aggregate<{ _id: Types.ObjectId }>([{ $match: { _id: { $lt: cutoff } } }, { $group: { _id: '$files_id' } }]).toArray();
+  async removeChunksWithoutFile(after: Date | null, before: Date): Promise<number> {
+    const upTo = Types.ObjectId.createFromTime(Math.floor(before.getTime() / 1000));
+    const window = after ? { $gte: Types.ObjectId.createFromTime(Math.floor(after.getTime() / 1000)), $lt: upTo } : { $lt: upTo };
+    const owners = await this.chunks.aggregate<{ _id: Types.ObjectId }>([{ $match: { _id: window } }, { $group: { _id: '$files_id' } }]).toArray();
     let removed = 0;
     for (let i = 0; i < owners.length; i += 500) {
       const ids = owners.slice(i, i + 500).map(({ _id }) => _id);
       const present = new Set((await this.files.find({ _id: { $in: ids } }, { projection: { _id: 1 } }).toArray()).map(({ _id }) => String(_id)));
       const missing = ids.filter((id) => !present.has(String(id)));
-      if (missing.length > 0) removed += (await this.chunks.deleteMany({ files_id: { $in: missing }, _id: { $lt: cutoff } })).deletedCount;
+      if (missing.length > 0) removed += (await this.chunks.deleteMany({ files_id: { $in: missing }, _id: window })).deletedCount;
     }
     return removed;
   }

@@ -13,6 +13,10 @@ export const ImagesErrors = {
   quotaExceeded: 'IMAGES.QUOTA_EXCEEDED',
   /** The multipart body has no `file` part, more than one, or an unknown field. */
   badUpload: 'IMAGES.BAD_UPLOAD',
+  /** This instance has IMAGES_MAX_UPLOADS_IN_FLIGHT uploads under way; retry after `Retry-After`. */
+  busy: 'IMAGES.BUSY',
+  /** The caller has IMAGES_MAX_UPLOADS_PER_USER uploads under way already. */
+  tooManyUploads: 'IMAGES.TOO_MANY_UPLOADS',
   /** A `Range` outside the content. */
   rangeNotSatisfiable: 'IMAGES.RANGE_NOT_SATISFIABLE',
 } as const;
