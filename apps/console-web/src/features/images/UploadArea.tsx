@@ -19,7 +19,7 @@ interface Upload {
   imageId?: string;
 }
 
-const KNOWN_CODES = new Set(['IMAGES.UNSUPPORTED_TYPE', 'IMAGES.TOO_LARGE', 'IMAGES.TOO_MANY_PIXELS', 'IMAGES.CORRUPT', 'IMAGES.QUOTA_EXCEEDED']);
+const KNOWN_CODES = new Set(['IMAGES.UNSUPPORTED_TYPE', 'IMAGES.TOO_LARGE', 'IMAGES.TOO_MANY_PIXELS', 'IMAGES.CORRUPT', 'IMAGES.QUOTA_EXCEEDED', 'IMAGES.TOO_MANY_UPLOADS', 'IMAGES.BUSY']);
 
 /**
  * Upload by dropping files or choosing them (the button is the keyboard's way in; the drop zone

@@ -59,6 +59,8 @@ const en = {
     'IMAGES.TOO_MANY_PIXELS': 'This image has too many pixels (40 megapixels at most).',
     'IMAGES.CORRUPT': 'This image is damaged or incomplete.',
     'IMAGES.QUOTA_EXCEEDED': 'Your storage is full. Delete some images first.',
+    'IMAGES.TOO_MANY_UPLOADS': 'Too many of your uploads at once. Try this one again in a moment.',
+    'IMAGES.BUSY': 'The server is busy with other uploads. Try again in a moment.',
   },
 } as const;
 
@@ -124,6 +126,8 @@ const ko: Texts<typeof en> = {
     'IMAGES.TOO_MANY_PIXELS': '픽셀이 너무 많은 이미지입니다(최대 4천만 화소).',
     'IMAGES.CORRUPT': '손상되었거나 잘린 이미지입니다.',
     'IMAGES.QUOTA_EXCEEDED': '저장 공간이 가득 찼습니다. 먼저 이미지를 삭제하세요.',
+    'IMAGES.TOO_MANY_UPLOADS': '동시에 올리는 업로드가 너무 많습니다. 잠시 후 다시 시도하세요.',
+    'IMAGES.BUSY': '서버가 다른 업로드로 바쁩니다. 잠시 후 다시 시도하세요.',
   },
 };
 
