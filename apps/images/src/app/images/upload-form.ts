@@ -77,7 +77,15 @@ export function receiveUpload(request: IncomingMessage, maxBytes: number): Promi
       settled = true;
       resolve({ data: Buffer.concat(parts, received), filename: sanitizeFilename(file.filename), ...(visibility ? { visibility } : {}) });
     });
-    request.on('aborted', () => fail(badUpload('The upload was interrupted')));
+    // a client (or gateway) gone before or while the body streams: no 'close' of the parser would
+    // ever come, and the upload's slot would be held for good
+    if (request.destroyed || request.readableAborted) {
+      fail(badUpload('The upload was interrupted'));
+      return;
+    }
+    request.on('close', () => {
+      if (!request.complete) fail(badUpload('The upload was interrupted'));
+    });
     request.pipe(parser);
   });
 }
