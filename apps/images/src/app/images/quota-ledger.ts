@@ -35,13 +35,17 @@ export class QuotaLedger {
     if (bytes <= 0) return this.release(ownerId, -bytes);
     const quota = this.config.IMAGES_QUOTA_BYTES;
     if (bytes > quota) throw await this.exceeded(ownerId, bytes);
+    const room = { _id: ownerId, bytes: { $lte: quota - bytes } };
+    const take = { $inc: { bytes }, $set: { updatedAt: new Date() } };
     try {
-      // no document: inserted with `bytes`; a document with too little room: the upsert's insert
-      // collides with it on _id, which is the refusal
-      await this.usage.updateOne({ _id: ownerId, bytes: { $lte: quota - bytes } }, { $inc: { bytes }, $set: { updatedAt: new Date() } }, { upsert: true });
+      // no document yet: inserted with `bytes`
+      await this.usage.updateOne(room, take, { upsert: true });
     } catch (error) {
-      if (isDuplicateKey(error)) throw await this.exceeded(ownerId, bytes);
-      throw error;
+      if (!isDuplicateKey(error)) throw error;
+      // the upsert's insert met a document with this _id: one with too little room, or one that a
+      // concurrent first reservation just inserted; the conditional update alone tells which
+      const { matchedCount } = await this.usage.updateOne(room, take);
+      if (matchedCount === 0) throw await this.exceeded(ownerId, bytes);
     }
   }
 
