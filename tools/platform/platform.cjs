@@ -269,6 +269,17 @@ async function startApp(name, { env, healthPort, logFile, echo = false, timeoutM
   return { ...proc, healthPort, readyUrl };
 }
 
+/**
+ * Where the gateway reaches a service's own HTTP listener, as the gateway's environment: a service
+ * of services.json with `gatewayUrlEnv` (the images service's bytes, `IMAGES_URL`) on `port`.
+ * @param {{ gatewayUrlEnv?: string }} service
+ * @param {number} port
+ * @returns {Record<string, string>}
+ */
+function gatewayUrlFor(service, port) {
+  return service.gatewayUrlEnv ? { [service.gatewayUrlEnv]: `http://127.0.0.1:${port}` } : {};
+}
+
 module.exports = {
   ROOT,
   DATA_DIR,
@@ -279,6 +290,7 @@ module.exports = {
   startRedis,
   startMongo,
   startApp,
+  gatewayUrlFor,
   ensureFerretDB,
   // the Redis users of the apps (redis-acl.cjs), for the launcher, the e2e stacks and the generator
   ...require('./redis-acl.cjs'),

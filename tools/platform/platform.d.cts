@@ -34,3 +34,5 @@ export function startApp(
   options: { env: Record<string, string>; healthPort: number; logFile?: string; echo?: boolean; timeoutMs?: number; nodeArgs?: string[] },
 ): Promise<Launched & { healthPort: number; readyUrl: string }>;
 export function ensureFerretDB(): string;
+/** The gateway's environment for reaching a service's own HTTP listener (`gatewayUrlEnv` in services.json) on `port`. */
+export function gatewayUrlFor(service: { gatewayUrlEnv?: string }, port: number): Record<string, string>;

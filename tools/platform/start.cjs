@@ -8,7 +8,7 @@
 const fs = require('node:fs');
 const path = require('node:path');
 const { randomBytes } = require('node:crypto');
-const { DATA_DIR, startApp, startMongo, startRedis } = require('./platform.cjs');
+const { DATA_DIR, gatewayUrlFor, startApp, startMongo, startRedis } = require('./platform.cjs');
 const { applyAcl, callGraph, generatePasswords, redisUrlFor, withoutCredentials } = require('./redis-acl.cjs');
 /** @type {import('./redis-acl.cjs').ServiceEntry[]} */
 const SERVICES = require('./services.json');
@@ -96,7 +96,7 @@ async function main() {
   for (const service of SERVICES) {
     const healthPort = Number(env[`${service.name.toUpperCase().replace(/-/g, '_')}_HEALTH_PORT`] ?? service.healthPort);
     scrapes.push(`http://localhost:${healthPort}/metrics (${service.name})`);
-    if (service.gatewayUrlEnv) serviceUrls[service.gatewayUrlEnv] = `http://127.0.0.1:${healthPort}`;
+    Object.assign(serviceUrls, gatewayUrlFor(service, healthPort));
     started.push(
       await startApp(service.name, {
         env: {

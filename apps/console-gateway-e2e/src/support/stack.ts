@@ -7,6 +7,7 @@ import {
   applyAcl,
   callGraph,
   freePort,
+  gatewayUrlFor,
   generatePasswords,
   type Launched,
   redisUrlFor,
@@ -142,9 +143,9 @@ export class Stack {
     const extras: App[] = [];
     // where the gateway reaches a service's own HTTP listener (the images service's bytes)
     const serviceUrls: Record<string, string> = {};
-    for (const service of SERVICES.filter((s) => s.name !== 'users' && s.name !== 'oauth') as Array<(typeof SERVICES)[number] & { gatewayUrlEnv?: string }>) {
+    for (const service of SERVICES.filter((s) => s.name !== 'users' && s.name !== 'oauth')) {
       const port = await freePort();
-      if (service.gatewayUrlEnv) serviceUrls[service.gatewayUrlEnv] = `http://127.0.0.1:${port}`;
+      Object.assign(serviceUrls, gatewayUrlFor(service, port));
       extras.push(
         await startApp(service.name, {
           env: {

@@ -7,6 +7,7 @@ import {
   callGraph,
   DATA_DIR,
   freePort,
+  gatewayUrlFor,
   generatePasswords,
   type Launched,
   redisUrlFor,
@@ -124,10 +125,10 @@ export class Platform {
 
     // services added by the generator, each on its own test database
     const serviceUrls: Record<string, string> = {};
-    for (const service of SERVICES.filter((s) => s.name !== 'users' && s.name !== 'oauth') as Array<(typeof SERVICES)[number] & { gatewayUrlEnv?: string }>) {
+    for (const service of SERVICES.filter((s) => s.name !== 'users' && s.name !== 'oauth')) {
       const port = await freePort();
       // where the gateway reaches the service's own HTTP listener (the images service's bytes)
-      if (service.gatewayUrlEnv) serviceUrls[service.gatewayUrlEnv] = `http://127.0.0.1:${port}`;
+      Object.assign(serviceUrls, gatewayUrlFor(service, port));
       this.started.push(
         await startApp(service.name, {
           env: {

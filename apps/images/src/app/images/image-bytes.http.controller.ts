@@ -10,6 +10,7 @@ import { CACHED_FILE_MAX_BYTES, ImageStore } from '../storage/image-store';
 import { contentDisposition, etagOf, isFormat, notModified, rangeOf } from './content-response';
 import { ContentService, type ContentTarget } from './content.service';
 import { ImageNotFoundError } from './images.errors';
+import { Slots } from './slots';
 import { receiveUpload, tooLarge } from './upload-form';
 import { UploadsService } from './uploads.service';
 
@@ -29,9 +30,8 @@ export const WIRE_ERROR_HEADER = 'x-site11-error';
  */
 @Controller()
 export class ImageBytesHttpController implements OnModuleInit {
-  private uploadsInFlight = 0;
   private readonly uploadsBy = new Map<string, number>();
-  private readonly waiting: Array<() => void> = [];
+  private readonly uploadSlots: Slots;
 
   constructor(
     private readonly adapterHost: HttpAdapterHost,
@@ -40,7 +40,9 @@ export class ImageBytesHttpController implements OnModuleInit {
     private readonly content: ContentService,
     private readonly store: ImageStore,
     private readonly config: ImagesConfig,
-  ) {}
+  ) {
+    this.uploadSlots = new Slots(config.IMAGES_MAX_UPLOADS_IN_FLIGHT);
+  }
 
   /** multipart/form-data is left unread for the upload route, which streams it through busboy. */
   onModuleInit(): void {
@@ -50,70 +52,43 @@ export class ImageBytesHttpController implements OnModuleInit {
 
   @Post(ImagesHttpPaths.upload)
   async upload(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
-    let taken: string | undefined;
     try {
       const actor = await this.callerOf(request);
       const declared = Number(request.headers['content-length'] ?? 0);
       // a declared length far over the limit is refused before a byte is read (multipart adds a few hundred bytes)
       if (declared > this.config.IMAGES_MAX_UPLOAD_BYTES + 64 * 1024) throw tooLarge(this.config.IMAGES_MAX_UPLOAD_BYTES);
-      await this.take(actor.sub);
-      taken = actor.sub;
-      const received = await receiveUpload(request.raw, this.config.IMAGES_MAX_UPLOAD_BYTES);
-      const { created, image } = await this.uploads.upload(received, actor, requestIdOf(request), () => !request.raw.socket.destroyed);
-      await reply.status(created ? 201 : 200).header('cache-control', 'no-store').send(image);
+      await this.perUser(actor.sub, () =>
+        // memory per upload is bounded (IMAGES_MAX_UPLOAD_BYTES, buffered once), so the number read at
+        // once bounds this instance's memory; the rest wait with their bodies unread (the gateway and
+        // the client hold them, by TCP backpressure), then 429 IMAGES.BUSY
+        this.uploadSlots.run(
+          async () => {
+            const received = await receiveUpload(request.raw, this.config.IMAGES_MAX_UPLOAD_BYTES);
+            const { created, image } = await this.uploads.upload(received, actor, requestIdOf(request), () => !request.raw.socket.destroyed);
+            await reply.status(created ? 201 : 200).header('cache-control', 'no-store').send(image);
+          },
+          { ms: UPLOAD_WAIT_MS, refuse: () => new DomainError(ImagesErrors.busy, ErrorKind.ResourceExhausted, 'Too many uploads under way; try again shortly', { retryAfterSeconds: 1 }) },
+        ),
+      );
     } catch (error) {
       await sendError(reply, error);
-    } finally {
-      if (taken) this.give(taken);
     }
   }
 
-  /**
-   * Memory per upload is bounded (IMAGES_MAX_UPLOAD_BYTES, buffered once), so the number under
-   * way is what bounds this instance's memory. Beyond IMAGES_MAX_UPLOADS_IN_FLIGHT an upload waits
-   * for its turn without reading its body (the gateway and the client hold it, by TCP
-   * backpressure), up to UPLOAD_WAIT_MS, then 429 IMAGES.BUSY; one user may hold only a few.
-   */
-  private async take(ownerId: string): Promise<void> {
+  /** One user may have only IMAGES_MAX_UPLOADS_PER_USER uploads under way (waiting included) on this instance. */
+  private async perUser(ownerId: string, work: () => Promise<void>): Promise<void> {
     const mine = this.uploadsBy.get(ownerId) ?? 0;
     if (mine >= this.config.IMAGES_MAX_UPLOADS_PER_USER) {
       throw new DomainError(ImagesErrors.tooManyUploads, ErrorKind.ResourceExhausted, `At most ${this.config.IMAGES_MAX_UPLOADS_PER_USER} of your uploads at once`, { retryAfterSeconds: 1 });
     }
     this.uploadsBy.set(ownerId, mine + 1);
-    if (this.uploadsInFlight < this.config.IMAGES_MAX_UPLOADS_IN_FLIGHT) {
-      this.uploadsInFlight++;
-      return;
-    }
     try {
-      await new Promise<void>((resolve, reject) => {
-        const turn = () => {
-          clearTimeout(timer);
-          resolve();
-        };
-        const timer = setTimeout(() => {
-          this.waiting.splice(this.waiting.indexOf(turn), 1);
-          reject(new DomainError(ImagesErrors.busy, ErrorKind.ResourceExhausted, 'Too many uploads under way; try again shortly', { retryAfterSeconds: 1 }));
-        }, UPLOAD_WAIT_MS);
-        this.waiting.push(turn);
-      });
-    } catch (error) {
-      this.forget(ownerId);
-      throw error;
+      await work();
+    } finally {
+      const left = (this.uploadsBy.get(ownerId) ?? 1) - 1;
+      if (left > 0) this.uploadsBy.set(ownerId, left);
+      else this.uploadsBy.delete(ownerId);
     }
-  }
-
-  /** The upload's slot goes to the next one waiting, or back to the pool. */
-  private give(ownerId: string): void {
-    this.forget(ownerId);
-    const next = this.waiting.shift();
-    if (next) next();
-    else this.uploadsInFlight--;
-  }
-
-  private forget(ownerId: string): void {
-    const mine = (this.uploadsBy.get(ownerId) ?? 1) - 1;
-    if (mine > 0) this.uploadsBy.set(ownerId, mine);
-    else this.uploadsBy.delete(ownerId);
   }
 
   @Get(ImagesHttpPaths.publicContent(':token'))

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DomainError, ErrorKind, type ImageFormat, ImagesErrors } from '@site11/contracts';
 import sharp, { type Sharp } from 'sharp';
 import { ImagesConfig } from '../images.config';
+import { Slots } from './slots';
 
 // Only the five allowed decoders may run, whatever the bytes claim to be: libvips has loaders for
 // SVG, PDF, TIFF, FITS, CSV... and none of them is reachable from an upload.
@@ -69,34 +70,9 @@ function asCorrupt(error: unknown): never {
  * the bytes, the pixel count is checked from the header before any decoding, and every decode
  * fails on the first error instead of inventing missing data.
  */
-/**
- * At most `size` decodes at once: each holds its pixels (tens of MB for a large photo), so
- * memory follows this number, not the number of uploads in flight (which wait here, holding
- * only their compressed bytes).
- */
-export class Slots {
-  private free: number;
-  private readonly waiting: Array<() => void> = [];
-
-  constructor(size: number) {
-    this.free = size;
-  }
-
-  async run<T>(work: () => Promise<T>): Promise<T> {
-    if (this.free > 0) this.free--;
-    else await new Promise<void>((resolve) => this.waiting.push(resolve));
-    try {
-      return await work();
-    } finally {
-      const next = this.waiting.shift();
-      if (next) next();
-      else this.free++;
-    }
-  }
-}
-
 @Injectable()
 export class ImageProcessing {
+  /** Decodes at once: each holds its pixels, so memory follows this number, not the uploads waiting. */
   private readonly slots: Slots;
 
   constructor(private readonly config: ImagesConfig) {
