@@ -74,6 +74,7 @@ export default [
             { sourceTag: 'type:tooling', onlyDependOnLibsWithTags: ['type:tooling'] },
             { sourceTag: 'scope:applications', onlyDependOnLibsWithTags: ['scope:applications', 'scope:shared'] },
             { sourceTag: 'scope:images', onlyDependOnLibsWithTags: ['scope:images', 'scope:shared'] },
+            { sourceTag: 'scope:data', onlyDependOnLibsWithTags: ['scope:data', 'scope:shared'] },
             // <nx-plugin:scopes>
           ],
         },

@@ -21,3 +21,6 @@ export * from './lib/applications/redirect-uri';
 export * from './lib/images/images.patterns';
 export * from './lib/images/images.errors';
 export * from './lib/images/images.dto';
+export * from './lib/data/datasets.patterns';
+export * from './lib/data/datasets.errors';
+export * from './lib/data/datasets.dto';

@@ -16,6 +16,7 @@ import { UsersHttpModule } from './users/users.http.module';
 import { OAuth2HttpModule } from './oauth2/oauth2.http.module';
 import { ApplicationsHttpModule } from './applications/applications.http.module';
 import { ImagesHttpModule } from './images/images.http.module';
+import { DataHttpModule } from './data/data.http.module';
 // <nx-plugin:http-module-imports>
 
 @Module({
@@ -47,6 +48,7 @@ import { ImagesHttpModule } from './images/images.http.module';
     ApplicationsHttpModule,
     OAuth2HttpModule,
     ImagesHttpModule,
+    DataHttpModule,
     // <nx-plugin:http-modules>
   ],
   providers: [

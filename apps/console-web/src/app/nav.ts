@@ -18,6 +18,7 @@ export const NAV_ITEMS: NavItem[] = [
   { to: '/users', label: 'nav.users', adminOnly: true },
   { to: '/applications', label: 'applications.nav', adminOnly: false },
   { to: '/images', label: 'images.nav', adminOnly: false },
+  { to: '/data/datasets', label: 'dataDatasets.nav', adminOnly: false },
   // <nx-plugin:nav>
   { to: '/account', label: 'nav.account', adminOnly: false },
 ];

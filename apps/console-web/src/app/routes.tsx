@@ -19,6 +19,9 @@ const NewApplicationPage = lazy(() => import('../features/applications/NewApplic
 const ApplicationPage = lazy(() => import('../features/applications/ApplicationPage'));
 const ImagesPage = lazy(() => import('../features/images/ImagesPage'));
 const ImagePage = lazy(() => import('../features/images/ImagePage'));
+const DataDatasetsPage = lazy(() => import('../features/data/datasets/DatasetsPage'));
+const DataNewDatasetPage = lazy(() => import('../features/data/datasets/NewDatasetPage'));
+const DataDatasetPage = lazy(() => import('../features/data/datasets/DatasetPage'));
 // <nx-plugin:screen-imports>
 const NotFoundPage = lazy(() => import('../features/not-found/NotFoundPage'));
 
@@ -105,6 +108,9 @@ export const routes: RouteObject[] = [
               { path: 'applications/:id', element: <ApplicationPage /> },
               { path: 'images', element: <ImagesPage /> },
               { path: 'images/:id', element: <ImagePage /> },
+              { path: 'data/datasets', element: <DataDatasetsPage /> },
+              { path: 'data/datasets/new', element: <DataNewDatasetPage /> },
+              { path: 'data/datasets/:id', element: <DataDatasetPage /> },
               // <nx-plugin:screens>
             ],
           },

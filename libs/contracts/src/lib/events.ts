@@ -8,6 +8,7 @@ import {
 } from './applications/applications.patterns';
 import { type GrantCreatedEvent, type GrantRevokedEvent, OAuthEvents } from './auth/auth.patterns';
 import { type ImageUploadedEvent, type ImageDeletedEvent, type ImageUpdatedEvent, ImagesEvents } from './images/images.patterns';
+import { type DatasetCreatedEvent, type DatasetDeletedEvent, type DatasetUpdatedEvent, DatasetsEvents } from './data/datasets.patterns';
 
 /**
  * Every event of the platform with its payload type: the one catalog producers and consumers
@@ -29,6 +30,9 @@ export interface EventCatalog {
   [ImagesEvents.uploaded]: ImageUploadedEvent;
   [ImagesEvents.updated]: ImageUpdatedEvent;
   [ImagesEvents.deleted]: ImageDeletedEvent;
+  [DatasetsEvents.created]: DatasetCreatedEvent;
+  [DatasetsEvents.updated]: DatasetUpdatedEvent;
+  [DatasetsEvents.deleted]: DatasetDeletedEvent;
 }
 
 export type EventName = keyof EventCatalog;
@@ -46,6 +50,9 @@ export const EVENT_NAMES = [
   ImagesEvents.uploaded,
   ImagesEvents.updated,
   ImagesEvents.deleted,
+  DatasetsEvents.created,
+  DatasetsEvents.updated,
+  DatasetsEvents.deleted,
 ] as const satisfies readonly EventName[];
 
 /** `<service>.<verb>ed` or `<service>.<resource>.<verb>ed`, lower-case, words joined by `-`. */

@@ -1,0 +1,12 @@
+import { Module } from '@nestjs/common';
+import { DatasetsHttpController } from './datasets.http.controller';
+// <nx-plugin:controller-imports>
+
+/** REST routes of the data service, under /api/v1/data. */
+@Module({
+  controllers: [
+    DatasetsHttpController,
+    // <nx-plugin:controllers>
+  ],
+})
+export class DataHttpModule {}
