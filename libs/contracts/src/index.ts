@@ -24,3 +24,5 @@ export * from './lib/images/images.dto';
 export * from './lib/data/datasets.patterns';
 export * from './lib/data/datasets.errors';
 export * from './lib/data/datasets.dto';
+export * from './lib/data/data-schema.dto';
+export * from './lib/data/data.dto';

@@ -8,7 +8,15 @@ import {
 } from './applications/applications.patterns';
 import { type GrantCreatedEvent, type GrantRevokedEvent, OAuthEvents } from './auth/auth.patterns';
 import { type ImageUploadedEvent, type ImageDeletedEvent, type ImageUpdatedEvent, ImagesEvents } from './images/images.patterns';
-import { type DatasetCreatedEvent, type DatasetDeletedEvent, type DatasetUpdatedEvent, DatasetsEvents } from './data/datasets.patterns';
+import {
+  type DatasetCreatedEvent,
+  type DatasetDeletedEvent,
+  type DatasetUpdatedEvent,
+  DatasetsEvents,
+  type ImportCompletedEvent,
+  type ImportFailedEvent,
+  type TransformAppliedEvent,
+} from './data/datasets.patterns';
 
 /**
  * Every event of the platform with its payload type: the one catalog producers and consumers
@@ -33,6 +41,9 @@ export interface EventCatalog {
   [DatasetsEvents.created]: DatasetCreatedEvent;
   [DatasetsEvents.updated]: DatasetUpdatedEvent;
   [DatasetsEvents.deleted]: DatasetDeletedEvent;
+  [DatasetsEvents.importCompleted]: ImportCompletedEvent;
+  [DatasetsEvents.importFailed]: ImportFailedEvent;
+  [DatasetsEvents.transformApplied]: TransformAppliedEvent;
 }
 
 export type EventName = keyof EventCatalog;
@@ -53,6 +64,9 @@ export const EVENT_NAMES = [
   DatasetsEvents.created,
   DatasetsEvents.updated,
   DatasetsEvents.deleted,
+  DatasetsEvents.importCompleted,
+  DatasetsEvents.importFailed,
+  DatasetsEvents.transformApplied,
 ] as const satisfies readonly EventName[];
 
 /** `<service>.<verb>ed` or `<service>.<resource>.<verb>ed`, lower-case, words joined by `-`. */

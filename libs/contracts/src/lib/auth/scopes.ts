@@ -14,6 +14,8 @@ export const API_SCOPES = {
   'users:read': 'Read your site11 profile',
   'applications:read': 'See your registered applications and their configuration',
   'applications:write': 'Change your registered applications and their configuration',
+  'data:read': 'Read your datasets and their rows',
+  'data:write': 'Import, change, transform and delete your datasets',
 } as const;
 
 export const SCOPE_DESCRIPTIONS: Readonly<Record<Scope, string>> = { ...OIDC_SCOPES, ...API_SCOPES };

@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
 import { IsIn, IsMongoId, IsOptional, IsString, Length, MaxLength } from 'class-validator';
+import { DataFieldDto } from './data-schema.dto';
 import { PAGE_DEFAULT_LIMIT, PageQueryDto } from '../common/page.dto';
 import { Trim } from '../common/transforms';
 
@@ -71,6 +72,15 @@ export class DatasetDto {
 
   @ApiProperty()
   description!: string;
+
+  @ApiProperty({ type: () => [DataFieldDto], description: 'The typed fields of its rows: inferred from the first import unless set before it, then editable' })
+  schema!: DataFieldDto[];
+
+  @ApiProperty({ example: 100000, description: 'Rows in the current version' })
+  rowCount!: number;
+
+  @ApiProperty({ example: 3, description: 'The current version (0: nothing imported yet)' })
+  version!: number;
 
   @ApiProperty({ format: 'date-time' })
   createdAt!: string;

@@ -1,0 +1,400 @@
+import { Tokenizer } from '@streamparser/json';
+import { parse as parseCsv } from 'csv-parse';
+import { parse as parseCsvSync } from 'csv-parse/sync';
+import { DatasetsErrors, DomainError, ErrorKind, type ImportFormat } from '@site11/contracts';
+import { createReadStream } from 'node:fs';
+import { open } from 'node:fs/promises';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream';
+import { type FieldProblem, shown } from '../schema/field-rules';
+
+/** One record of an uploaded file: where it starts, and its values by column, or why it has none. */
+export interface SourceRecord {
+  /** 1-based line of the file (header included) on which the record starts. */
+  line: number;
+  /** Column name → value (text for CSV, JSON values for JSON); null when the record is unusable. */
+  values: Map<string, unknown> | null;
+  /** Why the record cannot be used as it is (a ragged CSV row, a broken NDJSON line, a duplicate key). */
+  problem?: FieldProblem;
+}
+
+export interface SourceLimits {
+  maxColumns: number;
+  /** Longest record (a CSV row, a JSON object, an NDJSON line): past it the file is unreadable, not the row. */
+  maxRecordBytes: number;
+}
+
+/** What is known of a file before any row is read: its format, CSV header and delimiter. */
+export interface FileShape {
+  format: ImportFormat;
+  /** CSV: the columns of the header row; JSON: null (columns are the keys of the objects). */
+  header: string[] | null;
+  delimiter?: string;
+}
+
+/** Columns of a rejected.csv that a re-import of the fixed file ignores. */
+export const REJECTED_COLUMNS = ['_line', '_error'] as const;
+
+/** The file is unreadable from some point on: the import fails there, with the line. */
+export class MalformedFileError extends Error {
+  constructor(
+    message: string,
+    readonly line: number,
+  ) {
+    super(message);
+  }
+}
+
+const unprocessable = (code: string, message: string) => new DomainError(code, ErrorKind.FailedPrecondition, message);
+const HEAD_BYTES = 4 * 1024 * 1024;
+
+/** The first bytes of a file, decoded; invalid UTF-8 there is a problem visible before any row is read. */
+async function head(path: string): Promise<{ text: string; whole: boolean }> {
+  const handle = await open(path, 'r');
+  try {
+    const buffer = Buffer.alloc(HEAD_BYTES);
+    const { bytesRead } = await handle.read(buffer, 0, HEAD_BYTES, 0);
+    const decoder = new TextDecoder('utf-8', { fatal: true });
+    try {
+      return { text: decoder.decode(buffer.subarray(0, bytesRead), { stream: bytesRead === HEAD_BYTES }), whole: bytesRead < HEAD_BYTES };
+    } catch {
+      throw unprocessable(DatasetsErrors.unknownFormat, 'The file is not valid UTF-8 text');
+    }
+  } finally {
+    await handle.close();
+  }
+}
+
+/** The delimiter of a CSV header line: whichever of `,` `;` tab appears most outside quotes (`,` on a tie). */
+export function detectDelimiter(firstLine: string): string {
+  const counts: Record<string, number> = { ',': 0, ';': 0, '\t': 0 };
+  let quoted = false;
+  for (const char of firstLine) {
+    if (char === '"') quoted = !quoted;
+    else if (!quoted && char in counts) counts[char]++;
+    else if (!quoted && (char === '\n' || char === '\r')) break;
+  }
+  return [';', '\t'].reduce((best, candidate) => (counts[candidate] > counts[best] ? candidate : best), ',');
+}
+
+/**
+ * Reads what can be refused at once (422, before the job exists): an empty file, a CSV without
+ * a header, blank or repeated column names, more than `maxColumns` columns, JSON that is not
+ * an array, NDJSON that does not start with an object.
+ */
+export async function fileShape(path: string, format: ImportFormat, limits: SourceLimits): Promise<FileShape> {
+  const { text, whole } = await head(path);
+  const start = text.replace(/^\uFEFF/, '').trimStart();
+  if (start === '') throw unprocessable(DatasetsErrors.badHeader, 'The file is empty');
+  if (format === 'json') {
+    if (!start.startsWith('[')) throw unprocessable(DatasetsErrors.unknownFormat, 'A JSON import is an array of objects; send one object per line as application/x-ndjson');
+    return { format, header: null };
+  }
+  if (format === 'ndjson') {
+    if (!start.startsWith('{')) throw unprocessable(DatasetsErrors.unknownFormat, 'An NDJSON import has one JSON object per line');
+    return { format, header: null };
+  }
+  const delimiter = detectDelimiter(start);
+  let records: string[][];
+  try {
+    records = parseCsvSync(text, { bom: true, delimiter, to: 1, relax_column_count: true, skip_empty_lines: true, max_record_size: limits.maxRecordBytes }) as string[][];
+  } catch (error) {
+    if (!whole && /quote|EOF|end of file/i.test(String(error))) throw unprocessable(DatasetsErrors.badHeader, 'The header row is longer than 4 MiB');
+    throw unprocessable(DatasetsErrors.badHeader, `The header row does not parse: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  const header = (records[0] ?? []).map((name) => name.trim());
+  if (header.length > limits.maxColumns) throw unprocessable(DatasetsErrors.tooManyColumns, `The file has ${header.length} columns; at most ${limits.maxColumns} are accepted`);
+  checkColumnNames(header);
+  return { format, header, delimiter };
+}
+
+function checkColumnNames(header: string[]): void {
+  const seen = new Set<string>();
+  header.forEach((name, index) => {
+    // eslint-disable-next-line no-control-regex
+    if (name === '' || name.length > 128 || /[\u0000-\u001f\u007f]/.test(name) || ['__proto__', 'constructor', 'prototype'].includes(name)) {
+      throw unprocessable(DatasetsErrors.badHeader, `Column ${index + 1} has no usable name (${shown(name) || 'blank'}): the first row must name every column`);
+    }
+    if (seen.has(name)) throw unprocessable(DatasetsErrors.badHeader, `The column name "${shown(name)}" appears twice in the header`);
+    seen.add(name);
+  });
+}
+
+/** The records of a spooled file, streamed with constant memory; `progress()` is the bytes read so far. */
+export interface RecordStream {
+  records: AsyncIterable<SourceRecord>;
+  progress(): number;
+}
+
+export function readRecords(path: string, shape: FileShape, limits: SourceLimits): RecordStream {
+  let bytes = 0;
+  const input = createReadStream(path, { highWaterMark: 256 * 1024 });
+  input.on('data', (chunk) => (bytes += chunk.length));
+  const records = shape.format === 'csv' ? csvRecords(input, shape, limits) : shape.format === 'json' ? jsonArrayRecords(input, limits) : ndjsonRecords(input, limits);
+  return { records, progress: () => bytes };
+}
+
+async function* utf8Text(input: AsyncIterable<Buffer>, lineOf: () => number): AsyncGenerator<string> {
+  const decoder = new TextDecoder('utf-8', { fatal: true });
+  try {
+    for await (const chunk of input) yield decoder.decode(chunk, { stream: true });
+    yield decoder.decode();
+  } catch (error) {
+    if (error instanceof TypeError) throw new MalformedFileError('The file is not valid UTF-8 text', lineOf());
+    throw error;
+  }
+}
+
+async function* csvRecords(input: AsyncIterable<Buffer>, shape: FileShape, limits: SourceLimits): AsyncGenerator<SourceRecord> {
+  const header = shape.header ?? [];
+  const ignored = new Set<number>(header.flatMap((name, index) => ((REJECTED_COLUMNS as readonly string[]).includes(name) ? [index] : [])));
+  let lastLine = 0;
+  let lastEmpty = 0;
+  let quotedCrlf = 0;
+  const parser = parseCsv({ bom: true, delimiter: shape.delimiter ?? ',', info: true, relax_column_count: true, skip_empty_lines: true, max_record_size: limits.maxRecordBytes });
+  // pipeline tears both down together: a decoding error ends the parse, an early stop (a failed
+  // job) ends the reading
+  pipeline(Readable.from(utf8Text(input, () => lastLine + 1)), parser, () => undefined);
+  let first = true;
+  try {
+    for await (const { record, info } of parser as AsyncIterable<{ record: string[]; info: { lines: number; empty_lines: number } }>) {
+      const line = lastLine + 1 + (info.empty_lines - lastEmpty);
+      // csv-parse counts a CRLF inside quotes as two lines; every other line break as one
+      for (const cell of record) if (cell.includes('\r\n')) quotedCrlf += cell.split('\r\n').length - 1;
+      lastLine = info.lines - quotedCrlf;
+      lastEmpty = info.empty_lines;
+      if (first) {
+        first = false;
+        continue;
+      }
+      if (record.length !== header.length) {
+        yield { line, values: null, problem: { column: null, value: shown(record.join(shape.delimiter ?? ',')), rule: 'columns', message: `The row has ${record.length} values; the header has ${header.length} columns` } };
+        continue;
+      }
+      const values = new Map<string, unknown>();
+      record.forEach((cell, index) => {
+        if (!ignored.has(index)) values.set(header[index], cell);
+      });
+      yield { line, values };
+    }
+  } catch (error) {
+    if (error instanceof MalformedFileError) throw error;
+    const code = (error as { code?: string }).code;
+    // the parser reads ahead of the records taken from it: its own count says where it stopped
+    const at = typeof (error as { lines?: unknown }).lines === 'number' ? (error as { lines: number }).lines - quotedCrlf : lastLine + 1;
+    throw new MalformedFileError(code === 'CSV_MAX_RECORD_SIZE' ? `A record is longer than ${limits.maxRecordBytes} characters` : `The CSV does not parse: ${error instanceof Error ? error.message : String(error)}`, at);
+  } finally {
+    parser.destroy();
+  }
+}
+
+type Token = { token: number; value: unknown; offset: number };
+const T = { LEFT_BRACE: 0, RIGHT_BRACE: 1, LEFT_BRACKET: 2, RIGHT_BRACKET: 3, COLON: 4, COMMA: 5, TRUE: 6, FALSE: 7, NULL: 8, STRING: 9, NUMBER: 10, SEPARATOR: 11 };
+
+/**
+ * Builds one record from JSON tokens, with what JSON.parse hides made visible: a key given twice
+ * in one object is a problem of that record (which value was meant?), and keys are kept in a
+ * Map, so `__proto__` is a column name like any other, never an object's prototype.
+ */
+class RecordAssembler {
+  private stack: Array<{ kind: 'object'; map: Map<string, unknown>; key: string | null; plain: Record<string, unknown> } | { kind: 'array'; items: unknown[] }> = [];
+  private duplicate: string | null = null;
+  private expectKey = false;
+  done: { values: unknown; duplicate: string | null } | null = null;
+
+  push({ token, value }: Token): void {
+    switch (token) {
+      case T.LEFT_BRACE:
+        this.stack.push({ kind: 'object', map: new Map(), key: null, plain: Object.create(null) as Record<string, unknown> });
+        this.expectKey = true;
+        return;
+      case T.LEFT_BRACKET:
+        this.stack.push({ kind: 'array', items: [] });
+        return;
+      case T.RIGHT_BRACE:
+      case T.RIGHT_BRACKET: {
+        const top = this.stack.pop();
+        if (!top) return;
+        this.add(top.kind === 'object' ? (this.stack.length === 0 ? top.map : top.plain) : top.items);
+        return;
+      }
+      case T.COLON:
+        this.expectKey = false;
+        return;
+      case T.COMMA: {
+        const top = this.stack[this.stack.length - 1];
+        this.expectKey = top?.kind === 'object';
+        return;
+      }
+      case T.STRING: {
+        const top = this.stack[this.stack.length - 1];
+        if (this.expectKey && top?.kind === 'object') {
+          top.key = value as string;
+          if (this.stack.length === 1 && top.map.has(top.key)) this.duplicate ??= top.key;
+          return;
+        }
+        this.add(value);
+        return;
+      }
+      case T.NUMBER:
+        return this.add(value);
+      case T.TRUE:
+        return this.add(true);
+      case T.FALSE:
+        return this.add(false);
+      case T.NULL:
+        return this.add(null);
+    }
+  }
+
+  private add(value: unknown): void {
+    const top = this.stack[this.stack.length - 1];
+    if (!top) {
+      this.done = { values: value, duplicate: this.duplicate };
+      return;
+    }
+    if (top.kind === 'array') top.items.push(value);
+    else if (this.stack.length === 1) top.map.set(top.key ?? '', value);
+    // nested objects keep their keys as data (json fields), without a prototype to reach
+    else top.plain[top.key ?? ''] = value;
+  }
+}
+
+function recordOf(line: number, assembled: { values: unknown; duplicate: string | null }): SourceRecord {
+  if (!(assembled.values instanceof Map)) {
+    return { line, values: null, problem: { column: null, value: shown(assembled.values), rule: 'malformed', message: 'Each record must be a JSON object' } };
+  }
+  if (assembled.duplicate !== null) {
+    return { line, values: null, problem: { column: assembled.duplicate, value: null, rule: 'duplicate-key', message: `The key "${shown(assembled.duplicate)}" appears twice in the record` } };
+  }
+  return { line, values: assembled.values };
+}
+
+/** Newline positions of the chunk being tokenized, to turn a token's byte offset into a line. */
+class LineCounter {
+  private chunkStart = 0;
+  private linesBefore = 1;
+  private newlines: number[] = [];
+
+  next(chunk: Buffer): void {
+    this.linesBefore += this.newlines.length;
+    this.chunkStart += this.lengthOfLast;
+    this.lengthOfLast = chunk.length;
+    this.newlines = [];
+    for (let at = chunk.indexOf(10); at !== -1; at = chunk.indexOf(10, at + 1)) this.newlines.push(at);
+  }
+
+  private lengthOfLast = 0;
+
+  lineAt(offset: number): number {
+    const within = offset - this.chunkStart;
+    let count = 0;
+    while (count < this.newlines.length && this.newlines[count] < within) count++;
+    return this.linesBefore + count;
+  }
+
+  get end(): number {
+    return this.chunkStart + this.lengthOfLast;
+  }
+}
+
+async function* jsonArrayRecords(input: AsyncIterable<Buffer>, limits: SourceLimits): AsyncGenerator<SourceRecord> {
+  const tokenizer = new Tokenizer({ stringBufferSize: 64 * 1024 });
+  const lines = new LineCounter();
+  const ready: SourceRecord[] = [];
+  let depth = 0;
+  let assembler: RecordAssembler | null = null;
+  let start = { line: 1, offset: 0 };
+  let ended = false;
+  tokenizer.onToken = (token: Token) => {
+    if (depth === 0) {
+      if (token.token !== T.LEFT_BRACKET) throw new MalformedFileError('A JSON import is an array of objects', lines.lineAt(token.offset));
+      depth = 1;
+      return;
+    }
+    if (depth === 1 && !assembler) {
+      if (token.token === T.COMMA) return;
+      if (token.token === T.RIGHT_BRACKET) {
+        depth = 0;
+        ended = true;
+        return;
+      }
+      assembler = new RecordAssembler();
+      start = { line: lines.lineAt(token.offset), offset: token.offset };
+    }
+    if (!assembler) return;
+    assembler.push(token);
+    if (assembler.done) {
+      ready.push(recordOf(start.line, assembler.done));
+      assembler = null;
+    }
+  };
+  try {
+    for await (const chunk of utf8Checked(input, () => lines.lineAt(lines.end))) {
+      lines.next(chunk);
+      tokenizer.write(chunk);
+      if (assembler && lines.end - start.offset > limits.maxRecordBytes) throw new MalformedFileError(`A record is longer than ${limits.maxRecordBytes} bytes`, start.line);
+      yield* ready.splice(0);
+    }
+    if (!ended) throw new MalformedFileError('The JSON array is not closed: the file ends early', lines.lineAt(lines.end));
+    yield* ready.splice(0);
+  } catch (error) {
+    if (error instanceof MalformedFileError) throw error;
+    throw new MalformedFileError(`The JSON does not parse: ${error instanceof Error ? error.message : String(error)}`, lines.lineAt(lines.end));
+  }
+}
+
+/** The bytes as they come, each chunk checked to be UTF-8 on the way (JSON tokenizers decode on their own). */
+async function* utf8Checked(input: AsyncIterable<Buffer>, lineOf: () => number): AsyncGenerator<Buffer> {
+  const decoder = new TextDecoder('utf-8', { fatal: true });
+  try {
+    for await (const chunk of input) {
+      decoder.decode(chunk, { stream: true });
+      yield chunk;
+    }
+    decoder.decode();
+  } catch (error) {
+    if (error instanceof TypeError) throw new MalformedFileError('The file is not valid UTF-8 text', lineOf());
+    throw error;
+  }
+}
+
+/** One JSON object per line; a line that does not parse is a rejected record, and the next line is read. */
+async function* ndjsonRecords(input: AsyncIterable<Buffer>, limits: SourceLimits): AsyncGenerator<SourceRecord> {
+  let line = 0;
+  let partial: Buffer[] = [];
+  let partialBytes = 0;
+  for await (const chunk of utf8Checked(input, () => line + 1)) {
+    let from = 0;
+    for (let at = chunk.indexOf(10); at !== -1; at = chunk.indexOf(10, from)) {
+      partial.push(chunk.subarray(from, at));
+      line++;
+      const record = ndjsonLine(Buffer.concat(partial), line);
+      partial = [];
+      partialBytes = 0;
+      from = at + 1;
+      if (record) yield record;
+    }
+    partial.push(chunk.subarray(from));
+    partialBytes += chunk.length - from;
+    if (partialBytes > limits.maxRecordBytes) throw new MalformedFileError(`A line is longer than ${limits.maxRecordBytes} bytes`, line + 1);
+  }
+  const last = ndjsonLine(Buffer.concat(partial), line + 1);
+  if (last) yield last;
+}
+
+function ndjsonLine(bytes: Buffer, line: number): SourceRecord | null {
+  const text = bytes.toString('utf8').replace(/^\uFEFF/, '').trim();
+  if (text === '') return null;
+  const assembler = new RecordAssembler();
+  const tokenizer = new Tokenizer();
+  tokenizer.onToken = (token: Token) => assembler.push(token);
+  try {
+    tokenizer.write(text);
+    tokenizer.end();
+  } catch {
+    return { line, values: null, problem: { column: null, value: shown(text), rule: 'malformed', message: 'The line is not valid JSON' } };
+  }
+  if (!assembler.done) return { line, values: null, problem: { column: null, value: shown(text), rule: 'malformed', message: 'The line is not valid JSON' } };
+  return recordOf(line, assembler.done);
+}
