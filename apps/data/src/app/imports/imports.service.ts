@@ -1,0 +1,401 @@
+import { Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import { InjectModel } from '@nestjs/mongoose';
+import {
+  type Actor,
+  DatasetsErrors,
+  DatasetsEvents,
+  DomainError,
+  ErrorKind,
+  IMPORT_ERRORS_LISTED,
+  type ImportAcceptedDto,
+  type ImportFormat,
+  type ImportJobDto,
+  type ImportJobListDto,
+  type ImportMode,
+} from '@site11/contracts';
+import { outboxEvent } from '@site11/persistence';
+import { Model, Types } from 'mongoose';
+import { createWriteStream } from 'node:fs';
+import { mkdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { DataConfig } from '../data.config';
+import type { Dataset } from '../datasets/dataset.schema';
+import { DatasetsService } from '../datasets/datasets.service';
+import { type RowDocument, RowStore } from '../rows/row-store';
+import { type FieldProblem, shown, type StoredField } from '../schema/field-rules';
+import { inferSchema, RowSchema } from '../schema/row-schema';
+import { ImportJob, toImportJobDto } from './import-job.schema';
+import { type FileShape, fileShape, MalformedFileError, readRecords, REJECTED_COLUMNS, type SourceRecord } from './record-sources';
+
+const LEASE_MS = 60_000;
+const HEARTBEAT_MS = 15_000;
+const BATCH = 1000;
+const PROGRESS_MS = 500;
+const INFER_SAMPLE = 1000;
+
+export const tooLarge = (limit: number) => new DomainError(DatasetsErrors.tooLarge, ErrorKind.PayloadTooLarge, `The file is larger than ${limit} bytes (${(limit / 1024 / 1024).toFixed(0)} MiB)`);
+const notFound = (id: string) => new DomainError(DatasetsErrors.jobNotFound, ErrorKind.NotFound, `Import ${id} does not exist`);
+
+/** A rejected row as kept for rejected.csv: its values in the job's columns, and why. */
+interface RejectedRow {
+  _id: number;
+  line: number;
+  values: string[];
+  error: string;
+}
+
+class JobFailed extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * Import jobs. An upload is spooled to a local file as it streams in (never held in memory,
+ * refused with 413 the moment it passes DATA_MAX_UPLOAD_BYTES), checked for what can be refused
+ * at once (422), then queued; the answer is 202 with the job. The job parses the file as a
+ * stream, validates each record against the schema (inferred from the first 1000 records of a
+ * first import), writes valid rows in batches to a new version, keeps rejected rows for
+ * rejected.csv, and reports progress on the job document. The version becomes current only when
+ * the job completes (strict: only if no row was rejected), so a failed or interrupted import
+ * never leaves a half-imported current version. A job whose instance stops renewing its lease
+ * (a crash) is failed by any instance.
+ */
+@Injectable()
+export class ImportsService implements OnModuleInit, OnApplicationShutdown {
+  private readonly logger = new Logger(ImportsService.name);
+  private readonly queue: Types.ObjectId[] = [];
+  private readonly mine = new Set<string>();
+  private running = 0;
+  private heartbeat?: NodeJS.Timeout;
+  private stopping = false;
+  private readonly spoolDir: string;
+
+  constructor(
+    @InjectModel(ImportJob.name) private readonly jobs: Model<ImportJob>,
+    private readonly datasets: DatasetsService,
+    private readonly store: RowStore,
+    private readonly config: DataConfig,
+  ) {
+    this.spoolDir = config.DATA_SPOOL_DIR || join(tmpdir(), 'site11-data-spool');
+  }
+
+  async onModuleInit(): Promise<void> {
+    await this.jobs.init();
+    await mkdir(this.spoolDir, { recursive: true });
+    this.heartbeat = setInterval(() => void this.renewAndReap().catch((error) => this.logger.warn(`import lease renewal failed: ${String(error)}`)), HEARTBEAT_MS);
+    this.heartbeat.unref();
+    void this.renewAndReap().catch(() => undefined);
+  }
+
+  onApplicationShutdown(): void {
+    this.stopping = true;
+    clearInterval(this.heartbeat);
+  }
+
+  private get limits() {
+    return { maxColumns: this.config.DATA_MAX_COLUMNS, maxRecordBytes: this.config.DATA_MAX_RECORD_BYTES };
+  }
+
+  /**
+   * Receives an upload for the caller's dataset: spooled, checked, queued. `body` is the file's
+   * bytes (the raw body, or the `file` part of a multipart body).
+   */
+  async accept(datasetId: string, actor: Actor, mode: ImportMode, format: ImportFormat, body: Readable): Promise<ImportAcceptedDto> {
+    const dataset = await this.datasets.owned(datasetId, actor);
+    const _id = new Types.ObjectId();
+    const path = this.spoolPath(_id);
+    let bytes = 0;
+    const limit = this.config.DATA_MAX_UPLOAD_BYTES;
+    try {
+      await pipeline(
+        body,
+        async function* (source: AsyncIterable<Buffer>) {
+          for await (const chunk of source) {
+            bytes += chunk.length;
+            if (bytes > limit) throw tooLarge(limit);
+            yield chunk;
+          }
+        },
+        createWriteStream(path),
+      );
+      const shape = await fileShape(path, format, this.limits);
+      if (shape.header && dataset.version > 0) checkHeader(shape.header, dataset.schema);
+      await this.jobs.create({
+        _id,
+        datasetId,
+        ownerId: dataset.ownerId,
+        status: 'queued',
+        mode,
+        format,
+        ...(shape.header ? { header: shape.header, delimiter: shape.delimiter } : {}),
+        bytes,
+        instance: this.config.INSTANCE_ID,
+        leaseUntil: new Date(Date.now() + LEASE_MS),
+      });
+    } catch (error) {
+      await rm(path, { force: true });
+      throw error;
+    }
+    this.mine.add(_id.toHexString());
+    this.queue.push(_id);
+    this.drain();
+    await this.pruneJobs(datasetId);
+    return { jobId: _id.toHexString(), status: 'queued' };
+  }
+
+  async find(datasetId: string, jobId: string, actor: Actor): Promise<ImportJobDto> {
+    return toImportJobDto(await this.owned(datasetId, jobId, actor));
+  }
+
+  async list(datasetId: string, actor: Actor): Promise<ImportJobListDto> {
+    await this.datasets.owned(datasetId, actor);
+    const found = await this.jobs.find({ datasetId }).sort({ _id: -1 }).limit(this.config.DATA_JOBS_KEPT).lean<ImportJob[]>().exec();
+    return { items: found.map(toImportJobDto) };
+  }
+
+  /** The job, if its dataset is the caller's (or the caller is an admin). */
+  async owned(datasetId: string, jobId: string, actor: Actor): Promise<ImportJob> {
+    await this.datasets.owned(datasetId, actor);
+    const job = await this.jobs.findById(new Types.ObjectId(jobId)).lean<ImportJob>().exec();
+    if (!job || job.datasetId !== datasetId) throw notFound(jobId);
+    return job;
+  }
+
+  /** Rejected rows of a job in file order, for rejected.csv. */
+  rejectedRows(jobId: string): AsyncIterable<RejectedRow> {
+    return this.store.rejected<RejectedRow>(jobId).find({}).sort({ _id: 1 });
+  }
+
+  private spoolPath(id: Types.ObjectId): string {
+    return join(this.spoolDir, `${id.toHexString()}.upload`);
+  }
+
+  private drain(): void {
+    while (!this.stopping && this.running < this.config.DATA_IMPORT_CONCURRENCY && this.queue.length > 0) {
+      const id = this.queue.shift() as Types.ObjectId;
+      this.running++;
+      void this.run(id)
+        .catch((error) => this.logger.error(`import ${id.toHexString()} crashed: ${error instanceof Error ? error.stack : String(error)}`))
+        .finally(() => {
+          this.running--;
+          this.mine.delete(id.toHexString());
+          void rm(this.spoolPath(id), { force: true });
+          this.drain();
+        });
+    }
+  }
+
+  private async run(id: Types.ObjectId): Promise<void> {
+    const job = await this.jobs
+      .findOneAndUpdate({ _id: id, status: 'queued' }, { $set: { status: 'running', leaseUntil: new Date(Date.now() + LEASE_MS) } }, { new: true })
+      .lean<ImportJob>()
+      .exec();
+    if (!job) return;
+    const dataset = await this.datasets.live(new Types.ObjectId(job.datasetId));
+    if (!dataset) return this.fail(job, null, new JobFailed(DatasetsErrors.notFound, 'The dataset was deleted'), { rowsRead: 0, rowsRejected: 0 });
+    const version = await this.datasets.allocateVersion(dataset._id);
+    if (version === null) return this.fail(job, null, new JobFailed(DatasetsErrors.notFound, 'The dataset was deleted'), { rowsRead: 0, rowsRejected: 0 });
+    await this.jobs.updateOne({ _id: id }, { $set: { version } }).exec();
+    const run = new ImportRun(job, dataset, version, this.store, this.config, this.jobs);
+    try {
+      await run.execute(this.spoolPath(id), this.limits);
+    } catch (error) {
+      const failure =
+        error instanceof JobFailed
+          ? error
+          : error instanceof MalformedFileError
+            ? new JobFailed('DATA.MALFORMED_FILE', `${error.message} (line ${error.line})`)
+            : new JobFailed('DATA.IMPORT_ERROR', 'The import stopped on an internal error');
+      if (!(error instanceof JobFailed) && !(error instanceof MalformedFileError)) this.logger.error(`import ${id.toHexString()} failed: ${error instanceof Error ? error.stack : String(error)}`);
+      await run.flushRejected().catch(() => undefined);
+      return this.fail(job, version, failure, run.counts);
+    }
+    if (job.mode === 'strict' && run.counts.rowsRejected > 0) {
+      return this.fail(job, version, new JobFailed('DATA.INVALID_ROWS', `${run.counts.rowsRejected} of ${run.counts.rowsRead} rows are invalid; a strict import changes nothing (fix them, or import with ?mode=skip-invalid)`), run.counts);
+    }
+    if (job.mode === 'skip-invalid' && run.counts.rowsRead > 0 && run.counts.rowsImported === 0) {
+      return this.fail(job, version, new JobFailed('DATA.NO_VALID_ROWS', 'No row is valid; the dataset is unchanged'), run.counts);
+    }
+    const committed = await this.datasets.commitVersion(
+      dataset,
+      { version, source: 'import', rowCount: run.counts.rowsImported, schema: run.schema, nextKey: run.nextKey },
+      outboxEvent(
+        DatasetsEvents.importCompleted,
+        { id: job._id.toHexString(), datasetId: job.datasetId, ownerId: job.ownerId, mode: job.mode, version, rowsRead: run.counts.rowsRead, rowsImported: run.counts.rowsImported, rowsRejected: run.counts.rowsRejected },
+        'data',
+      ),
+    );
+    if (!committed) {
+      return this.fail(job, version, new JobFailed(DatasetsErrors.busy, 'The dataset changed while importing (another import, a transformation, a rollback or a schema edit); import again'), run.counts);
+    }
+    await this.jobs.updateOne({ _id: id }, { $set: { status: 'completed', finishedAt: new Date(), ...run.progress() } }).exec();
+  }
+
+  private async fail(job: ImportJob, version: number | null, failure: JobFailed, counts: { rowsRead: number; rowsRejected: number }): Promise<void> {
+    if (version !== null) await this.store.dropRows(job.datasetId, version);
+    await this.jobs.updateOne({ _id: job._id }, { $set: { status: 'failed', finishedAt: new Date(), failure: { code: failure.code, message: failure.message }, ...counts } }).exec();
+    await this.datasets.recordEvent(
+      new Types.ObjectId(job.datasetId),
+      outboxEvent(DatasetsEvents.importFailed, { id: job._id.toHexString(), datasetId: job.datasetId, ownerId: job.ownerId, mode: job.mode, rowsRead: counts.rowsRead, rowsRejected: counts.rowsRejected, reason: failure.code }, 'data'),
+    );
+  }
+
+  /**
+   * Renews the leases of this instance's jobs (queued and running), and fails other instances'
+   * jobs whose lease ran out: their instance stopped, and their upload was on it.
+   */
+  private async renewAndReap(): Promise<void> {
+    const leaseUntil = new Date(Date.now() + LEASE_MS);
+    if (this.mine.size > 0) await this.jobs.updateMany({ _id: { $in: [...this.mine].map((id) => new Types.ObjectId(id)) } }, { $set: { leaseUntil } }).exec();
+    const stale = await this.jobs.find({ status: { $in: ['queued', 'running'] }, leaseUntil: { $lt: new Date() } }).lean<ImportJob[]>().exec();
+    for (const job of stale) {
+      if (this.mine.has(job._id.toHexString())) continue;
+      const taken = await this.jobs.updateOne({ _id: job._id, status: job.status, leaseUntil: job.leaseUntil }, { $set: { leaseUntil } }).exec();
+      if (taken.modifiedCount === 0) continue;
+      await this.fail(job, job.version ?? null, new JobFailed('DATA.INTERRUPTED', 'The instance running the import stopped; import the file again'), job);
+    }
+  }
+
+  /** Keeps the newest DATA_JOBS_KEPT finished jobs of a dataset, with their rejected rows. */
+  private async pruneJobs(datasetId: string): Promise<void> {
+    const old = await this.jobs.find({ datasetId, status: { $in: ['completed', 'failed'] } }).sort({ _id: -1 }).skip(this.config.DATA_JOBS_KEPT).select({ _id: 1 }).lean<{ _id: Types.ObjectId }[]>().exec();
+    for (const { _id } of old) {
+      await this.store.dropRejected(_id.toHexString());
+      await this.jobs.deleteOne({ _id }).exec();
+    }
+  }
+
+  /** Jobs of a deleted dataset go with it. */
+  async removeForDataset(datasetId: string): Promise<void> {
+    const found = await this.jobs.find({ datasetId }).select({ _id: 1 }).lean<{ _id: Types.ObjectId }[]>().exec();
+    for (const { _id } of found) await this.store.dropRejected(_id.toHexString());
+    await this.jobs.deleteMany({ datasetId, status: { $in: ['completed', 'failed'] } }).exec();
+  }
+}
+
+/** A CSV header against an existing schema: every column a field, every required field a column. */
+function checkHeader(header: string[], schema: StoredField[]): void {
+  const names = new Set(schema.map((field) => field.name));
+  const columns = header.filter((name) => !(REJECTED_COLUMNS as readonly string[]).includes(name));
+  const unknown = columns.filter((name) => !names.has(name));
+  if (unknown.length > 0) throw new DomainError(DatasetsErrors.badHeader, ErrorKind.FailedPrecondition, `Columns not in the dataset's schema: ${unknown.slice(0, 5).map((name) => shown(name)).join(', ')}`);
+  const missing = schema.filter((field) => field.required && !columns.includes(field.name));
+  if (missing.length > 0) throw new DomainError(DatasetsErrors.badHeader, ErrorKind.FailedPrecondition, `Required columns missing: ${missing.slice(0, 5).map((field) => field.name).join(', ')}`);
+}
+
+/** One execution of an import job: reading, validating, writing, counting. */
+class ImportRun {
+  readonly counts = { rowsRead: 0, rowsImported: 0, rowsRejected: 0 };
+  schema: StoredField[];
+  nextKey: number;
+  private rows: RowSchema | null;
+  private listed: Array<FieldProblem & { line: number }> = [];
+  private batch: RowDocument[] = [];
+  private rejected: RejectedRow[] = [];
+  private columns: string[] = [];
+  private bytesRead = () => 0;
+  private lastProgress = 0;
+
+  constructor(
+    private readonly job: ImportJob,
+    dataset: Dataset,
+    private readonly version: number,
+    private readonly store: RowStore,
+    private readonly config: DataConfig,
+    private readonly jobs: Model<ImportJob>,
+  ) {
+    this.schema = dataset.schema;
+    this.nextKey = dataset.nextKey;
+    this.rows = dataset.schema.length > 0 ? new RowSchema(dataset.schema, config.DATA_MAX_CELL_BYTES) : null;
+    if (this.rows) this.columns = dataset.schema.map((field) => field.name);
+    if (job.header) this.columns = job.header.filter((name) => !(REJECTED_COLUMNS as readonly string[]).includes(name));
+  }
+
+  progress() {
+    return { ...this.counts, bytesRead: this.bytesRead(), problems: this.listed };
+  }
+
+  async execute(path: string, limits: { maxColumns: number; maxRecordBytes: number }): Promise<void> {
+    const shape: FileShape = { format: this.job.format, header: this.job.header ?? null, ...(this.job.delimiter ? { delimiter: this.job.delimiter } : {}) };
+    const stream = readRecords(path, shape, limits);
+    this.bytesRead = stream.progress;
+    const sample: SourceRecord[] = [];
+    for await (const record of stream.records) {
+      if (++this.counts.rowsRead > this.config.DATA_MAX_ROWS) throw new JobFailed('DATA.TOO_MANY_ROWS', `The file has more than ${this.config.DATA_MAX_ROWS} rows`);
+      if (!this.rows) {
+        sample.push(record);
+        if (sample.length >= INFER_SAMPLE) await this.inferFrom(sample.splice(0), limits.maxColumns);
+        continue;
+      }
+      await this.take(record);
+    }
+    if (!this.rows) await this.inferFrom(sample.splice(0), limits.maxColumns);
+    await this.flush(true);
+  }
+
+  /** The schema of a first import, from its first records; then those records are taken like the rest. */
+  private async inferFrom(sample: SourceRecord[], maxColumns: number): Promise<void> {
+    const usable = sample.filter((record) => record.values).map((record) => record.values as Map<string, unknown>);
+    const columns = this.job.header ? this.columns : [...new Set(usable.flatMap((values) => [...values.keys()]))];
+    if (columns.length > maxColumns) throw new JobFailed('DATA.TOO_MANY_COLUMNS', `The records have ${columns.length} different keys; at most ${maxColumns} columns are accepted`);
+    this.schema = inferSchema(columns, usable, this.nextKey);
+    this.nextKey += columns.length;
+    this.rows = new RowSchema(this.schema, this.config.DATA_MAX_CELL_BYTES);
+    this.columns = columns;
+    for (const record of sample) await this.take(record);
+  }
+
+  private async take(record: SourceRecord): Promise<void> {
+    const rows = this.rows as RowSchema;
+    const checked = record.values ? rows.validate(record.values) : { problems: [record.problem as FieldProblem] };
+    if ('problems' in checked) {
+      this.counts.rowsRejected++;
+      for (const problem of checked.problems) if (this.listed.length < IMPORT_ERRORS_LISTED) this.listed.push({ line: record.line, ...problem });
+      this.rejected.push({
+        _id: this.counts.rowsRejected,
+        line: record.line,
+        values: this.columns.map((name) => {
+          const value = record.values?.get(name);
+          return value === undefined || value === null ? '' : typeof value === 'string' ? value : JSON.stringify(value);
+        }),
+        error: checked.problems.map((problem) => problem.message).join('; '),
+      });
+      if (this.rejected.length >= BATCH) await this.flushRejected();
+    } else if (this.job.mode === 'skip-invalid' || this.counts.rowsRejected === 0) {
+      this.batch.push({ ...checked.row, _id: new Types.ObjectId() });
+      this.counts.rowsImported++;
+      if (this.batch.length >= BATCH) await this.flush(false);
+    }
+    if (Date.now() - this.lastProgress > PROGRESS_MS) await this.report();
+  }
+
+  private async flush(last: boolean): Promise<void> {
+    if (this.batch.length > 0) {
+      const batch = this.batch;
+      this.batch = [];
+      // a strict import that has met an invalid row writes nothing more: it will not commit
+      if (this.job.mode === 'skip-invalid' || this.counts.rowsRejected === 0) await this.store.rows(this.job.datasetId, this.version).insertMany(batch, { ordered: false });
+    }
+    if (last) await this.flushRejected();
+    await this.report();
+  }
+
+  async flushRejected(): Promise<void> {
+    if (this.rejected.length === 0) return;
+    const rejected = this.rejected;
+    this.rejected = [];
+    await this.store.rejected<RejectedRow>(this.job._id.toHexString()).insertMany(rejected, { ordered: false });
+  }
+
+  private async report(): Promise<void> {
+    this.lastProgress = Date.now();
+    await this.jobs.updateOne({ _id: this.job._id }, { $set: { ...this.progress(), columns: this.columns, leaseUntil: new Date(Date.now() + LEASE_MS) } }).exec();
+  }
+}
