@@ -14,6 +14,7 @@ import { instrumentFastify, MetricsListener, MetricsService, StructuredLogger } 
 import { AppModule } from './app.module';
 import { GatewayConfig } from './gateway.config';
 import { requestIdFor } from './http/call-context';
+import { registerStreamedBodies } from './http/streamed-bodies';
 import { CONSOLE_CSP, consoleFallback, consoleIndex, serveConsole } from './http/console-static';
 
 /** Routes that live outside /api/v1 by convention: probes and the JWKS. Metrics have their own listener. */
@@ -91,15 +92,8 @@ export async function bootstrapGateway(): Promise<void> {
       }
       done(null, form);
     });
-    // multipart, for the image upload only, and left unread: ImageBytesProxy streams it on to the
-    // images service, so no upload is ever held in the gateway's memory
-    adapter.getInstance().addContentTypeParser('multipart/form-data', (request, _payload, done) => {
-      if (request.routeOptions.url !== '/api/v1/images' || request.method !== 'POST') {
-        done(new errorCodes.FST_ERR_CTP_INVALID_MEDIA_TYPE(request.headers['content-type'] ?? ''), undefined);
-        return;
-      }
-      done(null, undefined);
-    });
+    // files (an image, a data import) are streamed on to their service, never parsed here
+    registerStreamedBodies(adapter.getInstance());
     // routes may set a tighter (or, for uploads, larger) limit with @BodyLimit
     adapter.getInstance().addHook('onRoute', (route) => {
       const limit = (route.config as { bodyLimit?: unknown } | undefined)?.bodyLimit;

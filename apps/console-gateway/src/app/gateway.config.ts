@@ -107,6 +107,23 @@ export class GatewayConfig extends BaseConfig {
   @Min(1000)
   IMAGES_UPLOAD_DEADLINE_MS: number = 60_000;
 
+  /**
+   * Where the data service's own HTTP listener is (its health port): imports, exports and
+   * rejected rows are streamed there instead of through Redis. See docs/data.md.
+   */
+  @Matches(/^https?:\/\/[^\s/]+$/, { message: 'DATA_URL must be an http(s) origin, e.g. http://data:3105' })
+  DATA_URL: string = 'http://127.0.0.1:3105';
+
+  /** How long an import upload may take from its first byte to the service's 202, ms (200 MiB on a slow link). */
+  @IsInt()
+  @Min(1000)
+  DATA_UPLOAD_DEADLINE_MS: number = 10 * 60_000;
+
+  /** How long applying a transformation may take, ms (the data service's DATA_TRANSFORM_BUDGET_MS, plus a margin). */
+  @IsInt()
+  @Min(1000)
+  DATA_TRANSFORM_DEADLINE_MS: number = 6 * 60_000;
+
   /** Window of the auth rate limits (register, login, refresh), seconds. */
   @IsInt()
   @Min(1)

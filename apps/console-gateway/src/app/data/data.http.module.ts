@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { FileProxy } from '../http/file-proxy';
 import { DatasetsHttpController } from './datasets.http.controller';
 // <nx-plugin:controller-imports>
 
@@ -8,5 +9,6 @@ import { DatasetsHttpController } from './datasets.http.controller';
     DatasetsHttpController,
     // <nx-plugin:controllers>
   ],
+  providers: [FileProxy],
 })
 export class DataHttpModule {}

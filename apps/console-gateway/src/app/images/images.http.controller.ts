@@ -39,13 +39,13 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { GatewayConfig } from '../gateway.config';
 import { Call } from '../http/call-context';
 import { ApiErrors } from '../http/error-response';
-import { ImageBytesProxy } from './image-bytes.proxy';
+import { FileProxy } from '../http/file-proxy';
 
 const CONTENT_TYPES = ['image/jpeg', 'image/png', 'image/webp', 'image/avif', 'image/gif'];
 
 /**
  * Images: metadata by message patterns like every service; bytes (upload, content) streamed
- * to and from the images service's own listener by ImageBytesProxy. Every route needs a token
+ * to and from the images service's own listener by FileProxy. Every route needs a token
  * except a public link; whose image it is (and who may list others'), the service decides.
  */
 @ApiTags('images')
@@ -55,9 +55,13 @@ const CONTENT_TYPES = ['image/jpeg', 'image/png', 'image/webp', 'image/avif', 'i
 export class ImagesHttpController {
   constructor(
     private readonly rpc: RpcClient,
-    private readonly bytes: ImageBytesProxy,
+    private readonly bytes: FileProxy,
     private readonly config: GatewayConfig,
   ) {}
+
+  private images(path: string) {
+    return { service: 'images', origin: this.config.IMAGES_URL, path };
+  }
 
   @Post()
   @ApiOperation({
@@ -81,7 +85,7 @@ export class ImagesHttpController {
     if (!/^multipart\/form-data\s*;/i.test(request.headers['content-type'] ?? '')) {
       throw new DomainError(CommonErrors.unsupportedMediaType, ErrorKind.UnsupportedMediaType, 'Send the image as multipart/form-data, in the field "file"');
     }
-    await this.bytes.forward(request, reply, ImagesHttpPaths.upload, { upload: true, deadlineMs: this.config.IMAGES_UPLOAD_DEADLINE_MS });
+    await this.bytes.forward(request, reply, this.images(ImagesHttpPaths.upload), { upload: true, deadlineMs: this.config.IMAGES_UPLOAD_DEADLINE_MS });
   }
 
   @Get()
@@ -131,7 +135,7 @@ export class ImagesHttpController {
     @Req() request: FastifyRequest,
     @Res() reply: FastifyReply,
   ): Promise<void> {
-    await this.bytes.forward(request, reply, ImagesHttpPaths.publicContent(token), { deadlineMs: this.config.RPC_DEADLINE_MS });
+    await this.bytes.forward(request, reply, this.images(ImagesHttpPaths.publicContent(token)), { deadlineMs: this.config.RPC_DEADLINE_MS });
   }
 
   @Get(':id')
@@ -156,7 +160,7 @@ export class ImagesHttpController {
   @ApiResponse({ status: 304, description: 'Not modified' })
   @ApiErrors(404, 416)
   async content(@Param() { id }: ImageIdDto, @Query() _query: ImageContentQueryDto, @Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
-    await this.bytes.forward(request, reply, ImagesHttpPaths.content(id), { deadlineMs: this.config.RPC_DEADLINE_MS });
+    await this.bytes.forward(request, reply, this.images(ImagesHttpPaths.content(id)), { deadlineMs: this.config.RPC_DEADLINE_MS });
   }
 
   @Patch(':id')

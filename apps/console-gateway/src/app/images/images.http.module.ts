@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { ImageBytesProxy } from './image-bytes.proxy';
+import { FileProxy } from '../http/file-proxy';
 import { ImagesHttpController } from './images.http.controller';
 // <nx-plugin:controller-imports>
 
@@ -9,6 +9,6 @@ import { ImagesHttpController } from './images.http.controller';
     ImagesHttpController,
     // <nx-plugin:controllers>
   ],
-  providers: [ImageBytesProxy],
+  providers: [FileProxy],
 })
 export class ImagesHttpModule {}

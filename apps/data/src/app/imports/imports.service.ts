@@ -15,12 +15,10 @@ import {
 } from '@site11/contracts';
 import { outboxEvent } from '@site11/persistence';
 import { Model, Types } from 'mongoose';
-import { createWriteStream } from 'node:fs';
 import { mkdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import { DataConfig } from '../data.config';
 import type { Dataset } from '../datasets/dataset.schema';
 import { DatasetsService } from '../datasets/datasets.service';
@@ -28,6 +26,7 @@ import { type RowDocument, RowStore } from '../rows/row-store';
 import { type FieldProblem, shown, type StoredField } from '../schema/field-rules';
 import { inferSchema, RowSchema } from '../schema/row-schema';
 import { ImportJob, toImportJobDto } from './import-job.schema';
+import { spoolTo } from './import-upload';
 import { type FileShape, fileShape, MalformedFileError, readRecords, REJECTED_COLUMNS, type SourceRecord } from './record-sources';
 
 const LEASE_MS = 60_000;
@@ -111,20 +110,9 @@ export class ImportsService implements OnModuleInit, OnApplicationShutdown {
     const dataset = await this.datasets.owned(datasetId, actor);
     const _id = new Types.ObjectId();
     const path = this.spoolPath(_id);
-    let bytes = 0;
     const limit = this.config.DATA_MAX_UPLOAD_BYTES;
     try {
-      await pipeline(
-        body,
-        async function* (source: AsyncIterable<Buffer>) {
-          for await (const chunk of source) {
-            bytes += chunk.length;
-            if (bytes > limit) throw tooLarge(limit);
-            yield chunk;
-          }
-        },
-        createWriteStream(path),
-      );
+      const bytes = await spoolTo(body, path, limit, () => tooLarge(limit));
       const shape = await fileShape(path, format, this.limits);
       if (shape.header && dataset.version > 0) checkHeader(shape.header, dataset.schema);
       await this.jobs.create({
@@ -270,6 +258,24 @@ export class ImportsService implements OnModuleInit, OnApplicationShutdown {
       await this.store.dropRejected(_id.toHexString());
       await this.jobs.deleteOne({ _id }).exec();
     }
+  }
+
+  /** Which of these job ids still exist. */
+  async existingJobIds(ids: string[]): Promise<Set<string>> {
+    if (ids.length === 0) return new Set();
+    const found = await this.jobs.find({ _id: { $in: ids.map((id) => new Types.ObjectId(id)) } }).select({ _id: 1 }).lean<{ _id: Types.ObjectId }[]>().exec();
+    return new Set(found.map(({ _id }) => _id.toHexString()));
+  }
+
+  /** Finished jobs of datasets that no longer exist (deleted with their owner, say), for the storage sweep. */
+  async removeOrphanJobs(datasetIds: Set<string>): Promise<number> {
+    const found = await this.jobs.find({ status: { $in: ['completed', 'failed'] } }).select({ _id: 1, datasetId: 1 }).lean<{ _id: Types.ObjectId; datasetId: string }[]>().exec();
+    const orphans = found.filter((job) => !datasetIds.has(job.datasetId));
+    for (const job of orphans) {
+      await this.store.dropRejected(job._id.toHexString());
+      await this.jobs.deleteOne({ _id: job._id }).exec();
+    }
+    return orphans.length;
   }
 
   /** Jobs of a deleted dataset go with it. */

@@ -1,3 +1,4 @@
+import { dispositionHeader } from '@site11/platform';
 import type { ImageFormat } from '@site11/contracts';
 import type { StoredVariant } from './image.schema';
 
@@ -7,10 +8,7 @@ const EXTENSIONS: Record<string, string> = { 'image/jpeg': 'jpg', 'image/png': '
 export function contentDisposition(filename: string, contentType: string): string {
   const extension = EXTENSIONS[contentType] ?? 'bin';
   const stem = filename.replace(/\.[A-Za-z0-9]{1,5}$/, '') || 'image';
-  const name = `${stem}.${extension}`;
-  const ascii = name.replace(/[^\x20-\x7e]|["\\%;]/g, '_');
-  const encoded = encodeURIComponent(name).replace(/['()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
-  return `inline; filename="${ascii}"; filename*=UTF-8''${encoded}`;
+  return dispositionHeader('inline', `${stem}.${extension}`);
 }
 
 export const etagOf = (variant: StoredVariant): string => `"${variant.sha256.slice(0, 32)}"`;

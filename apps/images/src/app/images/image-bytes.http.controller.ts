@@ -1,7 +1,7 @@
-import { Controller, Get, Logger, type OnModuleInit, Post, Req, Res } from '@nestjs/common';
-import { databaseUnavailable, isDatabaseUnavailable } from '@site11/persistence';
+import { Controller, Get, type OnModuleInit, Post, Req, Res } from '@nestjs/common';
+import { forwardedRequestId, sendWireError } from '@site11/platform';
 import { HttpAdapterHost } from '@nestjs/core';
-import { CredentialVerifier, unauthenticated, type VerifiedActor } from '@site11/auth';
+import { CredentialVerifier } from '@site11/auth';
 import { CommonErrors, DomainError, ErrorKind, IMAGE_FORMATS, IMAGE_VARIANTS, type ImageVariantName, ImagesErrors, ImagesHttpPaths } from '@site11/contracts';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Types } from 'mongoose';
@@ -16,9 +16,6 @@ import { UploadsService } from './uploads.service';
 
 /** How long an upload waits for a slot before 429 IMAGES.BUSY. */
 const UPLOAD_WAIT_MS = 30_000;
-
-/** Header that marks an answer's body as a WireError, which the gateway turns into its own error. */
-export const WIRE_ERROR_HEADER = 'x-site11-error';
 
 /**
  * The bytes of images, on the service's own HTTP listener (the health port), called only by the
@@ -53,7 +50,7 @@ export class ImageBytesHttpController implements OnModuleInit {
   @Post(ImagesHttpPaths.upload)
   async upload(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
     try {
-      const actor = await this.callerOf(request);
+      const actor = await this.verifier.bearerUser(request.headers.authorization, 'images');
       const declared = Number(request.headers['content-length'] ?? 0);
       // a declared length far over the limit is refused before a byte is read (multipart adds a few hundred bytes)
       if (declared > this.config.IMAGES_MAX_UPLOAD_BYTES + 64 * 1024) throw tooLarge(this.config.IMAGES_MAX_UPLOAD_BYTES);
@@ -64,14 +61,14 @@ export class ImageBytesHttpController implements OnModuleInit {
         this.uploadSlots.run(
           async () => {
             const received = await receiveUpload(request.raw, this.config.IMAGES_MAX_UPLOAD_BYTES);
-            const { created, image } = await this.uploads.upload(received, actor, requestIdOf(request), () => !request.raw.socket.destroyed);
+            const { created, image } = await this.uploads.upload(received, actor, forwardedRequestId(request, 'images'), () => !request.raw.socket.destroyed);
             await reply.status(created ? 201 : 200).header('cache-control', 'no-store').send(image);
           },
           { ms: UPLOAD_WAIT_MS, refuse: () => new DomainError(ImagesErrors.busy, ErrorKind.ResourceExhausted, 'Too many uploads under way; try again shortly', { retryAfterSeconds: 1 }) },
         ),
       );
     } catch (error) {
-      await sendError(reply, error);
+      await sendWireError(reply, error, 'images');
     }
   }
 
@@ -100,14 +97,14 @@ export class ImageBytesHttpController implements OnModuleInit {
       const maxAge = this.config.IMAGES_PUBLIC_MAX_AGE_SECONDS;
       await this.send(request, reply, target, maxAge > 0 ? `public, max-age=${maxAge}` : 'public, no-cache');
     } catch (error) {
-      await sendError(reply, error);
+      await sendWireError(reply, error, 'images');
     }
   }
 
   @Get(ImagesHttpPaths.content(':id'))
   async ownContent(@Req() request: FastifyRequest<{ Params: { id: string }; Querystring: Record<string, unknown> }>, @Res() reply: FastifyReply): Promise<void> {
     try {
-      const actor = await this.callerOf(request);
+      const actor = await this.verifier.bearerUser(request.headers.authorization, 'images');
       const { variant, format } = contentQuery(request.query);
       if (!/^[0-9a-f]{24}$/i.test(request.params.id) || !Types.ObjectId.isValid(request.params.id)) {
         throw new DomainError(CommonErrors.validation, ErrorKind.InvalidArgument, 'id must be a 24-character hex ObjectId');
@@ -116,7 +113,7 @@ export class ImageBytesHttpController implements OnModuleInit {
       // the bytes behind this address never change; who may read them does, so caches stay private
       await this.send(request, reply, target, 'private, max-age=31536000, immutable');
     } catch (error) {
-      await sendError(reply, error);
+      await sendWireError(reply, error, 'images');
     }
   }
 
@@ -153,25 +150,11 @@ export class ImageBytesHttpController implements OnModuleInit {
     }
     await reply.status(200).header('content-length', String(variant.bytes)).send(small ?? (await this.store.open(variant.fileId)));
   }
-
-  /** The user whose access token the gateway forwarded (the same check as on the transport). */
-  private async callerOf(request: FastifyRequest): Promise<VerifiedActor> {
-    const token = /^bearer\s+(\S{1,8192})\s*$/i.exec(request.headers.authorization ?? '')?.[1];
-    if (!token) throw unauthenticated();
-    const credential = await this.verifier.verify(token, 'images');
-    if (credential.kind !== 'user') throw unauthenticated();
-    return credential.actor;
-  }
 }
 
 function header(request: FastifyRequest, name: string): string | undefined {
   const value = request.headers[name];
   return typeof value === 'string' ? value : undefined;
-}
-
-function requestIdOf(request: FastifyRequest): string {
-  const given = header(request, 'x-request-id');
-  return given && /^[A-Za-z0-9._:-]{8,128}$/.test(given) ? given : 'images';
 }
 
 function contentQuery(query: Record<string, unknown>): { variant: ImageVariantName; format?: (typeof IMAGE_FORMATS)[number] } {
@@ -183,18 +166,4 @@ function contentQuery(query: Record<string, unknown>): { variant: ImageVariantNa
   ];
   if (details.length > 0) throw new DomainError(CommonErrors.validation, ErrorKind.InvalidArgument, 'Invalid content query', details);
   return { variant: variant as ImageVariantName, ...(format === undefined ? {} : { format: format as (typeof IMAGE_FORMATS)[number] }) };
-}
-
-/**
- * A failure as a WireError for the gateway. The status is only a hint (the gateway maps the
- * kind). The connection stays open: the rest of a refused upload is read and dropped
- * (receiveUpload), so the gateway, still sending, hears the answer.
- */
-async function sendError(reply: FastifyReply, error: unknown): Promise<void> {
-  const known = isDatabaseUnavailable(error) ? databaseUnavailable('images') : error;
-  const wire = known instanceof DomainError ? known.toWire() : { code: CommonErrors.internal, kind: ErrorKind.Internal, message: 'Internal error' };
-  if (!(known instanceof DomainError)) new Logger(ImageBytesHttpController.name).error(`image bytes request failed: ${error instanceof Error ? error.stack : String(error)}`);
-  const status = wire.kind === ErrorKind.Internal ? 500 : wire.kind === ErrorKind.Unavailable ? 503 : 400;
-  if (reply.sent) return;
-  await reply.status(status).header(WIRE_ERROR_HEADER, 'wire').header('cache-control', 'no-store').send(wire);
 }

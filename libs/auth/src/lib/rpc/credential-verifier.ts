@@ -12,7 +12,7 @@ import {
 import { errors, jwtVerify, type JWTPayload, type KeyLike } from 'jose';
 import { createPublicKey } from 'node:crypto';
 import { AUTH_OPTIONS, type AuthModuleOptions } from '../auth.options';
-import { invalidToken, tokenExpired, tokenRevoked } from '../auth.errors';
+import { invalidToken, tokenExpired, tokenRevoked, unauthenticated } from '../auth.errors';
 import { JwksStore } from '../jwks.store';
 import { TokenDenylist } from '../token-denylist';
 
@@ -76,6 +76,18 @@ export class CredentialVerifier {
   ) {}
 
   /** `service` is the receiving app: a service token must be addressed to it. */
+  /**
+   * The user behind an `Authorization: Bearer` header that the gateway forwarded to a service's
+   * own HTTP listener (file uploads and downloads): the same check as on the transport.
+   */
+  async bearerUser(authorization: string | undefined, service: string): Promise<VerifiedActor> {
+    const token = /^bearer\s+(\S{1,8192})\s*$/i.exec(authorization ?? '')?.[1];
+    if (!token) throw unauthenticated();
+    const credential = await this.verify(token, service);
+    if (credential.kind !== 'user') throw unauthenticated();
+    return credential.actor;
+  }
+
   async verify(token: string, service: string): Promise<VerifiedCredential> {
     let payload: JWTPayload;
     let typ: string | undefined;

@@ -405,3 +405,25 @@ export class RollbackCommand extends RollbackDto {
   id!: string;
 }
 
+
+/** Path parameters of `/datasets/:id/imports/:jobId`. */
+export class ImportParamsDto {
+  @ApiProperty({ example: '665f1c2e8b3e4a0012345678' })
+  @IsMongoId(OBJECT_ID)
+  id!: string;
+
+  @ApiProperty({ example: '665f1c2e8b3e4a0012345678' })
+  @IsMongoId(OBJECT_ID)
+  jobId!: string;
+}
+
+/** Path parameters of `/datasets/:id/rows/:rowId`. */
+export class RowParamsDto {
+  @ApiProperty({ example: '665f1c2e8b3e4a0012345678' })
+  @IsMongoId(OBJECT_ID)
+  id!: string;
+
+  @ApiProperty({ example: '665f1c2e8b3e4a0012345678' })
+  @IsMongoId(OBJECT_ID)
+  rowId!: string;
+}

@@ -3,7 +3,6 @@ import { CommonErrors, DomainError, ErrorKind } from '@site11/contracts';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { PassThrough } from 'node:stream';
 import { Agent, errors, request as send } from 'undici';
-import { GatewayConfig } from '../gateway.config';
 
 /** Headers of the service's answer that reach the client; the rest (connection, server...) stay here. */
 const PASSED_RESPONSE_HEADERS = [
@@ -48,34 +47,41 @@ function lingerOn(request: FastifyRequest, body: PassThrough): void {
   raw.resume();
 }
 
+/** Where a file request goes: a service's own HTTP listener (its origin) and the path there. */
+export interface FileTarget {
+  /** The service's name, for errors ("The images service is not available"). */
+  service: string;
+  /** Its origin, e.g. IMAGES_URL. */
+  origin: string;
+  path: string;
+}
+
 /**
- * Streams image bytes between the client and the images service's own HTTP listener
- * (IMAGES_URL), never holding a body: the upload is piped from the client's socket to the
+ * Streams files between the client and a service's own HTTP listener (images: IMAGES_URL,
+ * data: DATA_URL), never holding a body: an upload is piped from the client's socket to the
  * service's with backpressure (undici), the answer back the same way, so gateway memory does
  * not grow with file size or the number of uploads. Errors the service answers as WireErrors
  * become the gateway's errors; an unreachable service is 503 SERVICE_UNAVAILABLE, one that does
  * not answer within the deadline 504 UPSTREAM_TIMEOUT.
  */
 @Injectable()
-export class ImageBytesProxy implements OnApplicationShutdown {
+export class FileProxy implements OnApplicationShutdown {
   /**
-   * Two pools: slow uploads (a client's bandwidth, up to IMAGES_UPLOAD_DEADLINE_MS) never take
-   * the connections that thumbnails need.
+   * Two pools: slow uploads (a client's bandwidth, up to the upload deadline) never take the
+   * connections that thumbnails and downloads need.
    */
   private readonly uploads = new Agent({ keepAliveTimeout: 10_000, connections: 64, headersTimeout: 0, bodyTimeout: 0 });
   private readonly reads = new Agent({ keepAliveTimeout: 10_000, connections: 64, headersTimeout: 0, bodyTimeout: 0 });
-
-  constructor(private readonly config: GatewayConfig) {}
 
   async onApplicationShutdown(): Promise<void> {
     await Promise.all([this.uploads.close(), this.reads.close()]);
   }
 
   /**
-   * Forwards the request to `path` with the caller's token; `upload` streams the request body
-   * too. The deadline covers everything until the service's answer begins.
+   * Forwards the request to the target with the caller's token; `upload` streams the request
+   * body too. The deadline covers everything until the service's answer begins.
    */
-  async forward(request: FastifyRequest, reply: FastifyReply, path: string, options: { upload?: boolean; deadlineMs: number }): Promise<void> {
+  async forward(request: FastifyRequest, reply: FastifyReply, target: FileTarget, options: { upload?: boolean; deadlineMs: number }): Promise<void> {
     const headers: Record<string, string> = { 'x-request-id': String(request.id) };
     const authorization = request.headers.authorization;
     if (authorization) headers['authorization'] = authorization;
@@ -100,7 +106,7 @@ export class ImageBytesProxy implements OnApplicationShutdown {
     if (body) request.raw.once('close', gone);
     let answer: Awaited<ReturnType<typeof send>>;
     try {
-      answer = await send(`${this.config.IMAGES_URL}${path}${query}`, {
+      answer = await send(`${target.origin}${target.path}${query}`, {
         method: options.upload ? 'POST' : 'GET',
         headers,
         ...(body ? { body } : {}),
@@ -109,7 +115,7 @@ export class ImageBytesProxy implements OnApplicationShutdown {
       });
     } catch (error) {
       if (body) lingerOn(request, body);
-      throw this.failure(error, abort.signal.aborted, options.deadlineMs);
+      throw this.failure(error, abort.signal.aborted, options.deadlineMs, target.service);
     } finally {
       clearTimeout(timer);
       request.raw.off('close', gone);
@@ -122,16 +128,16 @@ export class ImageBytesProxy implements OnApplicationShutdown {
       const wire: unknown = await answer.body.json().catch(() => null);
       if (body) lingerOn(request, body);
       if (DomainError.isWireError(wire)) throw DomainError.fromWire(wire);
-      throw new DomainError(CommonErrors.internal, ErrorKind.Internal, 'The images service answered an unreadable error');
+      throw new DomainError(CommonErrors.internal, ErrorKind.Internal, `The ${target.service} service answered an unreadable error`);
     }
     await reply.status(answer.statusCode).send(answer.body);
   }
 
-  private failure(error: unknown, timedOut: boolean, deadlineMs: number): DomainError {
+  private failure(error: unknown, timedOut: boolean, deadlineMs: number, service: string): DomainError {
     if (error instanceof DomainError) return error;
     if (timedOut || error instanceof errors.RequestAbortedError) {
-      return new DomainError(CommonErrors.upstreamTimeout, ErrorKind.DeadlineExceeded, `The images service did not answer within ${deadlineMs} ms`);
+      return new DomainError(CommonErrors.upstreamTimeout, ErrorKind.DeadlineExceeded, `The ${service} service did not answer within ${deadlineMs} ms`);
     }
-    return new DomainError(CommonErrors.serviceUnavailable, ErrorKind.Unavailable, 'The images service is not available');
+    return new DomainError(CommonErrors.serviceUnavailable, ErrorKind.Unavailable, `The ${service} service is not available`);
   }
 }
