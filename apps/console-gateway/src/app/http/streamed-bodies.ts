@@ -9,7 +9,7 @@ const STREAMED_ROUTES: Array<{ url: string; types: string[] }> = [
   { url: '/api/v1/images', types: ['multipart/form-data'] },
   {
     url: '/api/v1/data/datasets/:id/imports',
-    types: ['multipart/form-data', 'application/json', 'text/csv', 'application/csv', 'text/tab-separated-values', 'application/x-ndjson', 'application/ndjson', 'application/jsonl', 'application/x-jsonlines', 'application/jsonlines'],
+    types: ['multipart/form-data', 'application/json', 'text/csv', 'application/csv', 'text/tab-separated-values', 'application/x-ndjson', 'application/ndjson', 'application/jsonl', 'application/x-jsonlines', 'application/jsonlines', 'application/octet-stream', 'text/plain'],
   },
 ];
 

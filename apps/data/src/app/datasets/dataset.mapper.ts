@@ -16,7 +16,7 @@ export function toDatasetDto(dataset: StoredDataset): DatasetDto {
     ownerId: dataset.ownerId,
     name: dataset.name,
     description: dataset.description ?? '',
-    schema: (dataset.schema ?? []).map(toFieldDto),
+    schema: (dataset.fields ?? []).map(toFieldDto),
     rowCount: dataset.rowCount ?? 0,
     version: dataset.version ?? 0,
     createdAt: dataset.createdAt.toISOString(),

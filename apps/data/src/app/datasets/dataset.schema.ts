@@ -1,5 +1,5 @@
 import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
-import type { HydratedDocument, Types } from 'mongoose';
+import mongoose, { type HydratedDocument, type Types } from 'mongoose';
 import { OUTBOX_FIELDS, type OutboxEvent } from '@site11/persistence';
 import type { StoredField } from '../schema/field-rules';
 
@@ -30,9 +30,12 @@ export class Dataset {
   @Prop({ default: '' })
   description!: string;
 
-  /** The fields of the current version's rows (each with the key its values are stored under). */
-  @Prop({ type: [Object], default: [] })
-  schema!: StoredField[];
+  /**
+   * The schema of the current version: its fields, each with the key its values are stored
+   * under (`schema` is the API's name; mongoose reserves it for documents).
+   */
+  @Prop({ type: mongoose.Schema.Types.Mixed, default: () => [] })
+  fields!: StoredField[];
 
   /** The next field key number: keys are never reused, so an old version's rows never meet a new meaning. */
   @Prop({ default: 0 })
@@ -58,7 +61,7 @@ export class Dataset {
   revision!: number;
 
   /** Kept versions, oldest first (DATA_VERSIONS_KEPT). */
-  @Prop({ type: [Object], default: [] })
+  @Prop({ type: mongoose.Schema.Types.Mixed, default: () => [] })
   versions!: StoredVersion[];
 
   /** Set by a delete: the dataset is gone for every query; the document goes once `data.dataset.deleted` is published. */

@@ -177,7 +177,7 @@ export class DatasetsService implements OnModuleInit {
     if (dataset.version === 0) {
       schema = command.fields.map((field) => ({ ...field, key: `f${nextKey++}` }));
     } else {
-      const current = new Map(dataset.schema.map((field) => [field.name, field]));
+      const current = new Map(dataset.fields.map((field) => [field.name, field]));
       const given = new Set(command.fields.map((field) => field.name));
       const missing = [...current.keys()].filter((name) => !given.has(name));
       const added = [...given].filter((name) => !current.has(name));
@@ -193,7 +193,7 @@ export class DatasetsService implements OnModuleInit {
       });
       await this.checkRows(dataset, schema);
     }
-    const set = { schema, nextKey, versions: dataset.versions.map((kept) => (kept.version === dataset.version ? { ...kept, schema } : kept)) };
+    const set = { fields: schema, nextKey, versions: dataset.versions.map((kept) => (kept.version === dataset.version ? { ...kept, schema } : kept)) };
     const event = outboxEvent(DatasetsEvents.updated, { id: command.id, ownerId: dataset.ownerId, changed: ['schema'] }, requestId);
     const update = pushOutbox(event, set);
     const { matchedCount } = await this.datasets.updateOne({ _id: dataset._id, ...LIVE, revision: dataset.revision }, { ...update, $inc: { revision: 1 } }).exec();
@@ -204,7 +204,7 @@ export class DatasetsService implements OnModuleInit {
 
   /** Every row of the current version against new rules; the first 20 that fail are the error's details. */
   private async checkRows(dataset: Dataset, schema: StoredField[]): Promise<void> {
-    const before = new RowSchema(dataset.schema, this.config.DATA_MAX_CELL_BYTES);
+    const before = new RowSchema(dataset.fields, this.config.DATA_MAX_CELL_BYTES);
     const after = new RowSchema(schema, this.config.DATA_MAX_CELL_BYTES);
     const problems: Array<{ rowId: string; column: string | null; value: string | null; rule: string; message: string }> = [];
     for await (const row of this.store.rows(dataset._id.toHexString(), dataset.version).find({}).sort({ _id: 1 })) {
@@ -217,7 +217,7 @@ export class DatasetsService implements OnModuleInit {
 
   async listVersions(id: string, actor: Actor): Promise<DatasetVersionListDto> {
     const dataset = await this.owned(id, actor);
-    return { items: [...dataset.versions].reverse().map((kept) => toVersionDto(kept, dataset.version)) };
+    return { items: [...dataset.versions].reverse().map((kept) => toVersionDto(kept.version === dataset.version ? { ...kept, rowCount: dataset.rowCount } : kept, dataset.version)) };
   }
 
   /** Makes a kept version current again (its rows and schema); the versions after it stay, to roll forward. */
@@ -226,17 +226,27 @@ export class DatasetsService implements OnModuleInit {
     const target = dataset.versions.find((kept) => kept.version === command.version);
     if (!target) throw new DomainError(DatasetsErrors.versionNotFound, ErrorKind.NotFound, `Version ${command.version} is not kept (see GET …/versions)`);
     const event = outboxEvent(DatasetsEvents.updated, { id: command.id, ownerId: dataset.ownerId, changed: ['version'] }, requestId);
-    const update = pushOutbox(event, { version: target.version, rowCount: target.rowCount, schema: target.schema });
+    const rowCount = await this.store.rows(command.id, target.version).countDocuments();
+    const update = pushOutbox(event, { version: target.version, rowCount, fields: target.schema });
     const { matchedCount } = await this.datasets.updateOne({ _id: dataset._id, ...LIVE, revision: dataset.revision }, { ...update, $inc: { revision: 1 } }).exec();
     if (matchedCount === 0) throw busyDataset();
     await this.outbox.publishOrDefer(this.datasets, dataset._id);
     return this.findById(command.id, actor);
   }
 
-  /** The next version number of a live dataset, handed out once (an import or a transformation writes its rows there). */
+  /**
+   * The next version number of a live dataset, handed out once (an import or a transformation
+   * writes its rows there): a compare-and-set on `lastVersion`, since FerretDB cannot return
+   * the document of a findAndModify whose schema hides fields (the outbox).
+   */
   async allocateVersion(id: Types.ObjectId): Promise<number | null> {
-    const updated = await this.datasets.findOneAndUpdate({ _id: id, ...LIVE }, { $inc: { lastVersion: 1 } }, { new: true }).lean<Dataset>().exec();
-    return updated?.lastVersion ?? null;
+    for (;;) {
+      const dataset = await this.datasets.findOne({ _id: id, ...LIVE }).select({ lastVersion: 1 }).lean<Pick<Dataset, 'lastVersion'>>().exec();
+      if (!dataset) return null;
+      const next = (dataset.lastVersion ?? 0) + 1;
+      const { modifiedCount } = await this.datasets.updateOne({ _id: id, ...LIVE, lastVersion: dataset.lastVersion ?? 0 }, { $set: { lastVersion: next } }).exec();
+      if (modifiedCount === 1) return next;
+    }
   }
 
   /**
@@ -245,9 +255,10 @@ export class DatasetsService implements OnModuleInit {
    * forgotten in the same write and their rows dropped after it.
    */
   async commitVersion(dataset: Dataset, next: NextVersion, outbox: OutboxEvent): Promise<boolean> {
-    const kept = [...dataset.versions, { version: next.version, source: next.source, rowCount: next.rowCount, schema: next.schema, createdAt: new Date() }];
+    // the version that stops being current keeps the count it has now (rows may have been deleted one by one)
+    const kept = [...dataset.versions.map((old) => (old.version === dataset.version ? { ...old, rowCount: dataset.rowCount } : old)), { version: next.version, source: next.source, rowCount: next.rowCount, schema: next.schema, createdAt: new Date() }];
     const pruned = kept.splice(0, Math.max(0, kept.length - this.config.DATA_VERSIONS_KEPT));
-    const update = pushOutbox(outbox, { version: next.version, rowCount: next.rowCount, schema: next.schema, nextKey: next.nextKey, versions: kept });
+    const update = pushOutbox(outbox, { version: next.version, rowCount: next.rowCount, fields: next.schema, nextKey: next.nextKey, versions: kept });
     const { matchedCount } = await this.datasets.updateOne({ _id: dataset._id, ...LIVE, revision: dataset.revision }, { ...update, $inc: { revision: 1 } }).exec();
     if (matchedCount === 0) return false;
     await this.outbox.publishOrDefer(this.datasets, dataset._id);
@@ -255,10 +266,9 @@ export class DatasetsService implements OnModuleInit {
     return true;
   }
 
-  /** Keeps rowCount (and the current version's) in step with a single-row delete. */
+  /** Keeps rowCount in step with a single-row delete (a kept version's count is taken when it stops being current). */
   async adjustRowCount(id: Types.ObjectId, version: number, by: number): Promise<void> {
     await this.datasets.updateOne({ _id: id, ...LIVE, version }, { $inc: { rowCount: by } }).exec();
-    await this.datasets.updateOne({ _id: id, 'versions.version': version }, { $inc: { 'versions.$.rowCount': by } }).exec();
   }
 
   /** Records an event about a live dataset that changes nothing else (a failed import). */

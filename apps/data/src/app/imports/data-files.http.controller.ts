@@ -116,8 +116,8 @@ export class DataFilesHttpController implements OnModuleInit {
       const extra = Object.keys(request.query).filter((name) => !['format', 'bom', 'filter'].includes(name));
       if (extra.length > 0) throw invalid(extra[0], `property ${extra[0].slice(0, 64)} should not exist`);
       const dataset = await this.datasets.owned(id, actor);
-      const filter = compileFilter(filterText, dataset.schema);
-      const schema = new RowSchema(dataset.schema, this.config.DATA_MAX_CELL_BYTES);
+      const filter = compileFilter(filterText, dataset.fields);
+      const schema = new RowSchema(dataset.fields, this.config.DATA_MAX_CELL_BYTES);
       const cursor = this.store.rows(id, dataset.version).find(filter, { sort: { _id: 1 }, batchSize: 1000 });
       const rows = (async function* () {
         for await (const row of cursor) yield schema.toPublic(row);
@@ -129,7 +129,7 @@ export class DataFilesHttpController implements OnModuleInit {
         .header('content-disposition', dispositionHeader('attachment', `${stem}-v${dataset.version}.${format}`))
         .header('cache-control', 'no-store')
         .header('x-content-type-options', 'nosniff')
-        .send(exportStream(format, dataset.schema.map((field) => field.name), rows, { bom }));
+        .send(exportStream(format, dataset.fields.map((field) => field.name), rows, { bom }));
     } catch (error) {
       await sendWireError(reply, error, 'data');
     }

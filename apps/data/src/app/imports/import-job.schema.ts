@@ -1,6 +1,6 @@
 import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
 import type { ImportErrorDto, ImportFailureDto, ImportFormat, ImportJobDto, ImportMode, ImportStatus } from '@site11/contracts';
-import type { Types } from 'mongoose';
+import mongoose, { type Types } from 'mongoose';
 
 @Schema({ collection: 'import_jobs', timestamps: true, versionKey: false })
 export class ImportJob {
@@ -12,13 +12,13 @@ export class ImportJob {
   @Prop({ required: true })
   ownerId!: string;
 
-  @Prop({ required: true })
+  @Prop({ type: String, required: true })
   status!: ImportStatus;
 
-  @Prop({ required: true })
+  @Prop({ type: String, required: true })
   mode!: ImportMode;
 
-  @Prop({ required: true })
+  @Prop({ type: String, required: true })
   format!: ImportFormat;
 
   /** CSV: the header and its delimiter, read when the upload was accepted. */
@@ -44,7 +44,7 @@ export class ImportJob {
   rowsRejected!: number;
 
   /** The first IMPORT_ERRORS_LISTED problems (`errors` in the API; mongoose reserves the name). */
-  @Prop({ type: [Object], default: [] })
+  @Prop({ type: mongoose.Schema.Types.Mixed, default: () => [] })
   problems!: ImportErrorDto[];
 
   /** The columns of rejected.csv, before `_line` and `_error`. */
@@ -55,7 +55,7 @@ export class ImportJob {
   @Prop()
   version?: number;
 
-  @Prop({ type: Object })
+  @Prop({ type: mongoose.Schema.Types.Mixed })
   failure?: ImportFailureDto;
 
   /** The instance that holds the upload and runs the job; its lease ends at `leaseUntil` unless renewed. */

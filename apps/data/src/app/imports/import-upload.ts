@@ -7,7 +7,12 @@ import type { Readable } from 'node:stream';
 const unknownFormat = (message: string) => new DomainError(DatasetsErrors.unknownFormat, ErrorKind.FailedPrecondition, message);
 const badUpload = (message: string) => new DomainError(DatasetsErrors.badUpload, ErrorKind.InvalidArgument, message);
 
-const BY_MEDIA_TYPE: Record<string, ImportFormat> = {
+/** The format is decided from the file's first bytes. */
+export type DeclaredFormat = ImportFormat | 'sniff';
+
+const BY_MEDIA_TYPE: Record<string, DeclaredFormat> = {
+  'application/octet-stream': 'sniff',
+  'text/plain': 'sniff',
   'text/csv': 'csv',
   'application/csv': 'csv',
   'text/tab-separated-values': 'csv',
@@ -18,16 +23,17 @@ const BY_MEDIA_TYPE: Record<string, ImportFormat> = {
   'application/x-jsonlines': 'ndjson',
   'application/jsonlines': 'ndjson',
 };
-const BY_EXTENSION: Record<string, ImportFormat> = { csv: 'csv', tsv: 'csv', txt: 'csv', json: 'json', ndjson: 'ndjson', jsonl: 'ndjson' };
+const BY_EXTENSION: Record<string, DeclaredFormat> = { csv: 'csv', tsv: 'csv', txt: 'csv', json: 'json', ndjson: 'ndjson', jsonl: 'ndjson' };
 
 /** The format a media type names (parameters such as charset ignored), if any. */
-export function formatOfMediaType(contentType: string | undefined): ImportFormat | undefined {
+export function formatOfMediaType(contentType: string | undefined): DeclaredFormat | undefined {
   return BY_MEDIA_TYPE[(contentType ?? '').split(';')[0].trim().toLowerCase()];
 }
 
 /** The format of a multipart file part: its media type, else its file name's extension. */
-function formatOfPart(mimeType: string, filename: string | undefined): ImportFormat | undefined {
-  return formatOfMediaType(mimeType) ?? BY_EXTENSION[(filename ?? '').split('.').pop()?.toLowerCase() ?? ''];
+function formatOfPart(mimeType: string, filename: string | undefined): DeclaredFormat {
+  const declared = formatOfMediaType(mimeType);
+  return declared && declared !== 'sniff' ? declared : (BY_EXTENSION[(filename ?? '').split('.').pop()?.toLowerCase() ?? ''] ?? 'sniff');
 }
 
 /**
@@ -36,17 +42,17 @@ function formatOfPart(mimeType: string, filename: string | undefined): ImportFor
  * a multipart/form-data body (format from the part's type or its name). Anything else is 422
  * DATA.UNKNOWN_FORMAT. `consume` receives the stream and must read it to its end.
  */
-export function withImportFile<T>(request: IncomingMessage, consume: (format: ImportFormat, file: Readable) => Promise<T>): Promise<T> {
+export function withImportFile<T>(request: IncomingMessage, consume: (format: DeclaredFormat, file: Readable) => Promise<T>): Promise<T> {
   const contentType = request.headers['content-type'] ?? '';
   if (!/^multipart\/form-data/i.test(contentType)) {
     const format = formatOfMediaType(contentType);
-    if (!format) return Promise.reject(unknownFormat(`Send CSV (text/csv), JSON (application/json) or NDJSON (application/x-ndjson), or multipart/form-data with the part "file"; not ${contentType.slice(0, 100) || 'no Content-Type'}`));
+    if (!format) return Promise.reject(unknownFormat(`Send CSV (text/csv), JSON (application/json), NDJSON (application/x-ndjson) or application/octet-stream, or multipart/form-data with the part "file"; not ${contentType.slice(0, 100) || 'no Content-Type'}`));
     return consume(format, request);
   }
   return new Promise<T>((resolve, reject) => {
     let parser: busboy.Busboy;
     try {
-      parser = busboy({ headers: request.headers, defParamCharset: 'utf8', limits: { files: 1, fields: 0, parts: 1, headerPairs: 20 } });
+      parser = busboy({ headers: request.headers, defParamCharset: 'utf8', limits: { files: 1, fields: 0, parts: 2, headerPairs: 20 } });
     } catch (error) {
       reject(badUpload(`Not a multipart/form-data body: ${error instanceof Error ? error.message : String(error)}`));
       return;
@@ -66,12 +72,7 @@ export function withImportFile<T>(request: IncomingMessage, consume: (format: Im
         return fail(badUpload(`Unknown part "${name.slice(0, 64)}": send the file as the part named "file"`));
       }
       found = true;
-      const format = formatOfPart(info.mimeType, info.filename);
-      if (!format) {
-        stream.resume();
-        return fail(unknownFormat(`The file "${(info.filename ?? '').slice(0, 100)}" (${info.mimeType}) is not CSV, JSON or NDJSON`));
-      }
-      consume(format, stream).then(
+      consume(formatOfPart(info.mimeType, info.filename), stream).then(
         (value) => {
           if (settled) return;
           settled = true;

@@ -2,13 +2,13 @@ import { Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } fro
 import { InjectModel } from '@nestjs/mongoose';
 import {
   type Actor,
+  DATA_FIELD_NAME_PATTERN,
   DatasetsErrors,
   DatasetsEvents,
   DomainError,
   ErrorKind,
   IMPORT_ERRORS_LISTED,
   type ImportAcceptedDto,
-  type ImportFormat,
   type ImportJobDto,
   type ImportJobListDto,
   type ImportMode,
@@ -26,8 +26,8 @@ import { type RowDocument, RowStore } from '../rows/row-store';
 import { type FieldProblem, shown, type StoredField } from '../schema/field-rules';
 import { inferSchema, RowSchema } from '../schema/row-schema';
 import { ImportJob, toImportJobDto } from './import-job.schema';
-import { spoolTo } from './import-upload';
-import { type FileShape, fileShape, MalformedFileError, readRecords, REJECTED_COLUMNS, type SourceRecord } from './record-sources';
+import { type DeclaredFormat, spoolTo } from './import-upload';
+import { type FileShape, fileShape, MalformedFileError, readRecords, REJECTED_COLUMNS, sniffFormat, type SourceRecord } from './record-sources';
 
 const LEASE_MS = 60_000;
 const HEARTBEAT_MS = 15_000;
@@ -106,15 +106,16 @@ export class ImportsService implements OnModuleInit, OnApplicationShutdown {
    * Receives an upload for the caller's dataset: spooled, checked, queued. `body` is the file's
    * bytes (the raw body, or the `file` part of a multipart body).
    */
-  async accept(datasetId: string, actor: Actor, mode: ImportMode, format: ImportFormat, body: Readable): Promise<ImportAcceptedDto> {
+  async accept(datasetId: string, actor: Actor, mode: ImportMode, declared: DeclaredFormat, body: Readable): Promise<ImportAcceptedDto> {
     const dataset = await this.datasets.owned(datasetId, actor);
     const _id = new Types.ObjectId();
     const path = this.spoolPath(_id);
     const limit = this.config.DATA_MAX_UPLOAD_BYTES;
     try {
       const bytes = await spoolTo(body, path, limit, () => tooLarge(limit));
+      const format = declared === 'sniff' ? await sniffFormat(path) : declared;
       const shape = await fileShape(path, format, this.limits);
-      if (shape.header && dataset.version > 0) checkHeader(shape.header, dataset.schema);
+      if (shape.header && dataset.version > 0) checkHeader(shape.header, dataset.fields);
       await this.jobs.create({
         _id,
         datasetId,
@@ -317,10 +318,10 @@ class ImportRun {
     private readonly config: DataConfig,
     private readonly jobs: Model<ImportJob>,
   ) {
-    this.schema = dataset.schema;
+    this.schema = dataset.fields;
     this.nextKey = dataset.nextKey;
-    this.rows = dataset.schema.length > 0 ? new RowSchema(dataset.schema, config.DATA_MAX_CELL_BYTES) : null;
-    if (this.rows) this.columns = dataset.schema.map((field) => field.name);
+    this.rows = dataset.fields.length > 0 ? new RowSchema(dataset.fields, config.DATA_MAX_CELL_BYTES) : null;
+    if (this.rows) this.columns = dataset.fields.map((field) => field.name);
     if (job.header) this.columns = job.header.filter((name) => !(REJECTED_COLUMNS as readonly string[]).includes(name));
   }
 
@@ -349,7 +350,8 @@ class ImportRun {
   /** The schema of a first import, from its first records; then those records are taken like the rest. */
   private async inferFrom(sample: SourceRecord[], maxColumns: number): Promise<void> {
     const usable = sample.filter((record) => record.values).map((record) => record.values as Map<string, unknown>);
-    const columns = this.job.header ? this.columns : [...new Set(usable.flatMap((values) => [...values.keys()]))];
+    // JSON keys become columns only when they are usable field names: a `__proto__` key stays an unknown field
+    const columns = this.job.header ? this.columns : [...new Set(usable.flatMap((values) => [...values.keys()]))].filter((name) => DATA_FIELD_NAME_PATTERN.test(name));
     if (columns.length > maxColumns) throw new JobFailed('DATA.TOO_MANY_COLUMNS', `The records have ${columns.length} different keys; at most ${maxColumns} columns are accepted`);
     this.schema = inferSchema(columns, usable, this.nextKey);
     this.nextKey += columns.length;

@@ -65,6 +65,19 @@ async function head(path: string): Promise<{ text: string; whole: boolean }> {
   }
 }
 
+/**
+ * The format of a file sent without one (application/octet-stream, text/plain, a part without a
+ * known type or extension), from its first bytes: `[` a JSON array, `{` NDJSON, other text CSV;
+ * binary (not UTF-8, or NUL bytes) is 422 DATA.UNKNOWN_FORMAT.
+ */
+export async function sniffFormat(path: string): Promise<ImportFormat> {
+  const { text } = await head(path);
+  // eslint-disable-next-line no-control-regex
+  if (text.includes('\u0000')) throw unprocessable(DatasetsErrors.unknownFormat, 'The file is binary, not CSV, JSON or NDJSON');
+  const start = text.replace(/^\uFEFF/, '').trimStart();
+  return start.startsWith('[') ? 'json' : start.startsWith('{') ? 'ndjson' : 'csv';
+}
+
 /** The delimiter of a CSV header line: whichever of `,` `;` tab appears most outside quotes (`,` on a tie). */
 export function detectDelimiter(firstLine: string): string {
   const counts: Record<string, number> = { ',': 0, ';': 0, '\t': 0 };

@@ -107,7 +107,7 @@ export class RowsService {
   ) {}
 
   private schemaOf(dataset: Dataset): RowSchema {
-    return new RowSchema(dataset.schema, this.config.DATA_MAX_CELL_BYTES);
+    return new RowSchema(dataset.fields, this.config.DATA_MAX_CELL_BYTES);
   }
 
   /**
@@ -116,9 +116,9 @@ export class RowsService {
    */
   async query(command: RowsQueryCommand, actor: Actor): Promise<Page<RowDto>> {
     const dataset = await this.datasets.owned(command.datasetId, actor);
-    const filter = compileFilter(command.filter, dataset.schema);
-    const sort = compileSort(command.sort, dataset.schema);
-    const only = pickFields(command.fields, dataset.schema);
+    const filter = compileFilter(command.filter, dataset.fields);
+    const sort = compileSort(command.sort, dataset.fields);
+    const only = pickFields(command.fields, dataset.fields);
     const limit = command.limit ?? ROWS_PAGE_DEFAULT_LIMIT;
     const cursor = command.cursor ? decodeCursor(command.cursor) : null;
     if (cursor && 'after' in cursor !== (sort.length === 0)) throw new DomainError('VALIDATION', ErrorKind.InvalidArgument, 'cursor does not belong to this sort');
@@ -178,10 +178,10 @@ export class RowsService {
    */
   async aggregate(command: AggregateCommand, actor: Actor): Promise<AggregateResultDto> {
     const dataset = await this.datasets.owned(command.datasetId, actor);
-    const filter = compileFilter(command.filter, dataset.schema);
-    const groupBy = pickFields(command.groupBy, dataset.schema) ?? [];
+    const filter = compileFilter(command.filter, dataset.fields);
+    const groupBy = pickFields(command.groupBy, dataset.fields) ?? [];
     if (groupBy.length > MAX_GROUP_FIELDS) throw badQuery(`Group by at most ${MAX_GROUP_FIELDS} fields`);
-    const metrics = parseMetrics(command.metrics, dataset.schema);
+    const metrics = parseMetrics(command.metrics, dataset.fields);
     const rows = this.store.rows(command.datasetId, dataset.version);
     const schema = this.schemaOf(dataset);
     const groups = (await this.isMongo()) ? await this.aggregateInServer(rows, filter, groupBy, metrics) : await this.aggregateHere(rows, filter, groupBy, metrics);
@@ -239,13 +239,13 @@ export class RowsService {
     return found.map((group) => ({ key: group._id ?? {}, values: Object.fromEntries(metrics.map((metric, i) => [metric.label, (group[`m${i}`] as number | null) ?? null])) }));
   }
 
-  /** Whether the server is MongoDB itself (FerretDB answers buildInfo with a `ferretdb` section). */
+  /** Whether the server is MongoDB itself (FerretDB's buildInfo carries `ferretdbVersion`). */
   private isMongo(): Promise<boolean> {
     this.serverIsMongo ??= (async () => {
       const db = this.connection.db;
       if (!db) return false;
       const info = await db.admin().command({ buildInfo: 1 });
-      return !('ferretdb' in info);
+      return !('ferretdbVersion' in info);
     })().catch(() => false);
     return this.serverIsMongo;
   }

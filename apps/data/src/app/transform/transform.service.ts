@@ -36,20 +36,20 @@ export class TransformService {
 
   async preview(command: TransformCommand, actor: Actor): Promise<TransformPreviewDto> {
     const dataset = await this.datasets.owned(command.datasetId, actor);
-    const planned = plan(dataset.schema, command.steps, dataset.nextKey, this.limits());
-    const current = new RowSchema(dataset.schema, this.config.DATA_MAX_CELL_BYTES);
+    const planned = plan(dataset.fields, command.steps, dataset.nextKey, this.limits());
+    const current = new RowSchema(dataset.fields, this.config.DATA_MAX_CELL_BYTES);
     const first = await this.store.rows(command.datasetId, dataset.version).find({}, { sort: { _id: 1 }, limit: PREVIEW_ROWS }).toArray();
     const before = first.map((row) => current.toPublic(row));
     const budget = new Budget(Date.now() + PREVIEW_BUDGET_MS, () => overBudget(`The preview took more than ${PREVIEW_BUDGET_MS} ms`));
     const after: WorkingRow[] = [];
     for await (const row of planned.run(iterate(before.map((row) => ({ ...row }))), budget)) after.push(ordered(row, planned.schema.map((field) => field.name)));
-    return { schemaBefore: dataset.schema.map(toFieldDto), schemaAfter: planned.schema.map(toFieldDto), before, after };
+    return { schemaBefore: dataset.fields.map(toFieldDto), schemaAfter: planned.schema.map(toFieldDto), before, after };
   }
 
   async apply(command: TransformCommand, actor: Actor, requestId = 'data'): Promise<TransformResultDto> {
     const dataset = await this.datasets.owned(command.datasetId, actor);
     if (dataset.version === 0) throw busy('Import rows before transforming them');
-    const planned = plan(dataset.schema, command.steps, dataset.nextKey, this.limits());
+    const planned = plan(dataset.fields, command.steps, dataset.nextKey, this.limits());
     const version = await this.datasets.allocateVersion(dataset._id);
     if (version === null) throw busy('The dataset was deleted');
     try {
@@ -69,7 +69,7 @@ export class TransformService {
 
   private async write(dataset: Dataset, planned: ReturnType<typeof plan>, version: number): Promise<{ rowsIn: number; rowsOut: number }> {
     const id = dataset._id.toHexString();
-    const current = new RowSchema(dataset.schema, this.config.DATA_MAX_CELL_BYTES);
+    const current = new RowSchema(dataset.fields, this.config.DATA_MAX_CELL_BYTES);
     const next = new RowSchema(planned.schema, this.config.DATA_MAX_CELL_BYTES);
     const budget = new Budget(Date.now() + this.config.DATA_TRANSFORM_BUDGET_MS, () => overBudget(`The transformation took more than ${this.config.DATA_TRANSFORM_BUDGET_MS} ms (DATA_TRANSFORM_BUDGET_MS)`));
     let rowsIn = 0;
