@@ -769,6 +769,259 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/data/datasets': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * List my datasets, one page at a time
+     * @description Admins may list everyone’s (`scope=all`) or one user’s (`ownerId`); anyone else gets 403 AUTH.FORBIDDEN for either.
+     */
+    get: operations['DatasetsHttpController_list'];
+    put?: never;
+    /** Create a dataset */
+    post: operations['DatasetsHttpController_create'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/data/datasets/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Get a dataset (its owner or an admin) */
+    get: operations['DatasetsHttpController_findById'];
+    put?: never;
+    post?: never;
+    /** Delete a dataset with all its versions and imports (its owner or an admin) */
+    delete: operations['DatasetsHttpController_remove'];
+    options?: never;
+    head?: never;
+    /** Rename or describe a dataset (its owner or an admin) */
+    patch: operations['DatasetsHttpController_update'];
+    trace?: never;
+  };
+  '/api/v1/data/datasets/{id}/schema': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    /**
+     * Replace the schema
+     * @description Before the first import: any fields (imports then validate against them instead of inferring). After it: the same field names, each keeping its type (integer may widen to number), with new constraints that every current row must satisfy — else 422 DATA.SCHEMA_CONFLICT with the first offending rows. Renames, casts, new and dropped fields are transformations.
+     */
+    put: operations['DatasetsHttpController_replaceSchema'];
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/data/datasets/{id}/versions': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Kept versions of a dataset, newest first */
+    get: operations['DatasetsHttpController_versions'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/data/datasets/{id}/rollback': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Make a kept version current again (its rows and schema) */
+    post: operations['DatasetsHttpController_rollback'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/data/datasets/{id}/imports': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Recent import jobs of a dataset, newest first */
+    get: operations['DatasetsHttpController_imports'];
+    put?: never;
+    /**
+     * Import a file as the next version
+     * @description The body is the file: CSV (text/csv; `,` `;` or tab, header row, RFC 4180 quoting, BOM allowed), a JSON array of objects (application/json) or NDJSON (application/x-ndjson), raw or as the part `file` of multipart/form-data; 200 MiB by default (413 DATA.TOO_LARGE while streaming). Answers 202 with the job once the file is received; follow it at GET …/imports/{jobId}. No header, too many columns, an unknown format: 422 at once. `strict` (default): the rows become current only if all are valid; `skip-invalid`: the valid ones do.
+     */
+    post: operations['DatasetsHttpController_importFile'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/data/datasets/{id}/imports/{jobId}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** An import job: status, progress, counts and the first errors (line, column, value, rule, message) */
+    get: operations['DatasetsHttpController_importJob'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/data/datasets/{id}/imports/{jobId}/rejected.csv': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The rejected rows of an import as CSV: their columns, then `_line` and `_error` (a fixed file imports as is) */
+    get: operations['DatasetsHttpController_rejected'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/data/datasets/{id}/rows': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Rows of the current version, one page at a time, filtered (RSQL), sorted and projected */
+    get: operations['DatasetsHttpController_rows'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/data/datasets/{id}/rows/{rowId}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** One row of the current version */
+    get: operations['DatasetsHttpController_row'];
+    put?: never;
+    post?: never;
+    /** Delete one row of the current version */
+    delete: operations['DatasetsHttpController_removeRow'];
+    options?: never;
+    head?: never;
+    /** Change values of one row (validated against the schema: 422 DATA.INVALID_ROW) */
+    patch: operations['DatasetsHttpController_updateRow'];
+    trace?: never;
+  };
+  '/api/v1/data/datasets/{id}/aggregate': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** count, sum, avg, min and max of the current rows, by up to three fields */
+    get: operations['DatasetsHttpController_aggregate'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/data/datasets/{id}/transform/preview': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** The first 50 rows before and after a transformation, nothing saved */
+    post: operations['DatasetsHttpController_preview'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/data/datasets/{id}/transform': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Apply a transformation to every row as a new current version */
+    post: operations['DatasetsHttpController_transform'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/data/datasets/{id}/export': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The current rows as CSV, NDJSON or JSON, streamed (optionally filtered) */
+    get: operations['DatasetsHttpController_export'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1035,6 +1288,8 @@ export interface components {
         | 'users:read'
         | 'applications:read'
         | 'applications:write'
+        | 'data:read'
+        | 'data:write'
       )[];
       /** @example https://app.example.com */
       homepageUrl?: string;
@@ -1071,6 +1326,8 @@ export interface components {
         | 'users:read'
         | 'applications:read'
         | 'applications:write'
+        | 'data:read'
+        | 'data:write'
       )[];
       homepageUrl: string | null;
       logoUrl: string | null;
@@ -1119,6 +1376,8 @@ export interface components {
         | 'users:read'
         | 'applications:read'
         | 'applications:write'
+        | 'data:read'
+        | 'data:write'
       )[];
       homepageUrl: string | null;
       logoUrl: string | null;
@@ -1176,6 +1435,8 @@ export interface components {
         | 'users:read'
         | 'applications:read'
         | 'applications:write'
+        | 'data:read'
+        | 'data:write'
       )[];
       /** @example https://app.example.com */
       homepageUrl?: string;
@@ -1440,6 +1701,284 @@ export interface components {
        * @enum {string}
        */
       visibility?: 'private' | 'public';
+    };
+    CreateDatasetDto: {
+      /** @example First dataset */
+      name: string;
+      description?: string;
+    };
+    DataFieldDto: {
+      /** @example age */
+      name: string;
+      /**
+       * @example integer
+       * @enum {string}
+       */
+      type:
+        | 'string'
+        | 'number'
+        | 'integer'
+        | 'boolean'
+        | 'date'
+        | 'datetime'
+        | 'json';
+      /**
+       * @description A row without a value for it is rejected
+       * @default false
+       */
+      required: boolean;
+      /** @description The only values allowed (string fields: as written; others: their text form) */
+      enum?: string[];
+      /** @description Smallest value (number, integer), shortest length (string) */
+      min?: number;
+      /** @description Largest value (number, integer), longest length (string) */
+      max?: number;
+      /**
+       * @description A regular expression string values must match, run by RE2 (linear time: no backreferences or lookaround)
+       * @example ^[A-Z]{2}-\d{4}$
+       */
+      pattern?: string;
+    };
+    DatasetDto: {
+      /** @example 665f1c2e8b3e4a0012345678 */
+      id: string;
+      /**
+       * @description The user who created it
+       * @example 665f1c2e8b3e4a0012345678
+       */
+      ownerId: string;
+      /** @example First dataset */
+      name: string;
+      description: string;
+      /** @description The typed fields of its rows: inferred from the first import unless set before it, then editable */
+      schema: components['schemas']['DataFieldDto'][];
+      /**
+       * @description Rows in the current version
+       * @example 100000
+       */
+      rowCount: number;
+      /**
+       * @description The current version (0: nothing imported yet)
+       * @example 3
+       */
+      version: number;
+      /** Format: date-time */
+      createdAt: string;
+      /** Format: date-time */
+      updatedAt: string;
+    };
+    DatasetPageDto: {
+      items: components['schemas']['DatasetDto'][];
+      /** @description Pass as `cursor` to get the next page */
+      nextCursor: string | null;
+    };
+    UpdateDatasetDto: {
+      /** @example First dataset */
+      name?: string;
+      description?: string;
+    };
+    ReplaceSchemaDto: {
+      fields: components['schemas']['DataFieldDto'][];
+    };
+    DatasetVersionDto: {
+      /** @example 2 */
+      version: number;
+      /** @enum {string} */
+      source: 'import' | 'transform';
+      rowCount: number;
+      schema: components['schemas']['DataFieldDto'][];
+      /** Format: date-time */
+      createdAt: string;
+      /** @description Whether it is the current version */
+      current: boolean;
+    };
+    DatasetVersionListDto: {
+      /** @description Kept versions, newest first (DATA_VERSIONS_KEPT) */
+      items: components['schemas']['DatasetVersionDto'][];
+    };
+    RollbackDto: {
+      /**
+       * @description A kept version to make current again
+       * @example 1
+       */
+      version: number;
+    };
+    ImportAcceptedDto: {
+      /** @example 665f1c2e8b3e4a0012345678 */
+      jobId: string;
+      /**
+       * @example queued
+       * @enum {string}
+       */
+      status: 'queued' | 'running' | 'completed' | 'failed';
+    };
+    ImportErrorDto: {
+      /**
+       * @description 1-based line of the uploaded file (header included) on which the record starts
+       * @example 7
+       */
+      line: number;
+      /**
+       * @description The column (field), or null for the whole record
+       * @example age
+       */
+      column: string | null;
+      /**
+       * @description The offending value as written (at most 200 characters)
+       * @example abc
+       */
+      value: string | null;
+      /**
+       * @description type, required, enum, min, max, pattern, columns, unknown-field, duplicate-key, max-size, malformed
+       * @example type
+       */
+      rule: string;
+      /** @example age must be an integer */
+      message: string;
+    };
+    ImportFailureDto: {
+      /** @example DATA.INVALID_ROWS */
+      code: string;
+      message: string;
+    };
+    ImportJobDto: {
+      /** @example 665f1c2e8b3e4a0012345678 */
+      jobId: string;
+      /** @example 665f1c2e8b3e4a0012345678 */
+      datasetId: string;
+      /** @enum {string} */
+      status: 'queued' | 'running' | 'completed' | 'failed';
+      /** @enum {string} */
+      mode: 'strict' | 'skip-invalid';
+      /** @enum {string} */
+      format: 'csv' | 'json' | 'ndjson';
+      /** @description Size of the uploaded file in bytes */
+      bytes: number;
+      /** @description Bytes of the file parsed so far: with `bytes`, the progress */
+      bytesRead: number;
+      rowsRead: number;
+      rowsImported: number;
+      rowsRejected: number;
+      /** @description The first 100 problems; all rejected rows are in rejected.csv */
+      errors: components['schemas']['ImportErrorDto'][];
+      /** @description The version the import made current (completed jobs) */
+      version: number | null;
+      /** @description Why a failed job failed */
+      failure: components['schemas']['ImportFailureDto'] | null;
+      /** Format: date-time */
+      createdAt: string;
+      /** Format: date-time */
+      finishedAt: string | null;
+    };
+    ImportJobListDto: {
+      /** @description The dataset’s most recent imports, newest first */
+      items: components['schemas']['ImportJobDto'][];
+    };
+    RowDto: {
+      /** @example 665f1c2e8b3e4a0012345678 */
+      id: string;
+      /**
+       * @description The row’s values by field name
+       * @example {
+       *       "name": "Alice",
+       *       "age": 31
+       *     }
+       */
+      data: {
+        [key: string]: unknown;
+      };
+    };
+    RowPageDto: {
+      items: components['schemas']['RowDto'][];
+      /** @description Pass as `cursor` to get the next page */
+      nextCursor: string | null;
+    };
+    UpdateRowDto: {
+      /**
+       * @example {
+       *       "age": 32
+       *     }
+       */
+      data: {
+        [key: string]: unknown;
+      };
+    };
+    AggregateGroupDto: {
+      /**
+       * @example {
+       *       "city": "Seoul"
+       *     }
+       */
+      key: {
+        [key: string]: unknown;
+      };
+      /**
+       * @example {
+       *       "count": 12,
+       *       "avg(price)": 3.5
+       *     }
+       */
+      values: {
+        [key: string]: number | null;
+      };
+    };
+    AggregateResultDto: {
+      /** @description Groups ordered by key */
+      groups: components['schemas']['AggregateGroupDto'][];
+    };
+    TransformStepDto: {
+      /** @enum {string} */
+      op: 'rename' | 'cast' | 'filter' | 'derive' | 'drop' | 'dedupe' | 'sort';
+      /** @description rename, cast, derive: the field */
+      field?: string;
+      /** @description rename: the new name */
+      to?: string;
+      /**
+       * @description cast, derive: the type of the result
+       * @enum {string}
+       */
+      type?:
+        | 'string'
+        | 'number'
+        | 'integer'
+        | 'boolean'
+        | 'date'
+        | 'datetime'
+        | 'json';
+      /**
+       * @description cast: what a value that does not convert does
+       * @default fail
+       * @enum {string}
+       */
+      onError: 'fail' | 'null' | 'skip-row';
+      /**
+       * @description filter, derive: a JSONata expression over the row’s fields (docs/data.md lists what it may use)
+       * @example price * quantity
+       */
+      expression?: string;
+      /** @description drop, dedupe, sort: field names (sort: `-name` for descending) */
+      fields?: string[];
+    };
+    TransformDto: {
+      steps: components['schemas']['TransformStepDto'][];
+    };
+    TransformPreviewDto: {
+      schemaBefore: components['schemas']['DataFieldDto'][];
+      schemaAfter: components['schemas']['DataFieldDto'][];
+      /** @description The first 50 rows of the current version */
+      before: {
+        [key: string]: unknown;
+      }[];
+      /** @description What the steps make of them */
+      after: {
+        [key: string]: unknown;
+      }[];
+    };
+    TransformResultDto: {
+      /** @example 4 */
+      version: number;
+      rowsIn: number;
+      rowsOut: number;
     };
   };
   responses: never;
@@ -5296,6 +5835,1675 @@ export interface operations {
           'image/webp': components['schemas']['ErrorResponseDto'];
           'image/avif': components['schemas']['ErrorResponseDto'];
           'image/gif': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Service Unavailable */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Gateway Timeout */
+      504: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+    };
+  };
+  DatasetsHttpController_list: {
+    parameters: {
+      query?: {
+        limit?: number;
+        /** @description Opaque cursor from a previous page */
+        cursor?: string;
+        /** @description `all`: everyone’s datasets (admins only; 403 AUTH.FORBIDDEN for anyone else) */
+        scope?: 'mine' | 'all';
+        /** @description Only this user’s datasets (admins only; 403 AUTH.FORBIDDEN for anyone else) */
+        ownerId?: string;
+        /** @description Case-insensitive prefix of the name */
+        q?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['DatasetPageDto'];
+        };
+      };
+      /** @description Bad Request */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Unauthorized */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Forbidden */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Service Unavailable */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Gateway Timeout */
+      504: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+    };
+  };
+  DatasetsHttpController_create: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['CreateDatasetDto'];
+      };
+    };
+    responses: {
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['DatasetDto'];
+        };
+      };
+      /** @description Bad Request */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Unauthorized */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Forbidden */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Service Unavailable */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Gateway Timeout */
+      504: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+    };
+  };
+  DatasetsHttpController_findById: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description ObjectId, 24 hex characters */
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['DatasetDto'];
+        };
+      };
+      /** @description Bad Request */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Unauthorized */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Forbidden */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Not Found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Service Unavailable */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Gateway Timeout */
+      504: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+    };
+  };
+  DatasetsHttpController_remove: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description ObjectId, 24 hex characters */
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Bad Request */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Unauthorized */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Forbidden */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Not Found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Service Unavailable */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Gateway Timeout */
+      504: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+    };
+  };
+  DatasetsHttpController_update: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description ObjectId, 24 hex characters */
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['UpdateDatasetDto'];
+      };
+    };
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['DatasetDto'];
+        };
+      };
+      /** @description Bad Request */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Unauthorized */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Forbidden */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Not Found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Service Unavailable */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Gateway Timeout */
+      504: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+    };
+  };
+  DatasetsHttpController_replaceSchema: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description ObjectId, 24 hex characters */
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['ReplaceSchemaDto'];
+      };
+    };
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['DatasetDto'];
+        };
+      };
+      /** @description Bad Request */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Unauthorized */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Forbidden */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Not Found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Conflict */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Unprocessable Entity */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Service Unavailable */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Gateway Timeout */
+      504: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+    };
+  };
+  DatasetsHttpController_versions: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description ObjectId, 24 hex characters */
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['DatasetVersionListDto'];
+        };
+      };
+      /** @description Bad Request */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Unauthorized */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Forbidden */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Not Found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Service Unavailable */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Gateway Timeout */
+      504: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+    };
+  };
+  DatasetsHttpController_rollback: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description ObjectId, 24 hex characters */
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['RollbackDto'];
+      };
+    };
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['DatasetDto'];
+        };
+      };
+      /** @description Bad Request */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Unauthorized */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Forbidden */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Not Found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Conflict */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Service Unavailable */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Gateway Timeout */
+      504: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+    };
+  };
+  DatasetsHttpController_imports: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description ObjectId, 24 hex characters */
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ImportJobListDto'];
+        };
+      };
+      /** @description Bad Request */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Unauthorized */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Forbidden */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Not Found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Service Unavailable */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Gateway Timeout */
+      504: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+    };
+  };
+  DatasetsHttpController_importFile: {
+    parameters: {
+      query?: {
+        /** @description `strict`: the rows become the current version only if every one is valid; `skip-invalid`: the valid rows do, the others are reported */
+        mode?: 'strict' | 'skip-invalid';
+      };
+      header?: never;
+      path: {
+        /** @description ObjectId, 24 hex characters */
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'text/csv':
+          | string
+          | {
+              /** Format: binary */
+              file: string;
+            };
+        'application/json':
+          | string
+          | {
+              /** Format: binary */
+              file: string;
+            };
+        'application/x-ndjson':
+          | string
+          | {
+              /** Format: binary */
+              file: string;
+            };
+        'multipart/form-data':
+          | string
+          | {
+              /** Format: binary */
+              file: string;
+            };
+      };
+    };
+    responses: {
+      /** @description Received and queued */
+      202: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ImportAcceptedDto'];
+        };
+      };
+      /** @description Bad Request */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Unauthorized */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Forbidden */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Not Found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Payload Too Large */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Unprocessable Entity */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Service Unavailable */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Gateway Timeout */
+      504: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+    };
+  };
+  DatasetsHttpController_importJob: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+        jobId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ImportJobDto'];
+        };
+      };
+      /** @description Bad Request */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Unauthorized */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Forbidden */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Not Found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Service Unavailable */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Gateway Timeout */
+      504: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+    };
+  };
+  DatasetsHttpController_rejected: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+        jobId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'text/csv': string;
+        };
+      };
+      /** @description Bad Request */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Unauthorized */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Forbidden */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Not Found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'text/csv': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Service Unavailable */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Gateway Timeout */
+      504: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+    };
+  };
+  DatasetsHttpController_rows: {
+    parameters: {
+      query?: {
+        /** @description RSQL/FIQL filter (docs/data.md): `;` and, `,` or, == != < <= > >= =in= =out=, `*` in a string for prefix/contains */
+        filter?: string;
+        /** @description Fields to sort by, `-` for descending (at most 4) */
+        sort?: string;
+        /** @description Only these fields in each row */
+        fields?: string;
+        limit?: number;
+        /** @description Opaque cursor from a previous page */
+        cursor?: string;
+      };
+      header?: never;
+      path: {
+        /** @description ObjectId, 24 hex characters */
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['RowPageDto'];
+        };
+      };
+      /** @description Bad Request */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Unauthorized */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Forbidden */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Not Found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Service Unavailable */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Gateway Timeout */
+      504: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+    };
+  };
+  DatasetsHttpController_row: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+        rowId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['RowDto'];
+        };
+      };
+      /** @description Bad Request */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Unauthorized */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Forbidden */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Not Found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Service Unavailable */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Gateway Timeout */
+      504: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+    };
+  };
+  DatasetsHttpController_removeRow: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+        rowId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Bad Request */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Unauthorized */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Forbidden */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Not Found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Service Unavailable */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Gateway Timeout */
+      504: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+    };
+  };
+  DatasetsHttpController_updateRow: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+        rowId: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['UpdateRowDto'];
+      };
+    };
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['RowDto'];
+        };
+      };
+      /** @description Bad Request */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Unauthorized */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Forbidden */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Not Found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Unprocessable Entity */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Service Unavailable */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Gateway Timeout */
+      504: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+    };
+  };
+  DatasetsHttpController_aggregate: {
+    parameters: {
+      query?: {
+        /** @description Fields to group by, comma-separated (at most 3); none: one group of everything */
+        groupBy?: string;
+        /** @description count, sum(f), avg(f), min(f), max(f) */
+        metrics?: string;
+        /** @description RSQL filter applied before grouping */
+        filter?: string;
+      };
+      header?: never;
+      path: {
+        /** @description ObjectId, 24 hex characters */
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['AggregateResultDto'];
+        };
+      };
+      /** @description Bad Request */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Unauthorized */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Forbidden */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Not Found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Service Unavailable */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Gateway Timeout */
+      504: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+    };
+  };
+  DatasetsHttpController_preview: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description ObjectId, 24 hex characters */
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['TransformDto'];
+      };
+    };
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['TransformPreviewDto'];
+        };
+      };
+      /** @description Bad Request */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Unauthorized */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Forbidden */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Not Found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Unprocessable Entity */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Service Unavailable */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Gateway Timeout */
+      504: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+    };
+  };
+  DatasetsHttpController_transform: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description ObjectId, 24 hex characters */
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['TransformDto'];
+      };
+    };
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['TransformResultDto'];
+        };
+      };
+      /** @description Bad Request */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Unauthorized */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Forbidden */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Not Found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Conflict */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Unprocessable Entity */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Service Unavailable */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Gateway Timeout */
+      504: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+    };
+  };
+  DatasetsHttpController_export: {
+    parameters: {
+      query?: {
+        format?: 'csv' | 'ndjson' | 'json';
+        /** @description RSQL filter: only matching rows */
+        filter?: string;
+        /** @description CSV: start with a UTF-8 byte order mark (for spreadsheets) */
+        bom?: string;
+      };
+      header?: never;
+      path: {
+        /** @description ObjectId, 24 hex characters */
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'text/csv': string;
+          'application/x-ndjson': string;
+          'application/json': string;
+        };
+      };
+      /** @description Bad Request */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Unauthorized */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Forbidden */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Not Found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'text/csv': components['schemas']['ErrorResponseDto'];
+          'application/x-ndjson': components['schemas']['ErrorResponseDto'];
+          'application/json': components['schemas']['ErrorResponseDto'];
         };
       };
       /** @description Service Unavailable */
