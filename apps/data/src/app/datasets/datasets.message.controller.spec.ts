@@ -2,15 +2,20 @@ import { Test } from '@nestjs/testing';
 import { RPC_ACCESS } from '@site11/auth';
 import type { RpcMetadata } from '@site11/contracts';
 import { DatasetsMessageController } from './datasets.message.controller';
+import { ImportsService } from '../imports/imports.service';
+import { RowsService } from '../rows/rows.service';
+import { TransformService } from '../transform/transform.service';
 import { DatasetsService } from './datasets.service';
 
 describe('DatasetsMessageController', () => {
   const actor = { sub: '0123456789abcdef01234567', roles: ['user' as const] };
   const metadata: RpcMetadata = { requestId: 'req-1', caller: 'console-gateway', deadline: Date.now() + 1000 };
   let service: { create: jest.Mock; remove: jest.Mock; removeOwnedBy: jest.Mock };
+  let imports: { removeForDataset: jest.Mock };
   let controller: DatasetsMessageController;
 
   beforeEach(async () => {
+    imports = { removeForDataset: jest.fn() };
     service = {
       create: jest.fn(async (dto) => ({ id: 'x', ownerId: actor.sub, ...dto })),
       remove: jest.fn(),
@@ -18,7 +23,12 @@ describe('DatasetsMessageController', () => {
     };
     const moduleRef = await Test.createTestingModule({
       controllers: [DatasetsMessageController],
-      providers: [{ provide: DatasetsService, useValue: service }],
+      providers: [
+        { provide: DatasetsService, useValue: service },
+        { provide: ImportsService, useValue: imports },
+        { provide: RowsService, useValue: {} },
+        { provide: TransformService, useValue: {} },
+      ],
     }).compile();
     controller = moduleRef.get(DatasetsMessageController);
   });
@@ -28,8 +38,9 @@ describe('DatasetsMessageController', () => {
     expect(service.create).toHaveBeenCalledWith({ name: 'n' }, actor, 'req-1');
   });
 
-  it('answers a deletion with null, so the caller gets an empty reply', async () => {
+  it('answers a deletion with null, so the caller gets an empty reply, and removes the dataset’s import jobs', async () => {
     await expect(controller.remove({ id: '0123456789abcdef01234567' }, actor, metadata)).resolves.toBeNull();
+    expect(imports.removeForDataset).toHaveBeenCalledWith('0123456789abcdef01234567');
   });
 
   it('removes the datasets of a deleted user', async () => {
@@ -38,7 +49,7 @@ describe('DatasetsMessageController', () => {
   });
 
   it('lets signed-in users call every command; whose dataset it is, the service decides', () => {
-    for (const handler of ['create', 'list', 'findById', 'update', 'remove'] as const) {
+    for (const handler of ['create', 'list', 'findById', 'update', 'remove', 'replaceSchema', 'listVersions', 'rollback', 'findImport', 'listImports', 'queryRows', 'findRow', 'updateRow', 'removeRow', 'aggregate', 'previewTransform', 'applyTransform'] as const) {
       expect(Reflect.getMetadata(RPC_ACCESS, DatasetsMessageController.prototype[handler])).toEqual({ actor: 'user' });
     }
   });

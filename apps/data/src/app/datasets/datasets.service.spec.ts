@@ -2,6 +2,8 @@ import type { Actor } from '@site11/contracts';
 import type { OutboxRelay } from '@site11/persistence';
 import { type Model, Types } from 'mongoose';
 import type { Dataset } from './dataset.schema';
+import { DataConfig } from '../data.config';
+import type { RowStore } from '../rows/row-store';
 import { DatasetsService } from './datasets.service';
 
 /** A query that resolves to `result`, whatever is chained on it. */
@@ -16,7 +18,7 @@ describe('DatasetsService', () => {
   const someoneElse: Actor = { sub: '76543210fedcba9876543210', roles: ['user'] };
   const admin: Actor = { sub: 'aaaaaaaaaaaaaaaaaaaaaaaa', roles: ['user', 'admin'] };
   const now = new Date();
-  const stored = { _id: new Types.ObjectId(), ownerId: owner.sub, name: 'n', description: '', createdAt: now, updatedAt: now };
+  const stored = { _id: new Types.ObjectId(), ownerId: owner.sub, name: 'n', description: '', fields: [], rowCount: 0, version: 0, createdAt: now, updatedAt: now };
   let model: { create: jest.Mock; find: jest.Mock; findOne: jest.Mock; updateOne: jest.Mock };
   let outbox: { publishOrDefer: jest.Mock };
   let service: DatasetsService;
@@ -29,7 +31,7 @@ describe('DatasetsService', () => {
       updateOne: jest.fn(() => query({ matchedCount: 1, modifiedCount: 1 })),
     };
     outbox = { publishOrDefer: jest.fn() };
-    service = new DatasetsService(model as unknown as Model<Dataset>, outbox as unknown as OutboxRelay);
+    service = new DatasetsService(model as unknown as Model<Dataset>, outbox as unknown as OutboxRelay, { inventory: async () => ({ rows: new Map(), rejected: [] }), dropRows: jest.fn() } as unknown as RowStore, new DataConfig());
   });
 
   it('creates a dataset of the caller and its created event, carrying the request id, in one insert', async () => {

@@ -9,6 +9,7 @@ export type DataFieldType = (typeof DATA_FIELD_TYPES)[number];
  * A field name as a column header may have it (spaces, any script), but never empty, over 128
  * characters, with control characters, or one of the names JavaScript objects treat specially.
  */
+// eslint-disable-next-line no-control-regex
 export const DATA_FIELD_NAME_PATTERN = /^(?!(?:__proto__|constructor|prototype)$)[^\u0000-\u001f\u007f]{1,128}$/;
 /** Fields a schema edit may send (the payload limit of a message); imports infer up to DATA_MAX_COLUMNS. */
 export const DATA_MAX_SCHEMA_FIELDS = 300;
