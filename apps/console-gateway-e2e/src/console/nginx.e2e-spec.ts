@@ -168,4 +168,23 @@ describe('the console behind nginx (docker/nginx/console.conf)', () => {
     expect(refused.headers.get('content-type')).toMatch(/application\/json/);
     expect(await refused.json()).toMatchObject({ statusCode: 413, code: 'IMAGES.TOO_LARGE' });
   });
+
+  it('passes a data import of several megabytes to the gateway as it streams, and the export back', async () => {
+    const { accessToken } = await stack.signUp('nginx-data');
+    const headers = { authorization: `Bearer ${accessToken}` };
+    const created = await fetch(`${base}/api/v1/data/datasets`, { method: 'POST', body: JSON.stringify({ name: 'through nginx' }), headers: { ...headers, 'content-type': 'application/json' } });
+    const { id } = (await created.json()) as { id: string };
+    const csv = `n,text\n${Array.from({ length: 60_000 }, (_, i) => `${i},row number ${i} of a file larger than a megabyte`).join('\n')}\n`;
+    expect(csv.length).toBeGreaterThan(3 * 1024 * 1024);
+    const accepted = await fetch(`${base}/api/v1/data/datasets/${id}/imports`, { method: 'POST', body: csv, headers: { ...headers, 'content-type': 'text/csv' } });
+    expect(accepted.status).toBe(202);
+    const { jobId } = (await accepted.json()) as { jobId: string };
+    await waitFor(async () => ((await (await fetch(`${base}/api/v1/data/datasets/${id}/imports/${jobId}`, { headers })).json()) as { status: string }).status === 'completed', {
+      what: 'the import through nginx',
+      timeoutMs: 60_000,
+    });
+    const exported = await fetch(`${base}/api/v1/data/datasets/${id}/export?format=ndjson`, { headers });
+    expect(exported.status).toBe(200);
+    expect((await exported.text()).trim().split('\n')).toHaveLength(60_000);
+  });
 });
