@@ -13,7 +13,8 @@ const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 const { randomBytes } = require('node:crypto');
-const { DATA_DIR, ROOT, freePort, startApp, startMongo, startRedis } = require('../tools/platform/platform.cjs');
+const { DATA_DIR, freePort, startApp, startMongo, startRedis } = require('../tools/platform/platform.cjs');
+const { RssWatch, cpuMsOf, stats, writeReport } = require('./support.cjs');
 
 const QUICK = process.argv.includes('--quick');
 const UPLOADS = QUICK ? 64 : 200;
@@ -26,22 +27,6 @@ const dir = path.join(DATA_DIR, 'bench-images');
 
 /** @type {{ name: string, child: import('node:child_process').ChildProcess, stop: (s?: NodeJS.Signals) => Promise<unknown> }[]} */
 const processes = [];
-const peakRss = new Map();
-function sampleRss() {
-  for (const proc of processes) {
-    try {
-      const line = fs.readFileSync(`/proc/${proc.child.pid}/status`, 'utf8').split('\n').find((l) => l.startsWith('VmRSS:'));
-      const rss = line ? Number(line.replace(/\D+/g, '')) * 1024 : 0;
-      peakRss.set(proc.name, Math.max(peakRss.get(proc.name) ?? 0, rss));
-    } catch {
-      // gone
-    }
-  }
-}
-function cpuMsOf(pid) {
-  const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-  return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
-}
 
 /** A photo-like 1800×1200 JPEG of about 1 MB, different for each seed. */
 async function photo(seed) {
@@ -57,11 +42,6 @@ async function photo(seed) {
     pixels[i * 3 + 2] = ((x ^ y) + seed) & 0xff;
   }
   return sharp(pixels, { raw: { width, height, channels: 3 } }).jpeg({ quality: 92 }).toBuffer();
-}
-
-function stats(h) {
-  const ms = (p) => Math.round(h.getValueAtPercentile(p)) / 1000;
-  return { p50: ms(50), p95: ms(95), p99: ms(99), max: Math.round(h.maxValue) / 1000 };
 }
 
 async function main() {
@@ -84,7 +64,7 @@ async function main() {
       logFile: path.join(dir, 'gateway.log'),
     }),
   );
-  const sampler = setInterval(sampleRss, 100);
+  const rss = new RssWatch(processes);
   const api = `http://127.0.0.1:${ports.gateway}/api/v1`;
   const { accessToken } = await (await fetch(`${api}/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(ADMIN) })).json();
   const auth = { authorization: `Bearer ${accessToken}` };
@@ -176,11 +156,10 @@ async function main() {
     cpuMsPerRequest: Object.fromEntries(processes.map((p) => [p.name, Math.round(((cpuMsOf(p.child.pid) - cpuBeforeThumbs[p.name]) / Math.max(1, thumbCount)) * 1000) / 1000])),
   };
   process.stdout.write(`thumbnails: ${JSON.stringify(thumbs)}\n`);
-  clearInterval(sampler);
-  sampleRss();
+  const peak = rss.peak();
+  rss.stop();
   for (const proc of [...processes].reverse()) await proc.stop();
 
-  const peak = Object.fromEntries([...peakRss].map(([k, v]) => [k, Math.round(v / 1048576)]));
   const targets = [
     [`uploads at concurrency ${CONCURRENCY}: all 201`, failures === 0, `${failures} failed`],
     ['thumbnail, warm, one client: p99 ≤ 20 ms', single.p99 <= 20, `${single.p99} ms (p50 ${single.p50} ms)`],
@@ -211,11 +190,7 @@ async function main() {
     ...targets.map((t) => `| ${t.target} | ${t.met ? 'yes' : 'NO'} | ${t.value} |`),
     '',
   ].join('\n');
-  const stamp = report.date.replace(/[:.]/g, '-');
-  fs.mkdirSync(path.join(ROOT, 'bench/results'), { recursive: true });
-  fs.writeFileSync(path.join(ROOT, `bench/results/images-${stamp}.json`), JSON.stringify(report, null, 2));
-  fs.writeFileSync(path.join(ROOT, `bench/results/images-${stamp}.md`), md);
-  fs.writeFileSync(path.join(ROOT, 'bench/results/images-latest.md'), md);
+  writeReport('images', report, md);
   process.stdout.write(`\n${md}\n`);
 }
 

@@ -119,6 +119,15 @@ export class GatewayConfig extends BaseConfig {
   @Min(1000)
   DATA_UPLOAD_DEADLINE_MS: number = 10 * 60_000;
 
+  /**
+   * Deadline of the data routes that read a whole version (rows with a filter or sort, aggregates,
+   * previews, the start of an export), ms: on the embedded FerretDB every such query scans the
+   * version (docs/data.md), seconds at 100,000 rows.
+   */
+  @IsInt()
+  @Min(1000)
+  DATA_QUERY_DEADLINE_MS: number = 30_000;
+
   /** How long applying a transformation may take, ms (the data service's DATA_TRANSFORM_BUDGET_MS, plus a margin). */
   @IsInt()
   @Min(1000)

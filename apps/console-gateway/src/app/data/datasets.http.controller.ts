@@ -72,6 +72,11 @@ export class DatasetsHttpController {
     return { service: 'data', origin: this.config.DATA_URL, path };
   }
 
+  /** Calls that read a whole version get DATA_QUERY_DEADLINE_MS instead of the default deadline. */
+  private scanning(call: CallOptions): CallOptions {
+    return { ...call, deadlineMs: this.config.DATA_QUERY_DEADLINE_MS };
+  }
+
   @Post()
   @Scopes('data:write')
   @ApiOperation({ summary: 'Create a dataset' })
@@ -209,7 +214,7 @@ export class DatasetsHttpController {
   @ApiOkResponse({ type: RowPageDto })
   @ApiErrors(404)
   rows(@Param() { id }: DatasetIdDto, @Query() query: RowsQueryDto, @Call() call: CallOptions): Promise<Page<RowDto>> {
-    return this.rpc.send(DatasetsPatterns.queryRows, { ...query, datasetId: id }, call);
+    return this.rpc.send(DatasetsPatterns.queryRows, { ...query, datasetId: id }, this.scanning(call));
   }
 
   @Get(':id/rows/:rowId')
@@ -246,7 +251,7 @@ export class DatasetsHttpController {
   @ApiOkResponse({ type: AggregateResultDto })
   @ApiErrors(404)
   aggregate(@Param() { id }: DatasetIdDto, @Query() query: AggregateQueryDto, @Call() call: CallOptions): Promise<AggregateResultDto> {
-    return this.rpc.send(DatasetsPatterns.aggregate, { ...query, datasetId: id }, call);
+    return this.rpc.send(DatasetsPatterns.aggregate, { ...query, datasetId: id }, this.scanning(call));
   }
 
   @Post(':id/transform/preview')
@@ -256,7 +261,7 @@ export class DatasetsHttpController {
   @ApiOkResponse({ type: TransformPreviewDto })
   @ApiErrors(404, 422)
   preview(@Param() { id }: DatasetIdDto, @Body() dto: TransformDto, @Call() call: CallOptions): Promise<TransformPreviewDto> {
-    return this.rpc.send(DatasetsPatterns.previewTransform, { ...dto, datasetId: id }, call);
+    return this.rpc.send(DatasetsPatterns.previewTransform, { ...dto, datasetId: id }, this.scanning(call));
   }
 
   @Post(':id/transform')
@@ -276,6 +281,6 @@ export class DatasetsHttpController {
   @ApiOkResponse({ schema: { type: 'string', format: 'binary' } })
   @ApiErrors(404)
   async export(@Param() { id }: DatasetIdDto, @Query() _query: ExportQueryDto, @Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
-    await this.files.forward(request, reply, this.data(DataHttpPaths.export(id)), { deadlineMs: this.config.RPC_DEADLINE_MS });
+    await this.files.forward(request, reply, this.data(DataHttpPaths.export(id)), { deadlineMs: this.config.DATA_QUERY_DEADLINE_MS });
   }
 }
