@@ -112,12 +112,13 @@ async function main() {
   }
 
   rss.reset();
+  const cpuBeforeExport = Object.fromEntries(processes.map((p) => [p.name, cpuMsOf(p.child.pid)]));
   const exportStarted = performance.now();
   const exported = await fetch(`${api}/data/datasets/${lastDataset}/export?format=csv`, { headers: auth });
   let exportBytes = 0;
   for await (const chunk of /** @type {any} */ (exported.body)) exportBytes += chunk.length;
   const exportSeconds = (performance.now() - exportStarted) / 1000;
-  const exportResult = { status: exported.status, mb: Math.round((exportBytes / 1e6) * 10) / 10, seconds: Math.round(exportSeconds * 10) / 10, mbPerSecond: Math.round((exportBytes / 1e6 / exportSeconds) * 10) / 10, peakRssMb: rss.peak() };
+  const exportResult = { status: exported.status, mb: Math.round((exportBytes / 1e6) * 10) / 10, seconds: Math.round(exportSeconds * 10) / 10, mbPerSecond: Math.round((exportBytes / 1e6 / exportSeconds) * 10) / 10, peakRssMb: rss.peak(), cpuMs: Object.fromEntries(processes.map((p) => [p.name, Math.round(cpuMsOf(p.child.pid) - cpuBeforeExport[p.name])])) };
   process.stdout.write(`export: ${JSON.stringify(exportResult)}\n`);
 
   const queryTimes = hdr.build({ lowestDiscernibleValue: 1, highestTrackableValue: 600_000_000, numberOfSignificantValueDigits: 3 });
@@ -155,7 +156,7 @@ async function main() {
     '|---|---:|---:|---:|---:|---:|---:|---:|---:|',
     ...imports.map((i) => `| ${i.rows} rows | ${i.mb} | ${i.uploadSeconds} | ${i.seconds} | ${i.rowsPerSecond} | ${i.peakRssMb['data']} | ${i.peakRssMb['console-gateway']} | ${i.cpuMsPerRow['data']} | ${i.cpuMsPerRow['mongo'] ?? i.cpuMsPerRow['ferretdb'] ?? '-'} |`),
     '',
-    `Export of ${large.rows} rows as CSV: ${exportResult.mb} MB in ${exportResult.seconds} s (${exportResult.mbPerSecond} MB/s); peak RSS data ${exportResult.peakRssMb['data']} MB, gateway ${exportResult.peakRssMb['console-gateway']} MB.`,
+    `Export of ${large.rows} rows as CSV: ${exportResult.mb} MB in ${exportResult.seconds} s (${exportResult.mbPerSecond} MB/s); peak RSS data ${exportResult.peakRssMb['data']} MB, gateway ${exportResult.peakRssMb['console-gateway']} MB; CPU ms: ${Object.entries(exportResult.cpuMs).map(([k, v]) => `${k} ${v}`).join(', ')}.`,
     '',
     `Rows query on ${queries.rows} rows (filter \`age=ge=30;city==Seoul\`, sort \`-score\`, 50 rows), ${QUERIES} requests one after another: p50 ${queries.p50} ms, p95 ${queries.p95} ms, ${queryErrors} errors.`,
     '',

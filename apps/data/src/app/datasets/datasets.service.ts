@@ -207,7 +207,7 @@ export class DatasetsService implements OnModuleInit {
     const before = new RowSchema(dataset.fields, this.config.DATA_MAX_CELL_BYTES);
     const after = new RowSchema(schema, this.config.DATA_MAX_CELL_BYTES);
     const problems: Array<{ rowId: string; column: string | null; value: string | null; rule: string; message: string }> = [];
-    for await (const row of this.store.rows(dataset._id.toHexString(), dataset.version).find({}).sort({ _id: 1 })) {
+    for await (const row of this.store.rows(dataset._id.toHexString(), dataset.version).find({}, await this.store.inOrder())) {
       const checked = after.validate(before.toValues(row));
       if ('problems' in checked) for (const problem of checked.problems) problems.push({ rowId: row._id.toHexString(), ...problem });
       if (problems.length >= 20) break;

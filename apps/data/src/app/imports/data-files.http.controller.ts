@@ -91,7 +91,7 @@ export class DataFilesHttpController implements OnModuleInit {
       const columns = [...job.columns, ...REJECTED_COLUMNS];
       const rows = (async function* (source) {
         for await (const row of source) yield Object.fromEntries([...job.columns.map((name, i) => [name, row.values[i] ?? '']), ['_line', row.line], ['_error', row.error]]);
-      })(this.imports.rejectedRows(job._id.toHexString()));
+      })(await this.imports.rejectedRows(job._id.toHexString()));
       await reply
         .status(200)
         .header('content-type', EXPORT_CONTENT_TYPES.csv)
@@ -118,7 +118,7 @@ export class DataFilesHttpController implements OnModuleInit {
       const dataset = await this.datasets.owned(id, actor);
       const filter = compileFilter(filterText, dataset.fields);
       const schema = new RowSchema(dataset.fields, this.config.DATA_MAX_CELL_BYTES);
-      const cursor = this.store.rows(id, dataset.version).find(filter, { sort: { _id: 1 }, batchSize: 1000 });
+      const cursor = this.store.rows(id, dataset.version).find(filter, { ...(await this.store.inOrder()), batchSize: 1000 });
       const rows = (async function* () {
         for await (const row of cursor) yield schema.toPublic(row);
       })();

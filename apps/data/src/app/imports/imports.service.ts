@@ -158,8 +158,8 @@ export class ImportsService implements OnModuleInit, OnApplicationShutdown {
   }
 
   /** Rejected rows of a job in file order, for rejected.csv. */
-  rejectedRows(jobId: string): AsyncIterable<RejectedRow> {
-    return this.store.rejected<RejectedRow>(jobId).find({}).sort({ _id: 1 });
+  async rejectedRows(jobId: string): Promise<AsyncIterable<RejectedRow>> {
+    return this.store.rejected<RejectedRow>(jobId).find({}, { ...(await this.store.inOrder()), batchSize: 1000 });
   }
 
   private spoolPath(id: Types.ObjectId): string {

@@ -21,7 +21,29 @@ const REJECTED_PREFIX = 'rejected_';
  */
 @Injectable()
 export class RowStore {
+  private serverIsMongo?: Promise<boolean>;
+
   constructor(@InjectConnection() private readonly connection: Connection) {}
+
+  /** Whether the server is MongoDB itself (FerretDB's buildInfo carries `ferretdbVersion`). */
+  isMongo(): Promise<boolean> {
+    this.serverIsMongo ??= (async () => {
+      const info = await this.db().admin().command({ buildInfo: 1 });
+      return !('ferretdbVersion' in info);
+    })().catch(() => false);
+    return this.serverIsMongo;
+  }
+
+  /**
+   * How to ask for a version's rows in their order: sorted by `_id` on MongoDB (a walk of the
+   * `_id` index), unsorted on FerretDB, whose SQLite backend would load the whole version into
+   * memory to sort it (381 MB for 100,000 rows in bench:data) and whose natural order is the
+   * insertion order — `_id` order here, since one writer inserts a version's rows in `_id` order
+   * and later changes replace rows in place.
+   */
+  async inOrder(): Promise<{ sort?: { _id: 1 } }> {
+    return (await this.isMongo()) ? { sort: { _id: 1 } } : {};
+  }
 
   rows(datasetId: string, version: number): mongo.Collection<RowDocument> {
     return this.db().collection<RowDocument>(`${ROWS_PREFIX}${datasetId}_${version}`);

@@ -1,5 +1,4 @@
 import { Injectable } from '@nestjs/common';
-import { InjectConnection } from '@nestjs/mongoose';
 import {
   type Actor,
   type AggregateCommand,
@@ -13,7 +12,7 @@ import {
   type RowsQueryCommand,
   type UpdateRowCommand,
 } from '@site11/contracts';
-import { type Connection, mongo, Types } from 'mongoose';
+import { type mongo, Types } from 'mongoose';
 import { DataConfig } from '../data.config';
 import type { Dataset } from '../datasets/dataset.schema';
 import { badQuery } from '../datasets/datasets.errors';
@@ -97,13 +96,10 @@ export function parseMetrics(text: string | undefined, fields: StoredField[]): M
  */
 @Injectable()
 export class RowsService {
-  private serverIsMongo?: Promise<boolean>;
-
   constructor(
     private readonly datasets: DatasetsService,
     private readonly store: RowStore,
     private readonly config: DataConfig,
-    @InjectConnection() private readonly connection: Connection,
   ) {}
 
   private schemaOf(dataset: Dataset): RowSchema {
@@ -127,7 +123,7 @@ export class RowsService {
     const offset = cursor && 'offset' in cursor ? cursor.offset : 0;
     const found = await this.store
       .rows(command.datasetId, dataset.version)
-      .find(where, { ...(projection ? { projection } : {}), sort: [...sort, ['_id', 1]], skip: offset, limit: limit + 1 })
+      .find(where, { ...(projection ? { projection } : {}), ...(sort.length > 0 ? { sort: [...sort, ['_id', 1]] as [string, 1 | -1][] } : await this.store.inOrder()), skip: offset, limit: limit + 1 })
       .toArray();
     const more = found.length > limit;
     const items = found.slice(0, limit);
@@ -184,7 +180,7 @@ export class RowsService {
     const metrics = parseMetrics(command.metrics, dataset.fields);
     const rows = this.store.rows(command.datasetId, dataset.version);
     const schema = this.schemaOf(dataset);
-    const groups = (await this.isMongo()) ? await this.aggregateInServer(rows, filter, groupBy, metrics) : await this.aggregateHere(rows, filter, groupBy, metrics);
+    const groups = (await this.store.isMongo()) ? await this.aggregateInServer(rows, filter, groupBy, metrics) : await this.aggregateHere(rows, filter, groupBy, metrics);
     return {
       groups: groups
         .map(({ key, values }) => ({ key: schema.toPublic(key, groupBy), values }))
@@ -237,16 +233,5 @@ export class RowsService {
     const found = await rows.aggregate<Record<string, unknown> & { _id: Record<string, unknown> }>(pipeline, { allowDiskUse: true }).toArray();
     if (found.length > MAX_GROUPS) throw new DomainError(DatasetsErrors.tooManyGroups, ErrorKind.InvalidArgument, `More than ${MAX_GROUPS} groups: group by fewer fields or filter first`);
     return found.map((group) => ({ key: group._id ?? {}, values: Object.fromEntries(metrics.map((metric, i) => [metric.label, (group[`m${i}`] as number | null) ?? null])) }));
-  }
-
-  /** Whether the server is MongoDB itself (FerretDB's buildInfo carries `ferretdbVersion`). */
-  private isMongo(): Promise<boolean> {
-    this.serverIsMongo ??= (async () => {
-      const db = this.connection.db;
-      if (!db) return false;
-      const info = await db.admin().command({ buildInfo: 1 });
-      return !('ferretdbVersion' in info);
-    })().catch(() => false);
-    return this.serverIsMongo;
   }
 }

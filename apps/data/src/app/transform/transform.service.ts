@@ -38,7 +38,7 @@ export class TransformService {
     const dataset = await this.datasets.owned(command.datasetId, actor);
     const planned = plan(dataset.fields, command.steps, dataset.nextKey, this.limits());
     const current = new RowSchema(dataset.fields, this.config.DATA_MAX_CELL_BYTES);
-    const first = await this.store.rows(command.datasetId, dataset.version).find({}, { sort: { _id: 1 }, limit: PREVIEW_ROWS }).toArray();
+    const first = await this.store.rows(command.datasetId, dataset.version).find({}, { ...(await this.store.inOrder()), limit: PREVIEW_ROWS }).toArray();
     const before = first.map((row) => current.toPublic(row));
     const budget = new Budget(Date.now() + PREVIEW_BUDGET_MS, () => overBudget(`The preview took more than ${PREVIEW_BUDGET_MS} ms`));
     const after: WorkingRow[] = [];
@@ -74,7 +74,7 @@ export class TransformService {
     const budget = new Budget(Date.now() + this.config.DATA_TRANSFORM_BUDGET_MS, () => overBudget(`The transformation took more than ${this.config.DATA_TRANSFORM_BUDGET_MS} ms (DATA_TRANSFORM_BUDGET_MS)`));
     let rowsIn = 0;
     let rowsOut = 0;
-    const stored = this.store.rows(id, dataset.version).find({}, { sort: { _id: 1 } });
+    const stored = this.store.rows(id, dataset.version).find({}, { ...(await this.store.inOrder()), batchSize: 1000 });
     async function* source(): AsyncIterable<WorkingRow> {
       for await (const row of stored) {
         rowsIn++;
