@@ -13,7 +13,7 @@ const os = require('node:os');
 const path = require('node:path');
 const { randomBytes } = require('node:crypto');
 const { DATA_DIR, freePort, startApp, startMongo, startRedis } = require('../tools/platform/platform.cjs');
-const { RssWatch, cpuMsOf, stats, writeReport } = require('./support.cjs');
+const { RssWatch, cpuMsOf, runBench, stats, targetTable, writeReport } = require('./support.cjs');
 
 const QUICK = process.argv.includes('--quick');
 const SIZES = QUICK ? [2_000, 20_000] : [10_000, 100_000];
@@ -160,17 +160,11 @@ async function main() {
     '',
     `Rows query on ${queries.rows} rows (filter \`age=ge=30;city==Seoul\`, sort \`-score\`, 50 rows), ${QUERIES} requests one after another: p50 ${queries.p50} ms, p95 ${queries.p95} ms, ${queryErrors} errors.`,
     '',
-    '| target | met | measured |',
-    '|---|---|---|',
-    ...targets.map((t) => `| ${t.target} | ${t.met ? 'yes' : 'NO'} | ${t.value} |`),
+    ...targetTable(targets),
     '',
   ].join('\n');
   writeReport('data', report, md);
   process.stdout.write(`\n${md}\n`);
 }
 
-main().catch(async (error) => {
-  process.stderr.write(`${error?.stack ?? error}\n`);
-  for (const proc of [...processes].reverse()) await proc.stop().catch(() => undefined);
-  process.exit(1);
-});
+runBench(main, processes);

@@ -14,7 +14,7 @@ const os = require('node:os');
 const path = require('node:path');
 const { randomBytes } = require('node:crypto');
 const { DATA_DIR, freePort, startApp, startMongo, startRedis } = require('../tools/platform/platform.cjs');
-const { RssWatch, cpuMsOf, stats, writeReport } = require('./support.cjs');
+const { RssWatch, cpuMsOf, runBench, stats, targetTable, writeReport } = require('./support.cjs');
 
 const QUICK = process.argv.includes('--quick');
 const UPLOADS = QUICK ? 64 : 200;
@@ -185,17 +185,11 @@ async function main() {
     '|---|---:|',
     ...Object.entries(peak).map(([k, v]) => `| ${k} | ${v} |`),
     '',
-    '| target | met | measured |',
-    '|---|---|---|',
-    ...targets.map((t) => `| ${t.target} | ${t.met ? 'yes' : 'NO'} | ${t.value} |`),
+    ...targetTable(targets),
     '',
   ].join('\n');
   writeReport('images', report, md);
   process.stdout.write(`\n${md}\n`);
 }
 
-main().catch(async (error) => {
-  process.stderr.write(`${error?.stack ?? error}\n`);
-  for (const proc of [...processes].reverse()) await proc.stop().catch(() => undefined);
-  process.exit(1);
-});
+runBench(main, processes);

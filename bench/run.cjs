@@ -13,6 +13,7 @@ const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 const { DATA_DIR, ROOT, freePort, startApp, startMongo, startRedis, launch, waitFor, httpStatus } = require('../tools/platform/platform.cjs');
+const { rssOf } = require('./support.cjs');
 
 const QUICK = process.argv.includes('--quick');
 const DURATION = QUICK ? 4 : 10;
@@ -27,14 +28,6 @@ let processes = [];
 /** @type {Map<string, number>} */
 const peakRss = new Map();
 
-function rssOf(pid) {
-  try {
-    const line = fs.readFileSync(`/proc/${pid}/status`, 'utf8').split('\n').find((l) => l.startsWith('VmRSS:'));
-    return line ? Number(line.replace(/\D+/g, '')) * 1024 : 0;
-  } catch {
-    return 0;
-  }
-}
 
 function sampleRss() {
   const sample = {};

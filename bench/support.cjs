@@ -66,4 +66,18 @@ function writeReport(name, report, md) {
   fs.writeFileSync(path.join(ROOT, `bench/results/${name}-latest.md`), md);
 }
 
-module.exports = { RssWatch, cpuMsOf, rssOf, stats, writeReport };
+/** `{ target, met, value }` rows as the markdown table every report ends with. */
+function targetTable(targets) {
+  return ['| target | met | measured |', '|---|---|---|', ...targets.map((t) => `| ${t.target} | ${t.met ? 'yes' : 'NO'} | ${t.value} |`)];
+}
+
+/** Runs a benchmark's main; on failure prints it, stops every process it started, and exits 1. */
+function runBench(main, processes) {
+  main().catch(async (error) => {
+    process.stderr.write(`${error?.stack ?? error}\n`);
+    for (const proc of [...processes].reverse()) await proc.stop().catch(() => undefined);
+    process.exit(1);
+  });
+}
+
+module.exports = { RssWatch, cpuMsOf, rssOf, runBench, stats, targetTable, writeReport };
