@@ -369,7 +369,7 @@ describe('revocation, introspection, logout and grants', () => {
 
 describe('third-party access tokens at the API', () => {
   async function tokenFor(scope: string): Promise<string> {
-    const client = clientFor(await register({ scopes: ['openid', 'email', 'users:read', 'applications:read', 'offline_access'] }));
+    const client = clientFor(await register({ scopes: ['openid', 'email', 'users:read', 'applications:read', 'data:read', 'data:write', 'offline_access'] }));
     const verifier = generators.codeVerifier();
     const url = client.authorizationUrl({ scope, state: 't', code_challenge: generators.codeChallenge(verifier), code_challenge_method: 'S256' });
     const tokens = await client.callback(REDIRECT, client.callbackParams(await signInAndAllow(new Browser(), url)), { code_verifier: verifier, state: 't' });
@@ -395,6 +395,26 @@ describe('third-party access tokens at the API', () => {
     const narrow = await tokenFor('openid email');
     const refused = await call(`${stack.api}/auth/me`, { token: narrow });
     expect({ status: refused.status, code: refused.body.code }).toEqual({ status: 403, code: 'AUTH.INSUFFICIENT_SCOPE' });
+  });
+
+  it('read datasets with data:read, and create or import only with data:write', async () => {
+    const writer = await tokenFor('openid data:write data:read');
+    const created = await call<{ id: string; ownerId: string }>(`${stack.api}/data/datasets`, { method: 'POST', token: writer, json: { name: 'from an application' } });
+    expect(created.status).toBe(201);
+    const reader = await tokenFor('openid data:read');
+    const listed = await call<{ items: { id: string }[] }>(`${stack.api}/data/datasets`, { token: reader });
+    expect(listed.status).toBe(200);
+    expect(listed.body.items.map((dataset) => dataset.id)).toContain(created.body.id);
+    for (const [method, path, body] of [
+      ['POST', '/data/datasets', { name: 'x' }],
+      ['DELETE', `/data/datasets/${created.body.id}`, undefined],
+      ['POST', `/data/datasets/${created.body.id}/transform`, { steps: [{ op: 'drop', fields: ['x'] }] }],
+    ] as const) {
+      const refused = await call(`${stack.api}${path}`, { method, token: reader, json: body });
+      expect({ path, status: refused.status, code: refused.body.code }).toEqual({ path, status: 403, code: 'AUTH.INSUFFICIENT_SCOPE' });
+    }
+    const upload = await call(`${stack.api}/data/datasets/${created.body.id}/imports`, { method: 'POST', token: reader, body: 'a\n1\n', headers: { 'content-type': 'text/csv' } });
+    expect({ status: upload.status, code: upload.body.code }).toEqual({ status: 403, code: 'AUTH.INSUFFICIENT_SCOPE' });
   });
 
   it('never act as an admin, and stop at once when the grant is revoked', async () => {
