@@ -414,3 +414,53 @@ describe('data imports, rows, transformations and exports through the gateway', 
     expect({ status: redos.status, code: redos.body['code'] }).toEqual({ status: 422, code: 'DATA.SCHEMA_CONFLICT' });
   });
 });
+
+describe('an import whose data service is killed', () => {
+  let crashStack: Stack;
+
+  beforeAll(async () => {
+    crashStack = await Stack.start({ servicesEnv: { data: { DATA_IMPORT_LEASE_MS: '2000' } } });
+  });
+
+  afterAll(async () => {
+    await crashStack?.stop();
+  });
+
+  it('is failed as interrupted by the restarted service, leaving the current version and no stray rows', async () => {
+    const { accessToken: token } = await crashStack.signUp('data-crash');
+    const api = `${crashStack.api}/data/datasets`;
+    const created = await call<Dataset>(api, { method: 'POST', token, json: { name: 'crash' } });
+    const id = created.body.id;
+    const first = await call<Job>(`${api}/${id}/imports`, { method: 'POST', token, body: 'n\n1\n', headers: { 'content-type': 'text/csv' } });
+    await waitFor(async () => (await call<Job>(`${api}/${id}/imports/${first.body.jobId}`, { token })).body.status === 'completed', { what: 'the first import' });
+    const big = `n\n${Array.from({ length: 200_000 }, (_, i) => i).join('\n')}\n`;
+    const accepted = await call<Job>(`${api}/${id}/imports`, { method: 'POST', token, body: big, headers: { 'content-type': 'text/csv' } });
+    expect(accepted.status).toBe(202);
+    const jobUrl = `${api}/${id}/imports/${accepted.body.jobId}`;
+    await waitFor(async () => (await call<Job>(jobUrl, { token })).body.rowsRead > 0, { what: 'the import under way', timeoutMs: 30_000, intervalMs: 20 });
+    await crashStack.restartService('data', 'SIGKILL');
+    let job: Job | undefined;
+    await waitFor(
+      async () => {
+        job = (await call<Job>(jobUrl, { token })).body;
+        return job.status === 'failed';
+      },
+      { what: 'the interrupted import failed', timeoutMs: 30_000 },
+    ).catch((error) => {
+      throw new Error(`${String(error)}; the job: ${JSON.stringify(job)}`);
+    });
+    expect(job?.failure?.code).toBe('DATA.INTERRUPTED');
+    const dataset = await call<Dataset>(`${api}/${id}`, { token });
+    expect(dataset.body).toMatchObject({ version: 1, rowCount: 1 });
+    const rowsNow = await call<{ items: Row[] }>(`${api}/${id}/rows`, { token });
+    expect(rowsNow.body.items.map((row) => row.data)).toEqual([{ n: 1 }]);
+    const crashDb = await crashStack.serviceDb('data');
+    try {
+      const names = (await crashDb.db?.listCollections({}, { nameOnly: true }).toArray())?.map((collection) => collection.name) ?? [];
+      expect(names.filter((name) => name.startsWith(`rows_${id}_`))).toEqual([`rows_${id}_1`]);
+    } finally {
+      await crashDb.dropDatabase().catch(() => undefined);
+      await crashDb.close();
+    }
+  });
+});

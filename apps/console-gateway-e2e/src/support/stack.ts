@@ -51,6 +51,8 @@ export class Stack {
   readonly gatewayMetricsUrl: string;
   /** Services beyond users and oauth (from tools/platform/services.json). */
   extraServices: App[] = [];
+  /** How each generated service was started (environment, log file), to start it again. */
+  private extraLaunches = new Map<string, { env: Record<string, string>; port: number; logFile: string }>();
   /** Redis passwords of the admin and each app, when this stack's own Redis has a user per app. */
   private redisPasswords: Record<string, string> | null = null;
   /** Between the services and the database, with `cuttableDatabase`. */
@@ -143,24 +145,25 @@ export class Stack {
     const extras: App[] = [];
     // where the gateway reaches a service's own HTTP listener (the images service's bytes)
     const serviceUrls: Record<string, string> = {};
+    const launches = new Map<string, { env: Record<string, string>; port: number; logFile: string }>();
     for (const service of SERVICES.filter((s) => s.name !== 'users' && s.name !== 'oauth')) {
       const port = await freePort();
       Object.assign(serviceUrls, gatewayUrlFor(service, port));
-      extras.push(
-        await startApp(service.name, {
-          env: {
-            ...common,
-            PUBLIC_URL: publicUrl,
-            REDIS_URL: redisUrlOf(service.name),
-            MONGODB_URI: servicesMongoUri,
-            [service.dbEnv]: `${service.name.replace(/-/g, '_')}_test_${id}`,
-            HEALTH_PORT: String(port),
-            ...options.servicesEnv?.[service.name],
-          },
-          healthPort: port,
-          logFile: join(logDir, `${service.name}.log`),
-        }),
-      );
+      const launch = {
+        env: {
+          ...common,
+          PUBLIC_URL: publicUrl,
+          REDIS_URL: redisUrlOf(service.name),
+          MONGODB_URI: servicesMongoUri,
+          [service.dbEnv]: `${service.name.replace(/-/g, '_')}_test_${id}`,
+          HEALTH_PORT: String(port),
+          ...options.servicesEnv?.[service.name],
+        },
+        port,
+        logFile: join(logDir, `${service.name}.log`),
+      };
+      launches.set(service.name, launch);
+      extras.push(await startApp(service.name, { env: launch.env, healthPort: port, logFile: launch.logFile }));
       started.push(extras[extras.length - 1]);
     }
     const gatewayMetricsPort = await freePort();
@@ -187,6 +190,7 @@ export class Stack {
     const metricsPort = Number(options.gatewayEnv?.['METRICS_PORT'] ?? gatewayMetricsPort);
     const stack = new Stack(redisUrl, redis, mongoUri, dbName, db, logDir, usersEnv, usersReplicas, oauth, gateway, oauthDb, oauthEnv, metricsPort);
     stack.extraServices = extras;
+    stack.extraLaunches = launches;
     stack.redisPasswords = redisPasswords;
     stack.databaseProxy = databaseProxy;
     return stack;
@@ -232,6 +236,19 @@ export class Stack {
 
   get usersHealthUrl(): string {
     return `http://127.0.0.1:${this.users.healthPort}`;
+  }
+
+  /**
+   * Stops a generated service (by `signal`: SIGKILL for a crash) and starts it again on the same
+   * port, with `env` added to its environment.
+   */
+  async restartService(name: string, signal: NodeJS.Signals = 'SIGTERM', env: Record<string, string> = {}): Promise<void> {
+    const launch = this.extraLaunches.get(name);
+    const index = this.extraServices.findIndex((app) => app.name === name);
+    if (!launch || index < 0) throw new Error(`${name} is not a generated service of this stack`);
+    await this.extraServices[index].stop(signal);
+    Object.assign(launch.env, env);
+    this.extraServices[index] = await startApp(name, { env: launch.env, healthPort: launch.port, logFile: launch.logFile });
   }
 
   async restartUsers(): Promise<void> {

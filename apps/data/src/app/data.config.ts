@@ -48,6 +48,14 @@ export class DataConfig extends ServiceConfig {
   @Max(16)
   DATA_IMPORT_CONCURRENCY: number = 2;
 
+  /**
+   * An import job's lease, ms: its instance renews it every quarter of this; a job whose lease ran
+   * out (its instance died) is failed by any instance, and its rows dropped.
+   */
+  @IsInt()
+  @Min(1000)
+  DATA_IMPORT_LEASE_MS: number = 60_000;
+
   /** Versions kept per dataset, the current one included; older ones (and their rows) are removed. */
   @IsInt()
   @Min(1)

@@ -29,8 +29,6 @@ import { ImportJob, toImportJobDto } from './import-job.schema';
 import { type DeclaredFormat, spoolTo } from './import-upload';
 import { type FileShape, fileShape, MalformedFileError, readRecords, REJECTED_COLUMNS, sniffFormat, type SourceRecord } from './record-sources';
 
-const LEASE_MS = 60_000;
-const HEARTBEAT_MS = 15_000;
 const BATCH = 1000;
 const PROGRESS_MS = 500;
 const INFER_SAMPLE = 1000;
@@ -75,6 +73,7 @@ export class ImportsService implements OnModuleInit, OnApplicationShutdown {
   private heartbeat?: NodeJS.Timeout;
   private stopping = false;
   private readonly spoolDir: string;
+  private readonly leaseMs: number;
 
   constructor(
     @InjectModel(ImportJob.name) private readonly jobs: Model<ImportJob>,
@@ -83,12 +82,13 @@ export class ImportsService implements OnModuleInit, OnApplicationShutdown {
     private readonly config: DataConfig,
   ) {
     this.spoolDir = config.DATA_SPOOL_DIR || join(tmpdir(), 'site11-data-spool');
+    this.leaseMs = config.DATA_IMPORT_LEASE_MS;
   }
 
   async onModuleInit(): Promise<void> {
     await this.jobs.init();
     await mkdir(this.spoolDir, { recursive: true });
-    this.heartbeat = setInterval(() => void this.renewAndReap().catch((error) => this.logger.warn(`import lease renewal failed: ${String(error)}`)), HEARTBEAT_MS);
+    this.heartbeat = setInterval(() => void this.renewAndReap().catch((error) => this.logger.warn(`import lease renewal failed: ${String(error)}`)), this.leaseMs / 4);
     this.heartbeat.unref();
     void this.renewAndReap().catch(() => undefined);
   }
@@ -126,7 +126,7 @@ export class ImportsService implements OnModuleInit, OnApplicationShutdown {
         ...(shape.header ? { header: shape.header, delimiter: shape.delimiter } : {}),
         bytes,
         instance: this.config.INSTANCE_ID,
-        leaseUntil: new Date(Date.now() + LEASE_MS),
+        leaseUntil: new Date(Date.now() + this.leaseMs),
       });
     } catch (error) {
       await rm(path, { force: true });
@@ -183,7 +183,7 @@ export class ImportsService implements OnModuleInit, OnApplicationShutdown {
 
   private async run(id: Types.ObjectId): Promise<void> {
     const job = await this.jobs
-      .findOneAndUpdate({ _id: id, status: 'queued' }, { $set: { status: 'running', leaseUntil: new Date(Date.now() + LEASE_MS) } }, { new: true })
+      .findOneAndUpdate({ _id: id, status: 'queued' }, { $set: { status: 'running', leaseUntil: new Date(Date.now() + this.leaseMs) } }, { new: true })
       .lean<ImportJob>()
       .exec();
     if (!job) return;
@@ -229,7 +229,8 @@ export class ImportsService implements OnModuleInit, OnApplicationShutdown {
 
   private async fail(job: ImportJob, version: number | null, failure: JobFailed, counts: { rowsRead: number; rowsRejected: number }): Promise<void> {
     if (version !== null) await this.store.dropRows(job.datasetId, version);
-    await this.jobs.updateOne({ _id: job._id }, { $set: { status: 'failed', finishedAt: new Date(), failure: { code: failure.code, message: failure.message }, ...counts } }).exec();
+    const { rowsRead, rowsRejected } = counts;
+    await this.jobs.updateOne({ _id: job._id }, { $set: { status: 'failed', finishedAt: new Date(), failure: { code: failure.code, message: failure.message }, rowsRead, rowsRejected } }).exec();
     await this.datasets.recordEvent(
       new Types.ObjectId(job.datasetId),
       outboxEvent(DatasetsEvents.importFailed, { id: job._id.toHexString(), datasetId: job.datasetId, ownerId: job.ownerId, mode: job.mode, rowsRead: counts.rowsRead, rowsRejected: counts.rowsRejected, reason: failure.code }, 'data'),
@@ -241,14 +242,14 @@ export class ImportsService implements OnModuleInit, OnApplicationShutdown {
    * jobs whose lease ran out: their instance stopped, and their upload was on it.
    */
   private async renewAndReap(): Promise<void> {
-    const leaseUntil = new Date(Date.now() + LEASE_MS);
+    const leaseUntil = new Date(Date.now() + this.leaseMs);
     if (this.mine.size > 0) await this.jobs.updateMany({ _id: { $in: [...this.mine].map((id) => new Types.ObjectId(id)) } }, { $set: { leaseUntil } }).exec();
     const stale = await this.jobs.find({ status: { $in: ['queued', 'running'] }, leaseUntil: { $lt: new Date() } }).lean<ImportJob[]>().exec();
     for (const job of stale) {
       if (this.mine.has(job._id.toHexString())) continue;
       const taken = await this.jobs.updateOne({ _id: job._id, status: job.status, leaseUntil: job.leaseUntil }, { $set: { leaseUntil } }).exec();
       if (taken.modifiedCount === 0) continue;
-      await this.fail(job, job.version ?? null, new JobFailed('DATA.INTERRUPTED', 'The instance running the import stopped; import the file again'), job);
+      await this.fail(job, job.version ?? null, new JobFailed('DATA.INTERRUPTED', 'The instance running the import stopped; import the file again'), { rowsRead: job.rowsRead, rowsRejected: job.rowsRejected });
     }
   }
 
@@ -404,6 +405,6 @@ class ImportRun {
 
   private async report(): Promise<void> {
     this.lastProgress = Date.now();
-    await this.jobs.updateOne({ _id: this.job._id }, { $set: { ...this.progress(), columns: this.columns, leaseUntil: new Date(Date.now() + LEASE_MS) } }).exec();
+    await this.jobs.updateOne({ _id: this.job._id }, { $set: { ...this.progress(), columns: this.columns, leaseUntil: new Date(Date.now() + this.config.DATA_IMPORT_LEASE_MS) } }).exec();
   }
 }
