@@ -18,6 +18,9 @@ const items: Dataset[] = Array.from({ length: 3 }, (_, i) => ({
   ownerId: MEMBER.id,
   name: `Dataset ${i}`,
   description: `About ${i}`,
+  schema: [],
+  rowCount: 0,
+  version: 0,
   createdAt: at,
   updatedAt: at,
 }));
