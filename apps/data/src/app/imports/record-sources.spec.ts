@@ -120,3 +120,39 @@ describe('record sources (parser fixtures)', () => {
     expect(valuesOf(records[3])).toEqual({ name: 'Dan', age: 19 });
   });
 });
+
+describe('JSON grammar (the tokenizer splits, the assembler checks)', () => {
+  const write = (name: string, content: string) => {
+    const path = join(scratch, name);
+    writeFileSync(path, content);
+    return path;
+  };
+
+  it.each([
+    ['a missing comma between keys', '{"a":1 "b":2}'],
+    ['two objects on one line', '{"a":1} {"b":2}'],
+    ['a missing colon', '{"a" 1, "b" 2}'],
+    ['a trailing comma', '{"a":1,}'],
+  ])('rejects an NDJSON line with %s as malformed, and reads the next line', async (_what, line) => {
+    const records = await all(write('bad.ndjson', `${line}\n{"ok":1}\n`), 'ndjson');
+    expect(records.map((record) => [record.line, record.problem?.rule ?? 'ok'])).toEqual([
+      [1, 'malformed'],
+      [2, 'ok'],
+    ]);
+  });
+
+  it.each([
+    ['a missing comma between records', '[{"a":1}\n{"a":2}]'],
+    ['a second array after the first', '[{"a":1}][{"a":2}]'],
+    ['a trailing comma', '[{"a":1},]'],
+  ])('fails a JSON array with %s as malformed', async (_what, content) => {
+    await expect(all(write('bad.json', content), 'json')).rejects.toBeInstanceOf(MalformedFileError);
+  });
+
+  it('rejects a record with more keys than columns allowed, and one nested too deeply', async () => {
+    const wide = `{${Array.from({ length: 1001 }, (_, i) => `"k${i}":1`).join(',')}}`;
+    const deep = `{"a":${'['.repeat(70)}${']'.repeat(70)}}`;
+    const records = await all(write('wide.ndjson', `${wide}\n${deep}\n`), 'ndjson');
+    expect(records.map((record) => record.problem?.rule)).toEqual(['columns', 'malformed']);
+  });
+});

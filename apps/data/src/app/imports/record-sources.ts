@@ -203,79 +203,125 @@ async function* csvRecords(input: AsyncIterable<Buffer>, shape: FileShape, limit
 
 type Token = { token: number; value: unknown; offset: number };
 const T = { LEFT_BRACE: 0, RIGHT_BRACE: 1, LEFT_BRACKET: 2, RIGHT_BRACKET: 3, COLON: 4, COMMA: 5, TRUE: 6, FALSE: 7, NULL: 8, STRING: 9, NUMBER: 10, SEPARATOR: 11 };
+const VALUE_START = new Set([T.LEFT_BRACE, T.LEFT_BRACKET, T.STRING, T.NUMBER, T.TRUE, T.FALSE, T.NULL]);
+/** Deepest nesting of a record (a json cell is stored as text; JSON.stringify must not overflow the stack on it). */
+export const MAX_JSON_DEPTH = 64;
+
+/** The JSON text is not valid from this token on. */
+class JsonSyntaxError extends Error {}
+
+type Container =
+  | { kind: 'object'; phase: 'key-or-end' | 'key' | 'colon' | 'value' | 'comma-or-end'; map: Map<string, unknown> | null; plain: Record<string, unknown> | null; key: string }
+  | { kind: 'array'; phase: 'value-or-end' | 'value' | 'comma-or-end'; items: unknown[] };
 
 /**
- * Builds one record from JSON tokens, with what JSON.parse hides made visible: a key given twice
- * in one object is a problem of that record (which value was meant?), and keys are kept in a
- * Map, so `__proto__` is a column name like any other, never an object's prototype.
+ * Builds one record from the tokenizer's tokens, checking JSON's grammar as it goes (the
+ * tokenizer only splits text into tokens: `{"a":1 "b":2}` or a missing comma are errors here),
+ * and making visible what JSON.parse hides: a key given twice in one object is a problem of that
+ * record (which value was meant?), and keys are kept in a Map, so `__proto__` is a column name
+ * like any other, never an object's prototype. A record with more than `maxKeys` keys stops
+ * being kept (it is rejected whole), so one huge line cannot fill memory.
  */
 class RecordAssembler {
-  private stack: Array<{ kind: 'object'; map: Map<string, unknown>; key: string | null; plain: Record<string, unknown> } | { kind: 'array'; items: unknown[] }> = [];
+  private readonly stack: Container[] = [];
   private duplicate: string | null = null;
-  private expectKey = false;
-  done: { values: unknown; duplicate: string | null } | null = null;
+  private keys = 0;
+  done: { values: unknown; duplicate: string | null; tooManyKeys: boolean } | null = null;
+
+  constructor(private readonly maxKeys: number) {}
 
   push({ token, value }: Token): void {
-    switch (token) {
-      case T.LEFT_BRACE:
-        this.stack.push({ kind: 'object', map: new Map(), key: null, plain: Object.create(null) as Record<string, unknown> });
-        this.expectKey = true;
-        return;
-      case T.LEFT_BRACKET:
-        this.stack.push({ kind: 'array', items: [] });
-        return;
-      case T.RIGHT_BRACE:
-      case T.RIGHT_BRACKET: {
-        const top = this.stack.pop();
-        if (!top) return;
-        this.add(top.kind === 'object' ? (this.stack.length === 0 ? top.map : top.plain) : top.items);
-        return;
+    if (this.done) throw new JsonSyntaxError('more text after the end of the record');
+    const top = this.stack[this.stack.length - 1];
+    if (!top) {
+      if (!VALUE_START.has(token)) throw new JsonSyntaxError('a record must start with a value');
+      return this.startValue(token, value);
+    }
+    if (top.kind === 'object') {
+      switch (top.phase) {
+        case 'key-or-end':
+        case 'key':
+          if (token === T.STRING) {
+            top.key = value as string;
+            top.phase = 'colon';
+            if (this.stack.length === 1 && top.map) {
+              if (top.map.has(top.key)) this.duplicate ??= top.key;
+              if (++this.keys > this.maxKeys) top.map = null;
+            }
+            return;
+          }
+          if (token === T.RIGHT_BRACE && top.phase === 'key-or-end') return this.close();
+          throw new JsonSyntaxError('expected a key in double quotes');
+        case 'colon':
+          if (token !== T.COLON) throw new JsonSyntaxError('expected ":" after a key');
+          top.phase = 'value';
+          return;
+        case 'value':
+          if (!VALUE_START.has(token)) throw new JsonSyntaxError('expected a value after ":"');
+          return this.startValue(token, value);
+        case 'comma-or-end':
+          if (token === T.COMMA) {
+            top.phase = 'key';
+            return;
+          }
+          if (token === T.RIGHT_BRACE) return this.close();
+          throw new JsonSyntaxError('expected "," or "}"');
       }
-      case T.COLON:
-        this.expectKey = false;
-        return;
-      case T.COMMA: {
-        const top = this.stack[this.stack.length - 1];
-        this.expectKey = top?.kind === 'object';
-        return;
-      }
-      case T.STRING: {
-        const top = this.stack[this.stack.length - 1];
-        if (this.expectKey && top?.kind === 'object') {
-          top.key = value as string;
-          if (this.stack.length === 1 && top.map.has(top.key)) this.duplicate ??= top.key;
+    }
+    switch (top.phase) {
+      case 'value-or-end':
+      case 'value':
+        if (VALUE_START.has(token)) return this.startValue(token, value);
+        if (token === T.RIGHT_BRACKET && top.phase === 'value-or-end') return this.close();
+        throw new JsonSyntaxError('expected a value');
+      case 'comma-or-end':
+        if (token === T.COMMA) {
+          top.phase = 'value';
           return;
         }
-        this.add(value);
-        return;
-      }
-      case T.NUMBER:
-        return this.add(value);
-      case T.TRUE:
-        return this.add(true);
-      case T.FALSE:
-        return this.add(false);
-      case T.NULL:
-        return this.add(null);
+        if (token === T.RIGHT_BRACKET) return this.close();
+        throw new JsonSyntaxError('expected "," or "]"');
     }
+  }
+
+  private startValue(token: number, value: unknown): void {
+    if (token === T.LEFT_BRACE || token === T.LEFT_BRACKET) {
+      if (this.stack.length >= MAX_JSON_DEPTH) throw new JsonSyntaxError(`nested deeper than ${MAX_JSON_DEPTH} levels`);
+      // nested objects keep their keys as data (json fields), without a prototype to reach
+      this.stack.push(
+        token === T.LEFT_BRACE
+          ? { kind: 'object', phase: 'key-or-end', map: this.stack.length === 0 ? new Map() : null, plain: this.stack.length === 0 ? null : (Object.create(null) as Record<string, unknown>), key: '' }
+          : { kind: 'array', phase: 'value-or-end', items: [] },
+      );
+      return;
+    }
+    this.add(token === T.TRUE ? true : token === T.FALSE ? false : token === T.NULL ? null : value);
+  }
+
+  private close(): void {
+    const top = this.stack.pop() as Container;
+    this.add(top.kind === 'array' ? top.items : (top.map ?? top.plain ?? new Map()));
   }
 
   private add(value: unknown): void {
     const top = this.stack[this.stack.length - 1];
     if (!top) {
-      this.done = { values: value, duplicate: this.duplicate };
+      this.done = { values: value, duplicate: this.duplicate, tooManyKeys: this.keys > this.maxKeys };
       return;
     }
     if (top.kind === 'array') top.items.push(value);
-    else if (this.stack.length === 1) top.map.set(top.key ?? '', value);
-    // nested objects keep their keys as data (json fields), without a prototype to reach
-    else top.plain[top.key ?? ''] = value;
+    else if (top.map) top.map.set(top.key, value);
+    else if (top.plain) top.plain[top.key] = value;
+    top.phase = 'comma-or-end';
   }
 }
 
-function recordOf(line: number, assembled: { values: unknown; duplicate: string | null }): SourceRecord {
+function recordOf(line: number, assembled: { values: unknown; duplicate: string | null; tooManyKeys: boolean }, maxKeys: number): SourceRecord {
+  if (assembled.tooManyKeys) {
+    return { line, values: null, problem: { column: null, value: null, rule: 'columns', message: `The record has more than ${maxKeys} keys` } };
+  }
   if (!(assembled.values instanceof Map)) {
-    return { line, values: null, problem: { column: null, value: shown(assembled.values), rule: 'malformed', message: 'Each record must be a JSON object' } };
+    return { line, values: null, problem: { column: null, value: shown(JSON.stringify(assembled.values)), rule: 'malformed', message: 'Each record must be a JSON object' } };
   }
   if (assembled.duplicate !== null) {
     return { line, values: null, problem: { column: assembled.duplicate, value: null, rule: 'duplicate-key', message: `The key "${shown(assembled.duplicate)}" appears twice in the record` } };
@@ -315,31 +361,39 @@ async function* jsonArrayRecords(input: AsyncIterable<Buffer>, limits: SourceLim
   const tokenizer = new Tokenizer({ stringBufferSize: 64 * 1024 });
   const lines = new LineCounter();
   const ready: SourceRecord[] = [];
-  let depth = 0;
+  // the array around the records: `[`, then records separated by commas, then `]`, then nothing
+  type Phase = 'open' | 'record-or-end' | 'record' | 'comma-or-end' | 'closed';
+  let phase = 'open' as Phase;
   let assembler: RecordAssembler | null = null;
   let start = { line: 1, offset: 0 };
-  let ended = false;
   tokenizer.onToken = (token: Token) => {
-    if (depth === 0) {
-      if (token.token !== T.LEFT_BRACKET) throw new MalformedFileError('A JSON import is an array of objects', lines.lineAt(token.offset));
-      depth = 1;
+    if (assembler) {
+      assembler.push(token);
+      if (assembler.done) {
+        ready.push(recordOf(start.line, assembler.done, limits.maxColumns));
+        assembler = null;
+        phase = 'comma-or-end';
+      }
       return;
     }
-    if (depth === 1 && !assembler) {
-      if (token.token === T.COMMA) return;
-      if (token.token === T.RIGHT_BRACKET) {
-        depth = 0;
-        ended = true;
-        return;
-      }
-      assembler = new RecordAssembler();
+    if (phase === 'open') {
+      if (token.token !== T.LEFT_BRACKET) throw new JsonSyntaxError('a JSON import is an array of objects');
+      phase = 'record-or-end';
+    } else if ((phase === 'record-or-end' || phase === 'comma-or-end') && token.token === T.RIGHT_BRACKET) {
+      phase = 'closed';
+    } else if (phase === 'comma-or-end' && token.token === T.COMMA) {
+      phase = 'record';
+    } else if ((phase === 'record-or-end' || phase === 'record') && VALUE_START.has(token.token)) {
+      assembler = new RecordAssembler(limits.maxColumns);
       start = { line: lines.lineAt(token.offset), offset: token.offset };
-    }
-    if (!assembler) return;
-    assembler.push(token);
-    if (assembler.done) {
-      ready.push(recordOf(start.line, assembler.done));
-      assembler = null;
+      assembler.push(token);
+      if (assembler.done) {
+        ready.push(recordOf(start.line, assembler.done, limits.maxColumns));
+        assembler = null;
+        phase = 'comma-or-end';
+      }
+    } else {
+      throw new JsonSyntaxError(phase === 'closed' ? 'more text after the end of the array' : 'expected "," or "]" between records');
     }
   };
   try {
@@ -349,7 +403,7 @@ async function* jsonArrayRecords(input: AsyncIterable<Buffer>, limits: SourceLim
       if (assembler && lines.end - start.offset > limits.maxRecordBytes) throw new MalformedFileError(`A record is longer than ${limits.maxRecordBytes} bytes`, start.line);
       yield* ready.splice(0);
     }
-    if (!ended) throw new MalformedFileError('The JSON array is not closed: the file ends early', lines.lineAt(lines.end));
+    if (phase !== 'closed') throw new MalformedFileError('The JSON array is not closed: the file ends early', lines.lineAt(lines.end));
     yield* ready.splice(0);
   } catch (error) {
     if (error instanceof MalformedFileError) throw error;
@@ -374,6 +428,7 @@ async function* utf8Checked(input: AsyncIterable<Buffer>, lineOf: () => number):
 
 /** One JSON object per line; a line that does not parse is a rejected record, and the next line is read. */
 async function* ndjsonRecords(input: AsyncIterable<Buffer>, limits: SourceLimits): AsyncGenerator<SourceRecord> {
+  const ndjsonLine = (bytes: Buffer, line: number) => parseLine(bytes, line, limits.maxColumns);
   let line = 0;
   let partial: Buffer[] = [];
   let partialBytes = 0;
@@ -396,10 +451,10 @@ async function* ndjsonRecords(input: AsyncIterable<Buffer>, limits: SourceLimits
   if (last) yield last;
 }
 
-function ndjsonLine(bytes: Buffer, line: number): SourceRecord | null {
+function parseLine(bytes: Buffer, line: number, maxKeys: number): SourceRecord | null {
   const text = bytes.toString('utf8').replace(/^\uFEFF/, '').trim();
   if (text === '') return null;
-  const assembler = new RecordAssembler();
+  const assembler = new RecordAssembler(maxKeys);
   const tokenizer = new Tokenizer();
   tokenizer.onToken = (token: Token) => assembler.push(token);
   try {
@@ -409,5 +464,5 @@ function ndjsonLine(bytes: Buffer, line: number): SourceRecord | null {
     return { line, values: null, problem: { column: null, value: shown(text), rule: 'malformed', message: 'The line is not valid JSON' } };
   }
   if (!assembler.done) return { line, values: null, problem: { column: null, value: shown(text), rule: 'malformed', message: 'The line is not valid JSON' } };
-  return recordOf(line, assembler.done);
+  return recordOf(line, assembler.done, maxKeys);
 }

@@ -5,11 +5,12 @@ import { badTransformation } from '../datasets/datasets.errors';
  * Functions an expression may call: text, numbers, aggregates over arrays, dates and type
  * conversions. Not `$eval` (code from data), `$match`/`$replace`/`$split` with patterns
  * (regular expressions are refused as syntax anyway), `$sift`/`$each`/`$map`/`$filter`/`$reduce`
- * (they take functions, which cannot be written).
+ * (they take functions, which cannot be written), and not `$pad` or `$join`, which build a value
+ * of any size in one step (`$pad(x, 250000000)`).
  */
 export const ALLOWED_FUNCTIONS = new Set([
   'string', 'number', 'boolean', 'not', 'exists', 'type',
-  'length', 'substring', 'substringBefore', 'substringAfter', 'uppercase', 'lowercase', 'trim', 'pad', 'contains', 'join',
+  'length', 'substring', 'substringBefore', 'substringAfter', 'uppercase', 'lowercase', 'trim', 'contains',
   'abs', 'floor', 'ceil', 'round', 'power', 'sqrt', 'sum', 'max', 'min', 'average', 'count', 'formatNumber',
   'now', 'millis', 'toMillis', 'fromMillis',
 ]);
@@ -19,6 +20,9 @@ const REFUSED_NODES = new Set(['bind', 'lambda', 'regex', 'transform', 'descenda
 
 /** Evaluation steps one row may take, and how often the run's deadline is looked at. */
 const STEPS_PER_ROW = 10_000;
+/** The largest value any step may produce: text longer, or arrays with more items, stop the run. */
+export const MAX_VALUE_CHARS = 1024 * 1024;
+export const MAX_VALUE_ITEMS = 10_000;
 
 interface Node {
   type?: string;
@@ -76,6 +80,11 @@ export class RowExpression {
     this.expression.assign(Symbol.for('jsonata.__evaluate_entry') as unknown as string, () => {
       if (++this.steps > STEPS_PER_ROW) throw badTransformation(`The expression took more than ${STEPS_PER_ROW} steps on one row`);
       if (this.steps % 500 === 0) this.budget?.check();
+    });
+    // every intermediate value is bounded, so `s & s & s …` stops at the step that passes the limit
+    this.expression.assign(Symbol.for('jsonata.__evaluate_exit') as unknown as string, (_node: unknown, _input: unknown, _environment: unknown, result: unknown) => {
+      if (typeof result === 'string' && result.length > MAX_VALUE_CHARS) throw badTransformation(`The expression made a text longer than ${MAX_VALUE_CHARS} characters`);
+      if (Array.isArray(result) && result.length > MAX_VALUE_ITEMS) throw badTransformation(`The expression made a list of more than ${MAX_VALUE_ITEMS} items`);
     });
   }
 

@@ -61,6 +61,7 @@ describe('transformation pipeline', () => {
     ['a regular expression', [{ op: 'filter', expression: '$contains(name, /p+/)' }]],
     ['a range', [{ op: 'derive', field: 'x', type: 'json', expression: '[1..10000000]' }]],
     ['$eval', [{ op: 'derive', field: 'x', type: 'string', expression: '$eval("1+1")' }]],
+    ['$pad, which builds any size in one step', [{ op: 'derive', field: 'x', type: 'string', expression: '$pad(name, 250000000, "x")' }]],
     ['a step without what it needs', [{ op: 'derive', field: 'x', type: 'number' }]],
   ])('refuses %s with DATA.BAD_TRANSFORMATION before any row is read', (_what, steps) => {
     expect(() => plan(fields, steps as TransformStepDto[], 3, { maxHeldRows: 100 })).toThrow(expect.objectContaining({ code: DatasetsErrors.badTransformation }));
@@ -72,6 +73,11 @@ describe('transformation pipeline', () => {
       for await (const row of planned.run((async function* () { yield* rows; })(), budget())) void row;
     };
     await expect(consume()).rejects.toMatchObject({ code: DatasetsErrors.transformationBudget });
+  });
+
+  it('stops an expression whose intermediate text passes the size limit, before it grows further', async () => {
+    const expression = new RowExpression(Array.from({ length: 40 }, () => 'name').join(' & '));
+    await expect(expression.evaluate({ name: 'x'.repeat(100_000) }, budget())).rejects.toMatchObject({ code: DatasetsErrors.badTransformation });
   });
 
   it('stops an expression that runs past the run’s deadline', async () => {
