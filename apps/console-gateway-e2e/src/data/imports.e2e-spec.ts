@@ -93,6 +93,7 @@ async function finished(owner: Someone, id: string, jobId: string): Promise<Job>
 async function imported(owner: Someone, id: string, body: string | Buffer, type = 'text/csv', query = ''): Promise<Job> {
   const accepted = await send(owner, id, body, type, query);
   expect({ status: accepted.status, body: accepted.body }).toEqual({ status: 202, body: { jobId: expect.stringMatching(/^[a-f0-9]{24}$/), status: 'queued' } });
+  expect(accepted.headers.get('location')).toBe(`/api/v1/data/datasets/${id}/imports/${accepted.body.jobId}`);
   return finished(owner, id, accepted.body.jobId);
 }
 
@@ -133,7 +134,8 @@ describe('data imports, rows, transformations and exports through the gateway', 
     const { id } = await dataset(owner);
     await imported(owner, id, 'name,age,city\nZed,60,Seoul\n');
     const job = await imported(owner, id, BAD_PEOPLE);
-    expect(job).toMatchObject({ status: 'failed', rowsRead: 6, rowsRejected: 3, failure: { code: 'DATA.INVALID_ROWS' } });
+    // nothing of a failed import counts as imported, whatever its progress showed
+    expect(job).toMatchObject({ status: 'failed', rowsRead: 6, rowsImported: 0, rowsRejected: 3, failure: { code: 'DATA.INVALID_ROWS' } });
     expect(job.errors).toEqual([
       { line: 3, column: 'age', value: 'abc', rule: 'type', message: 'age must be an integer' },
       { line: 5, column: null, value: 'Dan,,Seoul,extra', rule: 'columns', message: 'The row has 4 values; the header has 3 columns' },
@@ -158,8 +160,9 @@ describe('data imports, rows, transformations and exports through the gateway', 
     expect(rejected.status).toBe(200);
     expect(rejected.headers.get('content-type')).toMatch(/^text\/csv/);
     expect(rejected.headers.get('content-disposition')).toMatch(/^attachment; filename="rejected-[a-f0-9]{24}\.csv"/);
+    // a row that does not fit the columns comes back whole in _record, to fix and import again
     expect(await rejected.text()).toBe(
-      'name,age,city,_line,_error\nBob,abc,Busan,3,age must be an integer\n,,,5,The row has 4 values; the header has 3 columns\nEve,\'-4x,Jeju,6,age must be an integer\n',
+      'name,age,city,_line,_error,_record\nBob,abc,Busan,3,age must be an integer,\n,,,5,The row has 4 values; the header has 3 columns,"Dan,,Seoul,extra"\nEve,\'-4x,Jeju,6,age must be an integer,\n',
     );
     expect((await rows(owner, id)).body.items.map((row) => row.data['name'])).toEqual(['Alice', 'Carol', 'Fay']);
     // the fixed rejected file imports as is: _line and _error are ignored
@@ -203,6 +206,32 @@ describe('data imports, rows, transformations and exports through the gateway', 
     }
     const jobs = await call<{ items: Job[] }>(url(`/${id}/imports`), { token: owner.token });
     expect(jobs.body.items).toEqual([]);
+  });
+
+  it('refuses a chunked upload (no Content-Length) with 413 once it passes the limit while streaming', async () => {
+    const owner = await someone();
+    const { id } = await dataset(owner);
+    const chunk = Buffer.from(`${'x,'.repeat(16 * 1024)}\n`);
+    let sent = 0;
+    const body = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        if (sent > MAX_UPLOAD * 4) return controller.close();
+        sent += chunk.length;
+        controller.enqueue(sent === chunk.length ? Buffer.from(`name,other\n${chunk}`) : chunk);
+      },
+    });
+    const response = await fetch(url(`/${id}/imports`), { method: 'POST', body, duplex: 'half', headers: { authorization: `Bearer ${owner.token}`, 'content-type': 'text/csv' } } as RequestInit);
+    expect({ status: response.status, code: ((await response.json()) as { code: string }).code }).toEqual({ status: 413, code: 'DATA.TOO_LARGE' });
+    expect((await call<{ items: Job[] }>(url(`/${id}/imports`), { token: owner.token })).body.items).toEqual([]);
+  });
+
+  it('fails an import with no rows (an empty JSON array, a header alone), keeping the data', async () => {
+    const owner = await someone();
+    const { id } = await dataset(owner);
+    await imported(owner, id, 'name\nkept\n');
+    expect(await imported(owner, id, '[]', 'application/json')).toMatchObject({ status: 'failed', failure: { code: 'DATA.NO_ROWS' } });
+    expect(await imported(owner, id, 'name\n', 'text/csv', '?mode=skip-invalid')).toMatchObject({ status: 'failed', failure: { code: 'DATA.NO_ROWS' } });
+    expect((await call<Dataset>(url(`/${id}`), { token: owner.token })).body).toMatchObject({ version: 1, rowCount: 1 });
   });
 
   it('refuses a file over the size limit with 413 while it streams, and keeps nothing of it', async () => {

@@ -97,11 +97,11 @@ test.describe('Dataset imports (data service)', () => {
     await screenshot(page, 'data-import', testInfo);
     expect((await axe(page, 'data-import', testInfo)).filter(isBlocking)).toEqual([]);
 
-    // the rejected rows, as the API keeps them: their columns, then _line and _error
+    // the rejected rows, as the API keeps them: their columns, then _line, _error and _record
     const rejected = await downloadBy(page, job.getByRole('button', { name: 'Download rejected rows' }));
     expect(rejected.suggestedFilename()).toMatch(/^rejected-[a-f0-9]{24}\.csv$/);
     const rejectedLines = (await contentOf(rejected)).trimEnd().split('\n');
-    expect(rejectedLines[0]).toBe('name,age,city,_line,_error');
+    expect(rejectedLines[0]).toBe('name,age,city,_line,_error,_record');
     expect(rejectedLines).toHaveLength(4);
     expect(rejectedLines.slice(1).map((line) => line.split(',')[3])).toEqual(['3', '5', '7']);
     expect(rejectedLines[1]).toMatch(/^Bob,abc,Busan,3,/);

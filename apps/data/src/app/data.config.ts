@@ -56,6 +56,11 @@ export class DataConfig extends ServiceConfig {
   @Min(1000)
   DATA_IMPORT_LEASE_MS: number = 60_000;
 
+  /** Imports one user may have queued or running at once (each holds its upload on disk); more get 429 DATA.TOO_MANY_IMPORTS. */
+  @IsInt()
+  @Min(1)
+  DATA_MAX_IMPORTS_PER_USER: number = 4;
+
   /** Versions kept per dataset, the current one included; older ones (and their rows) are removed. */
   @IsInt()
   @Min(1)

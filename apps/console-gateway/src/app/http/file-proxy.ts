@@ -16,6 +16,8 @@ const PASSED_RESPONSE_HEADERS = [
   'last-modified',
   'cache-control',
   'accept-ranges',
+  'location',
+  'retry-after',
 ];
 
 /** Headers of the client's request that the service needs (conditional and range requests). */

@@ -45,7 +45,7 @@ describe('DatasetsMessageController', () => {
 
   it('removes the datasets of a deleted user', async () => {
     await controller.onUserDeleted({ id: actor.sub }, metadata);
-    expect(service.removeOwnedBy).toHaveBeenCalledWith(actor.sub, 'req-1');
+    expect(service.removeOwnedBy).toHaveBeenCalledWith(actor.sub, 'req-1', expect.any(Function));
   });
 
   it('lets signed-in users call every command; whose dataset it is, the service decides', () => {

@@ -168,12 +168,13 @@ export class DatasetsMessageController {
   }
 
   /**
-   * A deleted user's datasets are removed with the account, even if this service was down
+   * A deleted user's datasets (with their versions, import jobs and rejected rows) are removed
+   * with the account, even if this service was down
    * when it happened (see `DatasetsService.removeOwnedBy`; a redelivery is harmless). The
    * service's Redis user may read users' events: `consumes: ["users"]` in tools/platform/services.json.
    */
   @EventPattern(UsersEvents.deleted)
   async onUserDeleted(@Payload('data') event: UserDeletedEvent, @Payload('metadata') metadata: RpcMetadata): Promise<void> {
-    await this.datasets.removeOwnedBy(event.id, metadata.requestId);
+    await this.datasets.removeOwnedBy(event.id, metadata.requestId, (id) => this.imports.removeForDataset(id));
   }
 }

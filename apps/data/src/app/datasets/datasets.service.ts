@@ -128,12 +128,15 @@ export class DatasetsService implements OnModuleInit {
    * would, with its `data.dataset.deleted` event. A redelivered `users.deleted` finds only
    * what is still live, so it is harmless. Returns how many were removed by this run.
    */
-  async removeOwnedBy(ownerId: string, requestId = 'data'): Promise<number> {
+  async removeOwnedBy(ownerId: string, requestId = 'data', removedOne: (id: string) => Promise<void> = async () => undefined): Promise<number> {
     let removed = 0;
     for (;;) {
       const batch = await this.datasets.find({ ownerId, ...LIVE }).select('_id').limit(100).lean<{ _id: Types.ObjectId }[]>().exec();
       if (batch.length === 0) return removed;
-      for (const { _id } of batch) removed += await this.tombstone(_id, ownerId, requestId);
+      for (const { _id } of batch) {
+        removed += await this.tombstone(_id, ownerId, requestId);
+        await removedOne(_id.toHexString());
+      }
     }
   }
 
@@ -266,9 +269,13 @@ export class DatasetsService implements OnModuleInit {
     return true;
   }
 
-  /** Keeps rowCount in step with a single-row delete (a kept version's count is taken when it stops being current). */
-  async adjustRowCount(id: Types.ObjectId, version: number, by: number): Promise<void> {
-    await this.datasets.updateOne({ _id: id, ...LIVE, version }, { $inc: { rowCount: by } }).exec();
+  /**
+   * Records a change of one row of the current version: rowCount moves by `by`, and the revision
+   * moves on, so an import, transformation or schema edit that started before it does not commit
+   * over it (it fails with DATA.BUSY and is retried).
+   */
+  async touchRows(id: Types.ObjectId, version: number, by: number): Promise<void> {
+    await this.datasets.updateOne({ _id: id, ...LIVE, version }, { $inc: { rowCount: by, revision: 1 } }).exec();
   }
 
   /** Records an event about a live dataset that changes nothing else (a failed import). */

@@ -32,15 +32,24 @@ export const EXPORT_CONTENT_TYPES: Record<ExportFormat, string> = {
 export function exportStream(format: ExportFormat, columns: string[], rows: AsyncIterable<Record<string, unknown>>, options: { bom: boolean }): Readable {
   if (format === 'csv') {
     const csv = stringify({ bom: options.bom, header: true, columns: columns.map((name) => ({ key: name, header: guardCell(name) })), cast: { boolean: (value) => String(value) } });
+    const iterator = rows[Symbol.asyncIterator]();
+    let closed = false;
+    // a client gone half way: stop reading (and close the database cursor) instead of waiting for a drain that never comes
+    const gone = new Promise<void>((resolve) => csv.once('close', () => {
+      closed = true;
+      resolve();
+    }));
     void (async () => {
       try {
-        for await (const row of rows) {
+        for (let next = await iterator.next(); !next.done && !closed; next = await iterator.next()) {
           const guarded: Record<string, string> = {};
-          for (const name of columns) guarded[name] = guardCell(row[name]);
-          if (!csv.write(guarded)) await new Promise((resolve) => csv.once('drain', resolve));
+          for (const name of columns) guarded[name] = guardCell(next.value[name]);
+          if (!csv.write(guarded)) await Promise.race([new Promise((resolve) => csv.once('drain', resolve)), gone]);
         }
-        csv.end();
+        if (closed) await iterator.return?.();
+        else csv.end();
       } catch (error) {
+        await iterator.return?.().catch(() => undefined);
         csv.destroy(error as Error);
       }
     })();

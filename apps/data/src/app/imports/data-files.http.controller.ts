@@ -90,7 +90,7 @@ export class DataFilesHttpController implements OnModuleInit {
       const job = await this.imports.owned(id, objectId(request.params['jobId'], 'jobId'), actor);
       const columns = [...job.columns, ...REJECTED_COLUMNS];
       const rows = (async function* (source) {
-        for await (const row of source) yield Object.fromEntries([...job.columns.map((name, i) => [name, row.values[i] ?? '']), ['_line', row.line], ['_error', row.error]]);
+        for await (const row of source) yield Object.fromEntries([...job.columns.map((name, i) => [name, row.values[i] ?? '']), ['_line', row.line], ['_error', row.error], ['_record', row.record ?? '']]);
       })(await this.imports.rejectedRows(job._id.toHexString()));
       await reply
         .status(200)

@@ -15,7 +15,7 @@ import {
 } from '@site11/contracts';
 import { outboxEvent } from '@site11/persistence';
 import { Model, Types } from 'mongoose';
-import { mkdir, rm } from 'node:fs/promises';
+import { mkdir, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
@@ -30,6 +30,18 @@ import { type DeclaredFormat, spoolTo } from './import-upload';
 import { type FileShape, fileShape, MalformedFileError, readRecords, REJECTED_COLUMNS, sniffFormat, type SourceRecord } from './record-sources';
 
 const BATCH = 1000;
+/** A batch (of rows, rejected rows or the inference sample) is written when it holds this many bytes, whatever its count. */
+const BATCH_BYTES = 8 * 1024 * 1024;
+/** Problems kept per rejected row (the first ones), and the longest `_error` text. */
+const PROBLEMS_PER_ROW = 20;
+const ERROR_TEXT_CHARS = 2000;
+
+/** About how many bytes a record or row holds in memory (text by its length, other values a few bytes). */
+function sizeOf(values: Iterable<unknown>): number {
+  let bytes = 0;
+  for (const value of values) bytes += typeof value === 'string' ? value.length * 2 + 16 : 16;
+  return bytes;
+}
 const PROGRESS_MS = 500;
 const INFER_SAMPLE = 1000;
 
@@ -42,7 +54,12 @@ interface RejectedRow {
   line: number;
   values: string[];
   error: string;
+  /** The record as written, when its values could not be put in columns (a ragged row, a broken line). */
+  record?: string;
 }
+
+/** Another instance failed this job (its lease ran out): this run stops without touching the job. */
+class TakenOver extends Error {}
 
 class JobFailed extends Error {
   constructor(
@@ -108,6 +125,10 @@ export class ImportsService implements OnModuleInit, OnApplicationShutdown {
    */
   async accept(datasetId: string, actor: Actor, mode: ImportMode, declared: DeclaredFormat, body: Readable): Promise<ImportAcceptedDto> {
     const dataset = await this.datasets.owned(datasetId, actor);
+    const pending = await this.jobs.countDocuments({ ownerId: dataset.ownerId, status: { $in: ['queued', 'running'] } }).exec();
+    if (pending >= this.config.DATA_MAX_IMPORTS_PER_USER) {
+      throw new DomainError(DatasetsErrors.tooManyImports, ErrorKind.ResourceExhausted, `At most ${this.config.DATA_MAX_IMPORTS_PER_USER} imports may be queued or running at once; wait for one to finish`, { retryAfterSeconds: 5 });
+    }
     const _id = new Types.ObjectId();
     const path = this.spoolPath(_id);
     const limit = this.config.DATA_MAX_UPLOAD_BYTES;
@@ -115,7 +136,7 @@ export class ImportsService implements OnModuleInit, OnApplicationShutdown {
       const bytes = await spoolTo(body, path, limit, () => tooLarge(limit));
       const format = declared === 'sniff' ? await sniffFormat(path) : declared;
       const shape = await fileShape(path, format, this.limits);
-      if (shape.header && dataset.version > 0) checkHeader(shape.header, dataset.fields);
+      if (shape.header && dataset.fields.length > 0) checkHeader(shape.header, dataset.fields);
       await this.jobs.create({
         _id,
         datasetId,
@@ -196,22 +217,29 @@ export class ImportsService implements OnModuleInit, OnApplicationShutdown {
     try {
       await run.execute(this.spoolPath(id), this.limits);
     } catch (error) {
+      if (error instanceof TakenOver) return this.store.dropRows(job.datasetId, version);
       const failure =
         error instanceof JobFailed
           ? error
           : error instanceof MalformedFileError
-            ? new JobFailed('DATA.MALFORMED_FILE', `${error.message} (line ${error.line})`)
-            : new JobFailed('DATA.IMPORT_ERROR', 'The import stopped on an internal error');
+            ? new JobFailed(DatasetsErrors.malformedFile, `${error.message} (line ${error.line})`)
+            : new JobFailed(DatasetsErrors.importError, 'The import stopped on an internal error');
       if (!(error instanceof JobFailed) && !(error instanceof MalformedFileError)) this.logger.error(`import ${id.toHexString()} failed: ${error instanceof Error ? error.stack : String(error)}`);
       await run.flushRejected().catch(() => undefined);
       return this.fail(job, version, failure, run.counts);
     }
+    if (run.counts.rowsRead === 0) {
+      return this.fail(job, version, new JobFailed(DatasetsErrors.noRows, 'The file has no rows; the dataset is unchanged'), run.counts);
+    }
     if (job.mode === 'strict' && run.counts.rowsRejected > 0) {
-      return this.fail(job, version, new JobFailed('DATA.INVALID_ROWS', `${run.counts.rowsRejected} of ${run.counts.rowsRead} rows are invalid; a strict import changes nothing (fix them, or import with ?mode=skip-invalid)`), run.counts);
+      return this.fail(job, version, new JobFailed(DatasetsErrors.invalidRows, `${run.counts.rowsRejected} of ${run.counts.rowsRead} rows are invalid; a strict import changes nothing (fix them, or import with ?mode=skip-invalid)`), run.counts);
     }
     if (job.mode === 'skip-invalid' && run.counts.rowsRead > 0 && run.counts.rowsImported === 0) {
-      return this.fail(job, version, new JobFailed('DATA.NO_VALID_ROWS', 'No row is valid; the dataset is unchanged'), run.counts);
+      return this.fail(job, version, new JobFailed(DatasetsErrors.noValidRows, 'No row is valid; the dataset is unchanged'), run.counts);
     }
+    // still this run's job? (a lease that ran out was taken over, and its rows dropped)
+    const held = await this.jobs.updateOne({ _id: id, status: 'running' }, { $set: { leaseUntil: new Date(Date.now() + this.leaseMs) } }).exec();
+    if (held.matchedCount === 0) return this.store.dropRows(job.datasetId, version);
     const committed = await this.datasets.commitVersion(
       dataset,
       { version, source: 'import', rowCount: run.counts.rowsImported, schema: run.schema, nextKey: run.nextKey },
@@ -230,7 +258,8 @@ export class ImportsService implements OnModuleInit, OnApplicationShutdown {
   private async fail(job: ImportJob, version: number | null, failure: JobFailed, counts: { rowsRead: number; rowsRejected: number }): Promise<void> {
     if (version !== null) await this.store.dropRows(job.datasetId, version);
     const { rowsRead, rowsRejected } = counts;
-    await this.jobs.updateOne({ _id: job._id }, { $set: { status: 'failed', finishedAt: new Date(), failure: { code: failure.code, message: failure.message }, rowsRead, rowsRejected } }).exec();
+    // nothing of a failed job was imported, whatever its progress said
+    await this.jobs.updateOne({ _id: job._id, status: { $in: ['queued', 'running'] } }, { $set: { status: 'failed', finishedAt: new Date(), failure: { code: failure.code, message: failure.message }, rowsRead, rowsRejected, rowsImported: 0 } }).exec();
     await this.datasets.recordEvent(
       new Types.ObjectId(job.datasetId),
       outboxEvent(DatasetsEvents.importFailed, { id: job._id.toHexString(), datasetId: job.datasetId, ownerId: job.ownerId, mode: job.mode, rowsRead: counts.rowsRead, rowsRejected: counts.rowsRejected, reason: failure.code }, 'data'),
@@ -245,12 +274,27 @@ export class ImportsService implements OnModuleInit, OnApplicationShutdown {
     const leaseUntil = new Date(Date.now() + this.leaseMs);
     if (this.mine.size > 0) await this.jobs.updateMany({ _id: { $in: [...this.mine].map((id) => new Types.ObjectId(id)) } }, { $set: { leaseUntil } }).exec();
     const stale = await this.jobs.find({ status: { $in: ['queued', 'running'] }, leaseUntil: { $lt: new Date() } }).lean<ImportJob[]>().exec();
+    await this.sweepSpool();
     for (const job of stale) {
       if (this.mine.has(job._id.toHexString())) continue;
       const taken = await this.jobs.updateOne({ _id: job._id, status: job.status, leaseUntil: job.leaseUntil }, { $set: { leaseUntil } }).exec();
       if (taken.modifiedCount === 0) continue;
-      await this.fail(job, job.version ?? null, new JobFailed('DATA.INTERRUPTED', 'The instance running the import stopped; import the file again'), { rowsRead: job.rowsRead, rowsRejected: job.rowsRejected });
+      await this.fail(job, job.version ?? null, new JobFailed(DatasetsErrors.interrupted, 'The instance running the import stopped; import the file again'), { rowsRead: job.rowsRead, rowsRejected: job.rowsRejected });
     }
+  }
+
+  /**
+   * Deletes spooled uploads nobody will read: those of jobs that ended or are gone (an instance
+   * that crashed left them). Uploads of jobs still queued or running stay, whichever instance
+   * on this host holds them.
+   */
+  private async sweepSpool(): Promise<void> {
+    const files = (await readdir(this.spoolDir).catch(() => [] as string[])).filter((name) => /^[0-9a-f]{24}\.upload$/.test(name));
+    if (files.length === 0) return;
+    const ids = files.map((name) => name.slice(0, 24)).filter((id) => !this.mine.has(id));
+    const live = await this.jobs.find({ _id: { $in: ids.map((id) => new Types.ObjectId(id)) }, status: { $in: ['queued', 'running'] } }).select({ _id: 1 }).lean<{ _id: Types.ObjectId }[]>().exec();
+    const keep = new Set(live.map(({ _id }) => _id.toHexString()));
+    for (const id of ids) if (!keep.has(id)) await rm(join(this.spoolDir, `${id}.upload`), { force: true });
   }
 
   /** Keeps the newest DATA_JOBS_KEPT finished jobs of a dataset, with their rejected rows. */
@@ -306,7 +350,9 @@ class ImportRun {
   private rows: RowSchema | null;
   private listed: Array<FieldProblem & { line: number }> = [];
   private batch: RowDocument[] = [];
+  private batchBytes = 0;
   private rejected: RejectedRow[] = [];
+  private rejectedBytes = 0;
   private columns: string[] = [];
   private bytesRead = () => 0;
   private lastProgress = 0;
@@ -335,11 +381,13 @@ class ImportRun {
     const stream = readRecords(path, shape, limits);
     this.bytesRead = stream.progress;
     const sample: SourceRecord[] = [];
+    let sampleBytes = 0;
     for await (const record of stream.records) {
-      if (++this.counts.rowsRead > this.config.DATA_MAX_ROWS) throw new JobFailed('DATA.TOO_MANY_ROWS', `The file has more than ${this.config.DATA_MAX_ROWS} rows`);
+      if (++this.counts.rowsRead > this.config.DATA_MAX_ROWS) throw new JobFailed(DatasetsErrors.tooManyRows, `The file has more than ${this.config.DATA_MAX_ROWS} rows`);
       if (!this.rows) {
         sample.push(record);
-        if (sample.length >= INFER_SAMPLE) await this.inferFrom(sample.splice(0), limits.maxColumns);
+        sampleBytes += record.values ? sizeOf(record.values.values()) : 64;
+        if (sample.length >= INFER_SAMPLE || sampleBytes >= BATCH_BYTES) await this.inferFrom(sample.splice(0), limits.maxColumns);
         continue;
       }
       await this.take(record);
@@ -353,7 +401,7 @@ class ImportRun {
     const usable = sample.filter((record) => record.values).map((record) => record.values as Map<string, unknown>);
     // JSON keys become columns only when they are usable field names: a `__proto__` key stays an unknown field
     const columns = this.job.header ? this.columns : [...new Set(usable.flatMap((values) => [...values.keys()]))].filter((name) => DATA_FIELD_NAME_PATTERN.test(name));
-    if (columns.length > maxColumns) throw new JobFailed('DATA.TOO_MANY_COLUMNS', `The records have ${columns.length} different keys; at most ${maxColumns} columns are accepted`);
+    if (columns.length > maxColumns) throw new JobFailed(DatasetsErrors.tooManyColumns, `The records have ${columns.length} different keys; at most ${maxColumns} columns are accepted`);
     this.schema = inferSchema(columns, usable, this.nextKey);
     this.nextKey += columns.length;
     this.rows = new RowSchema(this.schema, this.config.DATA_MAX_CELL_BYTES);
@@ -366,21 +414,26 @@ class ImportRun {
     const checked = record.values ? rows.validate(record.values) : { problems: [record.problem as FieldProblem] };
     if ('problems' in checked) {
       this.counts.rowsRejected++;
-      for (const problem of checked.problems) if (this.listed.length < IMPORT_ERRORS_LISTED) this.listed.push({ line: record.line, ...problem });
-      this.rejected.push({
+      const problems = checked.problems.slice(0, PROBLEMS_PER_ROW);
+      for (const problem of problems) if (this.listed.length < IMPORT_ERRORS_LISTED) this.listed.push({ line: record.line, ...problem });
+      const rejected: RejectedRow = {
         _id: this.counts.rowsRejected,
         line: record.line,
         values: this.columns.map((name) => {
           const value = record.values?.get(name);
           return value === undefined || value === null ? '' : typeof value === 'string' ? value : JSON.stringify(value);
         }),
-        error: checked.problems.map((problem) => problem.message).join('; '),
-      });
-      if (this.rejected.length >= BATCH) await this.flushRejected();
+        error: `${problems.map((problem) => problem.message).join('; ')}${checked.problems.length > PROBLEMS_PER_ROW ? `; and ${checked.problems.length - PROBLEMS_PER_ROW} more` : ''}`.slice(0, ERROR_TEXT_CHARS),
+        ...(record.raw !== undefined ? { record: record.raw } : {}),
+      };
+      this.rejected.push(rejected);
+      this.rejectedBytes += sizeOf([...rejected.values, rejected.error, rejected.record ?? '']);
+      if (this.rejected.length >= BATCH || this.rejectedBytes >= BATCH_BYTES) await this.flushRejected();
     } else if (this.job.mode === 'skip-invalid' || this.counts.rowsRejected === 0) {
       this.batch.push({ ...checked.row, _id: new Types.ObjectId() });
+      this.batchBytes += sizeOf(Object.values(checked.row));
       this.counts.rowsImported++;
-      if (this.batch.length >= BATCH) await this.flush(false);
+      if (this.batch.length >= BATCH || this.batchBytes >= BATCH_BYTES) await this.flush(false);
     }
     if (Date.now() - this.lastProgress > PROGRESS_MS) await this.report();
   }
@@ -389,6 +442,7 @@ class ImportRun {
     if (this.batch.length > 0) {
       const batch = this.batch;
       this.batch = [];
+      this.batchBytes = 0;
       // a strict import that has met an invalid row writes nothing more: it will not commit
       if (this.job.mode === 'skip-invalid' || this.counts.rowsRejected === 0) await this.store.rows(this.job.datasetId, this.version).insertMany(batch, { ordered: false });
     }
@@ -400,11 +454,15 @@ class ImportRun {
     if (this.rejected.length === 0) return;
     const rejected = this.rejected;
     this.rejected = [];
+    this.rejectedBytes = 0;
     await this.store.rejected<RejectedRow>(this.job._id.toHexString()).insertMany(rejected, { ordered: false });
   }
 
   private async report(): Promise<void> {
     this.lastProgress = Date.now();
-    await this.jobs.updateOne({ _id: this.job._id }, { $set: { ...this.progress(), columns: this.columns, leaseUntil: new Date(Date.now() + this.config.DATA_IMPORT_LEASE_MS) } }).exec();
+    const { matchedCount } = await this.jobs
+      .updateOne({ _id: this.job._id, status: 'running' }, { $set: { ...this.progress(), columns: this.columns, leaseUntil: new Date(Date.now() + this.config.DATA_IMPORT_LEASE_MS) } })
+      .exec();
+    if (matchedCount === 0) throw new TakenOver();
   }
 }

@@ -16,7 +16,11 @@ export interface SourceRecord {
   values: Map<string, unknown> | null;
   /** Why the record cannot be used as it is (a ragged CSV row, a broken NDJSON line, a duplicate key). */
   problem?: FieldProblem;
+  /** The record as written (up to 1 MiB), when its values cannot be put in columns, for rejected.csv. */
+  raw?: string;
 }
+
+const RAW_CHARS = 1024 * 1024;
 
 export interface SourceLimits {
   maxColumns: number;
@@ -33,7 +37,7 @@ export interface FileShape {
 }
 
 /** Columns of a rejected.csv that a re-import of the fixed file ignores. */
-export const REJECTED_COLUMNS = ['_line', '_error'] as const;
+export const REJECTED_COLUMNS = ['_line', '_error', '_record'] as const;
 
 /** The file is unreadable from some point on: the import fails there, with the line. */
 export class MalformedFileError extends Error {
@@ -181,7 +185,8 @@ async function* csvRecords(input: AsyncIterable<Buffer>, shape: FileShape, limit
         continue;
       }
       if (record.length !== header.length) {
-        yield { line, values: null, problem: { column: null, value: shown(record.join(shape.delimiter ?? ',')), rule: 'columns', message: `The row has ${record.length} values; the header has ${header.length} columns` } };
+        const raw = record.join(shape.delimiter ?? ',');
+        yield { line, values: null, raw: raw.slice(0, RAW_CHARS), problem: { column: null, value: shown(raw), rule: 'columns', message: `The row has ${record.length} values; the header has ${header.length} columns` } };
         continue;
       }
       const values = new Map<string, unknown>();
@@ -461,8 +466,9 @@ function parseLine(bytes: Buffer, line: number, maxKeys: number): SourceRecord |
     tokenizer.write(text);
     tokenizer.end();
   } catch {
-    return { line, values: null, problem: { column: null, value: shown(text), rule: 'malformed', message: 'The line is not valid JSON' } };
+    return { line, values: null, raw: text.slice(0, RAW_CHARS), problem: { column: null, value: shown(text), rule: 'malformed', message: 'The line is not valid JSON' } };
   }
-  if (!assembler.done) return { line, values: null, problem: { column: null, value: shown(text), rule: 'malformed', message: 'The line is not valid JSON' } };
-  return recordOf(line, assembler.done, maxKeys);
+  if (!assembler.done) return { line, values: null, raw: text.slice(0, RAW_CHARS), problem: { column: null, value: shown(text), rule: 'malformed', message: 'The line is not valid JSON' } };
+  const record = recordOf(line, assembler.done, maxKeys);
+  return record.values ? record : { ...record, raw: text.slice(0, RAW_CHARS) };
 }

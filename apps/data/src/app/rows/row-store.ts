@@ -27,10 +27,14 @@ export class RowStore {
 
   /** Whether the server is MongoDB itself (FerretDB's buildInfo carries `ferretdbVersion`). */
   isMongo(): Promise<boolean> {
+    // a failed probe (the database down for a moment) is not remembered: the next call asks again
     this.serverIsMongo ??= (async () => {
       const info = await this.db().admin().command({ buildInfo: 1 });
       return !('ferretdbVersion' in info);
-    })().catch(() => false);
+    })().catch((error: unknown) => {
+      this.serverIsMongo = undefined;
+      throw error;
+    });
     return this.serverIsMongo;
   }
 

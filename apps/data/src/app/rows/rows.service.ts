@@ -17,7 +17,7 @@ import { DataConfig } from '../data.config';
 import type { Dataset } from '../datasets/dataset.schema';
 import { badQuery } from '../datasets/datasets.errors';
 import { DatasetsService } from '../datasets/datasets.service';
-import type { StoredField } from '../schema/field-rules';
+import { compareValues, type StoredField } from '../schema/field-rules';
 import { RowSchema } from '../schema/row-schema';
 import { type RowDocument, RowStore } from './row-store';
 import { compileFilter, type RowFilter } from './rsql-filter';
@@ -25,6 +25,9 @@ import { compileFilter, type RowFilter } from './rsql-filter';
 export const MAX_SORT_FIELDS = 4;
 export const MAX_GROUP_FIELDS = 3;
 export const MAX_GROUPS = 10_000;
+/** A query of the rows API stops in the database after this long (the gateway waits 30 s by default). */
+export const QUERY_MAX_TIME_MS = 25_000;
+
 
 const rowNotFound = (id: string) => new DomainError(DatasetsErrors.rowNotFound, ErrorKind.NotFound, `Row ${id} does not exist in the current version`);
 
@@ -123,7 +126,7 @@ export class RowsService {
     const offset = cursor && 'offset' in cursor ? cursor.offset : 0;
     const found = await this.store
       .rows(command.datasetId, dataset.version)
-      .find(where, { ...(projection ? { projection } : {}), ...(sort.length > 0 ? { sort: [...sort, ['_id', 1]] as [string, 1 | -1][] } : await this.store.inOrder()), skip: offset, limit: limit + 1 })
+      .find(where, { ...(projection ? { projection } : {}), ...(sort.length > 0 ? { sort: [...sort, ['_id', 1]] as [string, 1 | -1][] } : await this.store.inOrder()), skip: offset, limit: limit + 1, maxTimeMS: QUERY_MAX_TIME_MS })
       .toArray();
     const more = found.length > limit;
     const items = found.slice(0, limit);
@@ -154,6 +157,8 @@ export class RowsService {
     for (const [name, value] of Object.entries(command.data)) values.set(name, value);
     const checked = schema.validate(values);
     if ('problems' in checked) throw new DomainError(DatasetsErrors.invalidRow, ErrorKind.FailedPrecondition, checked.problems.map((problem) => problem.message).join('; '), checked.problems);
+    // before the write: work that started from this version (a transformation, a schema check) will not commit over it
+    await this.datasets.touchRows(dataset._id, dataset.version, 0);
     const replaced = await rows.replaceOne({ _id }, { ...checked.row, _id } as RowDocument);
     if (replaced.matchedCount === 0) throw rowNotFound(command.rowId);
     return { id: command.rowId, data: schema.toPublic(checked.row) };
@@ -163,7 +168,7 @@ export class RowsService {
     const dataset = await this.datasets.owned(datasetId, actor);
     const { deletedCount } = await this.store.rows(datasetId, dataset.version).deleteOne({ _id: new Types.ObjectId(rowId) });
     if (deletedCount === 0) throw rowNotFound(rowId);
-    await this.datasets.adjustRowCount(dataset._id, dataset.version, -1);
+    await this.datasets.touchRows(dataset._id, dataset.version, -1);
   }
 
   /**
@@ -184,7 +189,13 @@ export class RowsService {
     return {
       groups: groups
         .map(({ key, values }) => ({ key: schema.toPublic(key, groupBy), values }))
-        .sort((a, b) => (JSON.stringify(Object.values(a.key)) < JSON.stringify(Object.values(b.key)) ? -1 : 1)),
+        .sort((a, b) => {
+          for (const field of groupBy) {
+            const order = compareValues(a.key[field.name], b.key[field.name]);
+            if (order !== 0) return order;
+          }
+          return 0;
+        }),
     };
   }
 
@@ -192,7 +203,7 @@ export class RowsService {
     type Acc = { key: Record<string, unknown>; count: number; sums: number[]; counts: number[]; mins: unknown[]; maxes: unknown[] };
     const groups = new Map<string, Acc>();
     const keys = [...new Set([...groupBy.map((field) => field.key), ...metrics.flatMap((metric) => (metric.field ? [metric.field.key] : []))])];
-    for await (const row of rows.find(filter, { projection: Object.fromEntries(keys.map((key) => [key, 1])) })) {
+    for await (const row of rows.find(filter, { projection: Object.fromEntries(keys.map((key) => [key, 1])), maxTimeMS: QUERY_MAX_TIME_MS, batchSize: 1000 })) {
       const keyValues = groupBy.map((field) => row[field.key] ?? null);
       const id = JSON.stringify(keyValues);
       let acc = groups.get(id);
@@ -230,7 +241,7 @@ export class RowsService {
       { $group: { _id: Object.fromEntries(groupBy.map((field) => [field.key, `$${field.key}`])), ...accumulators } },
       { $limit: MAX_GROUPS + 1 },
     ];
-    const found = await rows.aggregate<Record<string, unknown> & { _id: Record<string, unknown> }>(pipeline, { allowDiskUse: true }).toArray();
+    const found = await rows.aggregate<Record<string, unknown> & { _id: Record<string, unknown> }>(pipeline, { allowDiskUse: true, maxTimeMS: QUERY_MAX_TIME_MS }).toArray();
     if (found.length > MAX_GROUPS) throw new DomainError(DatasetsErrors.tooManyGroups, ErrorKind.InvalidArgument, `More than ${MAX_GROUPS} groups: group by fewer fields or filter first`);
     return found.map((group) => ({ key: group._id ?? {}, values: Object.fromEntries(metrics.map((metric, i) => [metric.label, (group[`m${i}`] as number | null) ?? null])) }));
   }

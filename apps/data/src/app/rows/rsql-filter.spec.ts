@@ -42,6 +42,17 @@ describe('RSQL filters', () => {
     expect(() => compileFilter(filter, fields)).toThrow(expect.objectContaining({ code: DatasetsErrors.badFilter }));
   });
 
+  it('takes a long flat chain of comparisons (depth counts parentheses, not the chain)', () => {
+    const filter = Array.from({ length: 30 }, (_, i) => `age==${i}`).join(';');
+    expect((compileFilter(filter, fields) as { $and: unknown[] }).$and).toHaveLength(30);
+  });
+
+  it('refuses * anywhere but at the ends of a value, so no pattern can backtrack', () => {
+    expect(() => compileFilter('name==*a*a*a*b', fields)).toThrow(expect.objectContaining({ code: DatasetsErrors.badFilter }));
+    expect(() => compileFilter('name==**', fields)).toThrow(expect.objectContaining({ code: DatasetsErrors.badFilter }));
+    expect(compileFilter('name==*li*', fields)).toEqual({ f0: { $regex: 'li' } });
+  });
+
   it('limits how many comparisons a filter may have', () => {
     expect(() => compileFilter(Array.from({ length: 51 }, () => 'age==1').join(','), fields)).toThrow(expect.objectContaining({ code: DatasetsErrors.badFilter }));
   });

@@ -48,12 +48,14 @@ export function compileFilter(text: string | undefined, fields: StoredField[]): 
   }
   const byName = new Map(fields.map((field) => [field.name, field]));
   let comparisons = 0;
-  const build = (node: ExpressionNode, depth: number): Filter => {
-    if (depth > MAX_FILTER_DEPTH) throw badFilter(`The filter nests deeper than ${MAX_FILTER_DEPTH} levels`);
+  // depth counts nesting of and-inside-or (parentheses), not the parser's binary chain of a;b;c
+  const build = (node: ExpressionNode, depth: number, parent: string | null = null): Filter => {
     if (isLogicNode(node)) {
       const operator = node.operator === ';' || node.operator === 'and' ? '$and' : '$or';
+      const level = operator === parent ? depth : depth + 1;
+      if (level > MAX_FILTER_DEPTH) throw badFilter(`The filter nests deeper than ${MAX_FILTER_DEPTH} levels`);
       const parts = [node.left, node.right].flatMap((child) => {
-        const built = build(child, depth + 1);
+        const built = build(child, level, operator);
         // flatten a;b;c into one $and (or one $or) instead of a nested chain
         return Object.keys(built).length === 1 && Array.isArray(built[operator]) ? (built[operator] as Filter[]) : [built];
       });
@@ -82,9 +84,12 @@ function comparison(node: ComparisonNode, byName: Map<string, StoredField>): Fil
   }
   const value = raw as string;
   if (field.type === 'string' && (operator === '$eq' || operator === '$ne') && value.includes('*')) {
-    const pattern = `${value.startsWith('*') ? '' : '^'}${value.split('*').filter(Boolean).map(escapeRegex).join('.*')}${value.endsWith('*') ? '' : '$'}`;
-    const regex = { $regex: pattern };
-    return operator === '$eq' ? { [field.key]: regex } : { [field.key]: { $not: new RegExp(pattern) } };
+    // prefix (a*), suffix (*a) or contains (*a*) only: one literal, so the pattern has no
+    // repetition to backtrack on, whatever engine runs it (MongoDB's PCRE included)
+    const literal = value.replace(/^\*/, '').replace(/\*$/, '');
+    if (literal.includes('*') || literal === '') throw badFilter('* may stand only at the start and/or the end of a value: Al*, *son, *li*');
+    const pattern = `${value.startsWith('*') ? '' : '^'}${escapeRegex(literal)}${value.endsWith('*') ? '' : '$'}`;
+    return operator === '$eq' ? { [field.key]: { $regex: pattern } } : { [field.key]: { $not: new RegExp(pattern) } };
   }
   return { [field.key]: { [operator]: typed(value, field) } };
 }

@@ -36,9 +36,10 @@ export class StorageSweeper implements OnApplicationBootstrap, OnApplicationShut
 
   /** One pass; returns how many collections it dropped. */
   async sweep(): Promise<number> {
+    // the collections first, then the datasets: a dataset made between the two reads is known
+    const { rows, rejected } = await this.store.inventory();
     const known = await this.datasets.allVersions();
     let dropped = await this.imports.removeOrphanJobs(new Set(known.keys()));
-    const { rows, rejected } = await this.store.inventory();
     for (const [datasetId, versions] of rows) {
       const dataset = known.get(datasetId);
       const newestKept = dataset ? Math.max(0, ...dataset.versions) : Infinity;

@@ -191,3 +191,12 @@ export function inferType(values: unknown[]): DataFieldType {
   }
   return 'string';
 }
+
+/** Order of typed values: null first, then numbers, booleans and text by their own order. */
+export function compareValues(a: unknown, b: unknown): number {
+  if (a === b) return 0;
+  if (a === null || a === undefined) return -1;
+  if (b === null || b === undefined) return 1;
+  if (typeof a !== typeof b) return typeof a < typeof b ? -1 : 1;
+  return (a as number | string) < (b as number | string) ? -1 : 1;
+}

@@ -1,6 +1,6 @@
 import { DatasetsErrors, DomainError, ErrorKind, type TransformStepDto } from '@site11/contracts';
 import { badTransformation } from '../datasets/datasets.errors';
-import { convert, type StoredField, shownValue } from '../schema/field-rules';
+import { compareValues, convert, type StoredField, shownValue } from '../schema/field-rules';
 import { Budget, RowExpression } from './expressions';
 
 /** A row while it is transformed: values by field name, json values parsed. */
@@ -150,12 +150,6 @@ async function* dedupe(rows: AsyncIterable<WorkingRow>, names: string[], maxKeys
   }
 }
 
-function compare(a: unknown, b: unknown): number {
-  if (a === b) return 0;
-  if (a === null || a === undefined) return -1;
-  if (b === null || b === undefined) return 1;
-  return (a as number | string) < (b as number | string) ? -1 : 1;
-}
 
 async function* sortRows(rows: AsyncIterable<WorkingRow>, keys: Array<{ name: string; descending: boolean }>, maxRows: number): AsyncIterable<WorkingRow> {
   const held: WorkingRow[] = [];
@@ -166,7 +160,7 @@ async function* sortRows(rows: AsyncIterable<WorkingRow>, keys: Array<{ name: st
   // Array.prototype.sort is stable: equal keys keep their order
   held.sort((a, b) => {
     for (const { name, descending } of keys) {
-      const order = compare(a[name], b[name]);
+      const order = compareValues(a[name], b[name]);
       if (order !== 0) return descending ? -order : order;
     }
     return 0;

@@ -1,11 +1,11 @@
 import { Injectable } from '@nestjs/common';
-import { type Actor, DatasetsEvents, type TransformCommand, type TransformPreviewDto, type TransformResultDto } from '@site11/contracts';
+import { type Actor, DatasetsErrors, DatasetsEvents, DomainError, ErrorKind, type TransformCommand, type TransformPreviewDto, type TransformResultDto } from '@site11/contracts';
 import { outboxEvent } from '@site11/persistence';
 import { Types } from 'mongoose';
 import { DataConfig } from '../data.config';
 import { toFieldDto } from '../datasets/dataset.mapper';
 import type { Dataset } from '../datasets/dataset.schema';
-import { busy } from '../datasets/datasets.errors';
+import { busy, DatasetNotFoundError } from '../datasets/datasets.errors';
 import { DatasetsService } from '../datasets/datasets.service';
 import { type RowDocument, RowStore } from '../rows/row-store';
 import { RowSchema } from '../schema/row-schema';
@@ -48,10 +48,10 @@ export class TransformService {
 
   async apply(command: TransformCommand, actor: Actor, requestId = 'data'): Promise<TransformResultDto> {
     const dataset = await this.datasets.owned(command.datasetId, actor);
-    if (dataset.version === 0) throw busy('Import rows before transforming them');
+    if (dataset.version === 0) throw new DomainError(DatasetsErrors.noRows, ErrorKind.FailedPrecondition, 'Import rows before transforming them');
     const planned = plan(dataset.fields, command.steps, dataset.nextKey, this.limits());
     const version = await this.datasets.allocateVersion(dataset._id);
-    if (version === null) throw busy('The dataset was deleted');
+    if (version === null) throw new DatasetNotFoundError(command.datasetId);
     try {
       const { rowsIn, rowsOut } = await this.write(dataset, planned, version);
       const committed = await this.datasets.commitVersion(

@@ -28,6 +28,23 @@ export const DatasetsErrors = {
   invalidRow: 'DATA.INVALID_ROW',
   /** More groups than an aggregate may return (400). */
   tooManyGroups: 'DATA.TOO_MANY_GROUPS',
-  /** The import or transformation is not finished, or the dataset has a job running that this would race (409). */
+  /** The dataset changed meanwhile (an import, transformation, rollback, schema or row edit committed first) (409; a job's failure code). */
   busy: 'DATA.BUSY',
+  /** The caller has DATA_MAX_IMPORTS_PER_USER imports queued or running (429). */
+  tooManyImports: 'DATA.TOO_MANY_IMPORTS',
+  /** The dataset (or the file) has no rows to work on (422; a job's failure code). */
+  noRows: 'DATA.NO_ROWS',
+  // failure codes of import jobs (`failure.code`), never HTTP answers
+  /** The file stops parsing at some line (a job's failure code). */
+  malformedFile: 'DATA.MALFORMED_FILE',
+  /** A strict import met invalid rows (a job's failure code). */
+  invalidRows: 'DATA.INVALID_ROWS',
+  /** No row of a skip-invalid import is valid (a job's failure code). */
+  noValidRows: 'DATA.NO_VALID_ROWS',
+  /** More rows than DATA_MAX_ROWS (a job's failure code). */
+  tooManyRows: 'DATA.TOO_MANY_ROWS',
+  /** The instance running the job stopped (a job's failure code). */
+  interrupted: 'DATA.INTERRUPTED',
+  /** The job stopped on an unexpected error (a job's failure code). */
+  importError: 'DATA.IMPORT_ERROR',
 } as const;

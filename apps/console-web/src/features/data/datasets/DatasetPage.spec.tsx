@@ -119,7 +119,7 @@ describe('the dataset page', () => {
           if (answer.status === 'completed') current = { ...PEOPLE, rowCount: 14, version: 3 };
           return json(200, answer);
         },
-        [`GET ${BASE}/imports/${JOB_ID}/rejected.csv`]: () => csvFile('name,age,city,_line,_error\nBob,abc,Busan,3,age must be an integer\n', { 'content-disposition': `attachment; filename="rejected-${JOB_ID}.csv"` }),
+        [`GET ${BASE}/imports/${JOB_ID}/rejected.csv`]: () => csvFile('name,age,city,_line,_error,_record\nBob,abc,Busan,3,age must be an integer,\n', { 'content-disposition': `attachment; filename="rejected-${JOB_ID}.csv"` }),
       },
       () => current,
     );
@@ -157,7 +157,7 @@ describe('the dataset page', () => {
     await user.click(within(view).getByRole('button', { name: 'Download rejected rows' }));
     expect(await within(view).findByText(`Downloaded rejected-${JOB_ID}.csv`)).toBeInTheDocument();
     expect(saved).toEqual([{ href: 'blob:http://localhost/1', download: `rejected-${JOB_ID}.csv` }]);
-    expect(await blobs[0]?.text()).toBe('name,age,city,_line,_error\nBob,abc,Busan,3,age must be an integer\n');
+    expect(await blobs[0]?.text()).toBe('name,age,city,_line,_error,_record\nBob,abc,Busan,3,age must be an integer,\n');
     expect(gateway.calls('GET', `${BASE}/imports/${JOB_ID}/rejected.csv`)[0]?.headers.get('authorization')).toBe('Bearer access-1');
   });
 
