@@ -81,4 +81,9 @@ export class DataConfig extends ServiceConfig {
   @IsInt()
   @Min(1)
   DATA_TRANSFORM_MAX_HELD_ROWS: number = 200_000;
+
+  /** Bytes (about) a `sort` or `dedupe` step may hold in memory, whatever the number of rows: wide rows reach it first. */
+  @IsInt()
+  @Min(1024 * 1024)
+  DATA_TRANSFORM_MAX_HELD_BYTES: number = 48 * 1024 * 1024;
 }

@@ -67,6 +67,15 @@ describe('transformation pipeline', () => {
     expect(() => plan(fields, steps as TransformStepDto[], 3, { maxHeldRows: 100 })).toThrow(expect.objectContaining({ code: DatasetsErrors.badTransformation }));
   });
 
+  it('stops a sort that would hold more bytes than allowed, however few rows', async () => {
+    const planned = plan(fields, [{ op: 'sort', fields: ['name'] }], 3, { maxHeldRows: 100, maxHeldBytes: 1024 * 1024 });
+    const wide = [{ name: 'x'.repeat(400_000), price: 1, qty: '1' }, { name: 'y'.repeat(400_000), price: 1, qty: '1' }];
+    const consume = async () => {
+      for await (const row of planned.run((async function* () { yield* wide; })(), budget())) void row;
+    };
+    await expect(consume()).rejects.toMatchObject({ code: DatasetsErrors.transformationBudget });
+  });
+
   it('stops a sort that would hold more rows than allowed', async () => {
     const planned = plan(fields, [{ op: 'sort', fields: ['name'] }], 3, { maxHeldRows: 2 });
     const consume = async () => {

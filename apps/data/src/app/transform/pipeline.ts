@@ -11,6 +11,17 @@ type Stage = (rows: AsyncIterable<WorkingRow>) => AsyncIterable<WorkingRow>;
 export interface PipelineLimits {
   /** Rows a sort may hold, distinct keys a dedupe may remember. */
   maxHeldRows: number;
+  /** Bytes (about) those may take, whatever their number: wide rows reach it first. */
+  maxHeldBytes?: number;
+}
+
+const DEFAULT_HELD_BYTES = 64 * 1024 * 1024;
+
+/** About how many bytes a row holds in memory. */
+function sizeOfRow(row: WorkingRow): number {
+  let bytes = 0;
+  for (const value of Object.values(row)) bytes += typeof value === 'string' ? value.length * 2 + 16 : typeof value === 'object' && value !== null ? JSON.stringify(value).length * 2 + 16 : 16;
+  return bytes;
 }
 
 export const overBudget = (message: string) => new DomainError(DatasetsErrors.transformationBudget, ErrorKind.FailedPrecondition, message);
@@ -96,7 +107,7 @@ export function plan(fields: StoredField[], steps: TransformStepDto[], firstKey:
       case 'dedupe': {
         const names = need(step.fields, 'fields', where);
         names.forEach((name) => has(name, where));
-        stages.push(() => (rows) => dedupe(rows, names, limits.maxHeldRows));
+        stages.push(() => (rows) => dedupe(rows, names, limits.maxHeldRows, limits.maxHeldBytes ?? DEFAULT_HELD_BYTES));
         return;
       }
       case 'sort': {
@@ -107,7 +118,7 @@ export function plan(fields: StoredField[], steps: TransformStepDto[], firstKey:
           if (field.type === 'json') throw badTransformation(`${where}: ${name} is a json field`);
           return { name, descending };
         });
-        stages.push(() => (rows) => sortRows(rows, keys, limits.maxHeldRows));
+        stages.push(() => (rows) => sortRows(rows, keys, limits.maxHeldRows, limits.maxHeldBytes ?? DEFAULT_HELD_BYTES));
         return;
       }
     }
@@ -139,22 +150,28 @@ async function* mapRows(rows: AsyncIterable<WorkingRow>, map: (row: WorkingRow) 
   }
 }
 
-async function* dedupe(rows: AsyncIterable<WorkingRow>, names: string[], maxKeys: number): AsyncIterable<WorkingRow> {
+async function* dedupe(rows: AsyncIterable<WorkingRow>, names: string[], maxKeys: number, maxBytes: number): AsyncIterable<WorkingRow> {
   const seen = new Set<string>();
+  let bytes = 0;
   for await (const row of rows) {
     const key = JSON.stringify(names.map((name) => row[name] ?? null));
     if (seen.has(key)) continue;
-    if (seen.size >= maxKeys) throw overBudget(`dedupe remembers at most ${maxKeys} distinct keys (DATA_TRANSFORM_MAX_HELD_ROWS)`);
+    bytes += key.length * 2 + 32;
+    if (seen.size >= maxKeys || bytes > maxBytes) throw overBudget(`dedupe remembers at most ${maxKeys} distinct keys or ${maxBytes} bytes of them (DATA_TRANSFORM_MAX_HELD_ROWS, DATA_TRANSFORM_MAX_HELD_BYTES)`);
     seen.add(key);
     yield row;
   }
 }
 
 
-async function* sortRows(rows: AsyncIterable<WorkingRow>, keys: Array<{ name: string; descending: boolean }>, maxRows: number): AsyncIterable<WorkingRow> {
+async function* sortRows(rows: AsyncIterable<WorkingRow>, keys: Array<{ name: string; descending: boolean }>, maxRows: number, maxBytes: number): AsyncIterable<WorkingRow> {
   const held: WorkingRow[] = [];
+  let bytes = 0;
   for await (const row of rows) {
-    if (held.length >= maxRows) throw overBudget(`sort holds at most ${maxRows} rows (DATA_TRANSFORM_MAX_HELD_ROWS); sort at query time instead (?sort=)`);
+    bytes += sizeOfRow(row);
+    if (held.length >= maxRows || bytes > maxBytes) {
+      throw overBudget(`sort holds at most ${maxRows} rows or ${maxBytes} bytes (DATA_TRANSFORM_MAX_HELD_ROWS, DATA_TRANSFORM_MAX_HELD_BYTES); sort at query time instead (?sort=)`);
+    }
     held.push(row);
   }
   // Array.prototype.sort is stable: equal keys keep their order

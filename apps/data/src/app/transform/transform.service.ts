@@ -31,7 +31,7 @@ export class TransformService {
   ) {}
 
   private limits() {
-    return { maxHeldRows: this.config.DATA_TRANSFORM_MAX_HELD_ROWS };
+    return { maxHeldRows: this.config.DATA_TRANSFORM_MAX_HELD_ROWS, maxHeldBytes: this.config.DATA_TRANSFORM_MAX_HELD_BYTES };
   }
 
   async preview(command: TransformCommand, actor: Actor): Promise<TransformPreviewDto> {
