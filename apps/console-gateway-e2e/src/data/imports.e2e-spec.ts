@@ -420,6 +420,26 @@ describe('data imports, rows, transformations and exports through the gateway', 
     });
   });
 
+  itStreams('removes a deleted user’s datasets with their versions, import jobs and rejected rows (users.deleted)', async () => {
+    const { id: userId, accessToken } = await stack.signUp('data-leaving');
+    const owner = { id: userId, token: accessToken };
+    const { id } = await dataset(owner);
+    const job = await imported(owner, id, 'name,age\nAl,31\nBo,1,extra\n', 'text/csv', '?mode=skip-invalid');
+    expect(job.rowsRejected).toBe(1);
+    const collections = async () => ((await db.db?.listCollections({}, { nameOnly: true }).toArray()) ?? []).map((collection) => collection.name);
+    expect(await collections()).toEqual(expect.arrayContaining([`rows_${id}_1`, `rejected_${job.jobId}`]));
+    const deleted = await call(`${stack.api}/users/${userId}`, { method: 'DELETE', token: await stack.adminToken() });
+    expect(deleted.status).toBe(204);
+    await waitFor(
+      async () => {
+        const names = await collections();
+        const jobs = await db.collection('import_jobs').countDocuments({ datasetId: id });
+        return !names.includes(`rows_${id}_1`) && !names.includes(`rejected_${job.jobId}`) && jobs === 0;
+      },
+      { what: 'the deleted user’s rows, rejected rows and jobs removed' },
+    );
+  });
+
   it('validates imports against a schema set before the first one, and refuses a schema edit the rows break', async () => {
     const owner = await someone();
     const { id } = await dataset(owner);
