@@ -23,7 +23,7 @@ import { DataConfig } from '../data.config';
 import type { Dataset } from '../datasets/dataset.schema';
 import { DatasetsService } from '../datasets/datasets.service';
 import { type RowDocument, RowStore } from '../rows/row-store';
-import { type FieldProblem, shown, type StoredField } from '../schema/field-rules';
+import { type FieldProblem, memorySize, shown, type StoredField } from '../schema/field-rules';
 import { inferSchema, RowSchema } from '../schema/row-schema';
 import { ImportJob, toImportJobDto } from './import-job.schema';
 import { type DeclaredFormat, spoolTo } from './import-upload';
@@ -36,12 +36,6 @@ const BATCH_BYTES = 8 * 1024 * 1024;
 const PROBLEMS_PER_ROW = 20;
 const ERROR_TEXT_CHARS = 2000;
 
-/** About how many bytes a record or row holds in memory (text by its length, other values a few bytes). */
-function sizeOf(values: Iterable<unknown>): number {
-  let bytes = 0;
-  for (const value of values) bytes += typeof value === 'string' ? value.length * 2 + 16 : 16;
-  return bytes;
-}
 const PROGRESS_MS = 500;
 const INFER_SAMPLE = 1000;
 
@@ -386,7 +380,7 @@ class ImportRun {
       if (++this.counts.rowsRead > this.config.DATA_MAX_ROWS) throw new JobFailed(DatasetsErrors.tooManyRows, `The file has more than ${this.config.DATA_MAX_ROWS} rows`);
       if (!this.rows) {
         sample.push(record);
-        sampleBytes += record.values ? sizeOf(record.values.values()) : 64;
+        sampleBytes += record.values ? memorySize(record.values.values()) : 64;
         if (sample.length >= INFER_SAMPLE || sampleBytes >= BATCH_BYTES) await this.inferFrom(sample.splice(0), limits.maxColumns);
         continue;
       }
@@ -427,11 +421,11 @@ class ImportRun {
         ...(record.raw !== undefined ? { record: record.raw } : {}),
       };
       this.rejected.push(rejected);
-      this.rejectedBytes += sizeOf([...rejected.values, rejected.error, rejected.record ?? '']);
+      this.rejectedBytes += memorySize([...rejected.values, rejected.error, rejected.record ?? '']);
       if (this.rejected.length >= BATCH || this.rejectedBytes >= BATCH_BYTES) await this.flushRejected();
     } else if (this.job.mode === 'skip-invalid' || this.counts.rowsRejected === 0) {
       this.batch.push({ ...checked.row, _id: new Types.ObjectId() });
-      this.batchBytes += sizeOf(Object.values(checked.row));
+      this.batchBytes += memorySize(Object.values(checked.row));
       this.counts.rowsImported++;
       if (this.batch.length >= BATCH || this.batchBytes >= BATCH_BYTES) await this.flush(false);
     }

@@ -200,3 +200,10 @@ export function compareValues(a: unknown, b: unknown): number {
   if (typeof a !== typeof b) return typeof a < typeof b ? -1 : 1;
   return (a as number | string) < (b as number | string) ? -1 : 1;
 }
+
+/** About how many bytes values hold in memory (text by its length, objects by their JSON, the rest a few bytes): batches and held rows are bounded by it. */
+export function memorySize(values: Iterable<unknown>): number {
+  let bytes = 0;
+  for (const value of values) bytes += typeof value === 'string' ? value.length * 2 + 16 : typeof value === 'object' && value !== null ? JSON.stringify(value).length * 2 + 16 : 16;
+  return bytes;
+}

@@ -1,6 +1,6 @@
 import { DatasetsErrors, DomainError, ErrorKind, type TransformStepDto } from '@site11/contracts';
 import { badTransformation } from '../datasets/datasets.errors';
-import { compareValues, convert, type StoredField, shownValue } from '../schema/field-rules';
+import { compareValues, convert, memorySize, type StoredField, shownValue } from '../schema/field-rules';
 import { Budget, RowExpression } from './expressions';
 
 /** A row while it is transformed: values by field name, json values parsed. */
@@ -16,13 +16,6 @@ export interface PipelineLimits {
 }
 
 const DEFAULT_HELD_BYTES = 64 * 1024 * 1024;
-
-/** About how many bytes a row holds in memory. */
-function sizeOfRow(row: WorkingRow): number {
-  let bytes = 0;
-  for (const value of Object.values(row)) bytes += typeof value === 'string' ? value.length * 2 + 16 : typeof value === 'object' && value !== null ? JSON.stringify(value).length * 2 + 16 : 16;
-  return bytes;
-}
 
 export const overBudget = (message: string) => new DomainError(DatasetsErrors.transformationBudget, ErrorKind.FailedPrecondition, message);
 export const failedRow = (message: string) => new DomainError(DatasetsErrors.invalidRow, ErrorKind.FailedPrecondition, message);
@@ -168,7 +161,7 @@ async function* sortRows(rows: AsyncIterable<WorkingRow>, keys: Array<{ name: st
   const held: WorkingRow[] = [];
   let bytes = 0;
   for await (const row of rows) {
-    bytes += sizeOfRow(row);
+    bytes += memorySize(Object.values(row));
     if (held.length >= maxRows || bytes > maxBytes) {
       throw overBudget(`sort holds at most ${maxRows} rows or ${maxBytes} bytes (DATA_TRANSFORM_MAX_HELD_ROWS, DATA_TRANSFORM_MAX_HELD_BYTES); sort at query time instead (?sort=)`);
     }
