@@ -75,6 +75,7 @@ export default [
             { sourceTag: 'scope:applications', onlyDependOnLibsWithTags: ['scope:applications', 'scope:shared'] },
             { sourceTag: 'scope:images', onlyDependOnLibsWithTags: ['scope:images', 'scope:shared'] },
             { sourceTag: 'scope:data', onlyDependOnLibsWithTags: ['scope:data', 'scope:shared'] },
+            { sourceTag: 'scope:statistics', onlyDependOnLibsWithTags: ['scope:statistics', 'scope:shared'] },
             // <nx-plugin:scopes>
           ],
         },

@@ -26,3 +26,6 @@ export * from './lib/data/datasets.errors';
 export * from './lib/data/datasets.dto';
 export * from './lib/data/data-schema.dto';
 export * from './lib/data/data.dto';
+export * from './lib/statistics/reports.patterns';
+export * from './lib/statistics/reports.errors';
+export * from './lib/statistics/reports.dto';

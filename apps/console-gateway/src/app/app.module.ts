@@ -17,6 +17,7 @@ import { OAuth2HttpModule } from './oauth2/oauth2.http.module';
 import { ApplicationsHttpModule } from './applications/applications.http.module';
 import { ImagesHttpModule } from './images/images.http.module';
 import { DataHttpModule } from './data/data.http.module';
+import { StatisticsHttpModule } from './statistics/statistics.http.module';
 // <nx-plugin:http-module-imports>
 
 @Module({
@@ -49,6 +50,7 @@ import { DataHttpModule } from './data/data.http.module';
     OAuth2HttpModule,
     ImagesHttpModule,
     DataHttpModule,
+    StatisticsHttpModule,
     // <nx-plugin:http-modules>
   ],
   providers: [

@@ -89,7 +89,7 @@ export class GatewayConfig extends BaseConfig {
 
   /** Services the gateway calls; its readiness and /health/services ping each. */
   @Matches(/^[a-z][a-z0-9-]*(,[a-z][a-z0-9-]*)*$/, { message: 'DOWNSTREAM_SERVICES must be a comma-separated list of service names' })
-  DOWNSTREAM_SERVICES: string = 'users,oauth,applications,images,data';
+  DOWNSTREAM_SERVICES: string = 'users,oauth,applications,images,data,statistics';
 
   /**
    * Where the images service's own HTTP listener is (its health port): upload and content

@@ -22,6 +22,9 @@ const ImagePage = lazy(() => import('../features/images/ImagePage'));
 const DataDatasetsPage = lazy(() => import('../features/data/datasets/DatasetsPage'));
 const DataNewDatasetPage = lazy(() => import('../features/data/datasets/NewDatasetPage'));
 const DataDatasetPage = lazy(() => import('../features/data/datasets/DatasetPage'));
+const StatisticsReportsPage = lazy(() => import('../features/statistics/reports/ReportsPage'));
+const StatisticsNewReportPage = lazy(() => import('../features/statistics/reports/NewReportPage'));
+const StatisticsReportPage = lazy(() => import('../features/statistics/reports/ReportPage'));
 // <nx-plugin:screen-imports>
 const NotFoundPage = lazy(() => import('../features/not-found/NotFoundPage'));
 
@@ -111,6 +114,9 @@ export const routes: RouteObject[] = [
               { path: 'data/datasets', element: <DataDatasetsPage /> },
               { path: 'data/datasets/new', element: <DataNewDatasetPage /> },
               { path: 'data/datasets/:id', element: <DataDatasetPage /> },
+              { path: 'statistics/reports', element: <StatisticsReportsPage /> },
+              { path: 'statistics/reports/new', element: <StatisticsNewReportPage /> },
+              { path: 'statistics/reports/:id', element: <StatisticsReportPage /> },
               // <nx-plugin:screens>
             ],
           },

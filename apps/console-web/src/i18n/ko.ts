@@ -2,6 +2,7 @@ import type { Messages } from './en';
 import { applicationsText } from '../features/applications/i18n';
 import { imagesText } from '../features/images/i18n';
 import { dataDatasetsText } from '../features/data/datasets/i18n';
+import { statisticsReportsText } from '../features/statistics/reports/i18n';
 // <nx-plugin:i18n-imports>
 
 /** 한국어. Korean has a single plural form: `_one` keys are never used but keep the shape of `en`. */
@@ -216,5 +217,6 @@ export const ko: Messages = {
   applications: applicationsText.ko,
   images: imagesText.ko,
   dataDatasets: dataDatasetsText.ko,
+  statisticsReports: statisticsReportsText.ko,
   // <nx-plugin:i18n>
 };

@@ -17,6 +17,7 @@ import {
   type ImportFailedEvent,
   type TransformAppliedEvent,
 } from './data/datasets.patterns';
+import { type ReportCreatedEvent, type ReportDeletedEvent, type ReportUpdatedEvent, ReportsEvents } from './statistics/reports.patterns';
 
 /**
  * Every event of the platform with its payload type: the one catalog producers and consumers
@@ -44,6 +45,9 @@ export interface EventCatalog {
   [DatasetsEvents.importCompleted]: ImportCompletedEvent;
   [DatasetsEvents.importFailed]: ImportFailedEvent;
   [DatasetsEvents.transformApplied]: TransformAppliedEvent;
+  [ReportsEvents.created]: ReportCreatedEvent;
+  [ReportsEvents.updated]: ReportUpdatedEvent;
+  [ReportsEvents.deleted]: ReportDeletedEvent;
 }
 
 export type EventName = keyof EventCatalog;
@@ -67,6 +71,9 @@ export const EVENT_NAMES = [
   DatasetsEvents.importCompleted,
   DatasetsEvents.importFailed,
   DatasetsEvents.transformApplied,
+  ReportsEvents.created,
+  ReportsEvents.updated,
+  ReportsEvents.deleted,
 ] as const satisfies readonly EventName[];
 
 /** `<service>.<verb>ed` or `<service>.<resource>.<verb>ed`, lower-case, words joined by `-`. */

@@ -1,0 +1,12 @@
+import { Module } from '@nestjs/common';
+import { ReportsHttpController } from './reports.http.controller';
+// <nx-plugin:controller-imports>
+
+/** REST routes of the statistics service, under /api/v1/statistics. */
+@Module({
+  controllers: [
+    ReportsHttpController,
+    // <nx-plugin:controllers>
+  ],
+})
+export class StatisticsHttpModule {}
