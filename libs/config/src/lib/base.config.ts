@@ -55,6 +55,19 @@ export class BaseConfig {
   @Max(100)
   STREAMS_MAX_DELIVERIES: number = 5;
 
+  /**
+   * Streams: how long event streams keep their entries (ms, default 7 days), by the time they were
+   * appended. Consumers catch up or replay within it; statistics keeps older counts in its buckets.
+   */
+  @IsInt()
+  @Min(60_000)
+  EVENT_RETENTION_MS: number = 7 * 24 * 3_600_000;
+
+  /** Streams: memory guard, each event stream is trimmed to about this many entries. */
+  @IsInt()
+  @Min(1_000)
+  EVENT_STREAM_MAX_LEN: number = 1_000_000;
+
   /** Consecutive outages (unavailable or timed out) of a service that open its circuit. */
   @IsInt()
   @Min(1)

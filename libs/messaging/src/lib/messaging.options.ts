@@ -36,5 +36,6 @@ export function messagingOptionsFrom(config: BaseConfig, caller: string): Messag
     transport: config.TRANSPORT,
     instanceId: `${caller}-${config.INSTANCE_ID}`,
     breaker: { failures: config.BREAKER_FAILURES, halfOpenAfterMs: config.BREAKER_HALF_OPEN_AFTER_MS },
+    streams: { eventRetentionMs: config.EVENT_RETENTION_MS, eventMaxLen: config.EVENT_STREAM_MAX_LEN },
   };
 }

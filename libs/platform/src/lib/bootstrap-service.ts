@@ -14,6 +14,12 @@ export interface BootstrapServiceOptions<C extends ServiceConfig> {
   name: string;
   /** The app's validated config class, as registered with `AppConfigModule.forRoot`. */
   config: Type<C>;
+  /**
+   * Where this service's consumer groups on event streams start when first created: `new`
+   * (default, a subscriber cares from now on) or `oldest` (a backfill of the retained window, for
+   * consumers such as statistics that count history).
+   */
+  eventsFrom?: 'new' | 'oldest';
 }
 
 /** The app's credential check for the transport, when it has one (RpcIdentityModule). */
@@ -67,6 +73,7 @@ export async function bootstrapService<C extends ServiceConfig>(
               reclaimIdleMs: config.STREAMS_RECLAIM_IDLE_MS,
               maxDeliveries: config.STREAMS_MAX_DELIVERIES,
               shutdownGraceMs: config.SHUTDOWN_GRACE_MS,
+              eventsFrom: options.eventsFrom ?? 'new',
             }),
           };
     app.connectMicroservice<MicroserviceOptions>(transport, { inheritAppConfig: true });

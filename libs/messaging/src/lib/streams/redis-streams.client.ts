@@ -8,6 +8,7 @@ import { failFastRedisOptions } from '@site11/redis';
 import {
   DEFAULT_STREAMS_TUNING,
   PUBLISH_ONCE_SCRIPT,
+  PUBLISH_SCRIPT,
   SEND_IF_LIVE_SCRIPT,
   StreamKeys,
   type StreamReply,
@@ -26,6 +27,7 @@ export interface RedisStreamsClientOptions extends Partial<StreamsTuning> {
 type ScriptedRedis = Redis & {
   sendIfLive(...args: (string | number)[]): Promise<string | null>;
   publishOnce(...args: (string | number)[]): Promise<string | null>;
+  publish(...args: (string | number)[]): Promise<string>;
 };
 
 /** How long a published outbox event is remembered, so a relay retry does not publish it twice (s). */
@@ -88,6 +90,7 @@ export class RedisStreamsClient extends ClientProxy {
     // EVALSHA after the first call: the script is not resent with every request
     this.pub.defineCommand('sendIfLive', { numberOfKeys: 2, lua: SEND_IF_LIVE_SCRIPT });
     this.pub.defineCommand('publishOnce', { numberOfKeys: 2, lua: PUBLISH_ONCE_SCRIPT });
+    this.pub.defineCommand('publish', { numberOfKeys: 1, lua: PUBLISH_SCRIPT });
     this.sub = new Redis({ ...connection, enableOfflineQueue: true, maxRetriesPerRequest: null });
     for (const client of [this.pub, this.sub]) client.on('error', (error) => this.logger.debug(error.message));
     this.sub.on('message', (_channel: string, message: string) => this.onReply(message));
@@ -146,8 +149,9 @@ export class RedisStreamsClient extends ClientProxy {
   }
 
   /**
-   * Appends the event to its stream. An event with an id (from an outbox) is appended at most
-   * once within an hour, so a relay that publishes again after a crash adds no duplicate.
+   * Appends the event to its stream, which keeps `eventRetentionMs` of events. An event with an id
+   * (from an outbox) is appended at most once within an hour, so a relay that publishes again
+   * after a crash adds no duplicate.
    */
   protected async dispatchEvent<T = unknown>(packet: ReadPacket): Promise<T> {
     const pattern = this.normalizePattern(packet.pattern);
@@ -158,10 +162,11 @@ export class RedisStreamsClient extends ClientProxy {
         StreamKeys.published(pattern, eventId),
         StreamKeys.events(pattern),
         PUBLISHED_TTL_SECONDS,
+        this.tuning.eventRetentionMs,
         this.tuning.eventMaxLen,
         ...fields,
       )) as T;
     }
-    return (await this.pub.xadd(StreamKeys.events(pattern), 'MAXLEN', '~', this.tuning.eventMaxLen, '*', ...fields)) as T;
+    return (await (this.pub as ScriptedRedis).publish(StreamKeys.events(pattern), this.tuning.eventRetentionMs, this.tuning.eventMaxLen, ...fields)) as T;
   }
 }

@@ -455,6 +455,21 @@ describe('RedisStreamsServer (real Redis)', () => {
       for (let i = 0; i < 3; i++) await client.rpc.emit(pattern, { n: 1 }, { requestId: 'r', eventId: 'event-1' });
       expect(await redis.xlen(StreamKeys.events(pattern))).toBe(1);
     });
+
+    it('keeps an event stream for its retention window by time, dropping older entries as new ones arrive', async () => {
+      const pattern = `${uniqueService('retention')}.thing-happened`;
+      const stream = StreamKeys.events(pattern);
+      // 300 entries from 1970, far older than any window; trimming drops whole 100-entry nodes
+      for (let i = 1; i <= 300; i++) await redis.xadd(stream, `1-${i}`, 'pattern', pattern, 'data', '{}');
+
+      await client.rpc.emit(pattern, { n: 1 }, { requestId: 'r' });
+      await client.rpc.emit(pattern, { n: 2 }, { requestId: 'r', eventId: 'retention-1' });
+
+      const length = await redis.xlen(stream);
+      expect(length).toBeLessThanOrEqual(102);
+      const [[newest]] = await redis.xrevrange(stream, '+', '-', 'COUNT', 1);
+      expect(Number(newest.split('-')[0])).toBeGreaterThan(Date.now() - 60_000);
+    });
   });
 
   describe('reply channels', () => {

@@ -48,7 +48,13 @@ export interface StreamsTuning {
   maxDeliveries: number;
   /** Approximate length request streams are trimmed to. */
   requestMaxLen: number;
-  /** Approximate length event streams are trimmed to (the catch-up window). */
+  /**
+   * Event streams keep entries this long (ms), by the time Redis appended them: the window in which
+   * a consumer can catch up or replay (statistics backfills from it). Older counts live only in the
+   * consumers' own stores.
+   */
+  eventRetentionMs: number;
+  /** Memory guard on top of the time window: event streams are trimmed to about this many entries. */
   eventMaxLen: number;
   /** How long the outcome of a command sent with a client's Idempotency-Key is kept (s). */
   idempotencyTtlSeconds: number;
@@ -67,7 +73,8 @@ export const DEFAULT_STREAMS_TUNING: StreamsTuning = {
   reclaimIdleMs: 2_000,
   maxDeliveries: 5,
   requestMaxLen: 10_000,
-  eventMaxLen: 100_000,
+  eventRetentionMs: 7 * 24 * 3_600_000,
+  eventMaxLen: 1_000_000,
   idempotencyTtlSeconds: 86_400,
   idempotencyMaxResultBytes: 64 * 1024,
   shutdownGraceMs: 10_000,
@@ -106,10 +113,23 @@ if redis.call('ZCOUNT', KEYS[1], now - tonumber(ARGV[1]), '+inf') == 0 then retu
 return redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[2], '*', unpack(ARGV, 3))`;
 
 /**
- * Appends an outbox event unless an earlier relay run already did, so a relay that crashed
- * between XADD and clearing its outbox does not publish twice. KEYS[1] = marker, KEYS[2] = event
- * stream; ARGV[1] = marker TTL (s), ARGV[2] = MAXLEN, ARGV[3..] = field/value pairs.
+ * Appends an event to its stream, dropping entries older than the retention window (MINID, by
+ * Redis' clock) and trimming to about MAXLEN entries as a memory guard. KEYS[1] = event stream;
+ * ARGV[1] = retention ms, ARGV[2] = MAXLEN, ARGV[3..] = field/value pairs.
  */
-export const PUBLISH_ONCE_SCRIPT = `
+export const PUBLISH_SCRIPT = `${REDIS_NOW}
+local id = redis.call('XADD', KEYS[1], 'MINID', '~', tostring(math.max(0, now - tonumber(ARGV[1]))), '*', unpack(ARGV, 3))
+redis.call('XTRIM', KEYS[1], 'MAXLEN', '~', ARGV[2])
+return id`;
+
+/**
+ * Appends an outbox event unless an earlier relay run already did, so a relay that crashed
+ * between XADD and clearing its outbox does not publish twice; trims like PUBLISH_SCRIPT.
+ * KEYS[1] = marker, KEYS[2] = event stream; ARGV[1] = marker TTL (s), ARGV[2] = retention ms,
+ * ARGV[3] = MAXLEN, ARGV[4..] = field/value pairs.
+ */
+export const PUBLISH_ONCE_SCRIPT = `${REDIS_NOW}
 if redis.call('SET', KEYS[1], '1', 'NX', 'EX', ARGV[1]) == false then return false end
-return redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[2], '*', unpack(ARGV, 3))`;
+local id = redis.call('XADD', KEYS[2], 'MINID', '~', tostring(math.max(0, now - tonumber(ARGV[2]))), '*', unpack(ARGV, 4))
+redis.call('XTRIM', KEYS[2], 'MAXLEN', '~', ARGV[3])
+return id`;
