@@ -29,7 +29,7 @@ const SERVICES_FILE = path.resolve(__dirname, 'services.json');
 
 /**
  * Who calls whom, from services.json: each service's `calls` (request streams it appends to) and
- * `consumes` (emitters whose event streams it reads through its consumer group), plus the gateway,
+ * `consumes` (emitters whose event streams it reads through its consumer group; `"*"` for all), plus the gateway,
  * which calls every service.
  * @param {ServiceEntry[]} services
  * @returns {CallGraph}
@@ -39,10 +39,12 @@ function callGraph(services) {
   /** @type {CallGraph} */
   const graph = {};
   for (const service of services) {
-    for (const target of [...(service.calls ?? []), ...(service.consumes ?? [])]) {
+    // "*": every service's events, those of services added later included (statistics)
+    const consumes = (service.consumes ?? []).includes('*') ? [...names] : [...(service.consumes ?? [])];
+    for (const target of [...(service.calls ?? []), ...consumes]) {
       if (!names.has(target)) throw new Error(`services.json: ${service.name} names "${target}", which is not a service`);
     }
-    graph[service.name] = { calls: [...(service.calls ?? [])], consumes: [...(service.consumes ?? [])], serves: true };
+    graph[service.name] = { calls: [...(service.calls ?? [])], consumes, serves: true };
   }
   graph[GATEWAY] = { calls: [...names], consumes: [], serves: false };
   return graph;

@@ -29,3 +29,5 @@ export * from './lib/data/data.dto';
 export * from './lib/statistics/reports.patterns';
 export * from './lib/statistics/reports.errors';
 export * from './lib/statistics/reports.dto';
+export * from './lib/statistics/statistics.patterns';
+export * from './lib/statistics/statistics.dto';

@@ -9,3 +9,4 @@ export { RedisStreamsClient } from './lib/streams/redis-streams.client';
 export { RedisStreamsServer } from './lib/streams/redis-streams.server';
 export { commandIdentity, type CommandIdentity } from './lib/streams/idempotency.store';
 export { StreamKeys } from './lib/streams/streams.keys';
+export { StreamsContext } from './lib/streams/streams.context';

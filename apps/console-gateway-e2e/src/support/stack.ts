@@ -251,6 +251,20 @@ export class Stack {
     this.extraServices[index] = await startApp(name, { env: launch.env, healthPort: launch.port, logFile: launch.logFile });
   }
 
+  /** Starts one more instance of a generated service (same database and Redis user, its own port and log). */
+  async addServiceReplica(name: string, env: Record<string, string> = {}): Promise<App> {
+    const launch = this.extraLaunches.get(name);
+    if (!launch) throw new Error(`${name} is not a generated service of this stack`);
+    const port = await freePort();
+    const replica = await startApp(name, {
+      env: { ...launch.env, HEALTH_PORT: String(port), ...env },
+      healthPort: port,
+      logFile: launch.logFile.replace(/\.log$/, `-${port}.log`),
+    });
+    this.extraServices.push(replica);
+    return replica;
+  }
+
   async restartUsers(): Promise<void> {
     await this.users.stop();
     this.usersReplicas[0] = await Stack.startUsers(this.usersEnv, this.logDir);

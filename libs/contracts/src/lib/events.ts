@@ -6,7 +6,7 @@ import {
   ApplicationsEvents,
   type ConfigPublishedEvent,
 } from './applications/applications.patterns';
-import { type GrantCreatedEvent, type GrantRevokedEvent, OAuthEvents } from './auth/auth.patterns';
+import { type GrantCreatedEvent, type GrantRevokedEvent, type LoginFailedEvent, type LoginSucceededEvent, OAuthEvents } from './auth/auth.patterns';
 import { type ImageUploadedEvent, type ImageDeletedEvent, type ImageUpdatedEvent, ImagesEvents } from './images/images.patterns';
 import {
   type DatasetCreatedEvent,
@@ -17,7 +17,7 @@ import {
   type ImportFailedEvent,
   type TransformAppliedEvent,
 } from './data/datasets.patterns';
-import { type ReportCreatedEvent, type ReportDeletedEvent, type ReportUpdatedEvent, ReportsEvents } from './statistics/reports.patterns';
+import { type ReportCompletedEvent, type ReportCreatedEvent, type ReportDeletedEvent, ReportsEvents } from './statistics/reports.patterns';
 
 /**
  * Every event of the platform with its payload type: the one catalog producers and consumers
@@ -36,6 +36,8 @@ export interface EventCatalog {
   [ApplicationsEvents.configPublished]: ConfigPublishedEvent;
   [OAuthEvents.grantCreated]: GrantCreatedEvent;
   [OAuthEvents.grantRevoked]: GrantRevokedEvent;
+  [OAuthEvents.loginSucceeded]: LoginSucceededEvent;
+  [OAuthEvents.loginFailed]: LoginFailedEvent;
   [ImagesEvents.uploaded]: ImageUploadedEvent;
   [ImagesEvents.updated]: ImageUpdatedEvent;
   [ImagesEvents.deleted]: ImageDeletedEvent;
@@ -46,7 +48,7 @@ export interface EventCatalog {
   [DatasetsEvents.importFailed]: ImportFailedEvent;
   [DatasetsEvents.transformApplied]: TransformAppliedEvent;
   [ReportsEvents.created]: ReportCreatedEvent;
-  [ReportsEvents.updated]: ReportUpdatedEvent;
+  [ReportsEvents.completed]: ReportCompletedEvent;
   [ReportsEvents.deleted]: ReportDeletedEvent;
 }
 
@@ -62,6 +64,8 @@ export const EVENT_NAMES = [
   ApplicationsEvents.configPublished,
   OAuthEvents.grantCreated,
   OAuthEvents.grantRevoked,
+  OAuthEvents.loginSucceeded,
+  OAuthEvents.loginFailed,
   ImagesEvents.uploaded,
   ImagesEvents.updated,
   ImagesEvents.deleted,
@@ -72,7 +76,7 @@ export const EVENT_NAMES = [
   DatasetsEvents.importFailed,
   DatasetsEvents.transformApplied,
   ReportsEvents.created,
-  ReportsEvents.updated,
+  ReportsEvents.completed,
   ReportsEvents.deleted,
 ] as const satisfies readonly EventName[];
 

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { OBSERVABILITY_OPTIONS, type ObservabilityModuleOptions } from './observability.options';
 
 /** Buckets for request latencies, from 1 ms to 10 s. */
@@ -34,6 +34,11 @@ export class MetricsService {
   constructor(@Inject(OBSERVABILITY_OPTIONS) options: ObservabilityModuleOptions) {
     this.registry.setDefaultLabels({ service: options.service });
     collectDefaultMetrics({ register: this.registry, eventLoopMonitoringPrecision: 10 });
+  }
+
+  /** A counter the app increments. */
+  counter<L extends string>(name: string, help: string, labelNames: L[] = []): Counter<L> {
+    return new Counter<L>({ name, help, labelNames, registers: [this.registry] });
   }
 
   /** A gauge whose value is read when Prometheus scrapes. */

@@ -2,6 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import {
   type ApplicationDto,
+  AuthErrors,
+  DomainError,
   type AuthorizeOutcome,
   type EndSessionOutcome,
   type OAuth2ErrorCode,
@@ -14,6 +16,7 @@ import { Model } from 'mongoose';
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { jwtVerify } from 'jose';
 import { SigningKeysService } from '../keys/signing-keys.service';
+import { SignIns } from '../sessions/sign-ins';
 import { OAuthConfig } from '../oauth.config';
 import { UsersClient } from '../users/users.client';
 import { ApplicationsClient } from './applications.client';
@@ -57,6 +60,7 @@ export class AuthorizationService {
     private readonly config: OAuthConfig,
     private readonly grantsService: GrantsService,
     private readonly keys: SigningKeysService,
+    private readonly signIns: SignIns,
   ) {}
 
   async authorize(query: Record<string, unknown>, browserToken: string | undefined, metadata: RpcMetadata): Promise<AuthorizeOutcome> {
@@ -116,7 +120,13 @@ export class AuthorizationService {
     const pending = await this.pending(command.request, command.csrf, command.browser, metadata);
     if ('kind' in pending) return pending;
     const { request, client } = pending;
-    const user = await this.users.verifyCredentials({ email: command.email, password: command.password }, metadata).catch(() => null);
+    const user = await this.users.verifyCredentials({ email: command.email, password: command.password }, metadata).catch(async (error: unknown) => {
+      if (error instanceof DomainError && error.code === AuthErrors.invalidCredentials) {
+        await this.signIns.failed('authorization-page', metadata.requestId, request.clientId);
+      }
+      return null;
+    });
+    if (user) await this.signIns.succeeded(user.id, 'authorization-page', metadata.requestId, request.clientId);
     if (!user) return { kind: 'login', request: request._id, csrf: request.csrf, client: pageClient(client, request.redirectUri), error: 'invalid_credentials' };
     // a new cookie at sign-in: a cookie planted before it signs in nobody
     const token = random(32);

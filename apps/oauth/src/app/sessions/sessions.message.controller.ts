@@ -2,6 +2,8 @@ import { Controller } from '@nestjs/common';
 import { EventPattern, MessagePattern, Payload } from '@nestjs/microservices';
 import { Caller, forbidden, RpcAccess, TokenDenylist, type VerifiedActor } from '@site11/auth';
 import {
+  AuthErrors,
+  DomainError,
   LoginDto,
   ListSessionsCommand,
   LogoutCommand,
@@ -16,6 +18,7 @@ import {
   UsersEvents,
 } from '@site11/contracts';
 import { UsersClient } from '../users/users.client';
+import { SignIns } from './sign-ins';
 import { TokensService } from './tokens.service';
 
 /**
@@ -29,13 +32,19 @@ export class SessionsMessageController {
     private readonly users: UsersClient,
     private readonly tokens: TokensService,
     private readonly denylist: TokenDenylist,
+    private readonly signIns: SignIns,
   ) {}
 
   @MessagePattern(OAuthPatterns.login)
   @RpcAccess({ anyone: true })
   async login(@Payload('data') dto: LoginDto, @Payload('metadata') metadata: RpcMetadata): Promise<TokenPairDto> {
-    const user = await this.users.verifyCredentials(dto, metadata);
-    return this.tokens.startSession(user, metadata.client);
+    const user = await this.users.verifyCredentials(dto, metadata).catch(async (error: unknown) => {
+      if (error instanceof DomainError && error.code === AuthErrors.invalidCredentials) await this.signIns.failed('password', metadata.requestId);
+      throw error;
+    });
+    const tokens = await this.tokens.startSession(user, metadata.client);
+    await this.signIns.succeeded(user.id, 'password', metadata.requestId);
+    return tokens;
   }
 
   @MessagePattern(OAuthPatterns.refresh)

@@ -7,6 +7,7 @@ import { BrowserSession, BrowserSessionSchema } from '../oidc/oidc.schema';
 import { RefreshToken, RefreshTokenSchema, Session, SessionSchema } from './session.schema';
 import { SessionsMessageController } from './sessions.message.controller';
 import { ClientSessionsService } from './client-sessions.service';
+import { SignInEvent, SignInEventSchema, SignIns } from './sign-ins';
 import { TokensService } from './tokens.service';
 
 @Module({
@@ -18,6 +19,7 @@ import { TokensService } from './tokens.service';
       { name: RefreshToken.name, schema: RefreshTokenSchema },
       // the authorization server's sign-ins end with the user's sessions (revokeUserSessions)
       { name: BrowserSession.name, schema: BrowserSessionSchema },
+      { name: SignInEvent.name, schema: SignInEventSchema },
     ]),
     // Deleted as soon as they expire: nothing reads a session or a refresh token past expiresAt
     // (a refresh token expires with its session, so reuse detection keeps its used rows while
@@ -28,7 +30,7 @@ import { TokensService } from './tokens.service';
     ]),
   ],
   controllers: [SessionsMessageController],
-  providers: [TokensService, ClientSessionsService],
-  exports: [TokensService, ClientSessionsService, MongooseModule],
+  providers: [TokensService, ClientSessionsService, SignIns],
+  exports: [TokensService, ClientSessionsService, SignIns, MongooseModule],
 })
 export class SessionsModule {}

@@ -1,11 +1,12 @@
 import { Module } from '@nestjs/common';
 import { MongooseModule } from '@nestjs/mongoose';
+import { CountingModule } from '../counting/counting.module';
 import { Report, ReportSchema } from './report.schema';
 import { ReportsMessageController } from './reports.message.controller';
 import { ReportsService } from './reports.service';
 
 @Module({
-  imports: [MongooseModule.forFeature([{ name: Report.name, schema: ReportSchema }])],
+  imports: [CountingModule, MongooseModule.forFeature([{ name: Report.name, schema: ReportSchema }])],
   controllers: [ReportsMessageController],
   providers: [ReportsService],
 })

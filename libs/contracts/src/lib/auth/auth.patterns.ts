@@ -28,7 +28,30 @@ export const OAuthPatterns = {
 export const OAuthEvents = {
   grantCreated: 'oauth.grant.created',
   grantRevoked: 'oauth.grant.revoked',
+  loginSucceeded: 'oauth.login.succeeded',
+  loginFailed: 'oauth.login.failed',
 } as const;
+
+/** How a sign-in was made: the console's login route, or the authorization server's login page. */
+export type LoginMethod = 'password' | 'authorization-page';
+
+/** A user signed in with their password. */
+export interface LoginSucceededEvent {
+  userId: string;
+  method: LoginMethod;
+  /** The application the authorization page signed in for; absent for the console. */
+  clientId?: string;
+}
+
+/**
+ * A sign-in was refused for wrong credentials. It names no account and no address: a wrong
+ * address is not an account, and a failure must not tell who was tried.
+ */
+export interface LoginFailedEvent {
+  method: LoginMethod;
+  reason: 'invalid-credentials';
+  clientId?: string;
+}
 
 /** A user allowed an application (new scopes included). */
 export interface GrantCreatedEvent {

@@ -3,7 +3,7 @@ export const ReportsPatterns = {
   create: 'statistics.reports.create',
   list: 'statistics.reports.list',
   findById: 'statistics.reports.find-by-id',
-  update: 'statistics.reports.update',
+  download: 'statistics.reports.download',
   remove: 'statistics.reports.remove',
 } as const;
 export type ReportsPattern = (typeof ReportsPatterns)[keyof typeof ReportsPatterns];
@@ -11,21 +11,23 @@ export type ReportsPattern = (typeof ReportsPatterns)[keyof typeof ReportsPatter
 /** Facts the statistics service publishes about reports. Events are past tense (see events.ts). */
 export const ReportsEvents = {
   created: 'statistics.report.created',
-  updated: 'statistics.report.updated',
+  completed: 'statistics.report.completed',
   deleted: 'statistics.report.deleted',
 } as const;
 
 export interface ReportCreatedEvent {
   id: string;
   ownerId: string;
-  name: string;
+  kind: string;
+  format: string;
 }
 
-export interface ReportUpdatedEvent {
+/** The report's file was generated (`status: completed`) or could not be (`failed`). */
+export interface ReportCompletedEvent {
   id: string;
   ownerId: string;
-  /** The fields the change set. */
-  changed: string[];
+  status: 'completed' | 'failed';
+  bytes: number;
 }
 
 /** Deleted by its owner or an admin, or with its owner's account (`users.deleted`). */

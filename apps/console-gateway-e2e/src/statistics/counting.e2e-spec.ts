@@ -1,0 +1,168 @@
+import { ApplicationsEvents, UsersEvents } from '@site11/contracts';
+import { StreamKeys } from '@site11/messaging';
+import Redis from 'ioredis';
+import type { Connection } from 'mongoose';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { waitFor } from '../../../../tools/platform/platform.cjs';
+import { call, Stack } from '../support/stack';
+
+interface Series {
+  metric: string;
+  interval: string;
+  points: { t: string; value: number }[];
+}
+
+const itStreams = process.env['TRANSPORT'] === 'redis' ? it.skip : it;
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+let stack: Stack;
+let redis: Redis;
+let db: Connection;
+let admin: string;
+
+beforeAll(async () => {
+  // its own Redis: statistics' consumer groups must see this stack's streams and no other's
+  stack = await Stack.start({ ownRedis: true, servicesEnv: { statistics: { STATISTICS_ROLLUP_MS: '300' } } });
+  redis = new Redis(stack.redisUrl);
+  db = await stack.serviceDb('statistics');
+  admin = await stack.adminToken();
+});
+
+afterAll(async () => {
+  redis?.disconnect();
+  await db?.dropDatabase().catch(() => undefined);
+  await db?.close();
+  await stack?.stop();
+});
+
+/**
+ * Appends events to a stream as an outbox relay does (`{ data, metadata }` with an event id),
+ * `count` of them, in pipelines of 500.
+ */
+async function emit(pattern: string, count: number, event: (i: number) => { data: Record<string, unknown>; at?: number; id?: string }): Promise<string[]> {
+  const ids: string[] = [];
+  for (let start = 0; start < count; start += 500) {
+    const pipeline = redis.pipeline();
+    for (let i = start; i < Math.min(count, start + 500); i++) {
+      const { data, at, id = randomUUID() } = event(i);
+      ids.push(id);
+      const metadata = { requestId: `bench-${i}`, eventId: id, caller: 'e2e', occurredAt: new Date(at ?? Date.now()).toISOString() };
+      pipeline.xadd(StreamKeys.events(pattern), '*', 'pattern', pattern, 'data', JSON.stringify({ data, metadata }));
+    }
+    await pipeline.exec();
+  }
+  return ids;
+}
+
+async function series(query: Record<string, string>, token = admin) {
+  return call<Series & { code?: string; series?: { group: string | null; points: { value: number }[] }[] }>(
+    `${stack.api}/statistics/series?${new URLSearchParams({ interval: 'hour', ...query })}`,
+    { token },
+  );
+}
+
+const sum = (points: { value: number }[]) => points.reduce((total, point) => total + point.value, 0);
+
+async function total(metric: string, from: number, to: number, extra: Record<string, string> = {}): Promise<number> {
+  const answer = await series({ metric, from: new Date(from).toISOString(), to: new Date(to).toISOString(), ...extra });
+  expect(answer.status).toBe(200);
+  return sum(answer.body.points);
+}
+
+/** Until statistics read every entry of the stream and rolled everything up. */
+async function settled(pattern: string): Promise<void> {
+  await waitFor(
+    async () => {
+      const groups = (await redis.xinfo('GROUPS', StreamKeys.events(pattern))) as unknown[][];
+      const group = groups.map((fields) => Object.fromEntries(Array.from({ length: fields.length / 2 }, (_, i) => [fields[2 * i], fields[2 * i + 1]]))).find((g) => g['name'] === 'statistics');
+      const drained = group && Number(group['pending']) === 0 && Number(group['lag']) === 0;
+      return Boolean(drained) && (await db.collection('pending').countDocuments({})) === 0;
+    },
+    { what: `statistics to count and roll up ${pattern}`, timeoutMs: 60_000, intervalMs: 200 },
+  );
+}
+
+describe('statistics counts every event exactly once', () => {
+  itStreams('counts N events exactly once across a SIGKILL mid-stream, a replay of the whole stream and two replicas', async () => {
+    const from = Date.now() - HOUR;
+    const to = Date.now() + HOUR;
+    const metric = ApplicationsEvents.configPublished;
+    await settled(metric).catch(() => undefined);
+    const before = await total(metric, from, to);
+    const N = 3000;
+    const emitting = emit(metric, N, (i) => ({ data: { applicationId: `app-${i % 7}`, env: 'prod', version: i, author: 'aaaaaaaaaaaaaaaaaaaaaaaa' } }));
+
+    // killed while it reads: what it took but had not stored is delivered again to the restarted one
+    await waitFor(async () => (await db.collection('pending').countDocuments({})) + (await total(metric, from, to)) - before > 200, {
+      what: 'statistics to start counting',
+      timeoutMs: 30_000,
+    });
+    await stack.restartService('statistics', 'SIGKILL');
+    await emitting;
+    await settled(metric);
+    expect(await total(metric, from, to)).toBe(before + N);
+
+    // the whole stream again, from its first entry: every event is a duplicate
+    await redis.xgroup('SETID', StreamKeys.events(metric), 'statistics', '0');
+    await settled(metric);
+    expect(await total(metric, from, to)).toBe(before + N);
+
+    // two replicas share the group and the rollup lease; another replay while both run
+    await stack.addServiceReplica('statistics', { STATISTICS_ROLLUP_MS: '300' });
+    await emit(metric, 1000, (i) => ({ data: { applicationId: `app-${i}`, env: 'dev', version: i, author: 'aaaaaaaaaaaaaaaaaaaaaaaa' } }));
+    await redis.xgroup('SETID', StreamKeys.events(metric), 'statistics', '0');
+    await settled(metric);
+    expect(await total(metric, from, to)).toBe(before + N + 1000);
+    // the same from the minute, hour and day buckets
+    const minutes = await series({ metric, from: new Date(from).toISOString(), to: new Date(to).toISOString(), interval: 'minute' });
+    expect(sum(minutes.body.points)).toBe(before + N + 1000);
+  }, 180_000);
+
+  itStreams('puts late and out-of-order events in the minute, hour and day of their event time', async () => {
+    const metric = UsersEvents.rolesChanged;
+    const threeDaysAgo = Math.floor((Date.now() - 3 * DAY) / HOUR) * HOUR + 15 * 60_000 + 30_000; // hh:15:30, three days ago
+    const twoHoursAgo = Math.floor((Date.now() - 2 * HOUR) / 60_000) * 60_000 + 5_000;
+    // newest first, the oldest last: the order they arrive in does not matter
+    await emit(metric, 5, (i) => ({ data: { id: 'bbbbbbbbbbbbbbbbbbbbbbbb', roles: ['user'], removed: [] }, at: i < 3 ? twoHoursAgo : threeDaysAgo }));
+    await settled(metric);
+
+    const minute = await series({ metric, from: new Date(threeDaysAgo - 60_000).toISOString(), to: new Date(threeDaysAgo + 60_000).toISOString(), interval: 'minute' });
+    expect(minute.status).toBe(200);
+    expect(minute.body.points.map((point) => point.value)).toEqual([0, 2, 0]);
+    expect(minute.body.points[1].t).toBe(new Date(threeDaysAgo - 30_000).toISOString());
+    const hours = await series({ metric, from: new Date(threeDaysAgo - HOUR).toISOString(), to: new Date(threeDaysAgo + HOUR).toISOString() });
+    expect(hours.body.points.map((point) => point.value)).toEqual([0, 2, 0]);
+    const days = await series({ metric, from: new Date(Date.now() - 5 * DAY).toISOString(), to: new Date(Date.now()).toISOString(), interval: 'day' });
+    expect(sum(days.body.points)).toBe(5);
+    expect(days.body.points.find((point) => point.value === 2)?.t).toBe(new Date(Math.floor(threeDaysAgo / DAY) * DAY).toISOString());
+    const recent = await series({ metric, from: new Date(twoHoursAgo).toISOString(), to: new Date(twoHoursAgo + 50_000).toISOString(), interval: 'minute' });
+    expect(recent.body.points).toEqual([{ t: new Date(twoHoursAgo - 5_000).toISOString(), value: 3 }]);
+  });
+
+  itStreams('does not count an event that arrives after the late window (6 days), and says so in its metrics', async () => {
+    const metric = ApplicationsEvents.deleted;
+    await emit(metric, 2, (i) => ({ data: { id: `x${i}`, ownerId: 'cccccccccccccccccccccccc', clientId: 'c' }, at: i === 0 ? Date.now() - 7 * DAY : Date.now() }));
+    await settled(metric);
+    expect(await total(metric, Date.now() - 8 * DAY, Date.now() + HOUR, { interval: 'day' })).toBe(1);
+  });
+
+  itStreams('drops minute and hour partitions past their retention and keeps day buckets forever', async () => {
+    for (const name of ['bm_20200101', 'bh_202001', 'bd_2020', 'raw_2020010100']) {
+      await db.collection(name).insertOne({ _id: randomBytes(4).toString('hex') as never, t: Date.UTC(2020, 0, 1), e: UsersEvents.created, o: null, r: null, n: 1, x: 0 });
+    }
+    // retention runs on the first rollup pass of an instance
+    await stack.restartService('statistics');
+    await waitFor(async () => !(await db.db!.listCollections({ name: 'bm_20200101' }).hasNext()), { what: 'the old minute partition to go', timeoutMs: 20_000 });
+    const left = (await db.db!.listCollections({}, { nameOnly: true }).toArray()).map((collection) => collection.name);
+    expect(left).not.toContain('bh_202001');
+    expect(left).not.toContain('raw_2020010100');
+    expect(left).toContain('bd_2020');
+    // and a minute query that far back is refused rather than answered with zeros
+    const refused = await series({ metric: UsersEvents.created, from: '2020-01-01T00:00:00Z', to: '2020-01-01T01:00:00Z', interval: 'minute' });
+    expect(refused.status).toBe(400);
+    expect(refused.body.code).toBe('STATISTICS.RANGE_NOT_RETAINED');
+    // what day buckets keep is still there
+    const days = await series({ metric: UsersEvents.created, from: '2020-01-01T00:00:00Z', to: '2020-01-02T00:00:00Z', interval: 'day' });
+    expect(days.body.points).toEqual([{ t: '2020-01-01T00:00:00.000Z', value: 1 }]);
+  });
+});

@@ -1,0 +1,276 @@
+import { Injectable } from '@nestjs/common';
+import { InjectConnection } from '@nestjs/mongoose';
+import type { Interval } from '@site11/contracts';
+import type { AnyBulkWriteOperation, Collection, Db, Document } from 'mongodb';
+import type { Connection } from 'mongoose';
+import type { CountedEvent } from './metric-catalog';
+import { floorTo, MINUTE, partitionSpan, Partitions, partitionsOver, UNIT } from './time-slots';
+
+/** What a bucket (or the live tail) says about one group in one slot: how many events, and their value. */
+export interface CountRecord {
+  t: number;
+  e: string;
+  o: string | null;
+  r: string | null;
+  n: number;
+  x: number;
+}
+
+interface RawDocument {
+  _id: string;
+  e: string;
+  m: number;
+  o: string | null;
+  r: string | null;
+  x: number;
+}
+
+interface PendingDocument {
+  _id: string;
+  e: string;
+  m: number;
+}
+
+type BucketDocument = CountRecord & { _id: string };
+
+const PENDING = 'pending';
+const ERASED = 'erased_owners';
+const ERASED_CACHE_MS = 5_000;
+
+interface ErasedOwner {
+  _id: string;
+  at: Date;
+  applied: boolean;
+}
+
+/**
+ * A raw event's key: its minute and name first, its id last. The id alone makes a redelivery,
+ * a reclaim or a replay a duplicate insert (a no-op); minute and name come from the event
+ * itself, so they are the same every time it is delivered.
+ */
+export const rawKey = (event: CountedEvent) => `${event.event}|${floorTo(event.at.getTime(), MINUTE)}|${event.id}`;
+const bucketKey = (record: Omit<CountRecord, 'n' | 'x'>) => `${record.t}|${record.e}|${record.o ?? '-'}|${record.r ?? '-'}`;
+
+function isOnlyDuplicates(error: unknown): boolean {
+  const writeErrors = (error as { writeErrors?: { code?: number }[] | { code?: number } }).writeErrors;
+  const list = Array.isArray(writeErrors) ? writeErrors : writeErrors ? [writeErrors] : [];
+  if (list.length > 0) return list.every((entry) => entry.code === 11000);
+  return (error as { code?: number }).code === 11000;
+}
+
+/** Adds the records of the same slot and group together. */
+export function mergeRecords(records: Iterable<CountRecord>, slotOf: (t: number) => number = (t) => t): CountRecord[] {
+  const merged = new Map<string, CountRecord>();
+  for (const record of records) {
+    const t = slotOf(record.t);
+    const key = bucketKey({ ...record, t });
+    const existing = merged.get(key);
+    if (existing) {
+      existing.n += record.n;
+      existing.x += record.x;
+    } else merged.set(key, { ...record, t });
+  }
+  return [...merged.values()];
+}
+
+/**
+ * The storage of statistics (`statistics_db`): raw events (`raw_<hour>`), the list of those not
+ * yet rolled up (`pending`), and buckets per interval (`bm_<day>`, `bh_<month>`, `bd_<year>`),
+ * one document per slot, event, owner and outcome holding a count `n` and a value sum `x`.
+ * Nothing here increments: buckets are recomputed from what they summarise, so running a rollup
+ * twice, or over a replayed stream, gives the same numbers.
+ */
+@Injectable()
+export class CounterStore {
+  private erasedCache?: { at: number; owners: Set<string> };
+
+  constructor(@InjectConnection() private readonly connection: Connection) {}
+
+  private get db(): Db {
+    return this.connection.db as unknown as Db;
+  }
+
+  private collection<T extends Document>(name: string): Collection<T> {
+    return this.db.collection<T>(name);
+  }
+
+  /**
+   * Keeps each event once: the raw insert of a delivered-again event is a duplicate, and so is its
+   * pending entry unless the first delivery died between the two inserts, when it is added now.
+   * A pending entry for a minute already rolled up only makes the rollup recompute it: harmless.
+   */
+  async insert(events: CountedEvent[]): Promise<void> {
+    const byPartition = new Map<string, RawDocument[]>();
+    for (const event of events) {
+      const name = Partitions.raw(event.at.getTime());
+      const documents = byPartition.get(name) ?? [];
+      documents.push({ _id: rawKey(event), e: event.event, m: floorTo(event.at.getTime(), MINUTE), o: event.owner, r: event.outcome, x: event.x });
+      byPartition.set(name, documents);
+    }
+    for (const [name, documents] of byPartition) await this.insertIgnoringDuplicates(this.collection<RawDocument>(name), documents);
+    const pending = [...byPartition.values()].flat().map(({ _id, e, m }) => ({ _id, e, m }));
+    await this.insertIgnoringDuplicates(this.collection<PendingDocument>(PENDING), pending);
+  }
+
+  private async insertIgnoringDuplicates<T extends Document>(collection: Collection<T>, documents: T[]): Promise<void> {
+    if (documents.length === 0) return;
+    try {
+      await collection.insertMany(documents as never, { ordered: false });
+    } catch (error) {
+      if (!isOnlyDuplicates(error)) throw error;
+    }
+  }
+
+  /** Events not rolled up yet, oldest minutes first among those returned. */
+  async pendingBatch(limit: number): Promise<PendingDocument[]> {
+    return this.collection<PendingDocument>(PENDING).find({}).limit(limit).toArray();
+  }
+
+  async pendingCount(): Promise<number> {
+    return this.collection(PENDING).countDocuments({});
+  }
+
+  async removePending(ids: string[]): Promise<void> {
+    for (let i = 0; i < ids.length; i += 1000) {
+      await this.collection<PendingDocument>(PENDING).deleteMany({ _id: { $in: ids.slice(i, i + 1000) } });
+    }
+  }
+
+  /** The minutes in [from, to) with events of `events` not rolled up yet (the live tail). */
+  async dirtyMinutes(events: string[], from: number, to: number): Promise<Map<number, Set<string>>> {
+    const found = await this.collection<PendingDocument>(PENDING)
+      .find({ e: { $in: events }, m: { $gte: floorTo(from, MINUTE), $lt: to } }, { projection: { e: 1, m: 1 } })
+      .toArray();
+    const minutes = new Map<number, Set<string>>();
+    for (const { e, m } of found) minutes.set(m, (minutes.get(m) ?? new Set()).add(e));
+    return minutes;
+  }
+
+  /** The groups of raw events in these minutes, counted from the raw events themselves (deleted accounts' without owner). */
+  async rawRecords(minutes: number[], events?: string[]): Promise<CountRecord[]> {
+    const erased = await this.erased();
+    const byPartition = new Map<string, number[]>();
+    for (const minute of minutes) byPartition.set(Partitions.raw(minute), [...(byPartition.get(Partitions.raw(minute)) ?? []), minute]);
+    const records: CountRecord[] = [];
+    for (const [name, inPartition] of byPartition) {
+      // one accumulator per $group (FerretDB computes only the first): grouped by value too, summed here
+      const groups = await this.collection<RawDocument>(name)
+        .aggregate<{ _id: { m: number; e: string; o: string | null; r: string | null; x: number }; n: number }>([
+          { $match: { m: { $in: inPartition }, ...(events ? { e: { $in: events } } : {}) } },
+          { $group: { _id: { m: '$m', e: '$e', o: '$o', r: '$r', x: '$x' }, n: { $sum: 1 } } },
+        ])
+        .toArray();
+      for (const { _id, n } of groups) {
+        const owner = _id.o && !erased.has(_id.o) ? _id.o : null;
+        records.push({ t: _id.m, e: _id.e, o: owner, r: _id.r ?? null, n, x: (_id.x ?? 0) * n });
+      }
+    }
+    return mergeRecords(records);
+  }
+
+  /** Bucket records of `interval` with t in [from, to), of these events (all when absent), of one owner if given. */
+  async buckets(interval: Interval, from: number, to: number, events?: string[], owner?: string): Promise<CountRecord[]> {
+    if (from >= to) return [];
+    const filter: Document = { t: { $gte: from, $lt: to } };
+    if (events) filter['e'] = { $in: events };
+    if (owner) filter['o'] = owner;
+    const records: CountRecord[] = [];
+    for (const name of partitionsOver(interval, from, to)) {
+      const found = await this.collection<BucketDocument>(name).find(filter, { projection: { _id: 0, t: 1, e: 1, o: 1, r: 1, n: 1, x: 1 } }).toArray();
+      records.push(...(found as CountRecord[]));
+    }
+    return records;
+  }
+
+  /**
+   * Makes the buckets of `interval` for these slots say exactly `records` (all events): groups
+   * computed are written, groups no longer there (an owner erased) are removed.
+   */
+  async replaceSlots(interval: Interval, slots: number[], records: CountRecord[]): Promise<void> {
+    const byPartition = new Map<string, { slots: number[]; records: CountRecord[] }>();
+    const partitionOf = Partitions[interval];
+    for (const slot of slots) {
+      const entry = byPartition.get(partitionOf(slot)) ?? { slots: [], records: [] };
+      entry.slots.push(slot);
+      byPartition.set(partitionOf(slot), entry);
+    }
+    for (const record of records) byPartition.get(partitionOf(record.t))?.records.push(record);
+    for (const [name, entry] of byPartition) {
+      const collection = this.collection<BucketDocument>(name);
+      const existing = await collection.find({ t: { $in: entry.slots } }, { projection: { _id: 1 } }).toArray();
+      const keep = new Set(entry.records.map(bucketKey));
+      const operations: AnyBulkWriteOperation<BucketDocument>[] = entry.records.map((record) => ({
+        updateOne: { filter: { _id: bucketKey(record) }, update: { $set: { t: record.t, e: record.e, o: record.o, r: record.r, n: record.n, x: record.x } }, upsert: true },
+      }));
+      for (const { _id } of existing) if (!keep.has(_id)) operations.push({ deleteOne: { filter: { _id } } });
+      for (let i = 0; i < operations.length; i += 500) await collection.bulkWrite(operations.slice(i, i + 500), { ordered: false });
+    }
+  }
+
+  /** Every partition of statistics, with what it holds. */
+  async partitions(): Promise<{ name: string; kind: 'raw' | Interval; start: number; end: number }[]> {
+    const names = await this.db.listCollections({}, { nameOnly: true }).toArray();
+    return names.flatMap(({ name }) => {
+      const span = partitionSpan(name);
+      return span ? [{ name, ...span }] : [];
+    });
+  }
+
+  async drop(name: string): Promise<void> {
+    await this.db.dropCollection(name).catch(() => undefined);
+  }
+
+  /** The first day bucket's time: how far back an all-time total has to read. */
+  async earliestDayPartition(): Promise<number | null> {
+    const days = (await this.partitions()).filter((partition) => partition.kind === 'day');
+    return days.length > 0 ? Math.min(...days.map((day) => day.start)) : null;
+  }
+
+  /**
+   * A deleted user's events stay counted without their owner: every raw event and bucket naming
+   * them is relabelled (their `_id`s keep the old name; the next recompute of a slot replaces them).
+   */
+  async eraseOwner(owner: string): Promise<number> {
+    let changed = 0;
+    for (const partition of await this.partitions()) {
+      const { modifiedCount } = await this.collection(partition.name).updateMany({ o: owner }, { $set: { o: null } });
+      changed += modifiedCount;
+    }
+    return changed;
+  }
+
+  /**
+   * Remembers a deleted account: from now on its events are counted without an owner, and the
+   * rollup relabels what was counted with it (`applyErasures`, under its lease, so no recompute
+   * running at the same time can write the owner back).
+   */
+  async markErased(owner: string): Promise<void> {
+    await this.collection<ErasedOwner>(ERASED).updateOne({ _id: owner }, { $setOnInsert: { at: new Date(), applied: false } }, { upsert: true });
+    this.erasedCache?.owners.add(owner);
+  }
+
+  /** Deleted accounts (cached for a few seconds; this instance's own marks at once). */
+  async erased(): Promise<Set<string>> {
+    if (this.erasedCache && Date.now() - this.erasedCache.at < ERASED_CACHE_MS) return this.erasedCache.owners;
+    const owners = new Set((await this.collection<ErasedOwner>(ERASED).find({}, { projection: { _id: 1 } }).toArray()).map(({ _id }) => _id));
+    this.erasedCache = { at: Date.now(), owners };
+    return owners;
+  }
+
+  /** Relabels the counts of accounts deleted since the last pass (and reloads the list); returns them. */
+  async applyErasures(): Promise<string[]> {
+    this.erasedCache = undefined;
+    await this.erased();
+    const waiting = await this.collection<ErasedOwner>(ERASED).find({ applied: false }).toArray();
+    for (const { _id } of waiting) {
+      await this.eraseOwner(_id);
+      await this.collection<ErasedOwner>(ERASED).updateOne({ _id }, { $set: { applied: true } });
+    }
+    return waiting.map(({ _id }) => _id);
+  }
+
+  /** Time the slot of `interval` ends. */
+  static endOf(interval: Interval, slot: number): number {
+    return slot + UNIT[interval];
+  }
+}
