@@ -1022,6 +1022,136 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/statistics/reports': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * List my reports, one page at a time (oldest first)
+     * @description Admins may list everyone’s (`scope=all`) or one user’s (`ownerId`); anyone else gets 403 AUTH.FORBIDDEN for either.
+     */
+    get: operations['ReportsHttpController_list'];
+    put?: never;
+    /**
+     * Ask for a report
+     * @description usage (every counter), activity (sign-ins, registrations, grants, applications) or storage (bytes and rows stored), per day (per hour for two days or less), as CSV, JSON or PDF. Answers 202 with the queued report and a Location header; follow it at GET …/reports/{id} until `completed`, then download it. At most 366 days; 429 STATISTICS.TOO_MANY_REPORTS past 5 queued or running.
+     */
+    post: operations['ReportsHttpController_create'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/statistics/reports/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** A report and its status: queued, running, completed or failed (its owner or an admin) */
+    get: operations['ReportsHttpController_findById'];
+    put?: never;
+    post?: never;
+    /** Delete a report (its owner or an admin) */
+    delete: operations['ReportsHttpController_remove'];
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/statistics/reports/{id}/download': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Download a completed report (409 STATISTICS.REPORT_NOT_READY before) */
+    get: operations['ReportsHttpController_download'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/statistics/series': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * A metric over time
+     * @description One zero-filled point per slot of `interval` in `tz` (IANA, default UTC) from `from` (rounded down to its slot) to `to`; with `groupBy`, one series per group. A gauge’s points are its level at the end of each slot. More than 20,000 points: 400 STATISTICS.TOO_MANY_POINTS. Minute buckets are kept 7 days and hour buckets 90 days (400 STATISTICS.RANGE_NOT_RETAINED before).
+     */
+    get: operations['StatisticsHttpController_series'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/statistics/summary': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The dashboard: new users, sign-ins, applications, storage and imports, with the previous period and a sparkline */
+    get: operations['StatisticsHttpController_summary'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/statistics/top': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The largest groups of a metric (by owner, outcome, service or event) over a range (default the last 30 days) */
+    get: operations['StatisticsHttpController_top'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/statistics/metrics': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The metrics that exist, with what they count */
+    get: operations['StatisticsHttpController_metrics'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1979,6 +2109,164 @@ export interface components {
       version: number;
       rowsIn: number;
       rowsOut: number;
+    };
+    CreateReportDto: {
+      /**
+       * @description usage: every counter; activity: sign-ins and registrations; storage: bytes and rows stored
+       * @enum {string}
+       */
+      kind: 'usage' | 'activity' | 'storage';
+      /**
+       * Format: date-time
+       * @example 2026-11-01T00:00:00Z
+       */
+      from: string;
+      /**
+       * Format: date-time
+       * @description End, exclusive; at most 366 days after from
+       * @example 2026-11-26T00:00:00Z
+       */
+      to: string;
+      /** @enum {string} */
+      format: 'csv' | 'json' | 'pdf';
+    };
+    ReportFailureDto: {
+      /** @example STATISTICS.REPORT_TOO_LARGE */
+      code: string;
+      message: string;
+    };
+    ReportDto: {
+      /** @example 665f1c2e8b3e4a0012345678 */
+      id: string;
+      /**
+       * @description The user who asked for it; an admin’s report covers everyone, a user’s only their own events
+       * @example 665f1c2e8b3e4a0012345678
+       */
+      ownerId: string;
+      /** @enum {string} */
+      kind: 'usage' | 'activity' | 'storage';
+      /** @enum {string} */
+      format: 'csv' | 'json' | 'pdf';
+      /** Format: date-time */
+      from: string;
+      /** Format: date-time */
+      to: string;
+      /** @enum {string} */
+      status: 'queued' | 'running' | 'completed' | 'failed';
+      failure: components['schemas']['ReportFailureDto'] | null;
+      /** @example usage-2026-11-01-2026-11-26.csv */
+      filename: string;
+      /** @description Size of the file once completed, else 0 */
+      bytes: number;
+      /** Format: date-time */
+      createdAt: string;
+      /** Format: date-time */
+      updatedAt: string;
+      /** Format: date-time */
+      completedAt: string | null;
+    };
+    ReportPageDto: {
+      items: components['schemas']['ReportDto'][];
+      /** @description Pass as `cursor` to get the next page */
+      nextCursor: string | null;
+    };
+    PointDto: {
+      /**
+       * Format: date-time
+       * @description Start of the slot
+       */
+      t: string;
+      value: number;
+    };
+    SeriesGroupDto: {
+      /** @description The dimension’s value; null when the event has none (e.g. a deleted user’s) */
+      group: string | null;
+      points: components['schemas']['PointDto'][];
+    };
+    SeriesDto: {
+      /** @example users.created */
+      metric: string;
+      /** @enum {string} */
+      interval: 'minute' | 'hour' | 'day';
+      /** @example UTC */
+      tz: string;
+      /**
+       * @description A gauge’s points are its level at the end of each slot
+       * @enum {string}
+       */
+      kind: 'counter' | 'gauge';
+      /** @description Without groupBy: one point per slot, zero-filled */
+      points?: components['schemas']['PointDto'][];
+      /** @description With groupBy: one series per group, each zero-filled */
+      series?: components['schemas']['SeriesGroupDto'][];
+    };
+    SummaryItemDto: {
+      /**
+       * @description Widget key: newUsers, logins, activeApps, storage, imports
+       * @example newUsers
+       */
+      key: string;
+      /** @example users.created */
+      metric: string;
+      /** @enum {string} */
+      kind: 'counter' | 'gauge';
+      /**
+       * @description count or bytes
+       * @example count
+       */
+      unit: string;
+      /** @description A counter’s total in the period; a gauge’s level at its end */
+      total: number;
+      /** @description The same for the previous period */
+      previous: number;
+      /** @description total − previous */
+      delta: number;
+      /** @description delta / previous × 100, null when previous is 0 */
+      deltaPercent: number | null;
+      /** @description The period in 12 to 30 slots (hours or days), oldest first */
+      sparkline: number[];
+    };
+    SummaryDto: {
+      /** @enum {string} */
+      period: '24h' | '7d' | '30d';
+      /** Format: date-time */
+      from: string;
+      /** Format: date-time */
+      to: string;
+      items: components['schemas']['SummaryItemDto'][];
+    };
+    TopItemDto: {
+      key: string | null;
+      value: number;
+    };
+    TopDto: {
+      metric: string;
+      /** @enum {string} */
+      by: 'owner' | 'outcome' | 'service' | 'event';
+      /** Format: date-time */
+      from: string;
+      /** Format: date-time */
+      to: string;
+      /** @description Largest first */
+      items: components['schemas']['TopItemDto'][];
+    };
+    MetricDto: {
+      /** @example users.created */
+      name: string;
+      /** @enum {string} */
+      kind: 'counter' | 'gauge';
+      /**
+       * @description count or bytes or rows
+       * @example count
+       */
+      unit: string;
+      description: string;
+      /** @description The catalog events it is computed from */
+      events: string[];
+      dimensions: ('owner' | 'outcome' | 'service' | 'event')[];
+    };
+    MetricListDto: {
+      items: components['schemas']['MetricDto'][];
     };
   };
   responses: never;
@@ -7503,6 +7791,644 @@ export interface operations {
         content: {
           'text/csv': components['schemas']['ErrorResponseDto'];
           'application/x-ndjson': components['schemas']['ErrorResponseDto'];
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Service Unavailable */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Gateway Timeout */
+      504: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+    };
+  };
+  ReportsHttpController_list: {
+    parameters: {
+      query?: {
+        limit?: number;
+        /** @description Opaque cursor from a previous page */
+        cursor?: string;
+        /** @description `all`: everyone’s reports (admins only; 403 AUTH.FORBIDDEN for anyone else) */
+        scope?: 'mine' | 'all';
+        /** @description Only this user’s reports (admins only; 403 AUTH.FORBIDDEN for anyone else) */
+        ownerId?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ReportPageDto'];
+        };
+      };
+      /** @description Bad Request */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Unauthorized */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Forbidden */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Service Unavailable */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Gateway Timeout */
+      504: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+    };
+  };
+  ReportsHttpController_create: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['CreateReportDto'];
+      };
+    };
+    responses: {
+      202: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ReportDto'];
+        };
+      };
+      /** @description Bad Request */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Unauthorized */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Forbidden */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Too Many Requests */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Service Unavailable */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Gateway Timeout */
+      504: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+    };
+  };
+  ReportsHttpController_findById: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description ObjectId, 24 hex characters */
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ReportDto'];
+        };
+      };
+      /** @description Bad Request */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Unauthorized */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Forbidden */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Not Found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Service Unavailable */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Gateway Timeout */
+      504: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+    };
+  };
+  ReportsHttpController_remove: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description ObjectId, 24 hex characters */
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Bad Request */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Unauthorized */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Forbidden */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Not Found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Service Unavailable */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Gateway Timeout */
+      504: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+    };
+  };
+  ReportsHttpController_download: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description ObjectId, 24 hex characters */
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The file, as an attachment */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'text/csv': string;
+          'application/json': string;
+          'application/pdf': string;
+        };
+      };
+      /** @description Bad Request */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Unauthorized */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Forbidden */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Not Found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'text/csv': components['schemas']['ErrorResponseDto'];
+          'application/json': components['schemas']['ErrorResponseDto'];
+          'application/pdf': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Conflict */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'text/csv': components['schemas']['ErrorResponseDto'];
+          'application/json': components['schemas']['ErrorResponseDto'];
+          'application/pdf': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Service Unavailable */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Gateway Timeout */
+      504: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+    };
+  };
+  StatisticsHttpController_series: {
+    parameters: {
+      query: {
+        /** @description IANA time zone the slots are aligned to */
+        tz?: string;
+        /** @description A metric from GET /api/v1/statistics/metrics */
+        metric: string;
+        /** @description Start, inclusive (rounded down to its slot) */
+        from: string;
+        /** @description End, exclusive */
+        to: string;
+        interval?: 'minute' | 'hour' | 'day';
+        /** @description One series per value of this dimension */
+        groupBy?: 'owner' | 'outcome' | 'service' | 'event';
+        /** @description Only this user’s events (admins; others always see their own) */
+        ownerId?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['SeriesDto'];
+        };
+      };
+      /** @description Bad Request */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Unauthorized */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Service Unavailable */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Gateway Timeout */
+      504: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+    };
+  };
+  StatisticsHttpController_summary: {
+    parameters: {
+      query?: {
+        /** @description IANA time zone the slots are aligned to */
+        tz?: string;
+        /** @description The period, compared with the one before it */
+        period?: '24h' | '7d' | '30d';
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['SummaryDto'];
+        };
+      };
+      /** @description Bad Request */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Unauthorized */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Service Unavailable */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Gateway Timeout */
+      504: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+    };
+  };
+  StatisticsHttpController_top: {
+    parameters: {
+      query: {
+        metric: string;
+        by: 'owner' | 'outcome' | 'service' | 'event';
+        limit?: number;
+        /** @description Default: 30 days before `to` */
+        from?: string;
+        /** @description Default: now */
+        to?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['TopDto'];
+        };
+      };
+      /** @description Bad Request */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Unauthorized */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Service Unavailable */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Gateway Timeout */
+      504: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+    };
+  };
+  StatisticsHttpController_metrics: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['MetricListDto'];
+        };
+      };
+      /** @description Bad Request */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Unauthorized */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
           'application/json': components['schemas']['ErrorResponseDto'];
         };
       };
