@@ -5,6 +5,7 @@ import { RpcClient } from '@site11/messaging';
 import { ServiceTokensService } from '../keys/service-tokens.service';
 import { UsersClient } from '../users/users.client';
 import { SessionsMessageController } from './sessions.message.controller';
+import { SignIns } from './sign-ins';
 import { TokensService } from './tokens.service';
 
 describe('SessionsMessageController', () => {
@@ -12,6 +13,7 @@ describe('SessionsMessageController', () => {
   const pair = { accessToken: 'a', refreshToken: 'r', tokenType: 'Bearer' as const, expiresIn: 900 };
   let rpc: { send: jest.Mock };
   let tokens: { startSession: jest.Mock; refresh: jest.Mock; logout: jest.Mock };
+  let signIns: { succeeded: jest.Mock; failed: jest.Mock };
   let controller: SessionsMessageController;
   const client = { ip: '203.0.113.7', userAgent: 'test-agent' };
   const metadata = (): RpcMetadata => ({ requestId: 'req-9', caller: 'console-gateway', deadline: Date.now() + 2000, client });
@@ -19,6 +21,7 @@ describe('SessionsMessageController', () => {
   beforeEach(async () => {
     rpc = { send: jest.fn() };
     tokens = { startSession: jest.fn().mockResolvedValue(pair), refresh: jest.fn(), logout: jest.fn() };
+    signIns = { succeeded: jest.fn(), failed: jest.fn() };
     const moduleRef = await Test.createTestingModule({
       controllers: [SessionsMessageController],
       providers: [
@@ -26,6 +29,7 @@ describe('SessionsMessageController', () => {
         { provide: RpcClient, useValue: rpc },
         { provide: TokensService, useValue: tokens },
         { provide: TokenDenylist, useValue: { deny: jest.fn() } },
+        { provide: SignIns, useValue: signIns },
         { provide: ServiceTokensService, useValue: { tokenFor: async (audience: string) => `service-token-for-${audience}` } },
       ],
     }).compile();
@@ -45,6 +49,8 @@ describe('SessionsMessageController', () => {
     // as itself: the users service verifies oauth's service token, addressed to it
     expect(call.credential).toBe('service-token-for-users');
     expect(tokens.startSession).toHaveBeenCalledWith(user, client);
+    // published for statistics: oauth.login.succeeded
+    expect(signIns.succeeded).toHaveBeenCalledWith(user.id, 'password', 'req-9');
   });
 
   it('starts no session when the credentials are wrong', async () => {
@@ -53,6 +59,9 @@ describe('SessionsMessageController', () => {
       code: 'AUTH.INVALID_CREDENTIALS',
     });
     expect(tokens.startSession).not.toHaveBeenCalled();
+    // oauth.login.failed names no account
+    expect(signIns.failed).toHaveBeenCalledWith('password', 'req-9');
+    expect(signIns.succeeded).not.toHaveBeenCalled();
   });
 
   it('treats a deleted user as no user when refreshing', async () => {

@@ -1,8 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectConnection } from '@nestjs/mongoose';
 import type { Interval } from '@site11/contracts';
-import type { AnyBulkWriteOperation, Collection, Db, Document } from 'mongodb';
-import type { Connection } from 'mongoose';
+import type { Connection, mongo } from 'mongoose';
 import type { CountedEvent } from './metric-catalog';
 import { floorTo, MINUTE, partitionSpan, Partitions, partitionsOver, UNIT } from './time-slots';
 
@@ -32,6 +31,9 @@ interface PendingDocument {
 }
 
 type BucketDocument = CountRecord & { _id: string };
+type Db = mongo.Db;
+type Document = mongo.Document;
+type Collection<T extends Document> = mongo.Collection<T>;
 
 const PENDING = 'pending';
 const ERASED = 'erased_owners';
@@ -131,8 +133,9 @@ export class CounterStore {
   }
 
   async removePending(ids: string[]): Promise<void> {
-    for (let i = 0; i < ids.length; i += 1000) {
-      await this.collection<PendingDocument>(PENDING).deleteMany({ _id: { $in: ids.slice(i, i + 1000) } });
+    // one statement per 20,000: each costs a scan of `pending` on FerretDB, whatever the list
+    for (let i = 0; i < ids.length; i += 20_000) {
+      await this.collection<PendingDocument>(PENDING).deleteMany({ _id: { $in: ids.slice(i, i + 20_000) } });
     }
   }
 
@@ -183,8 +186,11 @@ export class CounterStore {
   }
 
   /**
-   * Makes the buckets of `interval` for these slots say exactly `records` (all events): groups
-   * computed are written, groups no longer there (an owner erased) are removed.
+   * Makes the buckets of `interval` for these slots say exactly `records` (all events): the slots'
+   * documents are deleted and written again, in two statements per partition (FerretDB finds a
+   * document by scanning, so per-document upserts cost a scan each). Readers never see the gap:
+   * a slot being rewritten still has pending events, so queries compute it from finer data
+   * (AnalyticsService.exactRecords), and a pass that dies in between is redone from `pending`.
    */
   async replaceSlots(interval: Interval, slots: number[], records: CountRecord[]): Promise<void> {
     const byPartition = new Map<string, { slots: number[]; records: CountRecord[] }>();
@@ -197,13 +203,9 @@ export class CounterStore {
     for (const record of records) byPartition.get(partitionOf(record.t))?.records.push(record);
     for (const [name, entry] of byPartition) {
       const collection = this.collection<BucketDocument>(name);
-      const existing = await collection.find({ t: { $in: entry.slots } }, { projection: { _id: 1 } }).toArray();
-      const keep = new Set(entry.records.map(bucketKey));
-      const operations: AnyBulkWriteOperation<BucketDocument>[] = entry.records.map((record) => ({
-        updateOne: { filter: { _id: bucketKey(record) }, update: { $set: { t: record.t, e: record.e, o: record.o, r: record.r, n: record.n, x: record.x } }, upsert: true },
-      }));
-      for (const { _id } of existing) if (!keep.has(_id)) operations.push({ deleteOne: { filter: { _id } } });
-      for (let i = 0; i < operations.length; i += 500) await collection.bulkWrite(operations.slice(i, i + 500), { ordered: false });
+      await collection.deleteMany({ t: { $in: entry.slots } });
+      const documents = entry.records.map((record) => ({ _id: bucketKey(record), t: record.t, e: record.e, o: record.o, r: record.r, n: record.n, x: record.x }));
+      for (let i = 0; i < documents.length; i += 5_000) await collection.insertMany(documents.slice(i, i + 5_000), { ordered: false });
     }
   }
 

@@ -1,8 +1,7 @@
 import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { InjectConnection } from '@nestjs/mongoose';
 import { MetricsService } from '@site11/observability';
-import type { Collection, Db } from 'mongodb';
-import type { Connection } from 'mongoose';
+import type { Connection, mongo } from 'mongoose';
 import { randomUUID } from 'node:crypto';
 import { retentionProblems, StatisticsConfig } from '../statistics.config';
 import { CounterStore, mergeRecords } from './counter-store';
@@ -46,8 +45,8 @@ export class RollupService implements OnModuleInit, OnApplicationBootstrap, OnAp
     });
   }
 
-  private get leases(): Collection<Lease> {
-    return (this.connection.db as unknown as Db).collection<Lease>('leases');
+  private get leases(): mongo.Collection<Lease> {
+    return (this.connection.db as unknown as mongo.Db).collection<Lease>('leases');
   }
 
   onModuleInit(): void {
