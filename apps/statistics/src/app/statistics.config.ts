@@ -18,7 +18,7 @@ export class StatisticsConfig extends ServiceConfig {
   @Max(600_000)
   STATISTICS_ROLLUP_MS: number = 2_000;
 
-  /** Events rolled up per pass at most; the next pass goes on at once when a pass was full. */
+  /** Pending events a pass takes at most (whole 5 s windows, one at least); the next pass goes on at once when some were left. */
   @IsInt()
   @Min(100)
   @Max(100_000)

@@ -35,7 +35,12 @@ type Db = mongo.Db;
 type Document = mongo.Document;
 type Collection<T extends Document> = mongo.Collection<T>;
 
-const PENDING = 'pending';
+/** Pending entries go to one collection per 5 s of arrival (`pending_<ms>`), which the rollup drops once done. */
+const PENDING_PREFIX = 'pending_';
+export const PENDING_WINDOW_MS = 5_000;
+const WATERMARK = 'pending-watermark';
+const pendingName = (window: number) => `${PENDING_PREFIX}${window}`;
+const windowOf = (t: number) => floorTo(t, PENDING_WINDOW_MS);
 const ERASED = 'erased_owners';
 const ERASED_CACHE_MS = 5_000;
 
@@ -77,7 +82,7 @@ export function mergeRecords(records: Iterable<CountRecord>, slotOf: (t: number)
 
 /**
  * The storage of statistics (`statistics_db`): raw events (`raw_<hour>`), the list of those not
- * yet rolled up (`pending`), and buckets per interval (`bm_<day>`, `bh_<month>`, `bd_<year>`),
+ * yet rolled up (`pending_<window>`), and buckets per interval (`bm_<day>`, `bh_<month>`, `bd_<year>`),
  * one document per slot, event, owner and outcome holding a count `n` and a value sum `x`.
  * Nothing here increments: buckets are recomputed from what they summarise, so running a rollup
  * twice, or over a replayed stream, gives the same numbers.
@@ -100,6 +105,8 @@ export class CounterStore {
    * Keeps each event once: the raw insert of a delivered-again event is a duplicate, and so is its
    * pending entry unless the first delivery died between the two inserts, when it is added now.
    * A pending entry for a minute already rolled up only makes the rollup recompute it: harmless.
+   * Pending entries go to the window of their arrival; if the rollup sealed that window while the
+   * insert ran (it may have read it already), they go again to the current one.
    */
   async insert(events: CountedEvent[]): Promise<void> {
     const byPartition = new Map<string, RawDocument[]>();
@@ -111,7 +118,42 @@ export class CounterStore {
     }
     for (const [name, documents] of byPartition) await this.insertIgnoringDuplicates(this.collection<RawDocument>(name), documents);
     const pending = [...byPartition.values()].flat().map(({ _id, e, m }) => ({ _id, e, m }));
-    await this.insertIgnoringDuplicates(this.collection<PendingDocument>(PENDING), pending);
+    for (;;) {
+      const window = windowOf(Date.now());
+      await this.insertIgnoringDuplicates(this.collection<PendingDocument>(pendingName(window)), pending);
+      if ((await this.sealedThrough()) < window) return;
+    }
+  }
+
+  /** The last pending window the rollup has taken (it reads and drops windows up to it). */
+  private async sealedThrough(): Promise<number> {
+    const mark = await this.collection<{ _id: string; through: number }>('leases').findOne({ _id: WATERMARK });
+    return mark?.through ?? -1;
+  }
+
+  /**
+   * Seals the windows before the current one (no insert goes there from now on without being
+   * repeated in a later window) and returns those that exist, oldest first.
+   */
+  async sealPendingWindows(now = Date.now()): Promise<number[]> {
+    const through = windowOf(now) - PENDING_WINDOW_MS;
+    const leases = this.collection<{ _id: string; through: number }>('leases');
+    const { matchedCount } = await leases.updateOne({ _id: WATERMARK, through: { $lt: through } }, { $set: { through } });
+    if (matchedCount === 0) await leases.insertOne({ _id: WATERMARK, through }).catch(() => undefined);
+    return (await this.pendingWindows()).filter((window) => window <= through);
+  }
+
+  async pendingWindows(): Promise<number[]> {
+    const names = await this.db.listCollections({ name: { $regex: `^${PENDING_PREFIX}` } }, { nameOnly: true }).toArray();
+    return names.map(({ name }) => Number(name.slice(PENDING_PREFIX.length))).filter(Number.isFinite).sort((a, b) => a - b);
+  }
+
+  async pendingIn(window: number): Promise<PendingDocument[]> {
+    return this.collection<PendingDocument>(pendingName(window)).find({}).toArray();
+  }
+
+  async dropPendingWindow(window: number): Promise<void> {
+    await this.drop(pendingName(window));
   }
 
   private async insertIgnoringDuplicates<T extends Document>(collection: Collection<T>, documents: T[]): Promise<void> {
@@ -123,29 +165,21 @@ export class CounterStore {
     }
   }
 
-  /** Events not rolled up yet, oldest minutes first among those returned. */
-  async pendingBatch(limit: number): Promise<PendingDocument[]> {
-    return this.collection<PendingDocument>(PENDING).find({}).limit(limit).toArray();
-  }
-
   async pendingCount(): Promise<number> {
-    return this.collection(PENDING).countDocuments({});
-  }
-
-  async removePending(ids: string[]): Promise<void> {
-    // one statement per 20,000: each costs a scan of `pending` on FerretDB, whatever the list
-    for (let i = 0; i < ids.length; i += 20_000) {
-      await this.collection<PendingDocument>(PENDING).deleteMany({ _id: { $in: ids.slice(i, i + 20_000) } });
-    }
+    let count = 0;
+    for (const window of await this.pendingWindows()) count += await this.collection(pendingName(window)).countDocuments({});
+    return count;
   }
 
   /** The minutes in [from, to) with events of `events` not rolled up yet (the live tail). */
   async dirtyMinutes(events: string[], from: number, to: number): Promise<Map<number, Set<string>>> {
-    const found = await this.collection<PendingDocument>(PENDING)
-      .find({ e: { $in: events }, m: { $gte: floorTo(from, MINUTE), $lt: to } }, { projection: { e: 1, m: 1 } })
-      .toArray();
     const minutes = new Map<number, Set<string>>();
-    for (const { e, m } of found) minutes.set(m, (minutes.get(m) ?? new Set()).add(e));
+    for (const window of await this.pendingWindows()) {
+      const found = await this.collection<PendingDocument>(pendingName(window))
+        .find({ e: { $in: events }, m: { $gte: floorTo(from, MINUTE), $lt: to } }, { projection: { e: 1, m: 1 } })
+        .toArray();
+      for (const { e, m } of found) minutes.set(m, (minutes.get(m) ?? new Set()).add(e));
+    }
     return minutes;
   }
 
@@ -190,7 +224,7 @@ export class CounterStore {
    * documents are deleted and written again, in two statements per partition (FerretDB finds a
    * document by scanning, so per-document upserts cost a scan each). Readers never see the gap:
    * a slot being rewritten still has pending events, so queries compute it from finer data
-   * (AnalyticsService.exactRecords), and a pass that dies in between is redone from `pending`.
+   * (AnalyticsService.exactRecords), and a pass that dies in between is redone from the pending windows.
    */
   async replaceSlots(interval: Interval, slots: number[], records: CountRecord[]): Promise<void> {
     const byPartition = new Map<string, { slots: number[]; records: CountRecord[] }>();

@@ -18,10 +18,10 @@ const RETENTION_EVERY_MS = 10 * 60_000;
 
 /**
  * Turns raw events into buckets, one runner at a time (a lease in the database, so two
- * statistics replicas never interleave their writes). A pass takes a batch of pending events,
+ * statistics replicas never interleave their writes). A pass takes the sealed windows of pending events,
  * recomputes the minute buckets of their minutes from every raw event of those minutes, the hour
  * buckets of their hours from the minute buckets, the day buckets from the hour buckets, and only
- * then removes the batch from `pending`. A pass that dies midway is simply run again: nothing is
+ * then drops those windows. A pass that dies midway is simply run again: nothing is
  * incremented, so nothing can be counted twice. Retention drops whole partitions.
  */
 @Injectable()
@@ -90,28 +90,40 @@ export class RollupService implements OnModuleInit, OnApplicationBootstrap, OnAp
     return this.rollUp();
   }
 
-  /** Rolls up one batch of pending events; true if the batch was full. */
-  async rollUp(): Promise<boolean> {
+  /**
+   * Rolls up the sealed pending windows, oldest first, up to about `STATISTICS_ROLLUP_BATCH`
+   * events (at least one window); true if windows are left.
+   */
+  async rollUp(now = Date.now()): Promise<boolean> {
     await this.store.applyErasures();
-    const batch = await this.store.pendingBatch(this.config.STATISTICS_ROLLUP_BATCH);
-    if (batch.length === 0) return false;
-    const minutes = [...new Set(batch.map((pending) => pending.m))].sort((a, b) => a - b);
-    await this.store.replaceSlots('minute', minutes, await this.store.rawRecords(minutes));
-    await this.keepLease();
-    const hours = [...new Set(minutes.map((minute) => floorTo(minute, HOUR)))];
-    await this.recomputeFrom('minute', 'hour', hours, HOUR);
-    await this.keepLease();
-    const days = [...new Set(hours.map((hour) => floorTo(hour, DAY)))];
-    await this.recomputeFrom('hour', 'day', days, DAY);
-    await this.keepLease();
-    await this.store.removePending(batch.map((pending) => pending._id));
-    return batch.length >= this.config.STATISTICS_ROLLUP_BATCH;
+    const sealed = await this.store.sealPendingWindows(now);
+    if (sealed.length === 0) return false;
+    const taken: number[] = [];
+    const batch: { m: number }[] = [];
+    for (const window of sealed) {
+      if (taken.length > 0 && batch.length >= this.config.STATISTICS_ROLLUP_BATCH) break;
+      batch.push(...(await this.store.pendingIn(window)));
+      taken.push(window);
+    }
+    if (batch.length > 0) {
+      const minutes = [...new Set(batch.map((pending) => pending.m))].sort((a, b) => a - b);
+      await this.store.replaceSlots('minute', minutes, await this.store.rawRecords(minutes));
+      await this.keepLease();
+      const hours = [...new Set(minutes.map((minute) => floorTo(minute, HOUR)))];
+      await this.recomputeFrom('minute', 'hour', hours, HOUR);
+      await this.keepLease();
+      const days = [...new Set(hours.map((hour) => floorTo(hour, DAY)))];
+      await this.recomputeFrom('hour', 'day', days, DAY);
+      await this.keepLease();
+    }
+    for (const window of taken) await this.store.dropPendingWindow(window);
+    return taken.length < sealed.length;
   }
 
   /** Rolls up until nothing is pending (tests and the bench). */
   async drain(): Promise<void> {
     while (await this.rollUp()) {
-      // a full batch: go on
+      // windows left: go on
     }
   }
 
