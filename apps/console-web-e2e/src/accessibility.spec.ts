@@ -46,7 +46,8 @@ async function everyScreen(page: Page, platform: PlatformClient, visit: (screen:
   await visit('register');
 
   await signIn(page, platform.admin);
-  // the dashboard once its services, readiness and chart are in
+  // the dashboard once its activity widgets, services, readiness and chart are in
+  await expect(page.getByRole('group', { name: 'New users', exact: true }).getByTestId('widget-value')).toBeVisible();
   await expect(page.getByRole('region', { name: 'users', exact: true })).toBeVisible();
   await expect(page.getByRole('region', { name: 'Gateway', exact: true })).toBeVisible();
   await expect(page.getByRole('region', { name: 'Ready instances' })).toBeVisible();
@@ -66,6 +67,22 @@ async function everyScreen(page: Page, platform: PlatformClient, visit: (screen:
   await expect(page.getByRole('region', { name: 'Profile' }).getByLabel('Name', { exact: true })).not.toHaveValue('');
   await expect(page.getByRole('region', { name: 'My sessions' }).getByRole('table')).toBeVisible();
   await visit('my-account');
+
+  // statistics once its widgets, chart (with its table) and top list are in
+  await page.getByRole('navigation', { name: 'Main navigation' }).getByRole('link', { name: 'Statistics', exact: true }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Statistics' })).toBeVisible();
+  await expect(page.getByRole('group', { name: 'New users', exact: true }).getByTestId('widget-value')).toBeVisible();
+  const explore = page.getByRole('region', { name: 'Over time' });
+  await expect(explore.getByRole('figure').locator('svg.recharts-surface').first()).toBeVisible();
+  await explore.getByRole('button', { name: 'Show the data as a table' }).click();
+  await expect(explore.getByRole('table')).toBeVisible();
+  await expect(page.getByRole('region', { name: 'Top' }).getByRole('table')).toBeVisible();
+  await visit('statistics');
+
+  await page.getByRole('navigation', { name: 'Main navigation' }).getByRole('link', { name: 'Reports', exact: true }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Reports' })).toBeVisible();
+  await expect(page.getByRole('region', { name: 'Generated reports' }).getByText('No reports yet.')).toBeVisible();
+  await visit('statistics-reports');
 }
 
 test.describe('Accessibility', () => {

@@ -1,62 +1,84 @@
+import type { Download, Locator, Page } from '@playwright/test';
+import { readFileSync } from 'node:fs';
 import { axe, expect, isBlocking, screenshot, signIn, test } from '../support/fixtures';
 
-test.describe('Reports screens (statistics service)', () => {
-  test('a user creates a report, changes it, finds it by search and deletes it', async ({ page, platform }, testInfo) => {
+const DAY_MS = 86_400_000;
+const utcDay = (t: number) => new Date(t).toISOString().slice(0, 10);
+
+/** Clicks `button` and returns the download it starts. */
+async function downloadBy(page: Page, button: Locator): Promise<Download> {
+  const download = page.waitForEvent('download');
+  await button.click();
+  return download;
+}
+
+test.describe('Reports screen (statistics service)', () => {
+  test('a user generates a CSV report of the last 7 days, sees it completed, downloads it and deletes it', async ({ page, platform }, testInfo) => {
     const owner = await platform.createUser('reports', 'Owner Of Reports');
     await signIn(page, owner);
 
     await page.getByRole('navigation', { name: 'Main navigation' }).getByRole('link', { name: 'Reports', exact: true }).click();
     await expect(page).toHaveURL(/\/statistics\/reports$/);
     await expect(page.getByRole('heading', { level: 1, name: 'Reports' })).toBeVisible();
-    await expect(page.getByText('No reports yet.')).toBeVisible();
+    const list = page.getByRole('region', { name: 'Generated reports' });
+    await expect(list.getByText('No reports yet.')).toBeVisible();
 
-    await page.getByRole('link', { name: 'New report' }).click();
-    const create = page.getByRole('button', { name: 'Create report' });
-    // the contracts' rules, in the browser: no request for an empty name
-    await create.click();
-    await expect(page.getByText('The name must be 1 to 100 characters long')).toBeVisible();
-    await page.getByRole('textbox', { name: /^Name/ }).fill('Quarterly report');
-    await page.getByRole('textbox', { name: 'Description' }).fill('Made in a real browser');
-    await create.click();
-    await expect(page).toHaveURL(/\/statistics\/reports\/[0-9a-f]{24}$/);
-    await expect(page.getByRole('heading', { level: 1, name: 'Quarterly report' })).toBeVisible();
-    await screenshot(page, 'statistics-report', testInfo);
-    expect((await axe(page, 'statistics-report', testInfo)).filter(isBlocking)).toEqual([]);
+    const form = page.getByRole('region', { name: 'Generate a report' });
+    await expect(form.getByRole('radio', { name: /^Usage/ })).toBeChecked();
+    await expect(form.getByRole('radio', { name: 'CSV' })).toBeChecked();
+    const from = form.getByLabel('First day');
+    const to = form.getByLabel('Last day');
+    const generate = form.getByRole('button', { name: 'Generate report' });
 
-    const details = page.getByRole('region', { name: 'Details' });
-    await details.getByRole('textbox', { name: /^Name/ }).fill('Renamed report');
-    await details.getByRole('button', { name: 'Save changes' }).click();
-    await expect(details.getByRole('status')).toHaveText('Changes saved');
-    // saved on the server: a reload reads it back
-    await page.reload();
-    await expect(page.getByRole('heading', { level: 1, name: 'Renamed report' })).toBeVisible();
+    // the contract's rules, in the browser: days the API would refuse are refused before asking
+    await from.fill('2025-01-31');
+    await to.fill('2025-01-01');
+    await generate.click();
+    await expect(form.getByText('The last day cannot be before the first')).toBeVisible();
+    await from.fill('2024-01-01');
+    await to.fill('2025-01-01');
+    await generate.click();
+    await expect(form.getByText('A report covers at most 366 days')).toBeVisible();
 
-    // a second one, so that the search has something to leave out
-    await page.getByRole('link', { name: 'Back to reports' }).click();
-    await page.getByRole('link', { name: 'New report' }).click();
-    await page.getByRole('textbox', { name: /^Name/ }).fill('Other report');
-    await page.getByRole('button', { name: 'Create report' }).click();
-    await expect(page.getByRole('heading', { level: 1, name: 'Other report' })).toBeVisible();
+    // the last 7 UTC days, today included
+    const today = Date.now();
+    const first = utcDay(today - 6 * DAY_MS);
+    const last = utcDay(today);
+    const filename = `usage-${first}-${last}.csv`;
+    await from.fill(first);
+    await to.fill(last);
+    await generate.click();
+    await expect(form.getByRole('status')).toHaveText(`${filename} is being generated: follow it in the list below.`);
 
-    await page.getByRole('link', { name: 'Back to reports' }).click();
-    const rows = page.getByRole('table').getByRole('row');
-    await expect(rows).toHaveCount(3);
-    await page.getByRole('searchbox').fill('renamed');
-    await expect(rows).toHaveCount(2); // the header row and the one match
-    await expect(rows.filter({ hasText: 'Renamed report' })).toHaveCount(1);
-    await page.getByRole('searchbox').fill('quarterly');
-    await expect(page.getByText('No report matches “quarterly”.')).toBeVisible();
-    await page.getByRole('searchbox').fill('');
-    await expect(rows).toHaveCount(3);
+    // generated in the background; the list follows it until it is completed
+    const row = list.getByRole('row').filter({ hasText: filename });
+    await expect(row).toHaveCount(1);
+    await expect(row.getByTestId('report-status')).toHaveText('Completed', { timeout: 30_000 });
+    await expect(row).toContainText('Usage · CSV');
     await screenshot(page, 'statistics-reports', testInfo);
     expect((await axe(page, 'statistics-reports', testInfo)).filter(isBlocking)).toEqual([]);
 
-    await rows.getByRole('link', { name: 'Renamed report' }).click();
-    await page.getByRole('button', { name: 'Delete report' }).click();
+    // fetched with the session's token, saved under the report's name
+    const download = await downloadBy(page, row.getByRole('button', { name: `Download ${filename}` }));
+    expect(download.suggestedFilename()).toBe(filename);
+    const lines = readFileSync(await download.path(), 'utf8').trimEnd().split('\n');
+    const header = (lines[0] ?? '').split(',');
+    expect(header[0]).toBe('slot');
+    expect(header).toContain('users.created');
+    expect(header).toContain('oauth.login.succeeded');
+    // one row per day, then the totals: a user's report covers their own events, their registration among them
+    expect(lines).toHaveLength(1 + 7 + 1);
+    const totals = (lines.at(-1) ?? '').split(',');
+    expect(totals[0]).toBe('total');
+    expect(totals[header.indexOf('users.created')]).toBe('1');
+    await expect(list.getByRole('status')).toHaveText(`Downloaded ${filename}`);
+
+    await row.getByRole('button', { name: `Delete ${filename}` }).click();
     const dialog = page.getByRole('dialog', { name: 'Delete this report?' });
+    await expect(dialog).toContainText(filename);
     await dialog.getByRole('button', { name: 'Delete', exact: true }).click();
-    await expect(page).toHaveURL(/\/statistics\/reports$/);
-    await expect(rows).toHaveCount(2);
-    await expect(rows.filter({ hasText: 'Renamed report' })).toHaveCount(0);
+    await expect(dialog).toBeHidden();
+    await expect(row).toHaveCount(0);
+    await expect(list.getByText('No reports yet.')).toBeVisible();
   });
 });

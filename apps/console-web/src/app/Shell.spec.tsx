@@ -10,6 +10,7 @@ const admin = {
     'GET /api/v1/services': () => json(200, []),
     'GET /health/ready': () => json(200, { status: 'ok', details: {} }),
     'GET /api/v1/auth/sessions': () => json(200, { items: [] }),
+    'GET /api/v1/statistics/summary': () => json(200, { period: '7d', from: '2025-01-01T00:00:00.000Z', to: '2025-01-08T00:00:00.000Z', items: [] }),
   },
 };
 

@@ -19,6 +19,7 @@ export const NAV_ITEMS: NavItem[] = [
   { to: '/applications', label: 'applications.nav', adminOnly: false },
   { to: '/images', label: 'images.nav', adminOnly: false },
   { to: '/data/datasets', label: 'dataDatasets.nav', adminOnly: false },
+  { to: '/statistics', label: 'statistics.nav', adminOnly: false, end: true },
   { to: '/statistics/reports', label: 'statisticsReports.nav', adminOnly: false },
   // <nx-plugin:nav>
   { to: '/account', label: 'nav.account', adminOnly: false },

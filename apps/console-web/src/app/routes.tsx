@@ -22,9 +22,8 @@ const ImagePage = lazy(() => import('../features/images/ImagePage'));
 const DataDatasetsPage = lazy(() => import('../features/data/datasets/DatasetsPage'));
 const DataNewDatasetPage = lazy(() => import('../features/data/datasets/NewDatasetPage'));
 const DataDatasetPage = lazy(() => import('../features/data/datasets/DatasetPage'));
+const StatisticsPage = lazy(() => import('../features/statistics/StatisticsPage'));
 const StatisticsReportsPage = lazy(() => import('../features/statistics/reports/ReportsPage'));
-const StatisticsNewReportPage = lazy(() => import('../features/statistics/reports/NewReportPage'));
-const StatisticsReportPage = lazy(() => import('../features/statistics/reports/ReportPage'));
 // <nx-plugin:screen-imports>
 const NotFoundPage = lazy(() => import('../features/not-found/NotFoundPage'));
 
@@ -114,9 +113,8 @@ export const routes: RouteObject[] = [
               { path: 'data/datasets', element: <DataDatasetsPage /> },
               { path: 'data/datasets/new', element: <DataNewDatasetPage /> },
               { path: 'data/datasets/:id', element: <DataDatasetPage /> },
+              { path: 'statistics', element: <StatisticsPage /> },
               { path: 'statistics/reports', element: <StatisticsReportsPage /> },
-              { path: 'statistics/reports/new', element: <StatisticsNewReportPage /> },
-              { path: 'statistics/reports/:id', element: <StatisticsReportPage /> },
               // <nx-plugin:screens>
             ],
           },

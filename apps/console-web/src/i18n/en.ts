@@ -1,6 +1,7 @@
 import { applicationsText } from '../features/applications/i18n';
 import { imagesText } from '../features/images/i18n';
 import { dataDatasetsText } from '../features/data/datasets/i18n';
+import { statisticsText } from '../features/statistics/i18n';
 import { statisticsReportsText } from '../features/statistics/reports/i18n';
 // <nx-plugin:i18n-imports>
 
@@ -216,6 +217,7 @@ export const en = {
   applications: applicationsText.en,
   images: imagesText.en,
   dataDatasets: dataDatasetsText.en,
+  statistics: statisticsText.en,
   statisticsReports: statisticsReportsText.en,
   // <nx-plugin:i18n>
 } as const;

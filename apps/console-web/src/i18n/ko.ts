@@ -2,6 +2,7 @@ import type { Messages } from './en';
 import { applicationsText } from '../features/applications/i18n';
 import { imagesText } from '../features/images/i18n';
 import { dataDatasetsText } from '../features/data/datasets/i18n';
+import { statisticsText } from '../features/statistics/i18n';
 import { statisticsReportsText } from '../features/statistics/reports/i18n';
 // <nx-plugin:i18n-imports>
 
@@ -217,6 +218,7 @@ export const ko: Messages = {
   applications: applicationsText.ko,
   images: imagesText.ko,
   dataDatasets: dataDatasetsText.ko,
+  statistics: statisticsText.ko,
   statisticsReports: statisticsReportsText.ko,
   // <nx-plugin:i18n>
 };

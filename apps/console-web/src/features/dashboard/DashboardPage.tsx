@@ -20,6 +20,7 @@ import { dateTime, relativeTime } from '../../lib/format';
 import { ErrorBanner } from '../../ui/ErrorBanner';
 import { ListSkeleton } from '../../ui/Skeletons';
 import { usePageTitle } from '../../ui/usePageTitle';
+import { SummaryWidgets } from '../statistics/SummaryWidgets';
 import { useReadyHistory } from './history';
 import { type GatewayReadiness, useReadinessQuery, useServicesQuery } from './queries';
 
@@ -208,7 +209,10 @@ function ServiceDrawer({ service, onClose }: { service: ServiceStatus | undefine
   );
 }
 
-/** `/` (admins): the registry's services and instances, circuits, gateway readiness, polled every 3 s. */
+/**
+ * `/` (admins): the statistics service's activity widgets (their own alert when it is down), then
+ * the registry's services and instances, circuits, gateway readiness, polled every 3 s.
+ */
 export default function DashboardPage() {
   const { t } = useTranslation();
   usePageTitle(t('dashboard.title'));
@@ -229,6 +233,8 @@ export default function DashboardPage() {
           {t('dashboard.autoRefresh')}
         </Text>
       </Group>
+
+      <SummaryWidgets />
 
       {services.isError ? (
         <ErrorBanner

@@ -1,53 +1,46 @@
 import { zodResolver } from '@hookform/resolvers/zod';
-import { Alert, Button, Group, Stack, Textarea, TextInput } from '@mantine/core';
-import { useEffect, useState } from 'react';
-import { useForm } from 'react-hook-form';
+import { Alert, Button, Group, Radio, SimpleGrid, Stack, TextInput } from '@mantine/core';
+import type { TFunction } from 'i18next';
+import { useState } from 'react';
+import { Controller, useForm } from 'react-hook-form';
 import { useTranslation } from 'react-i18next';
+import { ApiError } from '../../../api/errors';
 import { applyServerFieldErrors } from '../../../ui/form-errors';
 import { describeError, translateMessage } from '../../../ui/messages';
-import type { CreateReport, Report } from './queries';
-import {
-  reportBody,
-  REPORT_FORM_FIELDS,
-  type ReportFormOutput,
-  reportFormSchema,
-  type ReportFormValues,
-  reportFormValues,
-} from './schema';
+import { type CreateReport, REPORT_FORMATS, REPORT_KINDS, type Report } from './queries';
+import { defaultReportValues, reportBody, REPORT_FORM_FIELDS, type ReportFormOutput, reportFormSchema, type ReportFormValues } from './schema';
 
 export interface ReportFormProps {
-  /** The report being changed; none for a new one. */
-  report?: Report;
-  submitLabel: string;
-  /** Sends the body to the API; the form shows the API's field errors under its fields. */
+  /** Sends the body to the API; the form shows the API's refusals in words. */
   onSubmit: (body: CreateReport) => Promise<Report>;
 }
 
-/** Name and description of a report, validated as the API validates them. */
-export function ReportForm({ report, submitLabel, onSubmit }: ReportFormProps) {
+/** What to say about a refused report: the statistics service's codes in words, else the usual. */
+function reportError(t: TFunction, error: unknown): string {
+  if (error instanceof ApiError && error.code === 'STATISTICS.TOO_MANY_REPORTS') return t('statisticsReports.errors.tooMany');
+  if (error instanceof ApiError && error.code === 'STATISTICS.INVALID_RANGE') return t('statisticsReports.errors.invalidRange', { message: error.message });
+  return describeError(t, error);
+}
+
+/** Kind, first and last UTC day, and format of a new report, validated as the API validates them. */
+export function ReportForm({ onSubmit }: ReportFormProps) {
   const { t } = useTranslation();
-  const [saved, setSaved] = useState(false);
+  const [requested, setRequested] = useState<string | null>(null);
   const form = useForm<ReportFormValues, unknown, ReportFormOutput>({
     resolver: zodResolver(reportFormSchema),
-    defaultValues: reportFormValues(report),
+    defaultValues: defaultReportValues(),
   });
-  const { errors, isSubmitting, isDirty } = form.formState;
-
-  // a newer copy (after saving, or from another tab) replaces the values when the form is untouched
-  useEffect(() => {
-    if (report && !form.formState.isDirty) form.reset(reportFormValues(report));
-  }, [report, form]);
+  const { errors, isSubmitting } = form.formState;
 
   const submit = form.handleSubmit(async (values) => {
-    setSaved(false);
+    setRequested(null);
     try {
-      const result = await onSubmit(reportBody(values));
-      form.reset(reportFormValues(result));
-      setSaved(true);
+      const report = await onSubmit(reportBody(values));
+      setRequested(report.filename);
     } catch (error) {
       const { placed, unplaced } = applyServerFieldErrors(error, form.setError, REPORT_FORM_FIELDS);
       if (placed === 0 || unplaced.length > 0) {
-        form.setError('root.server', { message: [describeError(t, error), ...unplaced].join(' ') });
+        form.setError('root.server', { message: [reportError(t, error), ...unplaced].join(' ') });
       }
     }
   });
@@ -62,23 +55,58 @@ export function ReportForm({ report, submitLabel, onSubmit }: ReportFormProps) {
             {errors.root['server'].message}
           </Alert>
         ) : null}
-        {saved && !isDirty && report ? (
-          <Alert color="green" variant="light" role="status">
-            {t('common.saved')}
+        <Controller
+          control={form.control}
+          name="kind"
+          render={({ field }) => (
+            <Radio.Group label={t('statisticsReports.create.kind')} value={field.value} onChange={field.onChange}>
+              <Stack gap="xs" mt={4}>
+                {REPORT_KINDS.map((kind) => (
+                  <Radio key={kind} value={kind} label={t(`statisticsReports.kinds.${kind}`)} description={t(`statisticsReports.create.kindHints.${kind}`)} />
+                ))}
+              </Stack>
+            </Radio.Group>
+          )}
+        />
+        <SimpleGrid cols={{ base: 1, xs: 2 }} spacing="sm" maw={480}>
+          <TextInput
+            type="date"
+            label={t('statisticsReports.create.from')}
+            description={t('statisticsReports.create.fromHint')}
+            required
+            error={fieldError(errors.from?.message)}
+            {...form.register('from')}
+          />
+          <TextInput
+            type="date"
+            label={t('statisticsReports.create.to')}
+            description={t('statisticsReports.create.toHint')}
+            required
+            error={fieldError(errors.to?.message)}
+            {...form.register('to')}
+          />
+        </SimpleGrid>
+        <Controller
+          control={form.control}
+          name="format"
+          render={({ field }) => (
+            <Radio.Group label={t('statisticsReports.create.format')} value={field.value} onChange={field.onChange}>
+              <Group gap="md" mt={4}>
+                {REPORT_FORMATS.map((format) => (
+                  <Radio key={format} value={format} label={t(`statisticsReports.formats.${format}`)} />
+                ))}
+              </Group>
+            </Radio.Group>
+          )}
+        />
+        {requested ? (
+          <Alert color="teal" variant="light" role="status">
+            {t('statisticsReports.create.requested', { name: requested })}
           </Alert>
         ) : null}
-        <TextInput label={t('statisticsReports.name')} required error={fieldError(errors.name?.message)} {...form.register('name')} />
-        <Textarea
-          label={t('statisticsReports.description')}
-          autosize
-          minRows={2}
-          maxRows={8}
-          error={fieldError(errors.description?.message)}
-          {...form.register('description')}
-        />
         <Group>
-          <Button type="submit" loading={isSubmitting} disabled={report !== undefined && !isDirty}>
-            {submitLabel}
+          <Button type="submit" loading={isSubmitting}>
+            {t('statisticsReports.create.submit')}
           </Button>
         </Group>
       </Stack>

@@ -1,28 +1,43 @@
-import { keepPreviousData, useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useInfiniteQuery, useMutation, useQueryClient } from '@tanstack/react-query';
 import { expectOk, unwrap } from '../../../api/client';
 import type { components } from '../../../api/schema';
 import { useApi } from '../../../app/services-context';
 
 export type Report = components['schemas']['ReportDto'];
 export type CreateReport = components['schemas']['CreateReportDto'];
-export type UpdateReport = components['schemas']['UpdateReportDto'];
+export type ReportKind = Report['kind'];
+export type ReportFormat = Report['format'];
+export type ReportStatus = Report['status'];
 export type ReportsScope = 'mine' | 'all';
 
-export const REPORTS_PAGE_SIZE = 20;
+/** CreateReportDto's enums, in the order the form offers them. */
+export const REPORT_KINDS = ['usage', 'activity', 'storage'] as const satisfies readonly ReportKind[];
+export const REPORT_FORMATS = ['csv', 'json', 'pdf'] as const satisfies readonly ReportFormat[];
+
+export const REPORTS_PAGE_SIZE = 50;
+/** How often the list is asked again while one of its reports is queued or running. */
+export const REPORT_POLL_MS = 1_000;
 export const reportsKey = ['statistics', 'reports'] as const;
 
-/** `GET /api/v1/statistics/reports?q=&scope=&cursor=`: pages joined by "Load more". */
-export function useReportsList(q: string, scope: ReportsScope) {
+/** Queued or running: its status will change. */
+export function isOpen(status: ReportStatus): boolean {
+  return status === 'queued' || status === 'running';
+}
+
+/**
+ * `GET /api/v1/statistics/reports?scope=&cursor=` (oldest first), pages joined by "Load more";
+ * asked again every REPORT_POLL_MS while any report shown is queued or running.
+ */
+export function useReportsList(scope: ReportsScope) {
   const api = useApi();
   return useInfiniteQuery({
-    queryKey: [...reportsKey, 'list', { q, scope }],
+    queryKey: [...reportsKey, 'list', { scope }],
     queryFn: ({ pageParam, signal }) =>
       unwrap(
         api.GET('/api/v1/statistics/reports', {
           params: {
             query: {
               limit: REPORTS_PAGE_SIZE,
-              ...(q ? { q } : {}),
               ...(scope === 'all' ? { scope } : {}),
               ...(pageParam ? { cursor: pageParam } : {}),
             },
@@ -32,56 +47,30 @@ export function useReportsList(q: string, scope: ReportsScope) {
       ),
     initialPageParam: undefined as string | undefined,
     getNextPageParam: (last) => last.nextCursor ?? undefined,
-    // while a new search runs, the previous results stay (no flicker)
-    placeholderData: keepPreviousData,
+    refetchInterval: (query) => (query.state.data?.pages.some((page) => page.items.some((report) => isOpen(report.status))) ? REPORT_POLL_MS : false),
+    staleTime: 0,
   });
 }
 
-/** One report; `enabled: false` once it is deleted, so nothing asks for it again. */
-export function useReport(id: string, enabled = true) {
-  const api = useApi();
-  return useQuery({
-    enabled,
-    queryKey: [...reportsKey, 'detail', id],
-    queryFn: ({ signal }) => unwrap(api.GET('/api/v1/statistics/reports/{id}', { params: { path: { id } }, signal })),
-  });
-}
-
-/** `POST /api/v1/statistics/reports`; the new report is cached for its page. */
+/** `POST /api/v1/statistics/reports` (202, queued); the list then shows it and follows it. */
 export function useCreateReport() {
   const api = useApi();
   const queryClient = useQueryClient();
   return useMutation({
     mutationFn: (body: CreateReport) => unwrap(api.POST('/api/v1/statistics/reports', { body })),
-    onSuccess: (created: Report) => {
-      queryClient.setQueryData([...reportsKey, 'detail', created.id], created);
-      void queryClient.invalidateQueries({ queryKey: [...reportsKey, 'list'] });
-    },
-  });
-}
-
-/** `PATCH /api/v1/statistics/reports/{id}`; the answer replaces the cached one. */
-export function useUpdateReport(id: string) {
-  const api = useApi();
-  const queryClient = useQueryClient();
-  return useMutation({
-    mutationFn: (body: UpdateReport) =>
-      unwrap(api.PATCH('/api/v1/statistics/reports/{id}', { params: { path: { id } }, body })),
-    onSuccess: (updated: Report) => {
-      queryClient.setQueryData([...reportsKey, 'detail', id], updated);
-      void queryClient.invalidateQueries({ queryKey: [...reportsKey, 'list'] });
-    },
-  });
-}
-
-export function useDeleteReport(id: string) {
-  const api = useApi();
-  const queryClient = useQueryClient();
-  return useMutation({
-    mutationFn: () => expectOk(api.DELETE('/api/v1/statistics/reports/{id}', { params: { path: { id } } })),
     onSuccess: () => {
-      // the page showing it stops asking (`enabled`); the cached copy goes once nothing shows it
-      queryClient.removeQueries({ queryKey: [...reportsKey, 'detail', id], type: 'inactive' });
+      void queryClient.invalidateQueries({ queryKey: [...reportsKey, 'list'] });
+    },
+  });
+}
+
+/** `DELETE /api/v1/statistics/reports/{id}` (204). */
+export function useDeleteReport() {
+  const api = useApi();
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (id: string) => expectOk(api.DELETE('/api/v1/statistics/reports/{id}', { params: { path: { id } } })),
+    onSuccess: () => {
       void queryClient.invalidateQueries({ queryKey: [...reportsKey, 'list'] });
     },
   });
