@@ -12,6 +12,12 @@ export class StatisticsConfig extends ServiceConfig {
   /** Counting is batched: many events in flight make one insert (each is acknowledged once stored). */
   override STREAMS_MAX_IN_FLIGHT: number = 512;
 
+  /**
+   * An event is dead-lettered (and not counted) only after this many failed deliveries: with a
+   * batch waiting 30 s for the database each time, about 50 minutes of outage.
+   */
+  override STREAMS_MAX_DELIVERIES: number = 100;
+
   /** How often the rollup turns new raw events into buckets (ms). */
   @IsInt()
   @Min(100)
@@ -23,6 +29,14 @@ export class StatisticsConfig extends ServiceConfig {
   @Min(100)
   @Max(100_000)
   STATISTICS_ROLLUP_BATCH: number = 20_000;
+
+  /**
+   * Pending windows stay this long after they are rolled up (ms), so a query that read buckets
+   * while a pass rewrote them still sees those minutes as pending and computes them from raw events.
+   */
+  @IsInt()
+  @Min(1_000)
+  STATISTICS_ROLLED_KEEP_MS: number = 30_000;
 
   /**
    * An event that reaches statistics more than this after it happened is not counted (logged and

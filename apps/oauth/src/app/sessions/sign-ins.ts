@@ -1,4 +1,4 @@
-import { Injectable, type OnModuleInit } from '@nestjs/common';
+import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { InjectModel, Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
 import { type EventCatalog, type LoginMethod, OAuthEvents } from '@site11/contracts';
 import { OUTBOX_FIELDS, OutboxRelay, outboxEvent, type OutboxEvent, withOutbox } from '@site11/persistence';
@@ -25,6 +25,8 @@ export const SignInEventSchema = SchemaFactory.createForClass(SignInEvent).add(O
 /** Publishes `oauth.login.succeeded` and `oauth.login.failed` (counted by statistics). */
 @Injectable()
 export class SignIns implements OnModuleInit {
+  private readonly logger = new Logger(SignIns.name);
+
   constructor(
     @InjectModel(SignInEvent.name) private readonly events: Model<SignInEvent>,
     private readonly outbox: OutboxRelay,
@@ -47,9 +49,14 @@ export class SignIns implements OnModuleInit {
     data: EventCatalog[P],
     requestId: string,
   ): Promise<void> {
-    const event = outboxEvent(pattern, data, requestId);
-    const _id = new Types.ObjectId();
-    await this.events.create({ _id, deletedAt: event.occurredAt, ...withOutbox(event) });
-    await this.outbox.publishOrDefer(this.events, _id, [event]);
+    // a sign-in's answer never depends on its event: a write that fails is logged, the sign-in stands
+    try {
+      const event = outboxEvent(pattern, data, requestId);
+      const _id = new Types.ObjectId();
+      await this.events.create({ _id, deletedAt: event.occurredAt, ...withOutbox(event) });
+      await this.outbox.publishOrDefer(this.events, _id, [event]);
+    } catch (error) {
+      this.logger.warn(`${pattern} not recorded: ${(error as Error).message}`);
+    }
   }
 }

@@ -100,8 +100,12 @@ export class AnalyticsService {
 
   async summary(query: SummaryQueryDto, actor: Actor, now = Date.now()): Promise<SummaryDto> {
     const period = query.period ?? '7d';
-    const tz = this.zone(query.tz);
     const { interval, slots } = PERIODS[period];
+    // a zone whose local days are not whole UTC hours (Asia/Kolkata) would need minute buckets for
+    // weeks back, which are not kept: such a summary is made of UTC days
+    let tz = this.zone(query.tz);
+    const span = slotsOf(now - 2 * slots * UNIT[interval], now, interval, tz, 2 * slots + 2);
+    if (sourceIntervalFor(span, interval) === 'minute' && interval !== 'minute' && 2 * slots * UNIT[interval] > this.config.STATISTICS_MINUTE_RETENTION_DAYS * DAY - DAY) tz = 'UTC';
     const end = DateTime.fromMillis(now, { zone: tz }).startOf(interval).plus({ [`${interval}s`]: 1 });
     const from = end.minus({ [`${interval}s`]: slots });
     const previousFrom = from.minus({ [`${interval}s`]: slots });
@@ -129,7 +133,7 @@ export class AnalyticsService {
         sparkline: current,
       });
     }
-    return { period, from: from.toUTC().toISO() ?? '', to: end.toUTC().toISO() ?? '', items };
+    return { period, tz, from: from.toUTC().toISO() ?? '', to: end.toUTC().toISO() ?? '', items };
   }
 
   async top(query: TopQueryDto, actor: Actor, now = Date.now()): Promise<TopDto> {
@@ -139,10 +143,13 @@ export class AnalyticsService {
     if (!(from < to)) throw invalid(StatisticsErrors.invalidRange, '`from` must be before `to`');
     const owner = this.ownerScope(undefined, actor);
     const events = eventsOf(metric);
+    // nothing is kept before the first day bucket: no range reads further back than that
+    const earliest = (await this.store.earliestDayPartition()) ?? floorTo(now, DAY);
     // a gauge's top is its level at `to`: everything before counts
-    const start = metric.kind === 'gauge' ? ((await this.store.earliestDayPartition()) ?? from) : this.retainedStart(from, now);
-    // to the end of `to`'s minute: the minute in progress counts
-    const end = ceilTo(to, MINUTE);
+    const start = Math.max(earliest, metric.kind === 'gauge' ? earliest : this.retainedStart(from, now));
+    // to the end of `to`'s minute (the minute in progress counts), or of its hour or day when
+    // the finer buckets are no longer kept
+    const end = to >= now - MINUTE ? ceilTo(to, MINUTE) : this.retainedStart(to, now);
     const records = await this.coarseRecords(events, Math.min(start, end), end, owner);
     const totals = new Map<string | null, number>();
     for (const record of records) {
@@ -164,7 +171,13 @@ export class AnalyticsService {
     const values = new Map<string | null, number[]>();
     const row = (key: string | null) => {
       let found = values.get(key);
-      if (!found) values.set(key, (found = new Array<number>(slots).fill(0)));
+      if (!found) {
+        // refused before the memory is taken: groups × slots past the limit
+        if ((values.size + 1) * slots > MAX_SERIES_POINTS) {
+          throw invalid(StatisticsErrors.tooManyPoints, `More than ${MAX_SERIES_POINTS} points: fewer groups or a coarser interval`, { limit: MAX_SERIES_POINTS });
+        }
+        values.set(key, (found = new Array<number>(slots).fill(0)));
+      }
       return found;
     };
     for (const record of await this.exactRecords(events, boundaries[0], boundaries[slots], source, owner)) {
@@ -196,8 +209,12 @@ export class AnalyticsService {
    */
   async exactRecords(events: string[], from: number, to: number, interval: Interval, owner?: string): Promise<CountRecord[]> {
     if (from >= to) return [];
+    // pending minutes before and after the buckets: a slot a rollup pass rewrote in between (its
+    // windows stay a while after the pass, STATISTICS_ROLLED_KEEP_MS) is computed, never read half-written
+    const before = await this.store.dirtyMinutes(events, from, to);
     const buckets = await this.store.buckets(interval, from, to, events, owner);
     const dirtyMinutes = await this.store.dirtyMinutes(events, from, to);
+    for (const [minute, names] of before) dirtyMinutes.set(minute, new Set([...(dirtyMinutes.get(minute) ?? []), ...names]));
     if (dirtyMinutes.size === 0) return buckets;
     const unit = UNIT[interval];
     const dirtySlots = new Map<number, Set<string>>();

@@ -30,7 +30,7 @@ interface PendingDocument {
   m: number;
 }
 
-type BucketDocument = CountRecord & { _id: string };
+type BucketDocument = CountRecord;
 type Db = mongo.Db;
 type Document = mongo.Document;
 type Collection<T extends Document> = mongo.Collection<T>;
@@ -44,11 +44,21 @@ const windowOf = (t: number) => floorTo(t, PENDING_WINDOW_MS);
 const ERASED = 'erased_owners';
 const ERASED_CACHE_MS = 5_000;
 
+interface Watermark {
+  _id: string;
+  through: number;
+  /** Windows rolled up but kept a while for readers, and when. */
+  rolled?: { window: number; at: number }[];
+}
+
 interface ErasedOwner {
   _id: string;
   at: Date;
-  applied: boolean;
+  /** Relabelling sweeps done: a second one, a while after the first, catches what instances with an older list wrote. */
+  sweeps: number;
+  sweptAt?: Date;
 }
+const SECOND_SWEEP_AFTER_MS = 30_000;
 
 /**
  * A raw event's key: its minute and name first, its id last. The id alone makes a redelivery,
@@ -56,7 +66,8 @@ interface ErasedOwner {
  * itself, so they are the same every time it is delivered.
  */
 export const rawKey = (event: CountedEvent) => `${event.event}|${floorTo(event.at.getTime(), MINUTE)}|${event.id}`;
-const bucketKey = (record: Omit<CountRecord, 'n' | 'x'>) => `${record.t}|${record.e}|${record.o ?? '-'}|${record.r ?? '-'}`;
+/** Groups records by slot, event, owner and outcome (JSON: no owner value can collide with "no owner"). */
+const groupKey = (record: Omit<CountRecord, 'n' | 'x'>) => JSON.stringify([record.t, record.e, record.o, record.r]);
 
 function isOnlyDuplicates(error: unknown): boolean {
   const writeErrors = (error as { writeErrors?: { code?: number }[] | { code?: number } }).writeErrors;
@@ -70,7 +81,7 @@ export function mergeRecords(records: Iterable<CountRecord>, slotOf: (t: number)
   const merged = new Map<string, CountRecord>();
   for (const record of records) {
     const t = slotOf(record.t);
-    const key = bucketKey({ ...record, t });
+    const key = groupKey({ ...record, t });
     const existing = merged.get(key);
     if (existing) {
       existing.n += record.n;
@@ -118,10 +129,13 @@ export class CounterStore {
     }
     for (const [name, documents] of byPartition) await this.insertIgnoringDuplicates(this.collection<RawDocument>(name), documents);
     const pending = [...byPartition.values()].flat().map(({ _id, e, m }) => ({ _id, e, m }));
+    // past the watermark even if this instance's clock is behind the one that sealed it
+    let window = windowOf(Date.now());
     for (;;) {
-      const window = windowOf(Date.now());
       await this.insertIgnoringDuplicates(this.collection<PendingDocument>(pendingName(window)), pending);
-      if ((await this.sealedThrough()) < window) return;
+      const sealed = await this.sealedThrough();
+      if (sealed < window) return;
+      window = Math.max(windowOf(Date.now()), sealed + PENDING_WINDOW_MS);
     }
   }
 
@@ -133,14 +147,30 @@ export class CounterStore {
 
   /**
    * Seals the windows before the current one (no insert goes there from now on without being
-   * repeated in a later window) and returns those that exist, oldest first.
+   * repeated in a later window) and returns those not rolled up yet, oldest first.
    */
   async sealPendingWindows(now = Date.now()): Promise<number[]> {
     const through = windowOf(now) - PENDING_WINDOW_MS;
-    const leases = this.collection<{ _id: string; through: number }>('leases');
+    const leases = this.collection<Watermark>('leases');
     const { matchedCount } = await leases.updateOne({ _id: WATERMARK, through: { $lt: through } }, { $set: { through } });
-    if (matchedCount === 0) await leases.insertOne({ _id: WATERMARK, through }).catch(() => undefined);
-    return (await this.pendingWindows()).filter((window) => window <= through);
+    if (matchedCount === 0) await leases.insertOne({ _id: WATERMARK, through, rolled: [] }).catch(() => undefined);
+    const rolled = new Set(((await leases.findOne({ _id: WATERMARK }))?.rolled ?? []).map((entry) => entry.window));
+    return (await this.pendingWindows()).filter((window) => window <= through && !rolled.has(window));
+  }
+
+  /**
+   * Records windows as rolled up, and drops those rolled up more than `keepMs` ago: a query that
+   * read the buckets while the pass rewrote them still finds their windows when it looks for
+   * pending minutes afterwards (AnalyticsService.exactRecords).
+   */
+  async retirePendingWindows(windows: number[], keepMs: number, now = Date.now()): Promise<void> {
+    const leases = this.collection<Watermark>('leases');
+    const mark = await leases.findOne({ _id: WATERMARK });
+    const rolled = [...(mark?.rolled ?? []), ...windows.map((window) => ({ window, at: now }))];
+    const old = rolled.filter((entry) => now - entry.at > keepMs);
+    for (const { window } of old) await this.drop(pendingName(window));
+    const existing = new Set(await this.pendingWindows());
+    await leases.updateOne({ _id: WATERMARK }, { $set: { rolled: rolled.filter((entry) => now - entry.at <= keepMs && existing.has(entry.window)) } });
   }
 
   async pendingWindows(): Promise<number[]> {
@@ -152,10 +182,6 @@ export class CounterStore {
     return this.collection<PendingDocument>(pendingName(window)).find({}).toArray();
   }
 
-  async dropPendingWindow(window: number): Promise<void> {
-    await this.drop(pendingName(window));
-  }
-
   private async insertIgnoringDuplicates<T extends Document>(collection: Collection<T>, documents: T[]): Promise<void> {
     if (documents.length === 0) return;
     try {
@@ -165,9 +191,11 @@ export class CounterStore {
     }
   }
 
+  /** Events stored and not rolled up yet (windows rolled up and kept for readers not included). */
   async pendingCount(): Promise<number> {
+    const rolled = new Set(((await this.collection<Watermark>('leases').findOne({ _id: WATERMARK }))?.rolled ?? []).map((entry) => entry.window));
     let count = 0;
-    for (const window of await this.pendingWindows()) count += await this.collection(pendingName(window)).countDocuments({});
+    for (const window of await this.pendingWindows()) if (!rolled.has(window)) count += await this.collection(pendingName(window)).countDocuments({});
     return count;
   }
 
@@ -188,21 +216,25 @@ export class CounterStore {
     const erased = await this.erased();
     const byPartition = new Map<string, number[]>();
     for (const minute of minutes) byPartition.set(Partitions.raw(minute), [...(byPartition.get(Partitions.raw(minute)) ?? []), minute]);
-    const records: CountRecord[] = [];
+    const groups = new Map<string, CountRecord>();
     for (const [name, inPartition] of byPartition) {
-      // one accumulator per $group (FerretDB computes only the first): grouped by value too, summed here
-      const groups = await this.collection<RawDocument>(name)
-        .aggregate<{ _id: { m: number; e: string; o: string | null; r: string | null; x: number }; n: number }>([
-          { $match: { m: { $in: inPartition }, ...(events ? { e: { $in: events } } : {}) } },
-          { $group: { _id: { m: '$m', e: '$e', o: '$o', r: '$r', x: '$x' }, n: { $sum: 1 } } },
-        ])
-        .toArray();
-      for (const { _id, n } of groups) {
-        const owner = _id.o && !erased.has(_id.o) ? _id.o : null;
-        records.push({ t: _id.m, e: _id.e, o: owner, r: _id.r ?? null, n, x: (_id.x ?? 0) * n });
+      // grouped here, as the documents stream in: FerretDB's $group slows down with the number of
+      // groups (each new account's users.created is a group of its own), a Map does not
+      const cursor = this.collection<RawDocument>(name).find(
+        { m: { $in: inPartition }, ...(events ? { e: { $in: events } } : {}) },
+        { projection: { _id: 0, m: 1, e: 1, o: 1, r: 1, x: 1 }, batchSize: 5_000 },
+      );
+      for await (const raw of cursor) {
+        const record = { t: raw.m, e: raw.e, o: raw.o && !erased.has(raw.o) ? raw.o : null, r: raw.r ?? null, n: 1, x: raw.x ?? 0 };
+        const key = groupKey(record);
+        const group = groups.get(key);
+        if (group) {
+          group.n += 1;
+          group.x += record.x;
+        } else groups.set(key, record);
       }
     }
-    return mergeRecords(records);
+    return [...groups.values()];
   }
 
   /** Bucket records of `interval` with t in [from, to), of these events (all when absent), of one owner if given. */
@@ -238,7 +270,8 @@ export class CounterStore {
     for (const [name, entry] of byPartition) {
       const collection = this.collection<BucketDocument>(name);
       await collection.deleteMany({ t: { $in: entry.slots } });
-      const documents = entry.records.map((record) => ({ _id: bucketKey(record), t: record.t, e: record.e, o: record.o, r: record.r, n: record.n, x: record.x }));
+      // ids made by the driver: a bucket's id says nothing about whose it is (see eraseOwner)
+      const documents = entry.records.map((record) => ({ t: record.t, e: record.e, o: record.o, r: record.r, n: record.n, x: record.x }));
       for (let i = 0; i < documents.length; i += 5_000) await collection.insertMany(documents.slice(i, i + 5_000), { ordered: false });
     }
   }
@@ -264,7 +297,7 @@ export class CounterStore {
 
   /**
    * A deleted user's events stay counted without their owner: every raw event and bucket naming
-   * them is relabelled (their `_id`s keep the old name; the next recompute of a slot replaces them).
+   * them is relabelled. No `_id` holds an owner, so nothing of theirs is left.
    */
   async eraseOwner(owner: string): Promise<number> {
     let changed = 0;
@@ -281,7 +314,7 @@ export class CounterStore {
    * running at the same time can write the owner back).
    */
   async markErased(owner: string): Promise<void> {
-    await this.collection<ErasedOwner>(ERASED).updateOne({ _id: owner }, { $setOnInsert: { at: new Date(), applied: false } }, { upsert: true });
+    await this.collection<ErasedOwner>(ERASED).updateOne({ _id: owner }, { $setOnInsert: { at: new Date(), sweeps: 0 } }, { upsert: true });
     this.erasedCache?.owners.add(owner);
   }
 
@@ -293,16 +326,25 @@ export class CounterStore {
     return owners;
   }
 
-  /** Relabels the counts of accounts deleted since the last pass (and reloads the list); returns them. */
-  async applyErasures(): Promise<string[]> {
+  /**
+   * Relabels the counts of accounts deleted since the last pass (and reloads the list): once at
+   * once, and again once every instance has surely reloaded its list. `between` runs between
+   * owners (the rollup renews its lease there). Returns the owners swept.
+   */
+  async applyErasures(between: () => Promise<void> = async () => undefined): Promise<string[]> {
     this.erasedCache = undefined;
     await this.erased();
-    const waiting = await this.collection<ErasedOwner>(ERASED).find({ applied: false }).toArray();
-    for (const { _id } of waiting) {
-      await this.eraseOwner(_id);
-      await this.collection<ErasedOwner>(ERASED).updateOne({ _id }, { $set: { applied: true } });
+    const erased = this.collection<ErasedOwner>(ERASED);
+    const due = await erased.find({ sweeps: { $lt: 2 } }).toArray();
+    const swept: string[] = [];
+    for (const owner of due) {
+      if (owner.sweeps === 1 && Date.now() - (owner.sweptAt?.getTime() ?? 0) < SECOND_SWEEP_AFTER_MS) continue;
+      await between();
+      await this.eraseOwner(owner._id);
+      await erased.updateOne({ _id: owner._id }, { $set: { sweeps: owner.sweeps + 1, sweptAt: new Date() } });
+      swept.push(owner._id);
     }
-    return waiting.map(({ _id }) => _id);
+    return swept;
   }
 
   /** Time the slot of `interval` ends. */

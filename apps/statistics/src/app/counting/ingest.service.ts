@@ -18,7 +18,8 @@ const BATCH_MAX = 1_000;
 const BATCH_WAIT_MS = 10;
 /** Clocks of emitters may run ahead a little; an event from further in the future is counted when it arrived. */
 const FUTURE_TOLERANCE_MS = 5 * 60_000;
-const ERASED_REFRESH_MS = 30_000;
+/** How long a batch waits for the database before its handlers fail (and are delivered again). */
+const STORE_RETRY_MS = 30_000;
 
 interface Waiting {
   event: CountedEvent;
@@ -38,7 +39,6 @@ export class IngestService implements OnModuleInit {
   private batch: Waiting[] = [];
   private timer?: NodeJS.Timeout;
   private erased = new Set<string>();
-  private erasedAt = 0;
   private readonly counted: Counter<'event'>;
   private readonly tooLate: Counter<'event'>;
 
@@ -52,7 +52,7 @@ export class IngestService implements OnModuleInit {
   }
 
   async onModuleInit(): Promise<void> {
-    await this.refreshErased(true);
+    this.erased = await this.store.erased();
   }
 
   /** The event as statistics keeps it, or null when it came too late to count. */
@@ -62,8 +62,9 @@ export class IngestService implements OnModuleInit {
     const id = typeof eventId === 'string' && eventId.length > 0 && eventId.length <= 100 ? eventId : `${delivered.stream}/${delivered.messageId}`;
     const appended = Number(delivered.messageId.split('-')[0]);
     const occurred = typeof delivered.metadata?.occurredAt === 'string' ? Date.parse(delivered.metadata.occurredAt) : Number.NaN;
-    let at = Number.isFinite(occurred) ? occurred : appended;
-    if (at > now + FUTURE_TOLERANCE_MS) at = Math.min(appended, now);
+    // from the delivered fields only, so every delivery of the event lands in the same minute:
+    // an event stamped well after it was appended (a fast clock) counts when it was appended
+    const at = Number.isFinite(occurred) && occurred <= appended + FUTURE_TOLERANCE_MS ? occurred : appended;
     if (at < now - this.config.STATISTICS_LATE_WINDOW_MS) {
       this.tooLate.inc({ event: delivered.pattern });
       this.logger.warn(`Not counted: ${delivered.pattern} ${id} happened ${new Date(at).toISOString()}, before the late window`);
@@ -82,7 +83,7 @@ export class IngestService implements OnModuleInit {
 
   /** Stores the event (with others that arrive meanwhile); resolves once it is stored. */
   async accept(delivered: DeliveredEvent): Promise<void> {
-    await this.refreshErased();
+    this.erased = await this.store.erased();
     const event = this.toCounted(delivered);
     if (!event) return;
     await new Promise<void>((resolve, reject) => {
@@ -105,7 +106,7 @@ export class IngestService implements OnModuleInit {
     this.batch = [];
     if (batch.length === 0) return;
     try {
-      await this.store.insert(batch.map((waiting) => waiting.event));
+      await this.storeWithRetries(batch.map((waiting) => waiting.event));
       for (const waiting of batch) {
         this.counted.inc({ event: waiting.event.event });
         waiting.resolve();
@@ -115,9 +116,21 @@ export class IngestService implements OnModuleInit {
     }
   }
 
-  private async refreshErased(force = false): Promise<void> {
-    if (!force && Date.now() - this.erasedAt < ERASED_REFRESH_MS) return;
-    this.erasedAt = Date.now();
-    this.erased = new Set([...this.erased, ...(await this.store.erased())]);
+  /**
+   * A database that is away for a while holds the batch (the transport keeps renewing the messages
+   * while their handlers wait) instead of failing it: each failed delivery counts towards the
+   * dead-letter limit, and a counted event must not end there for an outage.
+   */
+  private async storeWithRetries(events: CountedEvent[]): Promise<void> {
+    const started = Date.now();
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.store.insert(events);
+      } catch (error) {
+        if (Date.now() - started > STORE_RETRY_MS) throw error;
+        if (attempt === 0) this.logger.warn(`Storing ${events.length} events failed, retrying: ${(error as Error).message}`);
+        await new Promise((resolve) => setTimeout(resolve, Math.min(2_000, 100 * 2 ** attempt)));
+      }
+    }
   }
 }

@@ -13,7 +13,7 @@ interface Lease {
   until: Date;
 }
 
-const LEASE_MS = 30_000;
+const LEASE_MS = 60_000;
 const RETENTION_EVERY_MS = 10 * 60_000;
 
 /**
@@ -95,7 +95,8 @@ export class RollupService implements OnModuleInit, OnApplicationBootstrap, OnAp
    * events (at least one window); true if windows are left.
    */
   async rollUp(now = Date.now()): Promise<boolean> {
-    await this.store.applyErasures();
+    await this.keepLease();
+    await this.store.applyErasures(() => this.keepLease());
     const sealed = await this.store.sealPendingWindows(now);
     if (sealed.length === 0) return false;
     const taken: number[] = [];
@@ -105,18 +106,22 @@ export class RollupService implements OnModuleInit, OnApplicationBootstrap, OnAp
       batch.push(...(await this.store.pendingIn(window)));
       taken.push(window);
     }
-    if (batch.length > 0) {
-      const minutes = [...new Set(batch.map((pending) => pending.m))].sort((a, b) => a - b);
-      await this.store.replaceSlots('minute', minutes, await this.store.rawRecords(minutes));
+    // a minute whose raw events retention already dropped (a rollup days behind) keeps its buckets
+    const rawKeptFrom = now - this.config.STATISTICS_LATE_WINDOW_MS - DAY + HOUR;
+    const all = [...new Set(batch.map((pending) => pending.m))].sort((a, b) => a - b);
+    const minutes = all.filter((minute) => minute >= rawKeptFrom);
+    if (minutes.length < all.length) this.logger.error(`${all.length - minutes.length} minute(s) were not rolled up before their raw events expired; their buckets stay as they were`);
+    if (minutes.length > 0) {
+      const records = await this.store.rawRecords(minutes);
       await this.keepLease();
+      await this.store.replaceSlots('minute', minutes, records);
       const hours = [...new Set(minutes.map((minute) => floorTo(minute, HOUR)))];
       await this.recomputeFrom('minute', 'hour', hours, HOUR);
-      await this.keepLease();
       const days = [...new Set(hours.map((hour) => floorTo(hour, DAY)))];
       await this.recomputeFrom('hour', 'day', days, DAY);
-      await this.keepLease();
     }
-    for (const window of taken) await this.store.dropPendingWindow(window);
+    await this.keepLease();
+    await this.store.retirePendingWindows(taken, this.config.STATISTICS_ROLLED_KEEP_MS);
     return taken.length < sealed.length;
   }
 
@@ -130,6 +135,7 @@ export class RollupService implements OnModuleInit, OnApplicationBootstrap, OnAp
   private async recomputeFrom(finer: 'minute' | 'hour', coarser: 'hour' | 'day', slots: number[], unit: number): Promise<void> {
     const records = [];
     for (const slot of slots) records.push(...(await this.store.buckets(finer, slot, slot + unit)));
+    await this.keepLease();
     await this.store.replaceSlots(coarser, slots, mergeRecords(records, (t) => floorTo(t, unit)));
   }
 
@@ -152,7 +158,10 @@ export class RollupService implements OnModuleInit, OnApplicationBootstrap, OnAp
     return dropped;
   }
 
-  /** Renews the lease between the steps of a pass; a pass that lost it stops (the new holder redoes it). */
+  /**
+   * Renews the lease right before each write of a pass, so a write happens only with most of a
+   * lease ahead of it; a pass that lost the lease stops (the new holder redoes its windows).
+   */
   private async keepLease(): Promise<void> {
     if (this.leaseHeld && !(await this.acquire(Date.now()))) throw new Error('The rollup lease passed to another instance');
   }

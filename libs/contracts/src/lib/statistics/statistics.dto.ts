@@ -123,13 +123,16 @@ export class SummaryItemDto {
   @ApiProperty({ type: Number, nullable: true, description: 'delta / previous × 100, null when previous is 0' })
   deltaPercent!: number | null;
 
-  @ApiProperty({ type: [Number], description: 'The period in 12 to 30 slots (hours or days), oldest first' })
+  @ApiProperty({ type: [Number], description: 'The period slot by slot, oldest first: 24 hours, 7 days or 30 days' })
   sparkline!: number[];
 }
 
 export class SummaryDto {
   @ApiProperty({ enum: SUMMARY_PERIODS })
   period!: SummaryPeriod;
+
+  @ApiProperty({ example: 'Asia/Seoul', description: 'The zone the slots follow: the one asked for, or UTC for a zone whose days are not whole hours (their minutes are not kept that long)' })
+  tz!: string;
 
   @ApiProperty({ format: 'date-time' })
   from!: string;

@@ -27,7 +27,7 @@ export interface RedisStreamsClientOptions extends Partial<StreamsTuning> {
 type ScriptedRedis = Redis & {
   sendIfLive(...args: (string | number)[]): Promise<string | null>;
   publishOnce(...args: (string | number)[]): Promise<string | null>;
-  publish(...args: (string | number)[]): Promise<string>;
+  publishEvent(...args: (string | number)[]): Promise<string>;
 };
 
 /** How long a published outbox event is remembered, so a relay retry does not publish it twice (s). */
@@ -90,7 +90,8 @@ export class RedisStreamsClient extends ClientProxy {
     // EVALSHA after the first call: the script is not resent with every request
     this.pub.defineCommand('sendIfLive', { numberOfKeys: 2, lua: SEND_IF_LIVE_SCRIPT });
     this.pub.defineCommand('publishOnce', { numberOfKeys: 2, lua: PUBLISH_ONCE_SCRIPT });
-    this.pub.defineCommand('publish', { numberOfKeys: 1, lua: PUBLISH_SCRIPT });
+    // not `publish`: that name is Redis' own command on the same client
+    this.pub.defineCommand('publishEvent', { numberOfKeys: 1, lua: PUBLISH_SCRIPT });
     this.sub = new Redis({ ...connection, enableOfflineQueue: true, maxRetriesPerRequest: null });
     for (const client of [this.pub, this.sub]) client.on('error', (error) => this.logger.debug(error.message));
     this.sub.on('message', (_channel: string, message: string) => this.onReply(message));
@@ -167,6 +168,6 @@ export class RedisStreamsClient extends ClientProxy {
         ...fields,
       )) as T;
     }
-    return (await (this.pub as ScriptedRedis).publish(StreamKeys.events(pattern), this.tuning.eventRetentionMs, this.tuning.eventMaxLen, ...fields)) as T;
+    return (await (this.pub as ScriptedRedis).publishEvent(StreamKeys.events(pattern), this.tuning.eventRetentionMs, this.tuning.eventMaxLen, ...fields)) as T;
   }
 }
