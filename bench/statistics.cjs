@@ -76,6 +76,7 @@ async function main() {
   const now = Date.now();
   const counted = async (pattern) => {
     const answer = await (await fetch(`${api}/statistics/series?${new URLSearchParams({ metric: pattern, from: new Date(now - 6 * DAY).toISOString(), to: new Date(now + 2 * HOUR).toISOString(), interval: 'hour' })}`, { headers: auth })).json();
+    if (!answer.points) throw new Error(`series of ${pattern}: ${JSON.stringify(answer)}`);
     return answer.points.reduce((sum, point) => sum + point.value, 0);
   };
   const groupsDrained = async () => {

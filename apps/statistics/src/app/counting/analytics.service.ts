@@ -225,9 +225,13 @@ export class AnalyticsService {
     const isDirty = (slots: Map<number, Set<string>>, t: number, e: string) => slots.get(t)?.has(e) ?? false;
     const records = buckets.filter((record) => !isDirty(dirtySlots, floorTo(record.t, unit), record.e));
     if (interval !== 'minute') {
-      for (const [slot, names] of dirtySlots) {
-        const minutes = await this.store.buckets('minute', slot, slot + unit, [...names], owner);
-        records.push(...minutes.filter((record) => !isDirty(dirtyMinutes, record.t, record.e)).map((record) => ({ ...record, t: slot })));
+      // the minute buckets of every dirty slot in one read per partition
+      const slots = [...dirtySlots.keys()];
+      const names = [...new Set([...dirtySlots.values()].flatMap((set) => [...set]))];
+      const minutes = await this.store.buckets('minute', Math.min(...slots), Math.max(...slots) + unit, names, owner);
+      for (const record of minutes) {
+        const slot = floorTo(record.t, unit);
+        if (isDirty(dirtySlots, slot, record.e) && !isDirty(dirtyMinutes, record.t, record.e)) records.push({ ...record, t: slot });
       }
     }
     const raw = await this.store.rawRecords([...dirtyMinutes.keys()], events);
