@@ -2223,12 +2223,17 @@ export interface components {
       delta: number;
       /** @description delta / previous × 100, null when previous is 0 */
       deltaPercent: number | null;
-      /** @description The period in 12 to 30 slots (hours or days), oldest first */
+      /** @description The period slot by slot, oldest first: 24 hours, 7 days or 30 days */
       sparkline: number[];
     };
     SummaryDto: {
       /** @enum {string} */
       period: '24h' | '7d' | '30d';
+      /**
+       * @description The zone the slots follow: the one asked for, or UTC for a zone whose days are not whole hours (their minutes are not kept that long)
+       * @example Asia/Seoul
+       */
+      tz: string;
       /** Format: date-time */
       from: string;
       /** Format: date-time */

@@ -51,7 +51,7 @@ const summaryItems = (): Summary['items'] => [
   { key: 'storage', metric: 'images.storage.bytes', kind: 'gauge', unit: 'bytes', total: 1_500_000, previous: 0, delta: 1_500_000, deltaPercent: null, sparkline: [0, 0, 0, 0, 0, 0, 1_500_000] },
   { key: 'imports', metric: 'data.import.completed', kind: 'counter', unit: 'count', total: 1234, previous: 0, delta: 1234, deltaPercent: null, sparkline: [0, 0, 1000, 0, 0, 234, 0] },
 ];
-const summary = (period: Summary['period'] = '7d', items = summaryItems()): Summary => ({ period, from: '2025-01-01T00:00:00.000Z', to: '2025-01-08T00:00:00.000Z', items });
+const summary = (period: Summary['period'] = '7d', items = summaryItems()): Summary => ({ period, tz: 'UTC', from: '2025-01-01T00:00:00.000Z', to: '2025-01-08T00:00:00.000Z', items });
 const summaryOk = () => json(200, summary());
 
 describe('the dashboard', () => {

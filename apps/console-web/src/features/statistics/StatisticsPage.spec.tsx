@@ -74,6 +74,7 @@ const topAnswer = (request: Request): Top => {
 
 const summary: Summary = {
   period: '7d',
+  tz: 'UTC',
   from: '2025-01-01T00:00:00.000Z',
   to: '2025-01-08T00:00:00.000Z',
   items: [{ key: 'newUsers', metric: 'users.created', kind: 'counter', unit: 'count', total: 3, previous: 1, delta: 2, deltaPercent: 200, sparkline: [0, 1, 2] }],
