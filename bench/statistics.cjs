@@ -89,12 +89,8 @@ async function main() {
   };
   /** Events stored but not rolled up (the pending windows statistics has not dropped yet). */
   const pendingCount = async () => {
-    const mark = await db.collection('leases').findOne({ _id: 'pending-watermark' });
-    const rolled = new Set((mark?.rolled ?? []).map((entry) => `pending_${entry.window}`));
     let count = 0;
-    for (const { name } of await db.db.listCollections({ name: { $regex: '^pending_' } }, { nameOnly: true }).toArray()) {
-      if (!rolled.has(name)) count += await db.collection(name).countDocuments({});
-    }
+    for (const { name } of await db.db.listCollections({ name: { $regex: '^pending_' } }, { nameOnly: true }).toArray()) count += await db.collection(name).countDocuments({});
     return count;
   };
   /** Appends `count` events, `at(i)` their event time; counts them into `expected`. */

@@ -71,13 +71,8 @@ async function total(metric: string, from: number, to: number, extra: Record<str
 
 /** Events stored but not rolled up: the pending windows (`pending_<ms>`) statistics has not dropped yet. */
 async function pendingCount(): Promise<number> {
-  // windows already rolled up are kept a while for readers (`rolled` in the watermark): not pending
-  const mark = await db.collection<{ _id: string; rolled?: { window: number }[] }>('leases').findOne({ _id: 'pending-watermark' });
-  const rolled = new Set((mark?.rolled ?? []).map((entry) => `pending_${entry.window}`));
   let count = 0;
-  for (const { name } of await db.db!.listCollections({ name: { $regex: '^pending_' } }, { nameOnly: true }).toArray()) {
-    if (!rolled.has(name)) count += await db.collection(name).countDocuments({});
-  }
+  for (const { name } of await db.db!.listCollections({ name: { $regex: '^pending_' } }, { nameOnly: true }).toArray()) count += await db.collection(name).countDocuments({});
   return count;
 }
 

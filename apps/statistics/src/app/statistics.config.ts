@@ -31,14 +31,6 @@ export class StatisticsConfig extends ServiceConfig {
   STATISTICS_ROLLUP_BATCH: number = 20_000;
 
   /**
-   * Pending windows stay this long after they are rolled up (ms), so a query that read buckets
-   * while a pass rewrote them still sees those minutes as pending and computes them from raw events.
-   */
-  @IsInt()
-  @Min(1_000)
-  STATISTICS_ROLLED_KEEP_MS: number = 30_000;
-
-  /**
    * An event that reaches statistics more than this after it happened is not counted (logged and
    * counted in `statistics_events_too_late_total`): its minute's raw events may be gone. Must stay
    * under the minute retention by an hour and under the raw retention (late window + 1 day).

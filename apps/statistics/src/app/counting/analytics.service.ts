@@ -209,12 +209,18 @@ export class AnalyticsService {
    */
   async exactRecords(events: string[], from: number, to: number, interval: Interval, owner?: string): Promise<CountRecord[]> {
     if (from >= to) return [];
-    // pending minutes before and after the buckets: a slot a rollup pass rewrote in between (its
-    // windows stay a while after the pass, STATISTICS_ROLLED_KEEP_MS) is computed, never read half-written
-    const before = await this.store.dirtyMinutes(events, from, to);
-    const buckets = await this.store.buckets(interval, from, to, events, owner);
-    const dirtyMinutes = await this.store.dirtyMinutes(events, from, to);
-    for (const [minute, names] of before) dirtyMinutes.set(minute, new Set([...(dirtyMinutes.get(minute) ?? []), ...names]));
+    // pending minutes before and after the buckets, and no rollup pass finished in between (else
+    // read again): a slot a pass was rewriting is computed from finer data, never read half-written
+    let buckets: CountRecord[] = [];
+    let dirtyMinutes = new Map<number, Set<string>>();
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const generation = await this.store.generation();
+      const before = await this.store.dirtyMinutes(events, from, to);
+      buckets = await this.store.buckets(interval, from, to, events, owner);
+      dirtyMinutes = await this.store.dirtyMinutes(events, from, to);
+      for (const [minute, names] of before) dirtyMinutes.set(minute, new Set([...(dirtyMinutes.get(minute) ?? []), ...names]));
+      if ((await this.store.generation()) === generation) break;
+    }
     if (dirtyMinutes.size === 0) return buckets;
     const unit = UNIT[interval];
     const dirtySlots = new Map<number, Set<string>>();

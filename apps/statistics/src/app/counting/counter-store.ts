@@ -47,8 +47,8 @@ const ERASED_CACHE_MS = 5_000;
 interface Watermark {
   _id: string;
   through: number;
-  /** Windows rolled up but kept a while for readers, and when. */
-  rolled?: { window: number; at: number }[];
+  /** Rollup passes finished. */
+  generation: number;
 }
 
 interface ErasedOwner {
@@ -147,30 +147,28 @@ export class CounterStore {
 
   /**
    * Seals the windows before the current one (no insert goes there from now on without being
-   * repeated in a later window) and returns those not rolled up yet, oldest first.
+   * repeated in a later window) and returns those that exist, oldest first.
    */
   async sealPendingWindows(now = Date.now()): Promise<number[]> {
     const through = windowOf(now) - PENDING_WINDOW_MS;
     const leases = this.collection<Watermark>('leases');
     const { matchedCount } = await leases.updateOne({ _id: WATERMARK, through: { $lt: through } }, { $set: { through } });
-    if (matchedCount === 0) await leases.insertOne({ _id: WATERMARK, through, rolled: [] }).catch(() => undefined);
-    const rolled = new Set(((await leases.findOne({ _id: WATERMARK }))?.rolled ?? []).map((entry) => entry.window));
-    return (await this.pendingWindows()).filter((window) => window <= through && !rolled.has(window));
+    if (matchedCount === 0) await leases.insertOne({ _id: WATERMARK, through, generation: 0 }).catch(() => undefined);
+    return (await this.pendingWindows()).filter((window) => window <= through);
   }
 
   /**
-   * Records windows as rolled up, and drops those rolled up more than `keepMs` ago: a query that
-   * read the buckets while the pass rewrote them still finds their windows when it looks for
-   * pending minutes afterwards (AnalyticsService.exactRecords).
+   * Ends a pass: the generation moves on first, then the windows go. A query that saw the same
+   * generation before and after it read knows no pass finished meanwhile (AnalyticsService.exactRecords).
    */
-  async retirePendingWindows(windows: number[], keepMs: number, now = Date.now()): Promise<void> {
-    const leases = this.collection<Watermark>('leases');
-    const mark = await leases.findOne({ _id: WATERMARK });
-    const rolled = [...(mark?.rolled ?? []), ...windows.map((window) => ({ window, at: now }))];
-    const old = rolled.filter((entry) => now - entry.at > keepMs);
-    for (const { window } of old) await this.drop(pendingName(window));
-    const existing = new Set(await this.pendingWindows());
-    await leases.updateOne({ _id: WATERMARK }, { $set: { rolled: rolled.filter((entry) => now - entry.at <= keepMs && existing.has(entry.window)) } });
+  async retirePendingWindows(windows: number[]): Promise<void> {
+    await this.collection<Watermark>('leases').updateOne({ _id: WATERMARK }, { $inc: { generation: 1 } });
+    for (const window of windows) await this.drop(pendingName(window));
+  }
+
+  /** How many passes have finished. */
+  async generation(): Promise<number> {
+    return (await this.collection<Watermark>('leases').findOne({ _id: WATERMARK }))?.generation ?? 0;
   }
 
   async pendingWindows(): Promise<number[]> {
@@ -191,11 +189,10 @@ export class CounterStore {
     }
   }
 
-  /** Events stored and not rolled up yet (windows rolled up and kept for readers not included). */
+  /** Events stored and not rolled up yet. */
   async pendingCount(): Promise<number> {
-    const rolled = new Set(((await this.collection<Watermark>('leases').findOne({ _id: WATERMARK }))?.rolled ?? []).map((entry) => entry.window));
     let count = 0;
-    for (const window of await this.pendingWindows()) if (!rolled.has(window)) count += await this.collection(pendingName(window)).countDocuments({});
+    for (const window of await this.pendingWindows()) count += await this.collection(pendingName(window)).countDocuments({});
     return count;
   }
 

@@ -121,7 +121,7 @@ export class RollupService implements OnModuleInit, OnApplicationBootstrap, OnAp
       await this.recomputeFrom('hour', 'day', days, DAY);
     }
     await this.keepLease();
-    await this.store.retirePendingWindows(taken, this.config.STATISTICS_ROLLED_KEEP_MS);
+    await this.store.retirePendingWindows(taken);
     return taken.length < sealed.length;
   }
 
