@@ -206,7 +206,7 @@ export function TransformBuilder({ dataset }: { dataset: Dataset }) {
             <Alert color="red" variant="light" role="alert">
               {result.incomplete.map(({ n, missing: inputs }) => (
                 <Text key={n} size="sm">
-                  {t('dataDatasets.transform.incomplete', { n, what: inputs.map((input) => inputLabel(t, steps[n - 1]?.op ?? 'rename', input)).join(', ') })}
+                  {t('dataDatasets.transform.incomplete', { n, what: inputs.map((input) => t(inputLabelKey(steps[n - 1]?.op ?? 'rename', input))).join(', ') })}
                 </Text>
               ))}
             </Alert>
@@ -268,19 +268,31 @@ export function TransformBuilder({ dataset }: { dataset: Dataset }) {
   );
 }
 
-function inputLabel(t: ReturnType<typeof useTranslation>['t'], op: TransformOp, input: StepInput): string {
+/** The label key of a step's input. A key, not a translated string: the caller translates it. */
+function inputLabelKey(op: TransformOp, input: StepInput): TransformLabelKey {
   switch (input) {
     case 'field':
-      return op === 'derive' ? t('dataDatasets.transform.newField') : t('dataDatasets.transform.field');
+      return op === 'derive' ? 'dataDatasets.transform.newField' : 'dataDatasets.transform.field';
     case 'to':
-      return t('dataDatasets.transform.to');
+      return 'dataDatasets.transform.to';
     case 'type':
-      return t('dataDatasets.transform.type');
+      return 'dataDatasets.transform.type';
     case 'onError':
-      return t('dataDatasets.transform.onError');
+      return 'dataDatasets.transform.onError';
     case 'expression':
-      return t('dataDatasets.transform.expression');
+      return 'dataDatasets.transform.expression';
     case 'fields':
-      return op === 'sort' ? t('dataDatasets.transform.sortFields') : op === 'dedupe' ? t('dataDatasets.transform.dedupeFields') : t('dataDatasets.transform.fields');
+      return op === 'sort' ? 'dataDatasets.transform.sortFields' : op === 'dedupe' ? 'dataDatasets.transform.dedupeFields' : 'dataDatasets.transform.fields';
   }
 }
+
+type TransformLabelKey =
+  | 'dataDatasets.transform.newField'
+  | 'dataDatasets.transform.field'
+  | 'dataDatasets.transform.to'
+  | 'dataDatasets.transform.type'
+  | 'dataDatasets.transform.onError'
+  | 'dataDatasets.transform.expression'
+  | 'dataDatasets.transform.sortFields'
+  | 'dataDatasets.transform.dedupeFields'
+  | 'dataDatasets.transform.fields';
