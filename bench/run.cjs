@@ -154,7 +154,7 @@ async function main() {
     }
     const oauthPort = await freePort();
     apps.push(await startApp('oauth', { env: { ...env, MONGODB_URI: mongoUri, OAUTH_DB_NAME: `oauth_bench`, HEALTH_PORT: String(oauthPort), KEY_ENCRYPTION_KEY: require('node:crypto').randomBytes(32).toString('base64') }, healthPort: oauthPort, logFile: path.join(dir, 'oauth.log') }));
-    apps.push(await startApp('console-gateway', { env: { ...env, PORT: String(gatewayPort), HOST: '127.0.0.1', METRICS_PORT: String(gatewayMetricsPort), METRICS_HOST: '127.0.0.1' }, healthPort: gatewayPort, logFile: path.join(dir, 'gateway.log') }));
+    apps.push(await startApp('console-gateway', { env: { ...env, PORT: String(gatewayPort), HOST: '127.0.0.1', METRICS_PORT: String(gatewayMetricsPort), METRICS_HOST: '127.0.0.1', CONSOLE_DIR: '', DOWNSTREAM_SERVICES: 'users,oauth' }, healthPort: gatewayPort, logFile: path.join(dir, 'gateway.log') }));
     processes.push(...apps);
   }
 

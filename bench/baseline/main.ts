@@ -1,7 +1,8 @@
 /**
  * The benchmark's baseline: the same read as `GET /api/v1/users/:id`, served directly by a minimal
  * Nest + Fastify app that queries MongoDB itself (no gateway, no broker, no auth). The gateway
- * path is compared with it in the same run.
+ * path is compared with it in the same run. Its `/health/live` is the bare Nest-on-Fastify figure
+ * of the CPU comparison (bench/cpu.cjs).
  */
 import 'reflect-metadata';
 import { Controller, Get, Module, NotFoundException, Param } from '@nestjs/common';
@@ -23,7 +24,16 @@ class UsersController {
   }
 }
 
-@Module({ controllers: [UsersController] })
+/** The same probe route as the gateway's, to show what Nest on Fastify costs by itself. */
+@Controller('health')
+class HealthController {
+  @Get('live')
+  live() {
+    return { status: 'ok', info: {}, error: {}, details: {} };
+  }
+}
+
+@Module({ controllers: [UsersController, HealthController] })
 class BaselineModule {}
 
 async function main(): Promise<void> {

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { JsonWebKeySet } from '@site11/contracts';
-import { createPublicKey } from 'node:crypto';
+import { createPublicKey, type KeyObject } from 'node:crypto';
 import { AUTH_OPTIONS, type AuthModuleOptions } from './auth.options';
 
 /**
@@ -24,7 +24,8 @@ const RETRY_AFTER_FAILURE_MS = 5_000;
 @Injectable()
 export class JwksStore {
   private readonly logger = new Logger(JwksStore.name);
-  private keys = new Map<string, string>();
+  /** Each key as PEM (what tests and the JWKS page compare) and parsed once, as verifiers use it. */
+  private keys = new Map<string, { pem: string; key: KeyObject }>();
   private jwks: JsonWebKeySet = { keys: [] };
   private fetchedAt = 0;
   private inFlight: Promise<void> | null = null;
@@ -34,6 +35,18 @@ export class JwksStore {
 
   /** The public key (SPKI PEM) for `kid`, or null when the authority does not publish it. */
   async keyFor(kid: string): Promise<string | null> {
+    return (await this.entryFor(kid))?.pem ?? null;
+  }
+
+  /**
+   * The same key parsed, ready for a signature check: parsing a PEM on every request was the
+   * gateway's largest CPU cost (docs/performance.md).
+   */
+  async keyObjectFor(kid: string): Promise<KeyObject | null> {
+    return (await this.entryFor(kid))?.key ?? null;
+  }
+
+  private async entryFor(kid: string): Promise<{ pem: string; key: KeyObject } | null> {
     if (this.isStale()) await this.refreshUnlessFailing();
     const known = this.keys.get(kid);
     if (known) return known;
@@ -66,11 +79,11 @@ export class JwksStore {
     this.inFlight ??= new Promise((resolve) => setTimeout(resolve, delayMs))
       .then(() => this.options.loadJwks())
       .then((jwks) => {
-        const keys = new Map<string, string>();
+        const keys = new Map<string, { pem: string; key: KeyObject }>();
         for (const jwk of jwks.keys) {
           if (jwk.use && jwk.use !== 'sig') continue;
           const key = createPublicKey({ key: jwk as never, format: 'jwk' });
-          keys.set(jwk.kid, key.export({ type: 'spki', format: 'pem' }).toString());
+          keys.set(jwk.kid, { pem: key.export({ type: 'spki', format: 'pem' }).toString(), key });
         }
         this.keys = keys;
         this.jwks = jwks;

@@ -44,6 +44,7 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
       audience: options.audience,
       ignoreExpiration: false,
       jsonWebTokenOptions: { clockTolerance: Math.min(options.clockToleranceSeconds ?? 30, 30) },
+      // a parsed KeyObject, never the PEM: jsonwebtoken would parse a PEM again on every request
       secretOrKeyProvider: (_request: unknown, rawJwtToken: string, done: (err: unknown, key?: string) => void) => {
         let kid: string | undefined;
         try {
@@ -57,8 +58,8 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
           return done(invalidToken());
         }
         if (!kid) return done(invalidToken());
-        jwks.keyFor(kid).then(
-          (key) => (key ? done(null, key) : done(invalidToken())),
+        jwks.keyObjectFor(kid).then(
+          (key) => (key ? done(null, key as never) : done(invalidToken())),
           (error: unknown) => done(error),
         );
       },

@@ -10,11 +10,12 @@ import {
   type UserRole,
 } from '@site11/contracts';
 import { errors, jwtVerify, type JWTPayload, type KeyLike } from 'jose';
-import { createPublicKey } from 'node:crypto';
+import type { KeyObject } from 'node:crypto';
 import { AUTH_OPTIONS, type AuthModuleOptions } from '../auth.options';
 import { invalidToken, tokenExpired, tokenRevoked, unauthenticated } from '../auth.errors';
 import { JwksStore } from '../jwks.store';
 import { TokenDenylist } from '../token-denylist';
+import { VerifiedTokens } from '../verified-tokens';
 
 /** An end user, as their access token proves them. */
 export interface VerifiedActor extends Actor {
@@ -67,13 +68,15 @@ function isRole(role: unknown): role is UserRole {
  */
 @Injectable()
 export class CredentialVerifier {
-  private readonly keyObjects = new Map<string, KeyLike>();
+  private readonly verified: VerifiedTokens;
 
   constructor(
     @Inject(AUTH_OPTIONS) private readonly options: AuthModuleOptions,
     private readonly jwks: JwksStore,
     private readonly denylist: TokenDenylist,
-  ) {}
+  ) {
+    this.verified = new VerifiedTokens(10_000, Math.min(options.clockToleranceSeconds ?? 30, 30));
+  }
 
   /** `service` is the receiving app: a service token must be addressed to it. */
   /**
@@ -89,25 +92,8 @@ export class CredentialVerifier {
   }
 
   async verify(token: string, service: string): Promise<VerifiedCredential> {
-    let payload: JWTPayload;
-    let typ: string | undefined;
-    let kid: string | undefined;
-    try {
-      const result = await jwtVerify(token, (header) => this.keyFor((kid = header.kid)), {
-        algorithms: ['RS256'],
-        issuer: this.options.applicationIssuer ? [this.options.issuer, this.options.applicationIssuer] : this.options.issuer,
-        clockTolerance: Math.min(this.options.clockToleranceSeconds ?? 30, 30),
-        requiredClaims: ['exp', 'sub'],
-      });
-      payload = result.payload;
-      typ = String(result.protectedHeader.typ ?? '').toLowerCase().replace(/^application\//, '');
-    } catch (error) {
-      if (error instanceof errors.JWTExpired) throw tokenExpired();
-      if (error instanceof errors.JOSEError || error instanceof DomainError) throw invalidToken();
-      // the keys could not be read (Redis down): the caller may retry; this is no verdict on the token
-      throw new DomainError(CommonErrors.serviceUnavailable, ErrorKind.Unavailable, 'Credentials cannot be verified right now');
-    }
-    await this.refuseRevoked(String(kid), payload);
+    const { payload, typ, kid } = await this.checkSignature(token);
+    await this.refuseRevoked(kid, payload);
     const audiences = Array.isArray(payload.aud) ? payload.aud : [payload.aud];
     if (this.options.applicationIssuer && payload.iss === this.options.applicationIssuer && payload.iss !== this.options.issuer) {
       return { kind: 'user', actor: applicationActor(typ, audiences.includes(this.options.audience), payload) };
@@ -128,6 +114,34 @@ export class CredentialVerifier {
     throw invalidToken();
   }
 
+  /**
+   * The signature, algorithm, issuer and expiry; a token verified before with a key the authority
+   * still publishes is not checked again (`VerifiedTokens`), its expiry is.
+   */
+  private async checkSignature(token: string): Promise<{ payload: JWTPayload; typ: string; kid: string }> {
+    const seen = this.verified.get(token);
+    if (seen && (await this.jwks.keyObjectFor(seen.kid).catch(() => null)) === seen.key) return seen;
+    let kid: string | undefined;
+    let key: KeyLike | undefined;
+    try {
+      const result = await jwtVerify(token, async (header) => (key = await this.keyFor((kid = header.kid))), {
+        algorithms: ['RS256'],
+        issuer: this.options.applicationIssuer ? [this.options.issuer, this.options.applicationIssuer] : this.options.issuer,
+        clockTolerance: Math.min(this.options.clockToleranceSeconds ?? 30, 30),
+        requiredClaims: ['exp', 'sub'],
+      });
+      const typ = String(result.protectedHeader.typ ?? '').toLowerCase().replace(/^application\//, '');
+      const verified = { payload: result.payload, typ, kid: String(kid), key: key as KeyObject };
+      this.verified.set(token, verified);
+      return verified;
+    } catch (error) {
+      if (error instanceof errors.JWTExpired) throw tokenExpired();
+      if (error instanceof errors.JOSEError || error instanceof DomainError) throw invalidToken();
+      // the keys could not be read (Redis down): the caller may retry; this is no verdict on the token
+      throw new DomainError(CommonErrors.serviceUnavailable, ErrorKind.Unavailable, 'Credentials cannot be verified right now');
+    }
+  }
+
   private async refuseRevoked(kid: string, payload: JWTPayload): Promise<void> {
     const session = typeof payload['sid'] === 'string' ? payload['sid'] : undefined;
     let revoked: boolean[];
@@ -142,17 +156,11 @@ export class CredentialVerifier {
     if (revoked.some(Boolean)) throw tokenRevoked();
   }
 
-  /** Asks the JWKS store each time (a withdrawn key leaves it), and parses each PEM once. */
+  /** Asks the JWKS store each time (a withdrawn key leaves it); the store parses each key once. */
   private async keyFor(kid: string | undefined): Promise<KeyLike> {
     if (!kid) throw invalidToken();
-    const pem = await this.jwks.keyFor(kid);
-    if (!pem) throw invalidToken();
-    let key = this.keyObjects.get(pem);
-    if (!key) {
-      if (this.keyObjects.size > 32) this.keyObjects.clear();
-      key = createPublicKey(pem);
-      this.keyObjects.set(pem, key);
-    }
+    const key = await this.jwks.keyObjectFor(kid);
+    if (!key) throw invalidToken();
     return key;
   }
 }

@@ -92,7 +92,7 @@ export class RedisStreamsClient extends ClientProxy {
     this.pub.defineCommand('publishOnce', { numberOfKeys: 2, lua: PUBLISH_ONCE_SCRIPT });
     // not `publish`: that name is Redis' own command on the same client
     this.pub.defineCommand('publishEvent', { numberOfKeys: 1, lua: PUBLISH_SCRIPT });
-    this.sub = new Redis({ ...connection, enableOfflineQueue: true, maxRetriesPerRequest: null });
+    this.sub = new Redis({ ...connection, enableOfflineQueue: true, maxRetriesPerRequest: null, enableAutoPipelining: false });
     for (const client of [this.pub, this.sub]) client.on('error', (error) => this.logger.debug(error.message));
     this.sub.on('message', (_channel: string, message: string) => this.onReply(message));
     await Promise.all([this.pub.connect(), this.sub.connect()]);

@@ -78,6 +78,8 @@ export class RedisStreamsServer extends Server implements CustomTransportStrateg
   private timers: NodeJS.Timeout[] = [];
   /** Most handlers seen running at once (tests, metrics). */
   peakInFlight = 0;
+  /** Requests answered since the last heartbeat, which adds them to `StreamKeys.handled`. */
+  private handledSinceBeat = 0;
 
   constructor(private readonly options: RedisStreamsServerOptions) {
     super();
@@ -98,6 +100,15 @@ export class RedisStreamsServer extends Server implements CustomTransportStrateg
 
   unwrap<T>(): T {
     return [this.writer, ...this.readers] as T;
+  }
+
+  /**
+   * Patterns on this transport are plain strings, so the handler is read straight from the map;
+   * Nest's own lookup first tries `JSON.parse` on the pattern, which throws (and builds a stack
+   * trace) for every message.
+   */
+  override getHandlerByPattern(pattern: string): MessageHandler | null {
+    return this.messageHandlers.get(pattern) ?? null;
   }
 
   get reading(): boolean {
@@ -226,8 +237,15 @@ export class RedisStreamsServer extends Server implements CustomTransportStrateg
     if (this.stopping) return;
     try {
       const sentAt = Date.now();
-      const now = (await this.writer.eval(HEARTBEAT_SCRIPT, 1, StreamKeys.live(this.options.service), this.consumer)) as number;
-      platformClock.observe(Number(now), sentAt, Date.now());
+      const handled = this.handledSinceBeat;
+      this.handledSinceBeat = 0;
+      try {
+        const now = (await this.writer.eval(HEARTBEAT_SCRIPT, 2, StreamKeys.live(this.options.service), StreamKeys.handled(this.options.service), this.consumer, handled)) as number;
+        platformClock.observe(Number(now), sentAt, Date.now());
+      } catch (error) {
+        this.handledSinceBeat += handled;
+        throw error;
+      }
     } catch {
       // Redis is away; the next beat will tell again
     }
@@ -348,11 +366,8 @@ export class RedisStreamsServer extends Server implements CustomTransportStrateg
     const tx = this.writer.multi();
     if (outcome && idempotency) this.store.complete(tx, idempotency.record, idempotency.origin, idempotency.fingerprint, outcome);
     if (outcome) tx.publish(fields['reply'], JSON.stringify({ ...outcome, id: fields['id'] } satisfies StreamReply));
-    await tx
-      .xack(source.key, this.options.service, messageId)
-      .xdel(source.key, messageId)
-      .hincrby(StreamKeys.handled(this.options.service), this.consumer, 1)
-      .exec();
+    await tx.xack(source.key, this.options.service, messageId).xdel(source.key, messageId).exec();
+    this.handledSinceBeat++;
   }
 
   private async handleEventDelivery(delivery: Delivery): Promise<void> {

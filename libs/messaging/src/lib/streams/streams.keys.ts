@@ -10,7 +10,10 @@ export const StreamKeys = {
   events: (pattern: string) => `evt:{${serviceOf(pattern)}}:${pattern}`,
   deadLetters: (service: string) => `dlq:{${service}}`,
   live: (service: string) => `live:{${service}}`,
-  /** Hash: requests answered, per consumer (instance). Fields of gone consumers are removed. */
+  /**
+   * Hash: requests answered, per consumer (instance), added with each heartbeat (so up to a second
+   * behind). Fields of gone consumers are removed.
+   */
   handled: (service: string) => `rpc:handled:{${service}}`,
   /**
    * Pub/sub channel of one client's replies. It starts with the calling app's name, so that app's
@@ -96,9 +99,13 @@ local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)`;
 
 /**
  * Heartbeat scored with Redis' own clock, so instances and callers on different machines never
- * compare their clocks. KEYS[1] = live set; ARGV[1] = member. Returns Redis' time (ms).
+ * compare their clocks; it also adds the requests answered since the last beat to the instance's
+ * count, which keeps that bookkeeping off the request path. KEYS[1] = live set, KEYS[2] = the
+ * handled-count hash; ARGV[1] = member, ARGV[2] = requests answered since the last beat. Returns
+ * Redis' time (ms).
  */
 export const HEARTBEAT_SCRIPT = `${REDIS_NOW}
+if tonumber(ARGV[2]) > 0 then redis.call('HINCRBY', KEYS[2], ARGV[1], ARGV[2]) end
 redis.call('ZADD', KEYS[1], now, ARGV[1])
 redis.call('ZREMRANGEBYSCORE', KEYS[1], 0, now - 60000)
 return now`;
