@@ -19,8 +19,10 @@ const { cpuMsOf } = require('./support.cjs');
 
 /** @typedef {import('./support.cjs').Proc} Proc */
 /**
- * @typedef {{ name: string, url: string, headers?: Record<string, string>, processes: Proc[], database?: Proc[] }} CpuPath
- * `processes` are the platform's own (their sum is the path's figure); `database` is shown apart.
+ * @typedef {{ name: string, url: string, headers?: Record<string, string>, processes: Proc[], database?: Proc[], scale?: number }} CpuPath
+ * `processes` are the platform's own (their sum is the path's figure); `database` is shown apart;
+ * `scale` multiplies the request count, so cheap paths (the floors) run long enough for the
+ * 10-ms resolution of /proc's CPU times.
  */
 
 const median = (/** @type {number[]} */ values) => {
@@ -49,12 +51,13 @@ async function measureCpu(paths, { rounds = 3, requests = 4000, connections = 16
     for (const p of paths) {
       const watched = [...p.processes, ...(p.database ?? [])];
       const before = watched.map((proc) => cpuMsOf(proc.child.pid));
-      const { errors, non2xx } = await drive(p.url, p.headers, requests, connections);
+      const count = requests * (p.scale ?? 1);
+      const { errors, non2xx } = await drive(p.url, p.headers, count, connections);
       const after = watched.map((proc) => cpuMsOf(proc.child.pid));
       failures.set(p.name, (failures.get(p.name) ?? 0) + errors + non2xx);
       const perProcess = /** @type {Map<string, number[]>} */ (samples.get(p.name));
-      watched.forEach((proc, i) => perProcess.set(proc.name, [...(perProcess.get(proc.name) ?? []), (after[i] - before[i]) / requests]));
-      const own = p.processes.reduce((sum, proc, i) => sum + (after[i] - before[i]) / requests, 0);
+      watched.forEach((proc, i) => perProcess.set(proc.name, [...(perProcess.get(proc.name) ?? []), (after[i] - before[i]) / count]));
+      const own = p.processes.reduce((sum, proc, i) => sum + (after[i] - before[i]) / count, 0);
       perProcess.set('platform', [...(perProcess.get('platform') ?? []), own]);
       log(`  round ${round + 1} ${p.name}: ${round3(own)} ms CPU per request${errors + non2xx ? `, ${errors + non2xx} failed` : ''}`);
     }
@@ -145,9 +148,9 @@ if (require.main === module) {
     const routed = [gateway, users, oauth, redis];
     const results = await measureCpu(
       [
-        { name: 'bare Fastify JSON (floor)', url: floors.fastifyUrl, processes: [floors.fastify] },
-        { name: 'bare Nest on Fastify /health/live', url: floors.nestUrl, processes: [floors.nest] },
-        { name: 'gateway /health/live (no RPC)', url: `http://127.0.0.1:${gatewayPort}/health/live`, processes: [gateway] },
+        { name: 'bare Fastify JSON (floor)', url: floors.fastifyUrl, processes: [floors.fastify], scale: 5 },
+        { name: 'bare Nest on Fastify /health/live', url: floors.nestUrl, processes: [floors.nest], scale: 5 },
+        { name: 'gateway /health/live (no RPC)', url: `http://127.0.0.1:${gatewayPort}/health/live`, processes: [gateway], scale: 2 },
         { name: 'GET /api/v1/auth/me (routed, no cache)', url: `${api}/auth/me`, headers: { ...auth, 'cache-control': 'no-cache' }, processes: routed, database: [mongo] },
         { name: 'GET /api/v1/users/:id (routed, no cache)', url: `${api}/users/${me.id}`, headers: { ...auth, 'cache-control': 'no-cache' }, processes: routed, database: [mongo] },
         { name: 'GET /api/v1/users/:id (cached)', url: `${api}/users/${me.id}`, headers: auth, processes: routed, database: [mongo] },

@@ -46,7 +46,8 @@ function callGraph(services) {
     }
     graph[service.name] = { calls: [...(service.calls ?? [])], consumes, serves: true };
   }
-  graph[GATEWAY] = { calls: [...names], consumes: [], serves: false };
+  // the gateway reads every emitter's events: its read cache is invalidated by them
+  graph[GATEWAY] = { calls: [...names], consumes: [...names], serves: false };
   return graph;
 }
 
@@ -112,7 +113,8 @@ function aclRules(app, graph, { transport = 'streams' } = {}) {
     // replies to its own requests arrive on its own channels only
     `&rpc:reply:${app}:*`,
   ];
-  if (app === GATEWAY) rules.push('~rl:*');
+  // rate limits, and the read cache of services' resources (invalidated by their events)
+  if (app === GATEWAY) rules.push('~rl:*', '~cache:*');
   // the set of service names is shared: each announcer adds its own
   rules.push('(%W~registry:services +sadd)');
   // the gateway reads the registry for operators and forgets instances gone for minutes

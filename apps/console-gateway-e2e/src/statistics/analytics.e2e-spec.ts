@@ -1,9 +1,8 @@
 import { ApplicationsEvents, UsersEvents } from '@site11/contracts';
-import { StreamKeys } from '@site11/messaging';
 import Redis from 'ioredis';
 import type { Connection } from 'mongoose';
-import { randomUUID } from 'node:crypto';
 import { waitFor } from '../../../../tools/platform/platform.cjs';
+import { appendEvents } from '../support/events';
 import { call, Stack } from '../support/stack';
 
 interface Point {
@@ -63,12 +62,7 @@ function series(query: Record<string, string>, token = admin) {
 }
 
 async function emit(pattern: string, data: Record<string, unknown>[], at = Date.now()): Promise<void> {
-  const pipeline = redis.pipeline();
-  for (const payload of data) {
-    const metadata = { requestId: 'e2e', eventId: randomUUID(), caller: 'e2e', occurredAt: iso(at) };
-    pipeline.xadd(StreamKeys.events(pattern), '*', 'pattern', pattern, 'data', JSON.stringify({ data: payload, metadata }));
-  }
-  await pipeline.exec();
+  await appendEvents(redis, pattern, data.length, (i) => ({ data: data[i], at }));
 }
 
 /** The metric's total over the last and next hour, now. */

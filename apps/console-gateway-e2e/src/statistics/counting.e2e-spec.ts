@@ -2,8 +2,9 @@ import { ApplicationsEvents, UsersEvents } from '@site11/contracts';
 import { StreamKeys } from '@site11/messaging';
 import Redis from 'ioredis';
 import type { Connection } from 'mongoose';
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { waitFor } from '../../../../tools/platform/platform.cjs';
+import { appendEvents } from '../support/events';
 import { call, Stack } from '../support/stack';
 
 interface Series {
@@ -39,19 +40,8 @@ afterAll(async () => {
  * Appends events to a stream as an outbox relay does (`{ data, metadata }` with an event id),
  * `count` of them, in pipelines of 500.
  */
-async function emit(pattern: string, count: number, event: (i: number) => { data: Record<string, unknown>; at?: number; id?: string }): Promise<string[]> {
-  const ids: string[] = [];
-  for (let start = 0; start < count; start += 500) {
-    const pipeline = redis.pipeline();
-    for (let i = start; i < Math.min(count, start + 500); i++) {
-      const { data, at, id = randomUUID() } = event(i);
-      ids.push(id);
-      const metadata = { requestId: `bench-${i}`, eventId: id, caller: 'e2e', occurredAt: new Date(at ?? Date.now()).toISOString() };
-      pipeline.xadd(StreamKeys.events(pattern), '*', 'pattern', pattern, 'data', JSON.stringify({ data, metadata }));
-    }
-    await pipeline.exec();
-  }
-  return ids;
+function emit(pattern: string, count: number, event: (i: number) => { data: Record<string, unknown>; at?: number; id?: string }): Promise<string[]> {
+  return appendEvents(redis, pattern, count, event);
 }
 
 async function series(query: Record<string, string>, token = admin) {

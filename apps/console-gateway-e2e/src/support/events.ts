@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { StreamKeys } from '@site11/messaging';
 import type Redis from 'ioredis';
 
@@ -24,4 +25,28 @@ export function eventsFor(redis: Redis, pattern: string, emails: string[]): Prom
  */
 export async function eventIds(redis: Redis, pattern: string): Promise<string[]> {
   return (await payloads(redis, pattern)).map((data) => data['id'] as string);
+}
+
+/**
+ * Appends events to `pattern`'s stream the way an emitter's outbox relay does (envelope with
+ * request id, event id and time), `count` at a time in pipelines of 500. Returns the event ids.
+ */
+export async function appendEvents(
+  redis: Redis,
+  pattern: string,
+  count: number,
+  event: (i: number) => { data: Record<string, unknown>; at?: number; id?: string },
+): Promise<string[]> {
+  const ids: string[] = [];
+  for (let start = 0; start < count; start += 500) {
+    const pipeline = redis.pipeline();
+    for (let i = start; i < Math.min(count, start + 500); i++) {
+      const { data, at, id = randomUUID() } = event(i);
+      ids.push(id);
+      const metadata = { requestId: `e2e-${i}`, eventId: id, caller: 'e2e', occurredAt: new Date(at ?? Date.now()).toISOString() };
+      pipeline.xadd(StreamKeys.events(pattern), '*', 'pattern', pattern, 'data', JSON.stringify({ data, metadata }));
+    }
+    await pipeline.exec();
+  }
+  return ids;
 }
