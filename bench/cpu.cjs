@@ -120,6 +120,8 @@ if (require.main === module) {
   /** @type {Proc[]} */
   const processes = [];
   const rounds = Number(process.argv[process.argv.indexOf('--rounds') + 1]) || 3;
+  // `--only <regex>`: measure only the matching paths (the floor always), e.g. while profiling one
+  const only = process.argv.includes('--only') ? new RegExp(process.argv[process.argv.indexOf('--only') + 1]) : null;
   (async () => {
     const dir = path.join(DATA_DIR, 'bench-cpu');
     fs.rmSync(dir, { recursive: true, force: true });
@@ -129,7 +131,7 @@ if (require.main === module) {
     processes.push(redis, mongo);
     const admin = { email: 'cpu-admin@bench.test', password: 'cpu-admin-password' };
     const env = { NODE_ENV: 'production', LOG_LEVEL: 'warn', REDIS_URL: redis.url, MONGODB_URI: mongo.uri, RATE_LIMIT_PER_IP: '1000000', RATE_LIMIT_PER_ACCOUNT: '1000000' };
-    const nodeArgs = process.env.CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${path.join(dir, 'profiles')}`] : [];
+    const nodeArgs = [...(process.env.CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${path.join(dir, 'profiles')}`] : []), ...(process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean)];
     const usersPort = await freePort();
     const users = await startApp('users', { env: { ...env, USERS_DB_NAME: 'users_cpu', HEALTH_PORT: String(usersPort), ADMIN_EMAIL: admin.email, ADMIN_PASSWORD: admin.password }, healthPort: usersPort, logFile: path.join(dir, 'users.log'), nodeArgs });
     const oauthPort = await freePort();
@@ -147,14 +149,14 @@ if (require.main === module) {
     const auth = { authorization: `Bearer ${accessToken}` };
     const routed = [gateway, users, oauth, redis];
     const results = await measureCpu(
-      [
+      /** @type {import('./cpu.cjs').CpuPath[]} */ ([
         { name: 'bare Fastify JSON (floor)', url: floors.fastifyUrl, processes: [floors.fastify], scale: 5 },
         { name: 'bare Nest on Fastify /health/live', url: floors.nestUrl, processes: [floors.nest], scale: 5 },
         { name: 'gateway /health/live (no RPC)', url: `http://127.0.0.1:${gatewayPort}/health/live`, processes: [gateway], scale: 2 },
         { name: 'GET /api/v1/auth/me (routed, no cache)', url: `${api}/auth/me`, headers: { ...auth, 'cache-control': 'no-cache' }, processes: routed, database: [mongo] },
         { name: 'GET /api/v1/users/:id (routed, no cache)', url: `${api}/users/${me.id}`, headers: { ...auth, 'cache-control': 'no-cache' }, processes: routed, database: [mongo] },
         { name: 'GET /api/v1/users/:id (cached)', url: `${api}/users/${me.id}`, headers: auth, processes: routed, database: [mongo] },
-      ],
+      ]).filter((p, i) => i === 0 || !only || only.test(p.name)),
       { rounds, log: (line) => process.stdout.write(`${line}\n`) },
     );
     process.stdout.write(`\n${cpuTable(results).join('\n')}\n`);

@@ -2,7 +2,6 @@ import { errorCodes } from 'fastify';
 import { Logger, RequestMethod } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import fastifyCookie from '@fastify/cookie';
-import helmet from '@fastify/helmet';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { type INestApplication } from '@nestjs/common';
 import { DocumentBuilder, type OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
@@ -16,6 +15,7 @@ import { GatewayConfig } from './gateway.config';
 import { requestIdFor } from './http/call-context';
 import { registerStreamedBodies } from './http/streamed-bodies';
 import { CONSOLE_CSP, consoleFallback, consoleIndex, serveConsole } from './http/console-static';
+import { applySecurityHeaders } from './http/security-headers';
 
 /** Routes that live outside /api/v1 by convention: probes and the JWKS. Metrics have their own listener. */
 const UNPREFIXED_ROUTES = [
@@ -113,7 +113,7 @@ export async function bootstrapGateway(): Promise<void> {
     instrumentFastify(adapter.getInstance(), app.get(MetricsService));
     app.setGlobalPrefix('api/v1', { exclude: UNPREFIXED_ROUTES });
     await app.register(fastifyCookie);
-    await app.register(helmet, { contentSecurityPolicy: CONSOLE_CSP });
+    applySecurityHeaders(adapter.getInstance(), { contentSecurityPolicy: CONSOLE_CSP });
     if (consoleHtml) await serveConsole(adapter.getInstance(), config.CONSOLE_DIR);
     else logger.warn(`No console at ${config.CONSOLE_DIR || '(CONSOLE_DIR empty)'}: the gateway serves the API only`);
     const origins = config.CORS_ORIGINS.split(',').filter(Boolean);

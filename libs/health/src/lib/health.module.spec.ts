@@ -15,9 +15,7 @@ describe('HealthModule', () => {
 
   it('reports live without checking any dependency', async () => {
     const { moduleRef, controller } = await controllerFor('redis://127.0.0.1:1');
-    const res = reply();
-    await expect(controller.live(res as never)).resolves.toMatchObject({ status: 'ok', details: {} });
-    expect(res.status).not.toHaveBeenCalled();
+    expect(controller.live()).toEqual({ status: 'ok', info: {}, error: {}, details: {} });
     await moduleRef.close();
   });
 
