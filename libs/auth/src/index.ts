@@ -3,6 +3,7 @@ export { listedOwner, type OwnerScope } from './lib/listed-owner';
 export { AUTH_OPTIONS, type AuthModuleOptions, ConfigurableAuthModule } from './lib/auth.options';
 export { JwksStore } from './lib/jwks.store';
 export { TokenDenylist } from './lib/token-denylist';
+export { type VerifiedToken, VerifiedTokens } from './lib/verified-tokens';
 export { actorOf, Caller } from './lib/rpc/caller';
 export { applicationActor, CredentialVerifier, type VerifiedActor, type VerifiedCredential } from './lib/rpc/credential-verifier';
 export { publishJwks, readJwks } from './lib/rpc/jwks-key';

@@ -3,7 +3,16 @@ import { PassportStrategy } from '@nestjs/passport';
 import { ACCESS_TOKEN_TYPE, type AccessTokenClaims, USER_ROLES } from '@site11/contracts';
 import { decodeProtectedHeader, type JWTPayload } from 'jose';
 import { ExtractJwt, Strategy } from 'passport-jwt';
-import { applicationActor, AUTH_OPTIONS, type AuthModuleOptions, invalidToken, JwksStore, TokenDenylist, tokenRevoked } from '@site11/auth';
+import {
+  applicationActor,
+  AUTH_OPTIONS,
+  type AuthModuleOptions,
+  invalidToken,
+  JwksStore,
+  TokenDenylist,
+  tokenRevoked,
+  VerifiedTokens,
+} from '@site11/auth';
 import type { AuthUser } from './auth-user';
 
 /** The only algorithm accepted: `none`, HS* (public key as HMAC secret) and others are refused. */
@@ -31,9 +40,12 @@ function hasPlatformClaims(payload: Partial<AccessTokenClaims>): payload is Acce
  */
 @Injectable()
 export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
+  /** Tokens whose signature passport-jwt checked already; see `authenticate`. */
+  private readonly verified: VerifiedTokens;
+
   constructor(
     @Inject(AUTH_OPTIONS) private readonly options: AuthModuleOptions,
-    jwks: JwksStore,
+    private readonly jwks: JwksStore,
     private readonly denylist: TokenDenylist,
   ) {
     super({
@@ -64,6 +76,27 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
         );
       },
     });
+    this.verified = new VerifiedTokens(10_000, Math.min(options.clockToleranceSeconds ?? 30, 30));
+  }
+
+  /**
+   * A token verified before (same text, unexpired, its key still published) skips passport-jwt's
+   * signature check, the largest CPU cost of a routed request here (docs/performance.md); its
+   * claims and revocation are checked again by `validate`, as on the first request. Anything
+   * else takes passport-jwt's full path. `this` is passport's per-request copy of the strategy.
+   */
+  override authenticate(request: never, options?: unknown): void {
+    const token = bearer(request);
+    const seen = token ? this.verified.get(token) : undefined;
+    if (!seen) return super.authenticate(request, options as never);
+    const self = this as unknown as { success(user: unknown): void; error(error: unknown): void; fail(info: unknown): void };
+    this.jwks
+      .keyObjectFor(seen.kid)
+      .then((key) => (key === seen.key ? this.validate(request, seen.payload as never) : Promise.reject(invalidToken())))
+      .then(
+        (user) => self.success(user),
+        (error: unknown) => self.error(error),
+      );
   }
 
   /**
@@ -72,8 +105,14 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
    * answer, the request fails with 503, never passes.
    */
   async validate(request: unknown, payload: Partial<AccessTokenClaims> & JWTPayload): Promise<AuthUser> {
-    const header = decodeProtectedHeader(bearer(request as never) ?? '');
+    const token = bearer(request as never) ?? '';
+    const header = decodeProtectedHeader(token);
     const kid = String(header.kid);
+    if (!this.verified.get(token)) {
+      // passport-jwt has just checked the signature with this key
+      const key = await this.jwks.keyObjectFor(kid);
+      if (key) this.verified.set(token, { payload, typ: String(header.typ ?? ''), kid, key });
+    }
     if (this.options.applicationIssuer && payload.iss === this.options.applicationIssuer && payload.iss !== this.options.issuer) {
       // a third-party application for its user: the scope guard decides which routes it may call
       const typ = String(header.typ ?? '').toLowerCase().replace(/^application\//, '');
