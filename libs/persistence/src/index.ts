@@ -5,4 +5,4 @@ export { ExpiryModule } from './lib/expiry';
 export { OUTBOX_FIELDS, outboxEvent, type OutboxEvent, OutboxRelay, pushOutbox, withOutbox } from './lib/outbox';
 export { type SealedSecret, SecretKeyring } from './lib/sealed-secret';
 export { prefixRange } from './lib/prefix';
-export { LIVE } from './lib/tombstone';
+export { findLiveById, LIVE } from './lib/tombstone';

@@ -19,7 +19,7 @@ import {
   type UpdateDatasetCommand,
 } from '@site11/contracts';
 import { forbidden, listedOwner } from '@site11/auth';
-import { KeysetPage, LIVE, OutboxRelay, type OutboxEvent, outboxEvent, prefixRange, pushOutbox, withOutbox } from '@site11/persistence';
+import { findLiveById, KeysetPage, LIVE, OutboxRelay, type OutboxEvent, outboxEvent, prefixRange, pushOutbox, withOutbox } from '@site11/persistence';
 import { Model, Types } from 'mongoose';
 import { DataConfig } from '../data.config';
 import { RowStore } from '../rows/row-store';
@@ -286,7 +286,7 @@ export class DatasetsService implements OnModuleInit {
 
   /** The dataset as stored, live, whoever owns it (for jobs that run after their request). */
   async live(id: Types.ObjectId): Promise<Dataset | null> {
-    return this.datasets.findOne({ _id: id, ...LIVE }).lean<Dataset>().exec();
+    return findLiveById<Dataset>(this.datasets, id);
   }
 
   /** Ids and versions of every dataset, tombstones included (the storage sweep). */

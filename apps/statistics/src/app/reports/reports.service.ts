@@ -14,7 +14,7 @@ import {
   REPORTS_PAGE_DEFAULT_LIMIT,
 } from '@site11/contracts';
 import { forbidden, listedOwner } from '@site11/auth';
-import { KeysetPage, LIVE, OutboxRelay, outboxEvent, pushOutbox, withOutbox } from '@site11/persistence';
+import { findLiveById, KeysetPage, LIVE, OutboxRelay, outboxEvent, pushOutbox, withOutbox } from '@site11/persistence';
 import { Model, Types } from 'mongoose';
 import { randomUUID } from 'node:crypto';
 import { AnalyticsService } from '../counting/analytics.service';
@@ -124,7 +124,7 @@ export class ReportsService implements OnModuleInit, OnApplicationBootstrap, OnA
   async download(id: string, actor: Actor): Promise<ReportFile> {
     const report = await this.owned(id, actor);
     if (report.status !== 'completed') throw reportNotReady(report.status);
-    const stored = await this.reports.findOne({ _id: report._id, ...LIVE }).select('+content').lean<Report>().exec();
+    const stored = await findLiveById<Report>(this.reports, report._id, '+content');
     if (!stored?.content) throw new ReportNotFoundError(id);
     const content = Buffer.isBuffer(stored.content) ? stored.content : Buffer.from((stored.content as unknown as { buffer: Uint8Array }).buffer);
     return { filename: report.filename, contentType: REPORT_CONTENT_TYPES[report.format], body: content.toString('base64') };
