@@ -1,11 +1,27 @@
 import { ServiceConfig } from '@site11/config';
-import { IsEmail, IsString, Length, Matches, ValidateIf } from 'class-validator';
+import { IsEmail, IsIn, IsString, Length, Matches, ValidateIf } from 'class-validator';
 
 export class UsersConfig extends ServiceConfig {
   @Matches(/^[A-Za-z0-9_-]{1,63}$/, { message: 'USERS_DB_NAME must be 1-63 letters, digits, _ or -' })
   USERS_DB_NAME = 'users_db';
 
   override HEALTH_PORT = 3101;
+
+  /**
+   * Where `q` searches are answered: `redis`, a prefix index in sorted sets kept by this service
+   * (docs/architecture.md, "Search index"), or `database`, the email and name indexes of the
+   * database (enough on MongoDB 7; FerretDB scans the collection for them).
+   */
+  @IsIn(['redis', 'database'], { message: 'USERS_SEARCH_INDEX must be redis or database' })
+  USERS_SEARCH_INDEX: 'redis' | 'database' = 'redis';
+
+  /**
+   * When the search index is rebuilt from the database: `if-missing` (Redis lost it, or it was
+   * never built), or `at-start` too (once per start of a replica, unless another replica rebuilt
+   * it since; after users were written straight into the database, for instance).
+   */
+  @IsIn(['if-missing', 'at-start'], { message: 'USERS_SEARCH_REBUILD must be if-missing or at-start' })
+  USERS_SEARCH_REBUILD: 'if-missing' | 'at-start' = 'if-missing';
 
   /** With ADMIN_PASSWORD: the first admin, created (or promoted) at start, idempotently.
    *  Either both are set or neither: one without the other stops the boot. */

@@ -1,4 +1,4 @@
-import { type UserCreatedEvent, type UserDeletedEvent, type UserRolesChangedEvent, UsersEvents } from './users/users.patterns';
+import { type UserCreatedEvent, type UserDeletedEvent, type UserRolesChangedEvent, type UserUpdatedEvent, UsersEvents } from './users/users.patterns';
 import {
   type ApplicationCreatedEvent,
   type ApplicationDeletedEvent,
@@ -28,6 +28,7 @@ import { type ReportCompletedEvent, type ReportCreatedEvent, type ReportDeletedE
  */
 export interface EventCatalog {
   [UsersEvents.created]: UserCreatedEvent;
+  [UsersEvents.updated]: UserUpdatedEvent;
   [UsersEvents.deleted]: UserDeletedEvent;
   [UsersEvents.rolesChanged]: UserRolesChangedEvent;
   [ApplicationsEvents.created]: ApplicationCreatedEvent;
@@ -56,6 +57,7 @@ export type EventName = keyof EventCatalog;
 
 export const EVENT_NAMES = [
   UsersEvents.created,
+  UsersEvents.updated,
   UsersEvents.deleted,
   UsersEvents.rolesChanged,
   ApplicationsEvents.created,

@@ -1,9 +1,19 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
-import { type Actor, type CreateUserDto, isAdmin, type UpdateUserCommand, type UserDto, type UserRole, UsersEvents } from '@site11/contracts';
-import { isDuplicateKey, LIVE, outboxEvent, OutboxRelay, pushOutbox, withOutbox } from '@site11/persistence';
+import {
+  type Actor,
+  type CreateUserDto,
+  isAdmin,
+  type UpdateUserCommand,
+  type UserChangedField,
+  type UserDto,
+  type UserRole,
+  UsersEvents,
+} from '@site11/contracts';
+import { findLiveById, isDuplicateKey, LIVE, type OutboxEvent, outboxEvent, OutboxRelay, pushOutbox, withOutbox } from '@site11/persistence';
 import { Model, Types } from 'mongoose';
 import { PasswordHasher } from './password-hasher';
+import { SearchIndexService } from './search-index/search-index.service';
 import { User } from './user.schema';
 import { type StoredUser, toUserDto } from './user.mapper';
 import { forbidden } from '@site11/auth';
@@ -17,10 +27,22 @@ export interface CreateOptions {
 }
 
 /**
- * The life of an account: created with its `users.created` event, read, edited (roles by admins,
- * with `users.roles-changed`), deleted with `users.deleted`. Each change and its event are one
- * write; the outbox relay publishes the event after it. A database outage leaves every method as
- * SERVICE_UNAVAILABLE (PersistenceModule's interceptor), so none wraps its queries.
+ * The update that writes `set` with its events in one single-document write: the events are
+ * pushed in order, and the last one is what the relay clears the outbox by.
+ */
+function withEvents(events: OutboxEvent[], set: Record<string, unknown>) {
+  if (events.length === 0) return { $set: set };
+  const update = pushOutbox(events[events.length - 1], set);
+  return events.length === 1 ? update : { ...update, $push: { outbox: { $each: events } } };
+}
+
+/**
+ * The life of an account: created with its `users.created` event, read, edited (name and
+ * profile with `users.updated`, roles by admins with `users.roles-changed`), deleted with
+ * `users.deleted`. Each change and its events are one write; the outbox relay publishes them
+ * after it. Each change is also applied to the search index before the method returns. A
+ * database outage leaves every method as SERVICE_UNAVAILABLE (PersistenceModule's interceptor),
+ * so none wraps its queries.
  */
 @Injectable()
 export class AccountsService implements OnModuleInit {
@@ -28,6 +50,7 @@ export class AccountsService implements OnModuleInit {
     @InjectModel(User.name) private readonly users: Model<User>,
     private readonly passwords: PasswordHasher,
     private readonly outbox: OutboxRelay,
+    private readonly searchIndex: SearchIndexService,
   ) {}
 
   /** Indexes must exist before the first write, or the unique email constraint is not enforced. */
@@ -68,9 +91,12 @@ export class AccountsService implements OnModuleInit {
       if (!isDuplicateKey(error)) throw error;
       const replayed = options.idempotencyKey && (await this.createdBy(dto.email, options.idempotencyKey));
       if (!replayed) throw new EmailTakenError();
+      // the first run may have died before it indexed the user
+      await this.searchIndex.saved(replayed);
       await this.outbox.publishOrDefer(this.users, new Types.ObjectId(replayed.id));
       return replayed;
     }
+    await this.searchIndex.saved(user);
     await this.outbox.publishOrDefer(this.users, _id, [event]);
     return user;
   }
@@ -82,7 +108,8 @@ export class AccountsService implements OnModuleInit {
   }
 
   async findById(id: string): Promise<UserDto> {
-    const user = await this.users.findOne({ _id: new Types.ObjectId(id), ...LIVE }).lean<StoredUser>().exec();
+    // by `_id` alone: the one read FerretDB does not turn into a scan (findLiveById)
+    const user = await findLiveById<StoredUser>(this.users, new Types.ObjectId(id));
     if (!user) throw new UserNotFoundError(id);
     return toUserDto(user);
   }
@@ -90,12 +117,15 @@ export class AccountsService implements OnModuleInit {
   /** Adds the admin role (idempotent); used by the first-admin seed. */
   async grantAdmin(id: Types.ObjectId): Promise<void> {
     await this.users.updateOne({ _id: id }, { $addToSet: { roles: 'admin' } }).exec();
+    await this.searchIndex.changed(id.toHexString());
   }
 
   /**
    * Renames, edits the profile, or (admins) sets roles. A roles change is written with its
    * `users.roles-changed` event in the same update; when roles were taken away, the token
-   * authority ends the user's sessions, even if this instance dies right after the write.
+   * authority ends the user's sessions, even if this instance dies right after the write. A name
+   * or profile change is written with `users.updated` (the fields set), so readers that keep
+   * users (the search index, caches) hear of it.
    */
   async update(command: UpdateUserCommand, actor?: Actor, requestId = 'users'): Promise<UserDto> {
     const set: Record<string, unknown> = {};
@@ -108,21 +138,27 @@ export class AccountsService implements OnModuleInit {
       set['name'] = command.name;
       set['nameLower'] = command.name.toLowerCase();
     }
+    const changed: UserChangedField[] = command.name === undefined ? [] : ['name'];
     for (const [field, value] of Object.entries(command.profile ?? {})) {
       if (value !== undefined) set[`profile.${field}`] = value;
     }
-    if (Object.keys(set).length > 0) {
-      const _id = new Types.ObjectId(command.id);
-      const event = command.roles === undefined ? null : await this.rolesChange(_id, set['roles'] as UserRole[], requestId);
-      // updateOne + read rather than findOneAndUpdate: FerretDB does not implement projections in
-      // findAndModify, and the hash must stay unselected. The update itself is atomic.
-      const { matchedCount } = await this.users
-        .updateOne({ _id, ...LIVE }, event ? pushOutbox(event, set) : { $set: set }, { runValidators: true })
-        .exec();
-      if (matchedCount === 0) throw new UserNotFoundError(command.id);
-      if (event) await this.outbox.publishOrDefer(this.users, _id);
+    if (Object.keys(set).some((field) => field.startsWith('profile.'))) changed.push('profile');
+    if (Object.keys(set).length === 0) return this.findById(command.id);
+    const _id = new Types.ObjectId(command.id);
+    const events: OutboxEvent[] = [];
+    if (command.roles !== undefined) {
+      const rolesChanged = await this.rolesChange(_id, set['roles'] as UserRole[], requestId);
+      if (rolesChanged) events.push(rolesChanged);
     }
-    return this.findById(command.id);
+    if (changed.length > 0) events.push(outboxEvent(UsersEvents.updated, { id: command.id, changed }, requestId));
+    // updateOne + read rather than findOneAndUpdate: FerretDB does not implement projections in
+    // findAndModify, and the hash must stay unselected. The update itself is atomic.
+    const { matchedCount } = await this.users.updateOne({ _id, ...LIVE }, withEvents(events, set), { runValidators: true }).exec();
+    if (matchedCount === 0) throw new UserNotFoundError(command.id);
+    if (events.length > 0) await this.outbox.publishOrDefer(this.users, _id);
+    const user = await this.findById(command.id);
+    await this.searchIndex.saved(user);
+    return user;
   }
 
   /** The `users.roles-changed` event of setting these roles, or null when they are what the user has. */
@@ -145,6 +181,7 @@ export class AccountsService implements OnModuleInit {
     const { matchedCount } = await this.users.updateOne({ _id, ...LIVE }, pushOutbox(event, { deletedAt: event.occurredAt })).exec();
     // a redelivered delete whose first run crashed before publishing finds its own tombstone
     if (matchedCount === 0 && !(await this.users.exists({ _id, deletedAt: { $exists: true } }))) throw new UserNotFoundError(id);
+    await this.searchIndex.deleted(id);
     // from the document: an earlier event still waiting there goes out first, in order
     await this.outbox.publishOrDefer(this.users, _id);
   }

@@ -1,9 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import type { UserDto, VerifyCredentialsDto } from '@site11/contracts';
-import { LIVE } from '@site11/persistence';
+import { findLiveById, LIVE } from '@site11/persistence';
 import { Model, Types } from 'mongoose';
 import { PasswordHasher } from './password-hasher';
+import { SearchIndexService } from './search-index/search-index.service';
 import { User } from './user.schema';
 import { type StoredUser, toUserDto } from './user.mapper';
 import { InvalidCredentialsError } from './users.errors';
@@ -14,6 +15,7 @@ export class CredentialsService {
   constructor(
     @InjectModel(User.name) private readonly users: Model<User>,
     private readonly passwords: PasswordHasher,
+    private readonly searchIndex: SearchIndexService,
   ) {}
 
   /** The user whose email and password match, else one error for every kind of miss. */
@@ -31,7 +33,7 @@ export class CredentialsService {
 
   /** Whether this live account's password is `password` (no error for a miss). */
   async matches(id: Types.ObjectId, password: string): Promise<boolean> {
-    const user = await this.users.findOne({ _id: id, ...LIVE }).select('+passwordHash').lean<{ passwordHash?: string }>().exec();
+    const user = await findLiveById<{ passwordHash?: string }>(this.users, id, '+passwordHash');
     return this.passwords.verify(user?.passwordHash, password);
   }
 
@@ -41,5 +43,7 @@ export class CredentialsService {
     if (!(await this.matches(_id, currentPassword))) throw new InvalidCredentialsError();
     const passwordHash = await this.passwords.hash(newPassword);
     await this.users.updateOne({ _id, ...LIVE }, { $set: { passwordHash } }).exec();
+    // the indexed copy of the user carries updatedAt
+    await this.searchIndex.changed(id);
   }
 }

@@ -3,15 +3,30 @@ import { InjectModel } from '@nestjs/mongoose';
 import { type ListUsersQueryDto, type Page, type UserDto, USERS_PAGE_DEFAULT_LIMIT } from '@site11/contracts';
 import { KeysetPage, LIVE } from '@site11/persistence';
 import { type FilterQuery, Model } from 'mongoose';
+import { isSearchCursor } from './search-index/search-entries';
+import { SearchIndexService } from './search-index/search-index.service';
 import { User } from './user.schema';
 import { type StoredUser, toUserDto } from './user.mapper';
+import { InvalidSearchCursorError } from './users.errors';
 
-/** Listing and searching accounts (admins), one keyset-paginated page at a time. */
+/**
+ * Listing and searching accounts (admins), one page at a time: `q` searches from the search index
+ * when it is ready (no database query), everything else keyset-paginated from the database.
+ */
 @Injectable()
 export class DirectoryService {
-  constructor(@InjectModel(User.name) private readonly users: Model<User>) {}
+  constructor(
+    @InjectModel(User.name) private readonly users: Model<User>,
+    private readonly searchIndex: SearchIndexService,
+  ) {}
 
   async list(query: ListUsersQueryDto): Promise<Page<UserDto>> {
+    if (query.q) {
+      const searched = await this.searchIndex.search(query.q, query.cursor, query.limit ?? USERS_PAGE_DEFAULT_LIMIT);
+      if (searched) return searched;
+    }
+    // a search cursor only pages the search index; the database's cursors are ids
+    if (query.cursor !== undefined && isSearchCursor(query.cursor)) throw new InvalidSearchCursorError();
     const page = new KeysetPage(query, USERS_PAGE_DEFAULT_LIMIT);
     const conditions: FilterQuery<User>[] = [LIVE, page.filter];
     if (query.q) {

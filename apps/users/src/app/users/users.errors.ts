@@ -1,4 +1,4 @@
-import { AuthErrors, DomainError, ErrorKind, UsersErrors } from '@site11/contracts';
+import { AuthErrors, DomainError, ErrorKind, UsersErrors, ValidationError } from '@site11/contracts';
 
 export class UserNotFoundError extends DomainError {
   constructor(id: string) {
@@ -16,5 +16,19 @@ export class EmailTakenError extends DomainError {
 export class InvalidCredentialsError extends DomainError {
   constructor() {
     super(AuthErrors.invalidCredentials, ErrorKind.Unauthenticated, 'Invalid email or password');
+  }
+}
+
+/** A cursor that has the shape of a search cursor but is not one of this search (400 VALIDATION on `cursor`). */
+export class InvalidSearchCursorError extends ValidationError {
+  constructor() {
+    super([{ field: 'cursor', constraints: { cursor: 'cursor is not a valid page cursor' } }]);
+  }
+}
+
+/** The next page of a search, asked while no search index is ready (Redis lost it, a rebuild runs). */
+export class SearchUnavailableError extends DomainError {
+  constructor() {
+    super(UsersErrors.searchUnavailable, ErrorKind.Unavailable, 'The search index is being rebuilt: start the search again');
   }
 }

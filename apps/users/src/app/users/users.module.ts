@@ -1,16 +1,35 @@
 import { Module } from '@nestjs/common';
 import { MongooseModule } from '@nestjs/mongoose';
+import { REDIS_CLIENT } from '@site11/redis';
+import type Redis from 'ioredis';
+import { UsersConfig } from '../users.config';
 import { AccountsService } from './accounts.service';
 import { AdminSeed } from './admin-seed';
 import { CredentialsService } from './credentials.service';
 import { DirectoryService } from './directory.service';
 import { PasswordHasher } from './password-hasher';
+import { SearchIndexMessageController } from './search-index/search-index.message.controller';
+import { SearchIndexService } from './search-index/search-index.service';
+import { SearchIndexStore } from './search-index/search-index.store';
 import { User, UserSchema } from './user.schema';
 import { UsersMessageController } from './users.message.controller';
 
 @Module({
   imports: [MongooseModule.forFeature([{ name: User.name, schema: UserSchema }])],
-  controllers: [UsersMessageController],
-  providers: [AccountsService, CredentialsService, DirectoryService, PasswordHasher, AdminSeed],
+  controllers: [UsersMessageController, SearchIndexMessageController],
+  providers: [
+    AccountsService,
+    CredentialsService,
+    DirectoryService,
+    PasswordHasher,
+    AdminSeed,
+    SearchIndexService,
+    // on the app's own Redis connection (PlatformModule), with the service's Redis user
+    {
+      provide: SearchIndexStore,
+      inject: [REDIS_CLIENT, UsersConfig],
+      useFactory: (redis: Redis, config: UsersConfig) => new SearchIndexStore(redis, config.USERS_DB_NAME),
+    },
+  ],
 })
 export class UsersModule {}

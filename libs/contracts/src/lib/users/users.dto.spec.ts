@@ -29,6 +29,18 @@ describe('users DTOs', () => {
     expect(check(ListUsersQueryDto, { limit: '101' }).fields).toEqual(['limit']);
   });
 
+  it('accepts a list cursor and a search cursor, and refuses anything else as cursor', () => {
+    expect(check(ListUsersQueryDto, { cursor: 'ZmVycmV0ZGIxMjM0' }).fields).toEqual([]);
+    expect(check(ListUsersQueryDto, { q: 'ada', cursor: `s.${Buffer.from('ada@example.com\u0000665f1c2e8b3e4a0012345678').toString('base64url')}` }).fields).toEqual([]);
+    for (const cursor of ['not-a-cursor', 's.', 's.a$b', `s.${'a'.repeat(1501)}`, 'x.ZmVycmV0ZGIxMjM0', { $ne: null }]) {
+      expect([cursor, check(ListUsersQueryDto, { q: 'ada', cursor }).fields]).toEqual([cursor, ['cursor']]);
+    }
+  });
+
+  it('rejects an operator object as q', () => {
+    expect(check(ListUsersQueryDto, { q: { $ne: null } }).fields).toEqual(['q']);
+  });
+
   it('bounds every free-text profile field, the locale included, so a profile stays under 4 KiB', () => {
     expect(check(UpdateUserDto, { profile: { locale: `en${'-abcdefgh'.repeat(30)}` } }).fields).toEqual(['profile']);
     const longest = {

@@ -15,7 +15,7 @@ import {
   MaxLength,
   ValidateNested,
 } from 'class-validator';
-import { PAGE_DEFAULT_LIMIT, PageQueryDto } from '../common/page.dto';
+import { PAGE_CURSOR_PATTERN, PAGE_DEFAULT_LIMIT, PageQueryDto } from '../common/page.dto';
 import { NormalizeEmail, Trim } from '../common/transforms';
 
 export const USER_ROLES = ['user', 'admin'] as const;
@@ -24,6 +24,13 @@ export type UserRole = (typeof USER_ROLES)[number];
 export const PASSWORD_MIN_LENGTH = 8;
 export const PASSWORD_MAX_LENGTH = 128;
 export const USERS_PAGE_DEFAULT_LIMIT = PAGE_DEFAULT_LIMIT;
+/**
+ * The cursor of a `q` search answered by the users' search index: `s.` and the base64url form of
+ * the last entry of the page (a lower-cased email or name and an id, at most about 1 KB), so it
+ * can never be mistaken for a list's keyset cursor (`PAGE_CURSOR_PATTERN`).
+ */
+export const USERS_SEARCH_CURSOR_PATTERN = /^s\.[A-Za-z0-9_-]{4,1500}$/;
+const USERS_CURSOR_PATTERN = new RegExp(`${PAGE_CURSOR_PATTERN.source}|${USERS_SEARCH_CURSOR_PATTERN.source}`);
 
 export class ProfileDto {
   @ApiPropertyOptional({ maxLength: 100, example: 'Ada' })
@@ -124,6 +131,12 @@ export class ListUsersQueryDto extends PageQueryDto {
   @IsString()
   @Length(1, 100)
   q?: string;
+
+  /** Replaces the inherited rule: a `q` search may page with a search cursor instead. */
+  @ApiPropertyOptional({ description: 'Opaque cursor from a previous page, with the same `q`' })
+  @IsOptional()
+  @Matches(USERS_CURSOR_PATTERN, { message: 'cursor is not a valid page cursor' })
+  override cursor?: string = undefined;
 }
 
 export class UserDto {

@@ -13,6 +13,7 @@ export type UsersPattern = (typeof UsersPatterns)[keyof typeof UsersPatterns];
 /** Facts the users service publishes. Events are past tense. */
 export const UsersEvents = {
   created: 'users.created',
+  updated: 'users.updated',
   deleted: 'users.deleted',
   rolesChanged: 'users.roles-changed',
 } as const;
@@ -21,6 +22,15 @@ export interface UserCreatedEvent {
   id: string;
   email: string;
   roles: string[];
+}
+
+/** Fields of an account whose change `users.updated` reports; roles have `users.roles-changed`. */
+export type UserChangedField = 'name' | 'profile';
+
+/** The account's name or profile was changed (`changed`: the fields the update set). */
+export interface UserUpdatedEvent {
+  id: string;
+  changed: UserChangedField[];
 }
 
 export interface UserDeletedEvent {
