@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { readJwks } from '@site11/auth';
 import { GatewayAuthModule } from '@site11/gateway-auth';
+import { ReadCacheModule } from '@site11/cache';
 import { AppConfigModule } from '@site11/config';
 import { createValidationPipe } from '@site11/messaging';
 import { PlatformModule } from '@site11/platform';
@@ -10,6 +11,7 @@ import type Redis from 'ioredis';
 import { AuthHttpModule } from './auth/auth.http.module';
 import { ConsoleHttpModule } from './console/console.http.module';
 import { GatewayConfig } from './gateway.config';
+import { CacheInvalidation } from './http/cached-resources';
 import { HttpErrorFilter } from './http/http-error.filter';
 import { OperationsHttpModule } from './operations/operations.http.module';
 import { UsersHttpModule } from './users/users.http.module';
@@ -18,6 +20,7 @@ import { ApplicationsHttpModule } from './applications/applications.http.module'
 import { ImagesHttpModule } from './images/images.http.module';
 import { DataHttpModule } from './data/data.http.module';
 import { StatisticsHttpModule } from './statistics/statistics.http.module';
+import { DashboardHttpModule } from './dashboard/dashboard.http.module';
 // <nx-plugin:http-module-imports>
 
 @Module({
@@ -42,6 +45,11 @@ import { StatisticsHttpModule } from './statistics/statistics.http.module';
         loadJwks: () => readJwks(redis),
       }),
     }),
+    // reads cached in Redis, invalidated by writes and by the owning services' events
+    ReadCacheModule.forRootAsync({
+      inject: [GatewayConfig],
+      useFactory: (config: GatewayConfig) => ({ ttlSeconds: config.CACHE_TTL_SECONDS }),
+    }),
     AuthHttpModule,
     ConsoleHttpModule,
     OperationsHttpModule,
@@ -51,11 +59,13 @@ import { StatisticsHttpModule } from './statistics/statistics.http.module';
     ImagesHttpModule,
     DataHttpModule,
     StatisticsHttpModule,
+    DashboardHttpModule,
     // <nx-plugin:http-modules>
   ],
   providers: [
     { provide: APP_PIPE, useFactory: createValidationPipe },
     { provide: APP_FILTER, useClass: HttpErrorFilter },
+    CacheInvalidation,
   ],
 })
 export class AppModule {}

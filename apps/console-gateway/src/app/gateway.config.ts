@@ -133,6 +133,16 @@ export class GatewayConfig extends BaseConfig {
   @Min(1000)
   DATA_TRANSFORM_DEADLINE_MS: number = 6 * 60_000;
 
+  /**
+   * Deadline of each section of `GET /api/v1/dashboard`, ms: the longest the dashboard waits for
+   * any one of them, and the deadline of its service calls (the service drops what arrives
+   * later). A section that misses it comes back as `UPSTREAM_TIMEOUT`; see docs/dashboard.md.
+   */
+  @IsInt()
+  @Min(50)
+  @Max(30_000)
+  DASHBOARD_SECTION_TIMEOUT_MS: number = 1500;
+
   /** Window of the auth rate limits (register, login, refresh), seconds. */
   @IsInt()
   @Min(1)
@@ -158,4 +168,14 @@ export class GatewayConfig extends BaseConfig {
   @IsInt()
   @Min(1)
   RATE_LIMIT_PER_ACCOUNT_GLOBAL: number = 100;
+
+  /**
+   * How long a cached read (e.g. `GET /api/v1/users/:id`) may live if no invalidation reaches it
+   * (s): a safety net, since writes and the owning service's events invalidate entries at once.
+   * 0 turns the read cache off.
+   */
+  @IsInt()
+  @Min(0)
+  @Max(86_400)
+  CACHE_TTL_SECONDS: number = 60;
 }

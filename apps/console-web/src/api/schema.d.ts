@@ -387,7 +387,10 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** Get a user (themself or admin) */
+    /**
+     * Get a user (themself or admin)
+     * @description Served from the gateway’s read cache when it holds the current version (`x-cache: hit`); `Cache-Control: no-cache` asks the users service (`x-cache: bypass`). A change is visible to its writer at once and to every reader as soon as it is committed.
+     */
     get: operations['UsersHttpController_findById'];
     put?: never;
     post?: never;
@@ -1144,6 +1147,26 @@ export interface paths {
     };
     /** The metrics that exist, with what they count */
     get: operations['StatisticsHttpController_metrics'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/dashboard': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * The dashboard: registry, readiness, statistics summary and the caller’s applications, datasets and images, in one call
+     * @description Every section is asked for at once, each with the deadline DASHBOARD_SECTION_TIMEOUT_MS (default 1500 ms), which is also the deadline of its service calls. The answer is 200 with every section present as `{ data, tookMs }` or, when that section failed or missed its deadline, `{ error: { code, message }, tookMs }`: SERVICE_UNAVAILABLE (no live instance, open circuit), UPSTREAM_TIMEOUT (no answer in time), AUTH.FORBIDDEN (`registry` for anyone but an admin), or the service’s own code. The other sections are unaffected, and the response never waits for a section past its deadline. `period` and `tz` are passed to the summary section.
+     */
+    get: operations['DashboardHttpController_get'];
     put?: never;
     post?: never;
     delete?: never;
@@ -2272,6 +2295,160 @@ export interface components {
     };
     MetricListDto: {
       items: components['schemas']['MetricDto'][];
+    };
+    RegistryServiceDto: {
+      /** @example users */
+      name: string;
+      /**
+       * @description Instances the registry lists, whatever their status
+       * @example 2
+       */
+      instances: number;
+      /**
+       * @description Of them, those whose last heartbeat said ready
+       * @example 2
+       */
+      ready: number;
+      /**
+       * @description The gateway’s circuit breaker to this service
+       * @enum {string}
+       */
+      circuit: 'closed' | 'half-open' | 'open' | 'isolated';
+    };
+    RegistryDataDto: {
+      /** @description Every service that has registered, by name */
+      services: components['schemas']['RegistryServiceDto'][];
+    };
+    SectionErrorDto: {
+      /**
+       * @description The platform’s error code: SERVICE_UNAVAILABLE (no live instance, open circuit), UPSTREAM_TIMEOUT (no answer within the section deadline), AUTH.FORBIDDEN (the section is for admins), INTERNAL, or the code the service answered with
+       * @example SERVICE_UNAVAILABLE
+       */
+      code: string;
+      /** @example The service is not available */
+      message?: string;
+    };
+    RegistrySectionDto: {
+      /** @description Instances per service from the registry, with the circuit (admins only: AUTH.FORBIDDEN for anyone else). Absent when `error` is set */
+      data?: components['schemas']['RegistryDataDto'];
+      /** @description Set instead of `data` when the section failed or missed its deadline */
+      error?: components['schemas']['SectionErrorDto'];
+      /**
+       * @description Milliseconds from the start of the fan-out to this section’s outcome (at most the deadline, plus timer slack)
+       * @example 12.4
+       */
+      tookMs: number;
+    };
+    ReadinessServiceDto: {
+      /** @example users */
+      name: string;
+      /**
+       * @description Whether it answered its ping over the transport
+       * @enum {string}
+       */
+      status: 'up' | 'down';
+      /**
+       * @description Ping round trip, when up
+       * @example 3
+       */
+      latencyMs?: number;
+      /**
+       * @description The error code, when down
+       * @example SERVICE_UNAVAILABLE
+       */
+      reason?: string;
+    };
+    ReadinessDataDto: {
+      /** @description Every downstream service is up */
+      ready: boolean;
+      /** @description Each downstream service (DOWNSTREAM_SERVICES), in that order */
+      services: components['schemas']['ReadinessServiceDto'][];
+    };
+    ReadinessSectionDto: {
+      /** @description Each downstream service’s answer to its ping, as GET /health/services reports it. Absent when `error` is set */
+      data?: components['schemas']['ReadinessDataDto'];
+      /** @description Set instead of `data` when the section failed or missed its deadline */
+      error?: components['schemas']['SectionErrorDto'];
+      /**
+       * @description Milliseconds from the start of the fan-out to this section’s outcome (at most the deadline, plus timer slack)
+       * @example 12.4
+       */
+      tookMs: number;
+    };
+    SummarySectionDto: {
+      /** @description GET /api/v1/statistics/summary for the caller (everyone’s numbers for an admin, the caller’s own otherwise). Absent when `error` is set */
+      data?: components['schemas']['SummaryDto'];
+      /** @description Set instead of `data` when the section failed or missed its deadline */
+      error?: components['schemas']['SectionErrorDto'];
+      /**
+       * @description Milliseconds from the start of the fan-out to this section’s outcome (at most the deadline, plus timer slack)
+       * @example 12.4
+       */
+      tookMs: number;
+    };
+    CountDataDto: {
+      /**
+       * @description How many the caller owns, counted up to 100
+       * @example 3
+       */
+      count: number;
+      /** @description There are more than `count`: the service lists at most 100 at a time and keeps no total */
+      more: boolean;
+    };
+    ApplicationsSectionDto: {
+      /** @description The caller’s own applications. Absent when `error` is set */
+      data?: components['schemas']['CountDataDto'];
+      /** @description Set instead of `data` when the section failed or missed its deadline */
+      error?: components['schemas']['SectionErrorDto'];
+      /**
+       * @description Milliseconds from the start of the fan-out to this section’s outcome (at most the deadline, plus timer slack)
+       * @example 12.4
+       */
+      tookMs: number;
+    };
+    DatasetsSectionDto: {
+      /** @description The caller’s own datasets. Absent when `error` is set */
+      data?: components['schemas']['CountDataDto'];
+      /** @description Set instead of `data` when the section failed or missed its deadline */
+      error?: components['schemas']['SectionErrorDto'];
+      /**
+       * @description Milliseconds from the start of the fan-out to this section’s outcome (at most the deadline, plus timer slack)
+       * @example 12.4
+       */
+      tookMs: number;
+    };
+    ImagesSectionDto: {
+      /** @description The caller’s own image storage (GET /api/v1/images/usage). Absent when `error` is set */
+      data?: components['schemas']['ImageUsageDto'];
+      /** @description Set instead of `data` when the section failed or missed its deadline */
+      error?: components['schemas']['SectionErrorDto'];
+      /**
+       * @description Milliseconds from the start of the fan-out to this section’s outcome (at most the deadline, plus timer slack)
+       * @example 12.4
+       */
+      tookMs: number;
+    };
+    DashboardSectionsDto: {
+      registry: components['schemas']['RegistrySectionDto'];
+      readiness: components['schemas']['ReadinessSectionDto'];
+      summary: components['schemas']['SummarySectionDto'];
+      applications: components['schemas']['ApplicationsSectionDto'];
+      datasets: components['schemas']['DatasetsSectionDto'];
+      images: components['schemas']['ImagesSectionDto'];
+    };
+    DashboardDto: {
+      /**
+       * Format: date-time
+       * @description When the fan-out started
+       */
+      generatedAt: string;
+      /**
+       * @description The deadline each section had (DASHBOARD_SECTION_TIMEOUT_MS)
+       * @example 1500
+       */
+      deadlineMs: number;
+      /** @description Every section, always; each has `data` or `error` */
+      sections: components['schemas']['DashboardSectionsDto'];
     };
   };
   responses: never;
@@ -3677,7 +3854,7 @@ export interface operations {
     parameters: {
       query?: {
         limit?: number;
-        /** @description Opaque cursor from a previous page */
+        /** @description Opaque cursor from a previous page, with the same `q` */
         cursor?: string;
         /** @description Case-insensitive prefix of the email or the name */
         q?: string;
@@ -8448,6 +8625,68 @@ export interface operations {
       };
       /** @description Gateway Timeout */
       504: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+    };
+  };
+  DashboardHttpController_get: {
+    parameters: {
+      query?: {
+        /** @description IANA time zone the slots are aligned to */
+        tz?: string;
+        /** @description The period, compared with the one before it */
+        period?: '24h' | '7d' | '30d';
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          /** @description Always `no-store` */
+          'Cache-Control'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['DashboardDto'];
+        };
+      };
+      /** @description Bad Request */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Unauthorized */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Forbidden */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Service Unavailable */
+      503: {
         headers: {
           [name: string]: unknown;
         };

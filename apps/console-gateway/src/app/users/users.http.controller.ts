@@ -20,9 +20,19 @@ import {
   UserPageDto,
   UsersPatterns,
 } from '@site11/contracts';
+import { type CacheMode, ReadCache } from '@site11/cache';
 import { type CallOptions, RpcClient } from '@site11/messaging';
+import { ReadCacheMode } from '../http/cache-mode';
 import { Call } from '../http/call-context';
+import { cacheRef } from '../http/cached-resources';
 import { ApiErrors } from '../http/error-response';
+
+/**
+ * The cached representation of a user: every caller who may read the account (checked before the
+ * cache) sees the same `UserDto`. Named after the DTO's shape, so a release that changes it
+ * starts with entries of its own.
+ */
+const USER_VIEW = 'user-dto-v1';
 
 /** Reading or changing another user's account needs the admin role; so does changing roles. */
 function assertSelfOrAdmin(user: AuthUser, id: string): void {
@@ -34,7 +44,15 @@ function assertSelfOrAdmin(user: AuthUser, id: string): void {
 @ApiErrors(400, 401, 403, 503, 504)
 @Controller('users')
 export class UsersHttpController {
-  constructor(private readonly rpc: RpcClient) {}
+  constructor(
+    private readonly rpc: RpcClient,
+    private readonly cache: ReadCache,
+  ) {}
+
+  /** After a committed write, before its reply: the writer's next read sees the write. */
+  private async invalidate(id: string): Promise<void> {
+    await this.cache.invalidate(cacheRef('users', id)).catch(() => undefined); // Redis away: nothing is served from it either; the event retries
+  }
 
   @Post()
   @Roles('admin')
@@ -54,19 +72,29 @@ export class UsersHttpController {
   }
 
   @Get(':id')
-  @ApiOperation({ summary: 'Get a user (themself or admin)' })
+  @ApiOperation({
+    summary: 'Get a user (themself or admin)',
+    description:
+      'Served from the gateway’s read cache when it holds the current version (`x-cache: hit`); `Cache-Control: no-cache` asks the users service (`x-cache: bypass`). A change is visible to its writer at once and to every reader as soon as it is committed.',
+  })
   @ApiOkResponse({ type: UserDto })
   @ApiErrors(404)
-  findById(@Param() params: UserIdDto, @CurrentUser() user: AuthUser, @Call() call: CallOptions): Promise<UserDto> {
+  findById(
+    @Param() params: UserIdDto,
+    @CurrentUser() user: AuthUser,
+    @Call() call: CallOptions,
+    @ReadCacheMode() mode: CacheMode,
+  ): Promise<UserDto> {
+    // authorization first: whoever passes may see this one representation
     assertSelfOrAdmin(user, params.id);
-    return this.rpc.send(UsersPatterns.findById, params, call);
+    return this.cache.read(cacheRef('users', params.id), USER_VIEW, () => this.rpc.send<UserDto>(UsersPatterns.findById, params, call), mode);
   }
 
   @Patch(':id')
   @ApiOperation({ summary: 'Change a user’s name or profile (themself or admin); roles (admin only)' })
   @ApiOkResponse({ type: UserDto })
   @ApiErrors(404, 413)
-  update(
+  async update(
     @Param() { id }: UserIdDto,
     @Body() dto: UpdateUserDto,
     @CurrentUser() user: AuthUser,
@@ -74,7 +102,9 @@ export class UsersHttpController {
   ): Promise<UserDto> {
     assertSelfOrAdmin(user, id);
     if (dto.roles !== undefined && !isAdmin(user)) throw forbidden('Only an admin can change roles');
-    return this.rpc.send(UsersPatterns.update, { ...dto, id }, call);
+    const updated = await this.rpc.send<UserDto>(UsersPatterns.update, { ...dto, id }, call);
+    await this.invalidate(id);
+    return updated;
   }
 
   @Delete(':id')
@@ -85,5 +115,6 @@ export class UsersHttpController {
   @ApiErrors(404)
   async remove(@Param() params: UserIdDto, @Call() call: CallOptions): Promise<void> {
     await this.rpc.send(UsersPatterns.remove, params, call);
+    await this.invalidate(params.id);
   }
 }
