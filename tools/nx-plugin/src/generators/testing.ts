@@ -11,6 +11,7 @@ export const EDITED = [
   'tools/platform/services.json',
   'apps/console-gateway/src/app/app.module.ts',
   'apps/console-gateway/src/app/gateway.config.ts',
+  'apps/console-gateway/src/app/http/cached-resources.ts',
   'libs/contracts/src/index.ts',
   'libs/contracts/src/lib/events.ts',
   'eslint.config.mjs',

@@ -8,6 +8,7 @@ export const MARKERS = {
   serviceModuleImports: '// <nx-plugin:resource-module-imports>',
   gatewayControllers: '// <nx-plugin:controllers>',
   gatewayControllerImports: '// <nx-plugin:controller-imports>',
+  cachedResources: '// <nx-plugin:cached-resources>',
   consoleScreenImports: '// <nx-plugin:screen-imports>',
   consoleScreens: '// <nx-plugin:screens>',
   consoleNav: '// <nx-plugin:nav>',
@@ -16,6 +17,9 @@ export const MARKERS = {
 } as const;
 
 export const CONSOLE_DIR = 'apps/console-web/src';
+
+/** The gateway's list of cached resources and the events that invalidate them. */
+export const CACHED_RESOURCES_FILE = 'apps/console-gateway/src/app/http/cached-resources.ts';
 
 export const CONTRACTS_DIR = 'libs/contracts/src/lib';
 /** The platform's event catalog: every event and its payload type (see docs/messaging.md). */
@@ -71,6 +75,13 @@ export function addResource(tree: Tree, n: ResourceNames): void {
     `import { ${n.resourcesClass}HttpController } from './${n.resources}.http.controller';`,
   );
   insertBeforeMarker(tree, gatewayModule, MARKERS.gatewayControllers, `    ${n.resourcesClass}HttpController,`);
+  // its reads are cached by the gateway, invalidated by its own events
+  insertBeforeMarker(
+    tree,
+    CACHED_RESOURCES_FILE,
+    MARKERS.cachedResources,
+    `  { resource: '${n.service}.${n.resources}', invalidatedBy: catalogEvents('${n.service}.${n.resources}.updated', '${n.service}.${n.resources}.deleted') },`,
+  );
 }
 
 /**

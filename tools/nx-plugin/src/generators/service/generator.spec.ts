@@ -87,6 +87,7 @@ describe('service generator', () => {
     const names = /export const EVENT_NAMES = \[([^\]]*)\]/.exec(events)?.[1].split(',').map((name) => name.trim()).filter(Boolean);
     expect(names).toEqual([
       'UsersEvents.created',
+      'UsersEvents.updated',
       'UsersEvents.deleted',
       'UsersEvents.rolesChanged',
       'ApplicationsEvents.created',
@@ -156,6 +157,16 @@ describe('service generator', () => {
       "DOWNSTREAM_SERVICES: string = 'users,oauth,applications,images,data,statistics,inventory'",
     );
     expect(tree.exists('apps/console-gateway-e2e/src/inventory/items.e2e-spec.ts')).toBe(true);
+  });
+
+  it('caches the resource’s reads at the gateway, per viewer, invalidated by its writes and its own events', () => {
+    const controller = tree.read('apps/console-gateway/src/app/inventory/items.http.controller.ts', 'utf-8');
+    expect(controller).toContain("const CACHED_AS = 'inventory.items';");
+    expect(controller).toContain('this.cache.read(cacheRef(CACHED_AS, params.id), viewerOf(user), load, mode)');
+    expect(controller?.match(/await this\.invalidate\(/g)).toHaveLength(2);
+    expect(tree.read('apps/console-gateway/src/app/http/cached-resources.ts', 'utf-8')).toContain(
+      "{ resource: 'inventory.items', invalidatedBy: catalogEvents('inventory.items.updated', 'inventory.items.deleted') },",
+    );
   });
 
   it('gives the resource console screens: list, new and detail routes, a navigation entry, texts in both languages, tests', () => {

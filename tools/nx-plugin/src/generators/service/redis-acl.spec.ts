@@ -21,10 +21,10 @@ describe('Redis users of the apps', () => {
     expect(readFileSync(join(ROOT, 'docker/redis/users.acl.in'), 'utf-8')).toBe(renderComposeAcl(SERVICES));
   });
 
-  it('takes who calls whom from services.json, the gateway calling every service and serving none', () => {
+  it('takes who calls whom from services.json, the gateway calling every service, reading every emitter’s events (its read cache) and serving none', () => {
     expect(graph['oauth']).toEqual({ calls: ['users', 'applications'], consumes: ['users', 'applications'], serves: true });
     expect(graph['users']).toEqual({ calls: [], consumes: [], serves: true });
-    expect(graph['console-gateway']).toEqual({ calls: SERVICES.map((s) => s.name), consumes: [], serves: false });
+    expect(graph['console-gateway']).toEqual({ calls: SERVICES.map((s) => s.name), consumes: SERVICES.map((s) => s.name), serves: false });
     expect(() => callGraph([...SERVICES, { name: 'billing', healthPort: 3199, dbEnv: 'BILLING_DB_NAME', calls: ['nowhere'] }])).toThrow(/nowhere/);
   });
 
