@@ -147,6 +147,18 @@ if (require.main === module) {
     const { accessToken } = await login.json();
     const me = await (await fetch(`${api}/auth/me`, { headers: { authorization: `Bearer ${accessToken}` } })).json();
     const auth = { authorization: `Bearer ${accessToken}` };
+    // another user's account, as an admin reads it (the bench's GET /users/:id)
+    let other = await (await fetch(`${api}/users`, { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: JSON.stringify({ email: 'cpu-other@bench.test', name: 'Other One' }) })).json();
+    if (process.argv.includes('--seed')) {
+      // users written straight into the database, as bench/run.cjs seeds them
+      const { MongoClient, ObjectId } = require('mongoose').mongo;
+      const client = await MongoClient.connect(mongo.uri);
+      const now = new Date();
+      const docs = Array.from({ length: 1000 }, (_, i) => ({ _id: new ObjectId(), email: `user${i}@bench.test`, name: `Bench User ${i}`, nameLower: `bench user ${i}`, roles: ['user'], profile: {}, createdAt: now, updatedAt: now }));
+      await client.db('users_cpu').collection('users').insertMany(docs);
+      other = { id: docs[500]._id.toHexString() };
+      await client.close();
+    }
     const routed = [gateway, users, oauth, redis];
     const results = await measureCpu(
       /** @type {import('./cpu.cjs').CpuPath[]} */ ([
@@ -154,8 +166,8 @@ if (require.main === module) {
         { name: 'bare Nest on Fastify /health/live', url: floors.nestUrl, processes: [floors.nest], scale: 5 },
         { name: 'gateway /health/live (no RPC)', url: `http://127.0.0.1:${gatewayPort}/health/live`, processes: [gateway], scale: 2 },
         { name: 'GET /api/v1/auth/me (routed, no cache)', url: `${api}/auth/me`, headers: { ...auth, 'cache-control': 'no-cache' }, processes: routed, database: [mongo] },
-        { name: 'GET /api/v1/users/:id (routed, no cache)', url: `${api}/users/${me.id}`, headers: { ...auth, 'cache-control': 'no-cache' }, processes: routed, database: [mongo] },
-        { name: 'GET /api/v1/users/:id (cached)', url: `${api}/users/${me.id}`, headers: auth, processes: routed, database: [mongo] },
+        { name: 'GET /api/v1/users/:id (routed, no cache)', url: `${api}/users/${other.id}`, headers: { ...auth, 'cache-control': 'no-cache' }, processes: routed, database: [mongo] },
+        { name: 'GET /api/v1/users/:id (cached)', url: `${api}/users/${other.id}`, headers: auth, processes: routed, database: [mongo] },
       ]).filter((p, i) => i === 0 || !only || only.test(p.name)),
       { rounds, log: (line) => process.stdout.write(`${line}\n`) },
     );

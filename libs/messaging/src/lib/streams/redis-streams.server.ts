@@ -81,6 +81,11 @@ export class RedisStreamsServer extends Server implements CustomTransportStrateg
   peakInFlight = 0;
   /** Requests answered since the last heartbeat, which adds them to `StreamKeys.handled`. */
   private handledSinceBeat = 0;
+  /**
+   * Deliveries whose acknowledgement is on its way: a renewal that finds one no longer pending
+   * raced with that acknowledgement (they may share one socket write), it was not taken over.
+   */
+  private readonly finishing = new Set<string>();
 
   constructor(private readonly options: RedisStreamsServerOptions) {
     super();
@@ -264,7 +269,7 @@ export class RedisStreamsServer extends Server implements CustomTransportStrateg
     for (const { record, delivery } of this.running.values()) if (record) records.push({ record, messageId: delivery.id });
     const lost = await this.reclaimer.renew(held, records, (pipeline, record, messageId) => this.store.renew(pipeline, record, messageId));
     for (const { key, id } of lost) {
-      if (!this.holds(key, id)) continue; // finished in the meantime
+      if (!this.holds(key, id) || this.finishing.has(`${key} ${id}`)) continue; // finished in the meantime
       this.logger.warn(`Message ${id} on ${key} was reclaimed by another instance while this one held it (stalled?)`);
       const index = this.waiting.findIndex((d) => d.source.key === key && d.id === id);
       if (index >= 0) this.waiting.splice(index, 1);
@@ -287,6 +292,7 @@ export class RedisStreamsServer extends Server implements CustomTransportStrateg
         )
         .finally(() => {
           this.running.delete(slot);
+          this.finishing.delete(slot);
           this.pump();
         });
     }
@@ -366,6 +372,7 @@ export class RedisStreamsServer extends Server implements CustomTransportStrateg
     outcome?: Outcome,
     idempotency?: { record: string; origin: CommandIdentity['origin']; fingerprint: string },
   ): Promise<void> {
+    this.finishing.add(`${source.key} ${messageId}`);
     if (!idempotency) {
       // the common case (reads): one scripted command instead of a MULTI of five
       const reply = outcome ? JSON.stringify({ ...outcome, id: fields['id'] } satisfies StreamReply) : '';
@@ -402,6 +409,7 @@ export class RedisStreamsServer extends Server implements CustomTransportStrateg
     const outcome = await this.invoke(pattern, data, new StreamsContext([source.key, messageId, pattern, delivery.deliveries]), handler);
     // A failed event stays pending: it is delivered again after reclaimIdleMs, then dead-lettered.
     if ('err' in outcome) return;
+    this.finishing.add(`${source.key} ${messageId}`);
     await this.writer.xack(source.key, this.options.service, messageId);
   }
 
