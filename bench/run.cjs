@@ -15,7 +15,7 @@ const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 const { DATA_DIR, ROOT, freePort, startApp, startMongo, startRedis, launch, waitFor, httpStatus } = require('../tools/platform/platform.cjs');
-const { rssOf } = require('./support.cjs');
+const { openLoop, rssOf } = require('./support.cjs');
 const { cpuTable, measureCpu, startFloors } = require('./cpu.cjs');
 const { benchDashboard } = require('./dashboard.cjs');
 
@@ -84,55 +84,16 @@ async function load(name, options) {
   return out;
 }
 
-/**
- * An open-loop load at a fixed rate, evenly spaced (autocannon's `overallRate` sends each
- * second's requests in a burst at its start, which measures the burst, not the rate). Each
- * request's latency counts from when it was due, so a slow answer never hides the requests that
- * should have left meanwhile (no coordinated omission). Up to CONNECTIONS kept-alive connections.
- */
+/** `openLoop` (bench/support.cjs) at FIXED_RATE-style rates, with the RSS of every process sampled and a summary line. */
 async function fixedRate(name, { url, headers = {}, rate }) {
-  const { Pool } = require('undici');
-  const target = new URL(url);
-  const pool = new Pool(target.origin, { connections: CONNECTIONS, pipelining: 1, keepAliveTimeout: 30_000 });
-  const h = histogram();
   const rssDuring = new Map();
   const timer = setInterval(() => {
     const sample = sampleRss();
     for (const [k, v] of Object.entries(sample)) rssDuring.set(k, Math.max(rssDuring.get(k) ?? 0, v));
   }, 200);
-  let errors = 0;
-  let non2xx = 0;
-  const inFlight = new Set();
-  const started = performance.now();
-  const total = rate * DURATION;
-  const intervalMs = 1000 / rate;
-  let sent = 0;
-  await new Promise((resolve) => {
-    const tick = () => {
-      const now = performance.now();
-      while (sent < total && started + sent * intervalMs <= now) {
-        const due = started + sent * intervalMs;
-        sent++;
-        const request = pool
-          .request({ path: target.pathname + target.search, method: 'GET', headers })
-          .then(async (response) => {
-            await response.body.dump();
-            if (response.statusCode < 200 || response.statusCode >= 300) non2xx++;
-            h.recordValue(Math.max(1, Math.round((performance.now() - due) * 1000)));
-          })
-          .catch(() => errors++)
-          .finally(() => inFlight.delete(request));
-        inFlight.add(request);
-      }
-      if (sent < total) setTimeout(tick, Math.max(0, started + sent * intervalMs - performance.now()));
-      else resolve(undefined);
-    };
-    tick();
-  });
-  await Promise.all(inFlight);
+  const h = histogram();
+  const { seconds, errors, non2xx } = await openLoop({ url, headers, rate, seconds: DURATION, connections: CONNECTIONS, record: (us) => h.recordValue(us) });
   clearInterval(timer);
-  await pool.close();
-  const seconds = (performance.now() - started) / 1000;
   const out = {
     name,
     ...summary(h, seconds, errors, non2xx),

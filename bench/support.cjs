@@ -80,4 +80,49 @@ function runBench(main, processes) {
   });
 }
 
-module.exports = { RssWatch, cpuMsOf, rssOf, runBench, stats, targetTable, writeReport };
+/**
+ * An open-loop load at a fixed rate, requests evenly spaced (autocannon's `overallRate` sends
+ * each second's requests in one burst, which measures the burst, not the rate). Each latency
+ * (µs, to `record`) counts from when its request was due, so a slow answer never hides the
+ * requests that should have left meanwhile (no coordinated omission).
+ * @param {{ url: string, headers?: Record<string, string>, rate: number, seconds: number, connections?: number, record: (us: number) => void }} options
+ */
+async function openLoop({ url, headers = {}, rate, seconds, connections = 32, record }) {
+  const { Pool } = require('undici');
+  const target = new URL(url);
+  const pool = new Pool(target.origin, { connections, pipelining: 1, keepAliveTimeout: 30_000 });
+  let errors = 0;
+  let non2xx = 0;
+  const inFlight = new Set();
+  const started = performance.now();
+  const total = Math.round(rate * seconds);
+  const intervalMs = 1000 / rate;
+  let sent = 0;
+  await new Promise((resolve) => {
+    const tick = () => {
+      const now = performance.now();
+      while (sent < total && started + sent * intervalMs <= now) {
+        const due = started + sent * intervalMs;
+        sent++;
+        const request = pool
+          .request({ path: target.pathname + target.search, method: 'GET', headers })
+          .then(async (response) => {
+            await response.body.dump();
+            if (response.statusCode < 200 || response.statusCode >= 300) non2xx++;
+            record(Math.max(1, Math.round((performance.now() - due) * 1000)));
+          })
+          .catch(() => errors++)
+          .finally(() => inFlight.delete(request));
+        inFlight.add(request);
+      }
+      if (sent < total) setTimeout(tick, Math.max(0, started + sent * intervalMs - performance.now()));
+      else resolve(undefined);
+    };
+    tick();
+  });
+  await Promise.all(inFlight);
+  await pool.close();
+  return { seconds: (performance.now() - started) / 1000, errors, non2xx };
+}
+
+module.exports = { RssWatch, cpuMsOf, openLoop, rssOf, runBench, stats, targetTable, writeReport };

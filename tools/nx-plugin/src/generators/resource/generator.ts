@@ -80,7 +80,7 @@ export function addResource(tree: Tree, n: ResourceNames): void {
     tree,
     CACHED_RESOURCES_FILE,
     MARKERS.cachedResources,
-    `  { resource: '${n.service}.${n.resources}', invalidatedBy: catalogEvents('${n.service}.${n.resources}.updated', '${n.service}.${n.resources}.deleted') },`,
+    `  { resource: '${n.service}.${n.resources}', invalidatedBy: catalogEvents('${n.eventPrefix}.updated', '${n.eventPrefix}.deleted') },`,
   );
 }
 

@@ -165,7 +165,7 @@ describe('service generator', () => {
     expect(controller).toContain('this.cache.read(cacheRef(CACHED_AS, params.id), viewerOf(user), load, mode)');
     expect(controller?.match(/await this\.invalidate\(/g)).toHaveLength(2);
     expect(tree.read('apps/console-gateway/src/app/http/cached-resources.ts', 'utf-8')).toContain(
-      "{ resource: 'inventory.items', invalidatedBy: catalogEvents('inventory.items.updated', 'inventory.items.deleted') },",
+      "{ resource: 'inventory.items', invalidatedBy: catalogEvents('inventory.item.updated', 'inventory.item.deleted') },",
     );
   });
 
