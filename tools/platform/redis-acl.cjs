@@ -144,7 +144,10 @@ function aclRules(app, graph, { transport = 'streams' } = {}) {
     // One selector for every channel the app subscribes to: after a reconnect ioredis subscribes
     // to all of them in one SUBSCRIBE, and Redis admits a command only if one selector covers
     // every channel it names.
-    const subscribed = [`&${app}.*`, ...edges.calls.map((service) => `&${service}.*.reply`), ...edges.consumes.map((emitter) => `&${emitter}.*`)];
+    // The gateway subscribes to no events here: `&<emitter>.*` would cover the emitter's request
+    // channels too (its read cache is invalidated from event streams only, docs/cache.md).
+    const eventChannels = app === GATEWAY ? [] : edges.consumes.map((emitter) => `&${emitter}.*`);
+    const subscribed = [`&${app}.*`, ...edges.calls.map((service) => `&${service}.*.reply`), ...eventChannels];
     rules.push(`(${subscribed.join(' ')} +subscribe)`);
   }
   return rules;

@@ -111,6 +111,17 @@ describe('GET /api/v1/users/:id through the read cache', () => {
     expect(refused.headers.get('x-cache')).toBeNull();
   });
 
+  it('invalidates what a read in lower case cached when the write spells the id in upper case', async () => {
+    const user = await createUser();
+    await get(user.id);
+
+    const patched = await call<User>(`${stack.api}/users/${user.id.toUpperCase()}`, { method: 'PATCH', token: admin, json: { name: 'Spelled Loud' } });
+
+    expect(patched.status).toBe(200);
+    expect((await get(user.id)).body.name).toBe('Spelled Loud');
+    expect((await get(user.id.toUpperCase())).body.name).toBe('Spelled Loud');
+  });
+
   it('forgets a deleted user at once: the next read is a 404', async () => {
     const user = await createUser();
     expect((await get(user.id)).status).toBe(200);

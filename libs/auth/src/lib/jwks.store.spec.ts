@@ -21,6 +21,20 @@ describe('JwksStore', () => {
     expect(loadJwks).toHaveBeenCalledTimes(1);
   });
 
+  it('keeps the same parsed key across refreshes while the authority publishes it unchanged', async () => {
+    const loadJwks = jest
+      .fn<Promise<JsonWebKeySet>, []>()
+      .mockResolvedValueOnce({ keys: [first] })
+      .mockResolvedValueOnce({ keys: [first, second] });
+    const store = new JwksStore({ issuer: 'i', audience: 'a', loadJwks });
+
+    const before = await store.keyObjectFor('k1');
+    await store.keyObjectFor('k2'); // an unknown kid: a refresh
+    expect(loadJwks).toHaveBeenCalledTimes(2);
+    // the token memos compare keys by identity: a refresh must not void them
+    expect(await store.keyObjectFor('k1')).toBe(before);
+  });
+
   it('fetches again for an unknown kid, so a rotated-in key is found', async () => {
     const loadJwks = jest
       .fn<Promise<JsonWebKeySet>, []>()

@@ -83,7 +83,10 @@ export class JwksStore {
         for (const jwk of jwks.keys) {
           if (jwk.use && jwk.use !== 'sig') continue;
           const key = createPublicKey({ key: jwk as never, format: 'jwk' });
-          keys.set(jwk.kid, { pem: key.export({ type: 'spki', format: 'pem' }).toString(), key });
+          const pem = key.export({ type: 'spki', format: 'pem' }).toString();
+          // the same key keeps the same KeyObject across refreshes: verifiers compare by identity
+          const known = this.keys.get(jwk.kid);
+          keys.set(jwk.kid, known?.pem === pem ? known : { pem, key });
         }
         this.keys = keys;
         this.jwks = jwks;

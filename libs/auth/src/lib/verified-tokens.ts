@@ -43,6 +43,10 @@ export class VerifiedTokens {
     this.entries.set(token, entry);
   }
 
+  delete(token: string): void {
+    this.entries.delete(token);
+  }
+
   get size(): number {
     return this.entries.size;
   }

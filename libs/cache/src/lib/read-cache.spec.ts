@@ -124,6 +124,23 @@ describe('ReadCache (real Redis)', () => {
     expect(outcomes).toEqual(['bypass']);
   });
 
+  it('never reuses a version number after the version expired, so no old load can match it', async () => {
+    const redis = connect();
+    const cache = newCache(60, redis);
+    const thing = ref();
+    await cache.invalidate(thing);
+    const first = await redis.get(CacheKeys.version(thing));
+    await redis.del(CacheKeys.version(thing)); // expired, or lost with Redis
+    await cache.invalidate(thing);
+    const second = await redis.get(CacheKeys.version(thing));
+
+    expect(first).toMatch(/^\d{16}$/);
+    expect(second).not.toBe(first);
+    expect(Number(second)).toBeGreaterThan(1);
+    await cache.invalidate(thing);
+    expect(BigInt(await redis.get(CacheKeys.version(thing)) as string)).toBe(BigInt(second as string) + 1n);
+  });
+
   it('drops an entry no invalidation reached once its TTL passes', async () => {
     const cache = newCache(1);
     const thing = ref();

@@ -65,10 +65,20 @@ return stored`;
 
 /**
  * Invalidates every view of a resource at once: bumps its version (kept for twice the TTL, so
- * it outlives any entry stored under the previous one). KEYS[1] = version; ARGV[1] = TTL (ms).
+ * it outlives any entry stored under the previous one). A missing version starts from Redis' time
+ * in µs, so a version that expired or was lost with Redis never repeats one a slow load read
+ * before. KEYS[1] = version; ARGV[1] = TTL (ms).
  */
 const INVALIDATE_SCRIPT = `
-local version = redis.call('INCR', KEYS[1])
+local version
+if redis.call('EXISTS', KEYS[1]) == 1 then
+  version = redis.call('INCR', KEYS[1])
+else
+  -- a new (or expired, or lost) version starts from Redis' clock, never from a number it had before
+  local t = redis.call('TIME')
+  version = t[1] .. string.format('%06d', tonumber(t[2]))
+  redis.call('SET', KEYS[1], version)
+end
 redis.call('PEXPIRE', KEYS[1], tonumber(ARGV[1]) * 2)
 return version`;
 

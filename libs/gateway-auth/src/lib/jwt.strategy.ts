@@ -89,14 +89,21 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
     const token = bearer(request);
     const seen = token ? this.verified.get(token) : undefined;
     if (!seen) return super.authenticate(request, options as never);
-    const self = this as unknown as { success(user: unknown): void; error(error: unknown): void; fail(info: unknown): void };
-    this.jwks
-      .keyObjectFor(seen.kid)
-      .then((key) => (key === seen.key ? this.validate(request, seen.payload as never) : Promise.reject(invalidToken())))
-      .then(
-        (user) => self.success(user),
-        (error: unknown) => self.error(error),
-      );
+    const self = this as unknown as { success(user: unknown): void; error(error: unknown): void };
+    this.jwks.keyObjectFor(seen.kid).then(
+      (key) => {
+        if (key !== seen.key) {
+          // the key set changed since (a rotation, a withdrawal): check the token again in full
+          this.verified.delete(token as string);
+          return super.authenticate(request, options as never);
+        }
+        this.validate(request, seen.payload as never).then(
+          (user) => self.success(user),
+          (error: unknown) => self.error(error),
+        );
+      },
+      (error: unknown) => self.error(error),
+    );
   }
 
   /**

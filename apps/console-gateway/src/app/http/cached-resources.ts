@@ -29,7 +29,11 @@ export function catalogEvents(...names: string[]): string[] {
   return names;
 }
 
-export const cacheRef = (resource: string, id: string): CacheRef => ({ resource, id });
+/**
+ * Ids are hex, which the routes accept in either case: one spelling per id, so a write or an
+ * event in upper case invalidates what a read in lower case cached.
+ */
+export const cacheRef = (resource: string, id: string): CacheRef => ({ resource, id: id.toLowerCase() });
 
 /**
  * The cached view of a resource whose service decides who may read it (an owner or an admin):
@@ -48,14 +52,18 @@ export const viewerOf = (user: { sub: string; roles: readonly string[] }): strin
 export class CacheInvalidation implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(CacheInvalidation.name);
   private subscription?: EventSubscription;
+  private subscribing?: Promise<unknown>;
 
   constructor(
     private readonly config: GatewayConfig,
     private readonly cache: ReadCache,
   ) {}
 
-  async onApplicationBootstrap(): Promise<void> {
-    if (!this.cache.enabled) return;
+  onApplicationBootstrap(): void {
+    // On the built-in transport events are pub/sub channels named like requests: a subscription
+    // would let the gateway's Redis user read requests (passwords included). There, writes
+    // invalidate on their way back and the TTL covers the rest (docs/cache.md).
+    if (!this.cache.enabled || this.config.TRANSPORT === 'redis') return;
     const handlers: Record<string, (data: unknown) => Promise<void>> = {};
     for (const { resource, invalidatedBy } of CACHED_RESOURCES) {
       for (const event of invalidatedBy) {
@@ -66,10 +74,15 @@ export class CacheInvalidation implements OnApplicationBootstrap, OnApplicationS
         };
       }
     }
-    this.subscription = await subscribeToEvents(this.config, 'console-gateway', handlers);
+    // in the background: the gateway serves (and reports Redis down in readiness) meanwhile
+    this.subscribing = subscribeToEvents(this.config, 'console-gateway', handlers).then(
+      (subscription) => (this.subscription = subscription),
+      (error: unknown) => this.logger.error(`Cache invalidation events are not subscribed: ${String(error)}`),
+    );
   }
 
   async onApplicationShutdown(): Promise<void> {
+    await Promise.race([this.subscribing, new Promise((resolve) => setTimeout(resolve, 1000))]);
     await this.subscription?.close();
   }
 }
