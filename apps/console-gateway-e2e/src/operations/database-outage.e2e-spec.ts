@@ -26,10 +26,17 @@ afterAll(async () => {
 
 describe('when the database is unreachable', () => {
   it('answers 503 SERVICE_UNAVAILABLE from the users service, within the deadline, and serves again when it is back', async () => {
-    const read = () => call(`${stack.api}/users/${user.id}`, { token: user.accessToken });
+    // asks the service itself, past the gateway's read cache
+    const read = () => call(`${stack.api}/users/${user.id}`, { token: user.accessToken, headers: { 'cache-control': 'no-cache' } });
+    const cached = () => call(`${stack.api}/users/${user.id}`, { token: user.accessToken });
     expect((await read()).status).toBe(200);
+    expect((await cached()).status).toBe(200); // now in the cache
     const restore = await stack.cutDatabase();
     try {
+      // what the cache holds is still served while the database is away
+      const fromCache = await cached();
+      expect(fromCache.status).toBe(200);
+      expect(fromCache.headers.get('x-cache')).toBe('hit');
       const response = await read();
       expect(response.status).toBe(503);
       expect(response.body).toMatchObject({ code: 'SERVICE_UNAVAILABLE', statusCode: 503 });
