@@ -6,7 +6,7 @@ import { countEvents } from '../support/events';
 import { call as rawCall, Stack } from '../support/stack';
 
 /**
- * The users' search index (docs/architecture.md, "Search index"): `q` searches answered from Redis
+ * The users' search index (docs/users.md, "Search index"): `q` searches answered from Redis
  * sorted sets, kept by the write path, by the users service's own events (under its own Redis
  * user: the stack applies the per-app ACLs) and by rebuilds from the database.
  */

@@ -9,7 +9,7 @@ export class UsersConfig extends ServiceConfig {
 
   /**
    * Where `q` searches are answered: `redis`, a prefix index in sorted sets kept by this service
-   * (docs/architecture.md, "Search index"), or `database`, the email and name indexes of the
+   * (docs/users.md, "Search index"), or `database`, the email and name indexes of the
    * database (enough on MongoDB 7; FerretDB scans the collection for them).
    */
   @IsIn(['redis', 'database'], { message: 'USERS_SEARCH_INDEX must be redis or database' })

@@ -1,7 +1,7 @@
 import { Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import type { Page, UserDto } from '@site11/contracts';
-import { LIVE } from '@site11/persistence';
+import { findLiveById, LIVE } from '@site11/persistence';
 import { Model, Types } from 'mongoose';
 import { randomUUID } from 'node:crypto';
 import { UsersConfig } from '../../users.config';
@@ -18,7 +18,7 @@ const LEASE_MS = 15_000;
 /** Users read from the database and written to Redis at a time by a rebuild. */
 const REBUILD_BATCH = 1_000;
 
-class RebuildLostLeaseError extends Error {}
+class RebuildStoppedError extends Error {}
 
 /**
  * Admin `q` searches answered from Redis (`SearchIndexStore`), kept in step with the users
@@ -49,6 +49,8 @@ export class SearchIndexService implements OnApplicationBootstrap, BeforeApplica
   private startedAt: number | null = null;
   private timer?: NodeJS.Timeout;
   private stopping = false;
+  /** Stops the rebuild this replica runs, if any (closes its database cursor). */
+  private interruptRebuild: ((reason: string) => void) | null = null;
 
   constructor(
     private readonly config: UsersConfig,
@@ -65,10 +67,11 @@ export class SearchIndexService implements OnApplicationBootstrap, BeforeApplica
     this.timer.unref();
   }
 
-  /** A rebuild under way stops at its next user and gives its lease back; another replica takes over. */
+  /** A rebuild under way stops and gives its lease back; another replica takes over. */
   async beforeApplicationShutdown(): Promise<void> {
     this.stopping = true;
     clearInterval(this.timer);
+    this.interruptRebuild?.('the service is stopping');
     await this.running;
   }
 
@@ -130,10 +133,9 @@ export class SearchIndexService implements OnApplicationBootstrap, BeforeApplica
    */
   async resync(id: string): Promise<void> {
     if (!this.enabled) return;
-    // by _id alone, LIVE checked here: FerretDB serves that from its primary key, where _id with
-    // a second condition scans the collection (seconds at 100,000 users), once per event
-    const user = await this.users.findOne({ _id: new Types.ObjectId(id) }).lean<StoredUser & { deletedAt?: Date }>().exec();
-    if (user && !user.deletedAt) await this.store.upsert(toUserDto(user));
+    // by _id alone (not a collection scan on FerretDB), once per event
+    const user = await findLiveById<StoredUser>(this.users, new Types.ObjectId(id));
+    if (user) await this.store.upsert(toUserDto(user));
     else await this.store.remove(id);
   }
 
@@ -159,16 +161,29 @@ export class SearchIndexService implements OnApplicationBootstrap, BeforeApplica
     await this.rebuild();
   }
 
-  /** Streams every live user from the database into the rebuild's keys, then renames them into place. */
+  /**
+   * Streams every live user from the database into the rebuild's keys, then renames them into
+   * place. The lease is renewed only while users keep coming: a rebuild stuck on its database
+   * cursor lets the lease expire (another replica takes over) and stops.
+   */
   private async rebuild(): Promise<void> {
     const buildId = `${this.config.INSTANCE_ID}:${randomUUID()}`;
     if (!(await this.store.beginRebuild(buildId, LEASE_MS))) return; // another replica is at it
     const started = Date.now();
-    let leaseLost = false;
+    // one query, read through a cursor in batches: a keyset walk would be a scan per batch on FerretDB
+    const cursor = this.users.find(LIVE).lean<StoredUser[]>().batchSize(REBUILD_BATCH).cursor();
+    let stopped: string | null = null;
+    const stop = (reason: string) => {
+      stopped ??= reason;
+      void cursor.close().catch(() => undefined);
+    };
+    this.interruptRebuild = stop;
+    let progressAt = Date.now();
     const renewal = setInterval(() => {
+      if (Date.now() - progressAt > LEASE_MS) return stop(`no user read from the database for ${LEASE_MS} ms`);
       this.store.renewLease(buildId, LEASE_MS).then(
         (held) => {
-          if (!held) leaseLost = true;
+          if (!held) stop('the rebuild lease was lost');
         },
         () => undefined,
       );
@@ -177,25 +192,25 @@ export class SearchIndexService implements OnApplicationBootstrap, BeforeApplica
       let total = 0;
       let batch: IndexedUser[] = [];
       const flush = async () => {
-        if (!(await this.store.addToRebuild(buildId, batch))) throw new RebuildLostLeaseError('the rebuild lease was lost');
+        if (!(await this.store.addToRebuild(buildId, batch))) stop('the rebuild lease was lost');
         total += batch.length;
         batch = [];
       };
-      // one query, read through a cursor in batches: a keyset walk would be a scan per batch on FerretDB
-      const cursor = this.users.find(LIVE).lean<StoredUser[]>().batchSize(REBUILD_BATCH).cursor();
       for await (const user of cursor) {
-        if (this.stopping || leaseLost) throw new RebuildLostLeaseError(this.stopping ? 'the service is stopping' : 'the rebuild lease was lost');
+        if (stopped) break;
+        progressAt = Date.now();
         batch.push(indexedUser(toUserDto(user as StoredUser)));
         if (batch.length >= REBUILD_BATCH) await flush();
       }
-      await flush();
-      if (!(await this.store.finishRebuild(buildId))) throw new RebuildLostLeaseError('the rebuild lease was lost');
+      if (!stopped) await flush();
+      if (stopped || !(await this.store.finishRebuild(buildId))) throw new RebuildStoppedError(stopped ?? 'the rebuild lease was lost');
       this.logger.log(`Search index rebuilt from the database: ${total} users in ${Date.now() - started} ms`);
     } catch (error) {
       await this.store.abortRebuild(buildId).catch(() => undefined);
       throw error;
     } finally {
       clearInterval(renewal);
+      this.interruptRebuild = null;
     }
   }
 
