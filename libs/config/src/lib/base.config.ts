@@ -138,10 +138,18 @@ export class ServiceConfig extends BaseConfig {
   @IsString()
   HEALTH_HOST: string = '0.0.0.0';
 
-  /** How often the outbox relay looks for events a crash left unpublished (ms). */
+  /** How often the outbox relay tries again, by id, the events it failed to publish (ms). */
   @IsInt()
   @Min(500)
   OUTBOX_SWEEP_MS: number = 5000;
+
+  /**
+   * How often the outbox relay looks through its collections for events a crashed replica left
+   * unpublished (ms; also at every start). FerretDB answers that query with a collection scan.
+   */
+  @IsInt()
+  @Min(1000)
+  OUTBOX_SCAN_MS: number = 300_000;
 
   /**
    * Test fault hook (NODE_ENV=test only): comma-separated event patterns before whose publication

@@ -44,7 +44,7 @@ describe('OutboxRelay (real FerretDB/MongoDB and Redis)', () => {
     transport = new RedisStreamsClient({ url: `redis://127.0.0.1:${redisPort}`, caller: 'outbox-test', instanceId: 'outbox-test' });
     await transport.connect();
     const rpc = new RpcClient({ redisUrl: `redis://127.0.0.1:${redisPort}`, caller: 'outbox-test', defaultDeadlineMs: 2000 }, transport);
-    relay = new OutboxRelay(rpc, { sweepMs: 60_000, sweepAfterMs: 0, killBeforePublish: [] });
+    relay = new OutboxRelay(rpc, { sweepMs: 60_000, scanMs: 60_000, sweepAfterMs: 0, killBeforePublish: [] });
     relay.watch(things);
   });
 
@@ -111,5 +111,45 @@ describe('OutboxRelay (real FerretDB/MongoDB and Redis)', () => {
     }
     expect(await createdIds()).toContain(_id.toHexString());
     expect(await things.findById(_id).select('+outboxAt').lean().exec()).not.toHaveProperty('outboxAt');
+  });
+
+  it('tries a publication that failed again by its id, without looking through the collection', async () => {
+    const _id = new Types.ObjectId();
+    const event = outboxEvent('users.created', { id: _id.toHexString(), email: 'd@b.co', roles: [] }, 'r');
+    await things.create({ _id, name: 'd', ...withOutbox(event) });
+    await redisProc.stop('SIGKILL');
+    try {
+      await relay.publishOrDefer(things, _id, [event]);
+      expect(relay.deferredCount).toBe(1);
+      // still away: the retry keeps it for the next pass
+      await relay.retryDeferred();
+      expect(relay.deferredCount).toBe(1);
+    } finally {
+      await startOwnRedis();
+    }
+    const find = jest.spyOn(things, 'find');
+    try {
+      const deadline = Date.now() + 10_000;
+      while (relay.deferredCount > 0 && Date.now() < deadline) {
+        await relay.retryDeferred();
+        if (relay.deferredCount > 0) await sleep(200);
+      }
+      expect(find).not.toHaveBeenCalled();
+    } finally {
+      find.mockRestore();
+    }
+    expect(relay.deferredCount).toBe(0);
+    expect(await createdIds()).toContain(_id.toHexString());
+    expect(await things.findById(_id).select('+outboxAt').lean().exec()).not.toHaveProperty('outboxAt');
+  });
+
+  it('runs one scan at a time: a scan asked for while one runs joins it', async () => {
+    const first = relay.sweep();
+    const second = relay.sweep();
+    expect(second).toBe(first);
+    await first;
+    const third = relay.sweep();
+    expect(third).not.toBe(first);
+    await third;
   });
 });

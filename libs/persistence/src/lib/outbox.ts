@@ -67,8 +67,14 @@ export function pushOutbox(event: OutboxEvent, set: Record<string, unknown> = {}
 export const OUTBOX_OPTIONS = Symbol('OUTBOX_OPTIONS');
 
 export interface OutboxOptions {
-  /** How often documents with unpublished events are looked for (ms). */
+  /** How often the documents whose publication failed in this process are tried again, by id (ms). */
   sweepMs: number;
+  /**
+   * How often every document with unpublished events is looked for (ms), besides at start: what a
+   * replica that crashed left behind. On MongoDB the sparse `outboxAt` index answers it; FerretDB
+   * scans the collection for it, so it is kept rare.
+   */
+  scanMs: number;
   /** Events younger than this are left to the request that wrote them (ms). */
   sweepAfterMs: number;
   /**
@@ -81,15 +87,22 @@ export interface OutboxOptions {
 /**
  * Publishes events written with the state change they describe (the transactional outbox,
  * without transactions: the change and its events are one single-document write). The request
- * that wrote them publishes them at once; a sweep at start and every `sweepMs` publishes what a
- * crash left behind. Each event is appended to its stream once by its id (the transport remembers
- * published ids), then removed from the document; a tombstone is deleted when nothing is left.
+ * that wrote them publishes them at once. What it could not publish (the broker away) is
+ * remembered by id and tried again every `sweepMs`; what a crash left behind is found by a scan of
+ * the collections at start and every `scanMs`. Each event is appended to its stream once by its id
+ * (the transport remembers published ids), then removed from the document; a tombstone is
+ * deleted when nothing is left.
  */
 @Injectable()
 export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(OutboxRelay.name);
   private readonly models: Model<WithOutbox>[] = [];
-  private timer?: NodeJS.Timeout;
+  /** Documents whose events this process failed to publish, by model. */
+  private readonly deferred = new Map<Model<WithOutbox>, Map<string, Types.ObjectId>>();
+  private readonly timers: NodeJS.Timeout[] = [];
+  /** The pass under way, if any: passes never overlap. */
+  private retrying?: Promise<void>;
+  private scanning?: Promise<void>;
 
   constructor(
     private readonly rpc: RpcClient,
@@ -103,12 +116,19 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
 
   onApplicationBootstrap(): void {
     void this.sweep();
-    this.timer = setInterval(() => void this.sweep(), this.options.sweepMs);
-    this.timer.unref();
+    // a replica that crashed just before this one started left events younger than sweepAfterMs,
+    // which the first scan leaves alone: a second one looks once they are old enough
+    const again = setTimeout(() => void this.sweep(), this.options.sweepAfterMs + 500);
+    this.timers.push(
+      again,
+      setInterval(() => void this.retryDeferred(), this.options.sweepMs),
+      setInterval(() => void this.sweep(), this.options.scanMs),
+    );
+    for (const timer of this.timers) timer.unref();
   }
 
   onApplicationShutdown(): void {
-    clearInterval(this.timer);
+    for (const timer of this.timers.splice(0)) clearTimeout(timer);
   }
 
   /**
@@ -149,17 +169,65 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
     try {
       await this.publish(model, id, events);
     } catch (error) {
-      this.logger.warn(`Events of ${model.collection.name} ${id.toHexString()} left for the sweep: ${(error as Error).message}`);
+      this.defer(model as unknown as Model<WithOutbox>, id);
+      this.logger.warn(`Events of ${model.collection.name} ${id.toHexString()} left for a retry: ${(error as Error).message}`);
     }
   }
 
-  /** Publishes what earlier runs left behind. */
-  async sweep(): Promise<void> {
+  /** How many documents wait for a retry of their publication in this process. */
+  get deferredCount(): number {
+    let count = 0;
+    for (const ids of this.deferred.values()) count += ids.size;
+    return count;
+  }
+
+  /**
+   * Tries again, each by its id, to publish the events of the documents whose publication failed
+   * in this process. No collection is scanned: this runs every `sweepMs`.
+   */
+  retryDeferred(): Promise<void> {
+    this.retrying ??= this.retryPass().finally(() => (this.retrying = undefined));
+    return this.retrying;
+  }
+
+  /**
+   * Publishes what earlier runs (or other replicas, before they crashed) left behind: every
+   * document whose events have waited longer than `sweepAfterMs`.
+   */
+  sweep(): Promise<void> {
+    this.scanning ??= this.scanPass().finally(() => (this.scanning = undefined));
+    return this.scanning;
+  }
+
+  private defer(model: Model<WithOutbox>, id: Types.ObjectId): void {
+    let ids = this.deferred.get(model);
+    if (!ids) this.deferred.set(model, (ids = new Map()));
+    ids.set(id.toHexString(), id);
+  }
+
+  private async retryPass(): Promise<void> {
+    for (const [model, ids] of this.deferred) {
+      for (const [key, id] of ids) {
+        try {
+          await this.publish(model, id);
+          ids.delete(key);
+        } catch (error) {
+          this.logger.warn(`Events of ${model.collection.name} ${key} still unpublished: ${(error as Error).message}`);
+          break; // the broker or the database is still away: the rest waits for the next pass
+        }
+      }
+    }
+  }
+
+  private async scanPass(): Promise<void> {
     const before = new Date(Date.now() - this.options.sweepAfterMs);
     for (const model of this.models) {
       try {
         const stranded = await model.find({ outboxAt: { $lte: before } }).select('_id').limit(100).lean<{ _id: Types.ObjectId }[]>().exec();
-        for (const { _id } of stranded) await this.publish(model, _id);
+        for (const { _id } of stranded) {
+          await this.publish(model, _id);
+          this.deferred.get(model)?.delete(_id.toHexString());
+        }
         if (stranded.length > 0) this.logger.log(`Published the events of ${stranded.length} document(s) left by an earlier run`);
       } catch (error) {
         this.logger.warn(`Outbox sweep of ${model.collection.name} failed: ${(error as Error).message}`);

@@ -103,5 +103,5 @@ function outboxOptions(config: ServiceConfig): OutboxOptions {
   if (killBeforePublish.length > 0 && config.NODE_ENV !== 'test') {
     throw new Error('FAULT_KILL_BEFORE_PUBLISH is a test fault hook: it is refused unless NODE_ENV=test');
   }
-  return { sweepMs: config.OUTBOX_SWEEP_MS, sweepAfterMs: 2000, killBeforePublish };
+  return { sweepMs: config.OUTBOX_SWEEP_MS, scanMs: config.OUTBOX_SCAN_MS, sweepAfterMs: 2000, killBeforePublish };
 }
