@@ -29,11 +29,11 @@ export default [
         {
           enforceBuildableLibDependency: true,
           banTransitiveDependencies: true,
-          // Plain CommonJS tooling shared with `npm start` and the builds: the process launcher in
-          // tools/platform and the apps' webpack config factory in tools/webpack.
+          // Plain CommonJS tooling shared with `npm start` and the builds: the process launcher and
+          // the Go tools' builder in tools/platform, and the apps' webpack config factory in tools/webpack.
           allow: [
             '^.*/eslint(\\.base)?\\.config\\.[cm]?[jt]s$',
-            '^.*/tools/platform/(platform\\.cjs|services\\.json)$',
+            '^.*/tools/platform/(platform\\.cjs|go-tools\\.cjs|services\\.json)$',
             '^.*/tools/webpack/nest-app\\.webpack\\.cjs$',
           ],
           depConstraints: [

@@ -43,7 +43,7 @@ try {
   run('npx nx run console-web:api-client', work);
   // the generated shell, as written to disk, against apps/users (names swapped)
   run(`SHELL_ON_DISK=${SERVICE} npx jest -c tools/nx-plugin/jest.config.cts tools/nx-plugin/src/generators/service/shell.spec.ts`, work);
-  run(`npx nx run-many -t lint test build --projects=${SERVICE},console-gateway,contracts,console-gateway-e2e,console-web`, work);
+  run(`npx nx run-many -t lint test build --projects=${SERVICE},console-gateway,contracts,console-gateway-e2e,console-web,deploy`, work);
   run('npx nx run-many -t lint typecheck --projects=console-web-e2e', work);
   // its own suite, and the compose Redis users rendered with the new service's password
   run(`npx nx e2e console-gateway-e2e --testPathPatterns='src/(${SERVICE}/|messaging/redis-acl)'`, work);

@@ -18,6 +18,7 @@ export const EDITED = [
   'docker/compose.yml',
   'docker/prometheus.yml',
   'docker/redis/users.acl.in',
+  'deploy/helm/site11/values.yaml',
   'apps/console-web/src/app/routes.tsx',
   'apps/console-web/src/app/nav.ts',
   'apps/console-web/src/i18n/en.ts',

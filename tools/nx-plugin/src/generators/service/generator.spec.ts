@@ -210,6 +210,16 @@ describe('service generator', () => {
     );
   });
 
+  it('adds the service to the Helm chart’s apps, on its health port and its own database, the hand-written entries untouched', () => {
+    const values = 'deploy/helm/site11/values.yaml';
+    expect(tree.read(values, 'utf-8')).toBe(
+      readFileSync(join(ROOT, values), 'utf-8').replace(
+        '  # <nx-plugin:helm-apps>\n',
+        '  inventory:\n    port: 3107\n    database: inventory_db\n  # <nx-plugin:helm-apps>\n',
+      ),
+    );
+  });
+
   it('gives the service a Redis user of its own in compose, which the gateway may call', () => {
     const compose = tree.read('docker/compose.yml', 'utf-8') ?? '';
     expect(compose).toContain('REDIS_URL: redis://inventory:${INVENTORY_REDIS_PASSWORD:?set INVENTORY_REDIS_PASSWORD}@redis:6379');

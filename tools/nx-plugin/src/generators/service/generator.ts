@@ -8,6 +8,8 @@ import type { ServiceGeneratorSchema } from './schema';
 export const SERVICES_FILE = 'tools/platform/services.json';
 /** The Redis users of compose, rendered from services.json by tools/platform/redis-acl.cjs. */
 export const COMPOSE_ACL_FILE = 'docker/redis/users.acl.in';
+/** The Helm chart's values: one entry under `apps` per app (deploy/helm/site11). */
+export const HELM_VALUES_FILE = 'deploy/helm/site11/values.yaml';
 export const SERVICE_MARKERS = {
   gatewayModuleImports: '// <nx-plugin:http-module-imports>',
   gatewayModules: '// <nx-plugin:http-modules>',
@@ -15,6 +17,7 @@ export const SERVICE_MARKERS = {
   composeServices: '# <nx-plugin:services>',
   composeRedisPasswords: '# <nx-plugin:redis-passwords>',
   prometheusTargets: '# <nx-plugin:scrape-configs>',
+  helmApps: '# <nx-plugin:helm-apps>',
 } as const;
 
 interface ServiceEntry {
@@ -32,7 +35,8 @@ interface ServiceEntry {
  * metrics, registry, graceful shutdown; the same files as apps/users, see shell.spec.ts), its
  * contracts, a sample CRUD resource, the gateway routes, tests, and its place in `npm start`,
  * compose (with a Redis user of its own, allowed what `--calls` and `--consumes` declare, and
- * always users' events: its resources handle `users.deleted`), Prometheus and the lint rules.
+ * always users' events: its resources handle `users.deleted`), Prometheus, the Helm chart and the
+ * lint rules.
  */
 export async function serviceGenerator(tree: Tree, options: ServiceGeneratorSchema): Promise<void> {
   assertNewService(tree, options.name);
@@ -116,6 +120,13 @@ export async function serviceGenerator(tree: Tree, options: ServiceGeneratorSche
     'docker/prometheus.yml',
     SERVICE_MARKERS.prometheusTargets,
     [`  - job_name: ${n.service}`, '    static_configs:', `      - targets: ['${n.service}:${healthPort}']`].join('\n'),
+  );
+  // Kubernetes: the chart's templates make its Deployment, Service, policies and autoscaler from this
+  insertBeforeMarker(
+    tree,
+    HELM_VALUES_FILE,
+    SERVICE_MARKERS.helmApps,
+    [`  ${n.service}:`, `    port: ${healthPort}`, `    database: ${n.dbName}`].join('\n'),
   );
   // No formatFiles: the templates are written in the workspace's own style (see shell.spec.ts), and
   // prettier would rewrite the hand-written files the generator edits.

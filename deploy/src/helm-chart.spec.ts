@@ -1,0 +1,491 @@
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ensureHelm, ensureKubeValidate } from '../../tools/platform/go-tools.cjs';
+
+/**
+ * The chart, offline: Helm and deploy/tools/kube-validate are built from the Go module proxy
+ * (test/global-setup.ts); nothing here reaches a cluster or a network.
+ */
+const ROOT = join(__dirname, '../..');
+const CHART = join(ROOT, 'deploy/helm/site11');
+const PRODUCTION = join(CHART, 'values-production.yaml');
+const GATEWAY = 'console-gateway';
+const SERVICES = JSON.parse(readFileSync(join(ROOT, 'tools/platform/services.json'), 'utf-8')) as Array<{
+  name: string;
+  healthPort: number;
+  dbEnv: string;
+  gatewayUrlEnv?: string;
+}>;
+const APPS = [GATEWAY, ...SERVICES.map((service) => service.name)];
+
+/** Peak RSS under the benchmarks, MB (docs/performance.md); apps measured since, or new, idle at 130–150. */
+const PEAK_RSS_MB: Record<string, number> = { [GATEWAY]: 155, users: 137, oauth: 128, images: 205, data: 165, statistics: 187 };
+const TYPICAL_RSS_MB = 150;
+
+interface Labels {
+  [name: string]: string;
+}
+interface Meta {
+  name: string;
+  labels?: Labels;
+}
+interface EnvVar {
+  name: string;
+  value?: string;
+  valueFrom?: { secretKeyRef?: { name: string; key: string }; fieldRef?: { fieldPath: string } };
+}
+interface Probe {
+  httpGet?: { path: string; port: string | number };
+}
+interface Container {
+  name: string;
+  ports?: Array<{ name?: string; containerPort: number }>;
+  env?: EnvVar[];
+  resources?: { requests?: Labels; limits?: Labels };
+  securityContext?: {
+    runAsNonRoot?: boolean;
+    readOnlyRootFilesystem?: boolean;
+    allowPrivilegeEscalation?: boolean;
+    capabilities?: { drop?: string[]; add?: string[] };
+    seccompProfile?: { type: string };
+  };
+  startupProbe?: Probe;
+  livenessProbe?: Probe;
+  readinessProbe?: Probe;
+  lifecycle?: { preStop?: { exec?: { command: string[] } } };
+  volumeMounts?: Array<{ name: string; mountPath: string }>;
+}
+interface PodSpec {
+  containers: Container[];
+  securityContext?: { runAsNonRoot?: boolean; runAsUser?: number; seccompProfile?: { type: string } };
+  volumes?: Array<{ name: string; emptyDir?: object }>;
+  terminationGracePeriodSeconds?: number;
+  automountServiceAccountToken?: boolean;
+  serviceAccountName?: string;
+}
+interface Deployment {
+  kind: 'Deployment';
+  metadata: Meta;
+  spec: { replicas?: number; selector: { matchLabels: Labels }; template: { metadata: Meta; spec: PodSpec } };
+}
+interface Peer {
+  podSelector?: { matchLabels?: Labels };
+  namespaceSelector?: { matchLabels?: Labels };
+  ipBlock?: { cidr: string };
+}
+interface PolicyPort {
+  port?: string | number;
+  protocol?: string;
+}
+interface NetworkPolicy {
+  kind: 'NetworkPolicy';
+  metadata: Meta;
+  spec: {
+    podSelector: { matchLabels?: Labels };
+    policyTypes: string[];
+    ingress?: Array<{ from?: Peer[]; ports?: PolicyPort[] }>;
+    egress?: Array<{ to?: Peer[]; ports?: PolicyPort[] }>;
+  };
+}
+interface Backend {
+  service: { name: string; port: { name?: string; number?: number } };
+}
+interface K8sObject {
+  apiVersion: string;
+  kind: string;
+  metadata: Meta;
+  // the fields each test reads are typed where it reads them
+  spec?: unknown;
+  automountServiceAccountToken?: boolean;
+}
+
+function run(command: string, args: string[], input?: string) {
+  const result = spawnSync(command, args, { input, encoding: 'utf-8', maxBuffer: 64 * 1024 * 1024 });
+  if (result.error) throw result.error;
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+const helm = (...args: string[]) => run(ensureHelm(), args);
+const template = (...args: string[]) => helm('template', 'site11', CHART, '--namespace', 'site11', ...args);
+/** The manifests through the strict validator; its -json output is what it validated. */
+const validate = (manifests: string) => run(ensureKubeValidate(), ['-json'], manifests);
+
+const ofKind = <T>(objects: K8sObject[], kind: string) => objects.filter((object) => object.kind === kind) as unknown as T[];
+const named = <T extends { metadata: Meta }>(objects: T[], name: string) => {
+  const found = objects.find((object) => object.metadata.name === name);
+  if (!found) throw new Error(`no object named ${name}`);
+  return found;
+};
+const selects = (selector: Labels | undefined, labels: Labels | undefined) =>
+  Object.entries(selector ?? {}).every(([key, value]) => labels?.[key] === value);
+const envOf = (container: Container, name: string) => container.env?.find((variable) => variable.name === name);
+const mebibytes = (quantity: string) => {
+  const match = /^(\d+)(Mi|Gi)$/.exec(quantity);
+  if (!match) throw new Error(`memory ${quantity} is not in Mi or Gi`);
+  return Number(match[1]) * (match[2] === 'Gi' ? 1024 : 1);
+};
+const appContainer = (deployment: Deployment) => {
+  const container = deployment.spec.template.spec.containers.find((candidate) => candidate.name === deployment.metadata.name);
+  if (!container) throw new Error(`${deployment.metadata.name} has no container of its name`);
+  return container;
+};
+
+describe.each([
+  { values: 'default values', valuesArgs: [] as string[], redisPort: 6379 },
+  { values: 'production values', valuesArgs: ['-f', PRODUCTION], redisPort: 6380 },
+])('the Helm chart with its $values', ({ valuesArgs, redisPort }) => {
+  let rendered: ReturnType<typeof template>;
+  let validated: ReturnType<typeof validate>;
+  let objects: K8sObject[];
+  let deployments: Deployment[];
+  let policies: NetworkPolicy[];
+
+  beforeAll(() => {
+    rendered = template(...valuesArgs);
+    validated = validate(rendered.stdout);
+    objects = validated.status === 0 ? (JSON.parse(validated.stdout) as K8sObject[]) : [];
+    deployments = ofKind<Deployment>(objects, 'Deployment');
+    policies = ofKind<NetworkPolicy>(objects, 'NetworkPolicy');
+  });
+
+  it('passes helm lint --strict', () => {
+    const lint = helm('lint', '--strict', CHART, ...valuesArgs);
+    expect({ status: lint.status, output: lint.stdout + lint.stderr }).toMatchObject({ status: 0 });
+    expect(lint.stdout).toContain('0 chart(s) failed');
+  });
+
+  it('renders with helm template', () => {
+    expect({ status: rendered.status, stderr: rendered.stderr }).toEqual({ status: 0, stderr: '' });
+    expect(rendered.stdout).toContain('kind: Deployment');
+  });
+
+  it('renders only objects that decode strictly into the Kubernetes API types and find one another', () => {
+    expect({ status: validated.status, stderr: validated.stderr }).toEqual({
+      status: 0,
+      stderr: expect.stringMatching(/kube-validate: \d+ object\(s\) valid/),
+    });
+    expect(objects.length).toBeGreaterThan(APPS.length * 5);
+  });
+
+  it('deploys the gateway and every service of tools/platform/services.json, and the console', () => {
+    expect(deployments.map((deployment) => deployment.metadata.name).sort()).toEqual([...APPS, 'console'].sort());
+    expect(ofKind<K8sObject>(objects, 'Service').map((service) => service.metadata.name).sort()).toEqual([...APPS, 'console'].sort());
+  });
+
+  it('probes every app on its terminus endpoints: the gateway on its HTTP port, a service on its health port', () => {
+    for (const app of APPS) {
+      const container = appContainer(named(deployments, app));
+      const http = container.ports?.find((port) => port.name === 'http')?.containerPort;
+      const portEnv = app === GATEWAY ? 'PORT' : 'HEALTH_PORT';
+      expect({ app, http, portEnv: envOf(container, portEnv)?.value }).toEqual({
+        app,
+        http: app === GATEWAY ? 3000 : SERVICES.find((service) => service.name === app)?.healthPort,
+        portEnv: String(http),
+      });
+      expect({ app, startup: container.startupProbe?.httpGet, liveness: container.livenessProbe?.httpGet }).toEqual({
+        app,
+        startup: { path: '/health/live', port: 'http' },
+        liveness: { path: '/health/live', port: 'http' },
+      });
+      // the gateway's readiness pings every downstream service: as a probe it would empty its Service when one is down
+      expect({ app, readiness: container.readinessProbe?.httpGet }).toEqual({
+        app,
+        readiness: { path: app === GATEWAY ? '/health/live' : '/health/ready', port: 'http' },
+      });
+    }
+  });
+
+  it('serves the gateway’s metrics on their own port, never on the port the Ingress reaches', () => {
+    const container = appContainer(named(deployments, GATEWAY));
+    const metrics = container.ports?.find((port) => port.name === 'metrics')?.containerPort;
+    expect(envOf(container, 'METRICS_PORT')?.value).toBe(String(metrics));
+    expect(metrics).not.toBe(container.ports?.find((port) => port.name === 'http')?.containerPort);
+    const ingress = ofKind<{ spec: { rules: Array<{ http: { paths: Array<{ path: string; backend: Backend }> } }> } }>(objects, 'Ingress');
+    expect(ingress).toHaveLength(1);
+    const routes = Object.fromEntries(ingress[0].spec.rules[0].http.paths.map(({ path, backend }) => [path, `${backend.service.name}:${backend.service.port.name}`]));
+    expect(routes).toEqual({
+      '/api': `${GATEWAY}:http`,
+      '/oauth2': `${GATEWAY}:http`,
+      '/.well-known': `${GATEWAY}:http`,
+      '/': 'console:http',
+    });
+  });
+
+  it('limits every app’s memory above its measured peak RSS, and caps its V8 heap below the limit', () => {
+    for (const app of APPS) {
+      const container = appContainer(named(deployments, app));
+      const limit = mebibytes(container.resources?.limits?.['memory'] ?? '0Mi');
+      const request = mebibytes(container.resources?.requests?.['memory'] ?? '0Mi');
+      const peak = ((PEAK_RSS_MB[app] ?? TYPICAL_RSS_MB) * 1e6) / 2 ** 20;
+      const heap = Number(/--max-old-space-size=(\d+)/.exec(envOf(container, 'NODE_OPTIONS')?.value ?? '')?.[1]);
+      expect({ app, limitAboveRss: limit >= peak * 1.25, requestAboveRss: request >= peak, heapUnderLimit: heap + 64 <= limit }).toEqual({
+        app,
+        limitAboveRss: true,
+        requestAboveRss: true,
+        heapUnderLimit: true,
+      });
+      expect(container.resources?.requests?.['cpu']).toBeDefined();
+    }
+  });
+
+  it('runs every container as non-root on a read-only root file system, without capabilities, with /tmp in an emptyDir', () => {
+    for (const deployment of deployments) {
+      const pod = deployment.spec.template.spec;
+      expect({ name: deployment.metadata.name, pod: pod.securityContext }).toMatchObject({
+        name: deployment.metadata.name,
+        pod: { runAsNonRoot: true, runAsUser: expect.any(Number), seccompProfile: { type: 'RuntimeDefault' } },
+      });
+      expect(pod.securityContext?.runAsUser).toBeGreaterThan(0);
+      for (const container of pod.containers) {
+        expect({ name: container.name, securityContext: container.securityContext }).toEqual({
+          name: container.name,
+          securityContext: expect.objectContaining({
+            runAsNonRoot: true,
+            readOnlyRootFilesystem: true,
+            allowPrivilegeEscalation: false,
+            capabilities: { drop: ['ALL'] },
+            seccompProfile: { type: 'RuntimeDefault' },
+          }),
+        });
+        const tmp = container.volumeMounts?.find((mount) => mount.mountPath === '/tmp');
+        expect(pod.volumes?.find((volume) => volume.name === tmp?.name)?.emptyDir).toBeDefined();
+      }
+    }
+  });
+
+  it('mounts no service account token into any pod', () => {
+    expect(ofKind<K8sObject>(objects, 'ServiceAccount').map((account) => account.automountServiceAccountToken)).toEqual([false]);
+    for (const deployment of deployments) expect(deployment.spec.template.spec.automountServiceAccountToken).toBe(false);
+  });
+
+  it('names each app instance after its pod: INSTANCE_ID from metadata.name', () => {
+    for (const app of APPS) {
+      expect({ app, from: envOf(appContainer(named(deployments, app)), 'INSTANCE_ID')?.valueFrom }).toEqual({
+        app,
+        from: { fieldRef: { fieldPath: 'metadata.name' } },
+      });
+    }
+  });
+
+  it('gives each pod the time to sleep out its preStop delay and finish its in-flight work before the kubelet kills it', () => {
+    for (const app of APPS) {
+      const deployment = named(deployments, app);
+      const container = appContainer(deployment);
+      const [command, seconds] = container.lifecycle?.preStop?.exec?.command ?? [];
+      const appDelayMs = Number(envOf(container, 'SHUTDOWN_DELAY_MS')?.value);
+      const graceMs = Number(envOf(container, 'SHUTDOWN_GRACE_MS')?.value);
+      expect({ app, command, sleeps: Number(seconds) >= 1, graceMs: graceMs > 0 }).toEqual({ app, command: 'sleep', sleeps: true, graceMs: true });
+      // the kubelet counts from the start of preStop; SIGKILL must not come before the app's own shutdown ends
+      const needed = Number(seconds) + Math.ceil((appDelayMs + graceMs) / 1000) + 1;
+      expect({ app, enough: (deployment.spec.template.spec.terminationGracePeriodSeconds ?? 30) >= needed }).toEqual({ app, enough: true });
+    }
+  });
+
+  it('inlines no secret: passwords, keys and connection strings come from secretKeyRef only', () => {
+    expect(ofKind<K8sObject>(objects, 'Secret')).toEqual([]);
+    const secretNamed = /PASSWORD|SECRET|TOKEN|KEY_ENCRYPTION|MONGODB_URI/;
+    for (const deployment of deployments) {
+      for (const container of deployment.spec.template.spec.containers) {
+        for (const variable of container.env ?? []) {
+          if (secretNamed.test(variable.name)) {
+            expect({ variable: variable.name, value: variable.value, ref: variable.valueFrom?.secretKeyRef }).toEqual({
+              variable: variable.name,
+              value: undefined,
+              ref: expect.objectContaining({ name: expect.any(String), key: expect.any(String) }),
+            });
+          }
+          // no credentials in a URL either, but Kubernetes' expansion of a variable that comes from a secret
+          const credentials = /:\/\/[^/@\s]*:(?!\$\()[^@/\s]+@/.test(variable.value ?? '');
+          expect({ variable: variable.name, credentials }).toEqual({ variable: variable.name, credentials: false });
+        }
+      }
+    }
+    for (const app of APPS) {
+      const container = appContainer(named(deployments, app));
+      expect(envOf(container, 'REDIS_PASSWORD')?.valueFrom?.secretKeyRef).toEqual({ name: 'site11-redis', key: app });
+      expect(envOf(container, 'REDIS_URL')?.value).toMatch(new RegExp(`^rediss?://${app}:\\$\\(REDIS_PASSWORD\\)@[^:/]+:\\d+$`));
+      const service = SERVICES.find((entry) => entry.name === app);
+      if (service) {
+        expect(envOf(container, 'MONGODB_URI')?.valueFrom?.secretKeyRef).toEqual({ name: 'site11-mongodb', key: app });
+        expect(envOf(container, service.dbEnv)?.value).toMatch(/_db$/);
+      }
+    }
+    expect(envOf(appContainer(named(deployments, 'users')), 'ADMIN_PASSWORD')?.valueFrom?.secretKeyRef?.name).toBe('site11-admin');
+    expect(envOf(appContainer(named(deployments, 'oauth')), 'KEY_ENCRYPTION_KEY')?.valueFrom?.secretKeyRef?.name).toBe('site11-oauth');
+  });
+
+  it('denies all traffic to and from the release’s pods but what each app’s own policy allows', () => {
+    const deny = named(policies, 'site11-default-deny');
+    expect(deny.spec).toEqual({
+      podSelector: { matchLabels: { 'app.kubernetes.io/part-of': 'site11', 'app.kubernetes.io/instance': 'site11' } },
+      policyTypes: ['Ingress', 'Egress'],
+    });
+    for (const deployment of deployments) {
+      const labels = deployment.spec.template.metadata.labels;
+      expect(selects(deny.spec.podSelector.matchLabels, labels)).toBe(true);
+      const own = policies.filter((policy) => policy !== deny && selects(policy.spec.podSelector.matchLabels, labels));
+      expect({ name: deployment.metadata.name, own: own.map((policy) => policy.metadata.name) }).toEqual({
+        name: deployment.metadata.name,
+        own: [deployment.metadata.name],
+      });
+    }
+  });
+
+  it('admits the ingress controller to the gateway and the console’s files only; a service hears only the gateway, if it streams to it, and Prometheus', () => {
+    const peersOf = (name: string) => (named(policies, name).spec.ingress ?? []).flatMap((rule) => (rule.from ?? []).map((peer) => ({ peer, ports: rule.ports })));
+    const isIngressController = (peer: Peer) => peer.namespaceSelector?.matchLabels?.['kubernetes.io/metadata.name'] === 'ingress-nginx';
+    const isPrometheus = (peer: Peer) => peer.podSelector?.matchLabels?.['app.kubernetes.io/name'] === 'prometheus';
+    const admitted = Object.fromEntries(
+      policies.filter((policy) => policy.metadata.name !== 'site11-default-deny').map((policy) => [
+        policy.metadata.name,
+        peersOf(policy.metadata.name).some(({ peer }) => isIngressController(peer)),
+      ]),
+    );
+    expect(Object.entries(admitted).filter(([, yes]) => yes).map(([name]) => name).sort()).toEqual(['console', GATEWAY].sort());
+
+    for (const service of SERVICES) {
+      const peers = peersOf(service.name);
+      const fromGateway = peers.filter(({ peer }) => peer.podSelector?.matchLabels?.['app.kubernetes.io/component'] === 'gateway');
+      expect({ service: service.name, fromGateway: fromGateway.length }).toEqual({ service: service.name, fromGateway: service.gatewayUrlEnv ? 1 : 0 });
+      const others = peers.filter(({ peer }) => !isPrometheus(peer) && !fromGateway.some((entry) => entry.peer === peer));
+      expect({ service: service.name, others }).toEqual({ service: service.name, others: [] });
+      for (const { ports } of peers) expect(ports).toEqual([{ port: 'http' }]);
+    }
+    expect(peersOf(GATEWAY).filter(({ peer }) => isPrometheus(peer)).map(({ ports }) => ports)).toEqual([[{ port: 'metrics' }]]);
+  });
+
+  it('lets the apps out to DNS, Redis and (services) MongoDB only, and only the gateway to other apps', () => {
+    for (const app of APPS) {
+      const egress = named(policies, app).spec.egress ?? [];
+      const ports = egress.flatMap((rule) => (rule.ports ?? []).map((port) => `${port.port}/${port.protocol}`));
+      // a podSelector without a namespaceSelector: pods of the release's own namespace
+      const toApps = egress
+        .flatMap((rule) => (rule.to ?? []).filter((peer) => !peer.namespaceSelector).map((peer) => peer.podSelector?.matchLabels?.['app.kubernetes.io/name']))
+        .filter(Boolean);
+      const service = SERVICES.find((entry) => entry.name === app);
+      expect(ports).toEqual(expect.arrayContaining(['53/UDP', '53/TCP', `${redisPort}/TCP`]));
+      expect({ app, mongodb: ports.includes('27017/TCP') }).toEqual({ app, mongodb: service !== undefined });
+      const streamedTo = SERVICES.filter((entry) => entry.gatewayUrlEnv).map((entry) => entry.name);
+      expect({ app, toApps: toApps.sort() }).toEqual({ app, toApps: app === GATEWAY ? streamedTo.sort() : [] });
+    }
+  });
+
+  it('scales every app on CPU with a HorizontalPodAutoscaler and keeps it available with a PodDisruptionBudget', () => {
+    type Hpa = { metadata: Meta; spec: { scaleTargetRef: { kind: string; name: string }; minReplicas: number; metrics: Array<{ resource?: { name: string; target: { type: string } } }> } };
+    type Pdb = { metadata: Meta; spec: { maxUnavailable?: number; selector: { matchLabels: Labels } } };
+    const hpas = ofKind<Hpa>(objects, 'HorizontalPodAutoscaler');
+    const pdbs = ofKind<Pdb>(objects, 'PodDisruptionBudget');
+    const apiVersions = new Set(objects.filter((object) => object.kind === 'HorizontalPodAutoscaler').map((object) => object.apiVersion));
+    expect([...apiVersions]).toEqual(['autoscaling/v2']);
+    for (const app of APPS) {
+      const deployment = named(deployments, app);
+      const hpa = named(hpas, app);
+      expect(hpa.spec.scaleTargetRef).toEqual({ apiVersion: 'apps/v1', kind: 'Deployment', name: app });
+      expect(hpa.spec.metrics.map((metric) => [metric.resource?.name, metric.resource?.target.type])).toEqual([['cpu', 'Utilization']]);
+      expect(hpa.spec.minReplicas).toBeGreaterThanOrEqual(2);
+      // the autoscaler owns the replica count: a Deployment that set it would reset it at every upgrade
+      expect(deployment.spec.replicas).toBeUndefined();
+      const pdb = named(pdbs, app);
+      expect(selects(pdb.spec.selector.matchLabels, deployment.spec.template.metadata.labels)).toBe(true);
+      expect(pdb.spec.maxUnavailable).toBe(1);
+    }
+  });
+});
+
+describe('the Helm chart’s options and guards', () => {
+  const render = (...args: string[]) => {
+    const rendered = template(...args);
+    expect({ status: rendered.status, stderr: rendered.stderr }).toEqual({ status: 0, stderr: '' });
+    const validated = validate(rendered.stdout);
+    expect({ status: validated.status, stderr: validated.stderr }).toMatchObject({ status: 0 });
+    return JSON.parse(validated.stdout) as K8sObject[];
+  };
+
+  it('renders a ServiceMonitor per app, on its metrics port, only when metrics.serviceMonitor.enabled is set', () => {
+    expect(ofKind<K8sObject>(render(), 'ServiceMonitor')).toEqual([]);
+    type Monitor = { metadata: Meta; spec: { selector: { matchLabels: Labels }; endpoints: Array<{ port: string; path: string }> } };
+    const monitors = ofKind<Monitor>(render('--set', 'metrics.serviceMonitor.enabled=true'), 'ServiceMonitor');
+    expect(monitors.map((monitor) => monitor.metadata.name).sort()).toEqual([...APPS].sort());
+    for (const monitor of monitors) {
+      expect(monitor.spec.endpoints).toEqual([
+        expect.objectContaining({ port: monitor.metadata.name === GATEWAY ? 'metrics' : 'http', path: '/metrics' }),
+      ]);
+    }
+    expect(ofKind<Monitor>(render('-f', PRODUCTION), 'ServiceMonitor')).toHaveLength(APPS.length);
+  });
+
+  it('sets the replica count itself, and renders no autoscaler, for an app whose autoscaling is turned off', () => {
+    const objects = render('--set', 'apps.users.autoscaling.enabled=false', '--set', 'apps.users.replicas=3');
+    expect(named(ofKind<Deployment>(objects, 'Deployment'), 'users').spec.replicas).toBe(3);
+    expect(ofKind<K8sObject>(objects, 'HorizontalPodAutoscaler').map((hpa) => hpa.metadata.name)).not.toContain('users');
+  });
+
+  it('leaves a disabled app out of the gateway’s downstream services and its streams', () => {
+    const objects = render('--set', 'apps.images.enabled=false');
+    const gateway = appContainer(named(ofKind<Deployment>(objects, 'Deployment'), GATEWAY));
+    expect(envOf(gateway, 'DOWNSTREAM_SERVICES')?.value?.split(',')).not.toContain('images');
+    expect(envOf(gateway, 'IMAGES_URL')).toBeUndefined();
+    expect(envOf(gateway, 'DATA_URL')?.value).toBe(`http://data:${SERVICES.find((service) => service.name === 'data')?.healthPort}`);
+  });
+
+  it('refuses a heap cap that leaves less than 64 MiB under the memory limit', () => {
+    const rendered = template('--set', 'apps.users.heapMb=200');
+    expect(rendered.status).not.toBe(0);
+    expect(rendered.stderr).toContain('apps.users: heapMb 200 leaves less than 64 MiB under the memory limit of 256 MiB');
+  });
+
+  it('refuses a misspelt value instead of ignoring it', () => {
+    const rendered = template('--set', 'apps.users.databse=users_db');
+    expect(rendered.status).not.toBe(0);
+    expect(rendered.stderr).toContain("additional properties 'databse' not allowed");
+  });
+});
+
+describe('kube-validate', () => {
+  const deployment = (containerExtra: string, specExtra = '') => `---
+# Source: site11/templates/example.yaml
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: example
+spec:
+  selector:
+    matchLabels: { app: example }
+  template:
+    metadata:
+      labels: { app: example }
+    spec:
+      containers:
+        - name: example
+          image: example:1
+          ports: [{ name: http, containerPort: 8080 }]
+${containerExtra}
+${specExtra}`;
+
+  it('accepts a well-formed manifest', () => {
+    expect(validate(deployment('')).status).toBe(0);
+  });
+
+  it.each([
+    ['an unknown field', deployment('          livenesProbe: {}'), 'unknown field "spec.template.spec.containers[0].livenesProbe"'],
+    ['a field of the wrong type', deployment('          workingDir: 8080'), 'cannot unmarshal number into Go struct field Container.spec.template.spec.containers.workingDir of type string'],
+    ['a duplicate key', deployment('          image: example:2'), 'already set in map'],
+    ['an unknown kind', 'apiVersion: apps/v1\nkind: Deploymnet\nmetadata: { name: example }\n', 'unknown kind "Deploymnet"'],
+    ['a probe on a port the container does not declare', deployment('          readinessProbe: { httpGet: { path: /, port: health } }'), 'readinessProbe names port "health"'],
+    [
+      'a Service that selects no pod',
+      `${deployment('')}\n---\napiVersion: v1\nkind: Service\nmetadata: { name: example }\nspec:\n  selector: { app: other }\n  ports: [{ port: 80, targetPort: http }]\n`,
+      'selects no pod template',
+    ],
+    [
+      'an env variable set twice',
+      deployment('          env: [{ name: A, value: "1" }, { name: A, value: "2" }]'),
+      'env "A" is set twice',
+    ],
+  ])('refuses %s, with a message that says so', (_case, manifest, message) => {
+    const result = validate(manifest);
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain(message);
+  });
+});
