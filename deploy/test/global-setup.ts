@@ -1,7 +1,8 @@
-import { ensureHelm, ensureKubeValidate } from '../../tools/platform/go-tools.cjs';
+import { ensureActionlint, ensureHelm, ensureKubeValidate } from '../../tools/platform/go-tools.cjs';
 
-/** Helm and the manifest validator, built from the Go module proxy the first time, then reused. */
+/** Helm, the manifest validator and actionlint, built from the Go module proxy the first time, then reused. */
 export default function globalSetup(): void {
   ensureHelm();
   ensureKubeValidate();
+  ensureActionlint();
 }

@@ -15,6 +15,8 @@ const BIN_DIR = path.join(DATA_DIR, 'bin');
 const HELM_PACKAGE = 'helm.sh/helm/v3/cmd/helm';
 const HELM_VERSION = 'v3.22.0';
 const KUBE_VALIDATE_DIR = path.join(ROOT, 'deploy/tools/kube-validate');
+const ACTIONLINT_PACKAGE = 'github.com/rhysd/actionlint/cmd/actionlint';
+const ACTIONLINT_VERSION = 'v1.7.12';
 /** Where the Go installers put the toolchain, for a shell whose PATH lacks it. */
 const GO_FALLBACK = '/usr/local/go/bin/go';
 
@@ -138,4 +140,26 @@ function ensureKubeValidate() {
   return target;
 }
 
-module.exports = { HELM_VERSION, ensureHelm, ensureKubeValidate };
+/** actionlint, the GitHub Actions workflow checker, `go install`ed from the module proxy (seconds). */
+function ensureActionlint() {
+  const fromEnv = process.env.ACTIONLINT_BIN;
+  if (fromEnv) return fromEnv;
+  const target = path.join(BIN_DIR, `actionlint-${ACTIONLINT_VERSION}`);
+  if (isExecutable(target)) return target;
+  process.stdout.write(`Building actionlint ${ACTIONLINT_VERSION} into ${target} (once)...\n`);
+  return buildOnce(target, (temporary) => {
+    const gobin = fs.mkdtempSync(path.join(DATA_DIR, 'actionlint-build-'));
+    try {
+      execFileSync(go(), ['install', '-trimpath', `${ACTIONLINT_PACKAGE}@${ACTIONLINT_VERSION}`], {
+        cwd: gobin,
+        env: { ...goEnv(), GOBIN: gobin },
+        stdio: 'inherit',
+      });
+      fs.renameSync(path.join(gobin, 'actionlint'), temporary);
+    } finally {
+      fs.rmSync(gobin, { recursive: true, force: true });
+    }
+  });
+}
+
+module.exports = { HELM_VERSION, ACTIONLINT_VERSION, ensureHelm, ensureKubeValidate, ensureActionlint };
