@@ -87,11 +87,13 @@ export class SessionsMessageController {
 
   /**
    * Tokens carry roles: after a demotion the user's sessions end. A promotion keeps them (the new
-   * role arrives with the next refreshed token).
+   * role arrives with the next refreshed token). The release before `removed` existed sent
+   * `{ id, roles }` and ended the sessions on every change: without `removed` nothing says the
+   * change was only a promotion, so they end, as they did then (docs/messaging.md, Compatibility).
    */
   @EventPattern(UsersEvents.rolesChanged)
   async onUserRolesChanged(@Payload('data') event: UserRolesChangedEvent): Promise<void> {
-    if (event.removed?.length) await this.tokens.revokeUserSessions(event.id, 'roles removed');
+    if (event.removed === undefined || event.removed.length > 0) await this.tokens.revokeUserSessions(event.id, 'roles removed');
   }
 
   /** A deleted user's sessions end with the account, even if oauth was down when it happened. */

@@ -1,11 +1,29 @@
 import type { Actor } from '../auth/auth.dto';
 
 /**
+ * The envelope's format version, sent as `metadata.v` on every request and event. A release reads
+ * its own version, the one before it (a message without `v` was sent before versions existed:
+ * version 1) and the one after it, so replicas of two consecutive releases work together during a
+ * rolling upgrade or a rollback. Within that window a change is additive: new fields are optional
+ * for the reader, no field is removed or changes type, and a release sends a new field only once
+ * the release before it ignores or understands it (docs/messaging.md, "Compatibility").
+ */
+export const ENVELOPE_VERSION = 1;
+
+/** Whether this release reads an envelope of version `v` (absent: version 1). */
+export function isReadableEnvelopeVersion(v: unknown): boolean {
+  if (v === undefined) return true;
+  return typeof v === 'number' && Number.isInteger(v) && v >= Math.max(1, ENVELOPE_VERSION - 1) && v <= ENVELOPE_VERSION + 1;
+}
+
+/**
  * Every request crossing the broker is wrapped in an envelope so that cross-cutting facts
  * (who asked, on behalf of which HTTP request, until when the answer is useful) travel
  * with the payload without polluting the DTOs.
  */
 export interface RpcMetadata {
+  /** The envelope's format version (`ENVELOPE_VERSION`); absent from releases before it existed. */
+  v?: number;
   /** The gateway's request id; one id follows a call through every service. */
   requestId: string;
   /** Epoch milliseconds after which the caller no longer waits for the answer. */

@@ -39,6 +39,8 @@ export const CommonErrors = {
   upstreamTimeout: 'UPSTREAM_TIMEOUT',
   deadlineExceeded: 'DEADLINE_EXCEEDED',
   deadLettered: 'MESSAGE_DEAD_LETTERED',
+  /** A message in an envelope version this release does not read (more than one release apart). */
+  unsupportedMessageVersion: 'UNSUPPORTED_MESSAGE_VERSION',
   internal: 'INTERNAL',
 } as const;
 

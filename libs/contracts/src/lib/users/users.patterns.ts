@@ -41,6 +41,10 @@ export interface UserDeletedEvent {
 export interface UserRolesChangedEvent {
   id: string;
   roles: string[];
-  /** Roles the user had and no longer has (a demotion when not empty). */
-  removed: string[];
+  /**
+   * Roles the user had and no longer has (a demotion when not empty). Always sent by this
+   * release; absent from the release before it, which a reader treats as "unknown: maybe a
+   * demotion".
+   */
+  removed?: string[];
 }

@@ -1,6 +1,6 @@
 import { Test } from '@nestjs/testing';
 import type { ClientProxy } from '@nestjs/microservices';
-import { DomainError, ErrorKind, type RpcEnvelope } from '@site11/contracts';
+import { DomainError, ENVELOPE_VERSION, ErrorKind, type RpcEnvelope } from '@site11/contracts';
 import { NEVER, Observable, of, throwError } from 'rxjs';
 import { MESSAGING_OPTIONS } from '../messaging.options';
 import { NoResponderError } from './no-responder.error';
@@ -33,9 +33,21 @@ describe('RpcClient', () => {
     const [pattern, envelope] = transport.send.mock.calls[0] as [string, RpcEnvelope];
     expect(pattern).toBe('users.find-by-id');
     expect(envelope.data).toEqual({ id: '1' });
-    expect(envelope.metadata).toMatchObject({ requestId: 'req-1', caller: 'gateway' });
+    expect(envelope.metadata).toMatchObject({ v: ENVELOPE_VERSION, requestId: 'req-1', caller: 'gateway' });
     expect(envelope.metadata.deadline).toBeGreaterThanOrEqual(before + 1000);
     expect(envelope.metadata.deadline).toBeLessThanOrEqual(Date.now() + 1000);
+  });
+
+  it('emits an event in an envelope with the envelope version, request id, caller and time', async () => {
+    const emit = jest.fn(() => of(undefined));
+    (transport as unknown as { emit: jest.Mock }).emit = emit;
+    await client.emit('users.deleted', { id: '1' }, { requestId: 'req-2', eventId: 'e-1' });
+    const [pattern, envelope] = emit.mock.calls[0] as unknown as [string, { data: unknown; metadata: Record<string, unknown> }];
+    expect(pattern).toBe('users.deleted');
+    expect(envelope).toEqual({
+      data: { id: '1' },
+      metadata: { v: ENVELOPE_VERSION, requestId: 'req-2', eventId: 'e-1', caller: 'gateway', occurredAt: expect.any(String) },
+    });
   });
 
   it('resolves to undefined when the service replies with nothing', async () => {

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import type { ClientProxy } from '@nestjs/microservices';
-import { type Actor, CommonErrors, DomainError, ErrorKind, type IdempotencyOrigin, type RpcEnvelope } from '@site11/contracts';
+import { type Actor, CommonErrors, DomainError, ENVELOPE_VERSION, ErrorKind, type IdempotencyOrigin, type RpcEnvelope } from '@site11/contracts';
 import { firstValueFrom, lastValueFrom, timeout, TimeoutError } from 'rxjs';
 import { platformClock } from '../clock';
 import { MESSAGING_OPTIONS, type MessagingModuleOptions } from '../messaging.options';
@@ -43,6 +43,8 @@ export type CircuitStateName = 'closed' | 'open' | 'half-open' | 'isolated';
 
 /** What a service knows about an event besides its payload. */
 export interface EventMetadata {
+  /** The envelope's format version (`ENVELOPE_VERSION`); absent from releases before it existed. */
+  v?: number;
   requestId: string;
   /** Set by an outbox: the event is appended to its stream once, however often it is relayed. */
   eventId?: string;
@@ -77,6 +79,7 @@ export class RpcClient implements OnApplicationShutdown {
     const envelope: RpcEnvelope<TData> = {
       data,
       metadata: {
+        v: ENVELOPE_VERSION,
         requestId: call.requestId,
         deadline,
         caller: this.options.caller,
@@ -161,6 +164,7 @@ export class RpcClient implements OnApplicationShutdown {
   /** Publishes a fact that happened; resolves once the broker has it. */
   async emit<TData>(pattern: string, data: TData, context: { requestId: string; eventId?: string; occurredAt?: string }): Promise<void> {
     const metadata: EventMetadata = {
+      v: ENVELOPE_VERSION,
       requestId: context.requestId,
       ...(context.eventId ? { eventId: context.eventId } : {}),
       caller: this.options.caller,

@@ -34,4 +34,25 @@ describe('RpcEnvelopeInterceptor', () => {
   ])('rejects %s as a malformed envelope', (_case, payload) => {
     expect(() => interceptor.intercept(rpcContext(payload), next)).toThrow(DomainError);
   });
+
+  describe('envelope versions', () => {
+    const versioned = (v: unknown) => ({ data: {}, metadata: { ...metadata(Date.now() + 1000), v } });
+
+    it.each([
+      ['without a version (a release before versions: 1)', undefined],
+      ['of this release', 1],
+      ['of the next release', 2],
+    ])('reads an envelope %s', async (_case, v) => {
+      await expect(lastValueFrom(interceptor.intercept(rpcContext(versioned(v)), next))).resolves.toBe('done');
+    });
+
+    it.each([
+      ['two releases ahead', 3],
+      ['zero', 0],
+      ['not a whole number', 1.5],
+      ['a string', '1'],
+    ])('refuses an envelope version %s with UNSUPPORTED_MESSAGE_VERSION', (_case, v) => {
+      expect(() => interceptor.intercept(rpcContext(versioned(v)), next)).toThrow(expect.objectContaining({ code: 'UNSUPPORTED_MESSAGE_VERSION' }));
+    });
+  });
 });

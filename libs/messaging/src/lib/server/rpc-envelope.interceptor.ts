@@ -1,6 +1,6 @@
 import { platformClock } from '../clock';
 import { type CallHandler, type ExecutionContext, Injectable, type NestInterceptor } from '@nestjs/common';
-import { CommonErrors, DomainError, ErrorKind, type RpcEnvelope } from '@site11/contracts';
+import { CommonErrors, DomainError, ENVELOPE_VERSION, ErrorKind, isReadableEnvelopeVersion, type RpcEnvelope } from '@site11/contracts';
 import { PATTERN_HANDLER_METADATA } from '@nestjs/microservices/constants';
 import { PatternHandler } from '@nestjs/microservices/enums/pattern-handler.enum';
 import type { Observable } from 'rxjs';
@@ -19,8 +19,10 @@ function isEnvelope(value: unknown, isEvent: boolean): value is RpcEnvelope {
 }
 
 /**
- * Rejects requests that are not platform envelopes, and drops requests whose deadline passed
- * while they waited: the caller has already given up, so doing the work would only add load.
+ * Rejects requests that are not platform envelopes or whose envelope version this release does
+ * not read (more than one release apart: UNSUPPORTED_MESSAGE_VERSION), and drops requests whose
+ * deadline passed while they waited: the caller has already given up, so doing the work would only
+ * add load.
  */
 @Injectable()
 export class RpcEnvelopeInterceptor implements NestInterceptor {
@@ -31,6 +33,13 @@ export class RpcEnvelopeInterceptor implements NestInterceptor {
     const isEvent = Reflect.getMetadata(PATTERN_HANDLER_METADATA, context.getHandler()) === PatternHandler.EVENT;
     if (!isEnvelope(payload, isEvent)) {
       throw new DomainError(CommonErrors.validation, ErrorKind.InvalidArgument, 'Malformed request envelope');
+    }
+    if (!isReadableEnvelopeVersion(payload.metadata.v)) {
+      throw new DomainError(
+        CommonErrors.unsupportedMessageVersion,
+        ErrorKind.InvalidArgument,
+        `Envelope version ${String(payload.metadata.v)} is not read by this release (it reads ${ENVELOPE_VERSION - 1 || 1} to ${ENVELOPE_VERSION + 1})`,
+      );
     }
     if (!isEvent && platformClock.now() > payload.metadata.deadline) {
       throw new DomainError(
