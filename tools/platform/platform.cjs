@@ -4,7 +4,7 @@
  * benchmark: free ports, a private redis-server, a MongoDB-compatible server (mongod when
  * installed, else FerretDB on SQLite, built once into .data/bin), and the built apps.
  */
-const { spawn, execFileSync } = require('node:child_process');
+const { spawn, execFile, execFileSync } = require('node:child_process');
 const fs = require('node:fs');
 const net = require('node:net');
 const http = require('node:http');
@@ -174,6 +174,82 @@ async function startRedis({ dir, port, echo = false }) {
   return { ...proc, port: redisPort, url: `redis://127.0.0.1:${redisPort}` };
 }
 
+/**
+ * Runs redis-cli with these arguments.
+ * @param {string[]} args
+ * @returns {Promise<string>}
+ */
+function redisCli(args) {
+  const binary = which('redis-cli');
+  if (!binary) throw new Error('redis-cli is not installed (Debian: apt-get install redis-tools)');
+  return new Promise((resolve, reject) => {
+    execFile(binary, args, { timeout: 30_000 }, (error, stdout, stderr) => (error ? reject(new Error(`redis-cli ${args.join(' ')}: ${stderr || error.message}`)) : resolve(stdout)));
+  });
+}
+
+/**
+ * A Redis Cluster of `masters` redis-servers (no replicas) on free ports of 127.0.0.1, made with
+ * `redis-cli --cluster create`; ready once every node reports `cluster_state:ok` and knows every
+ * other node. ACLs are per node: apply them to each of `nodes` (`applyAcl`).
+ * @param {{ dir: string, masters?: number, echo?: boolean }} options
+ */
+async function startRedisCluster({ dir, masters = 3, echo = false }) {
+  const binary = which('redis-server');
+  if (!binary) throw new Error('redis-server is not installed (Debian: apt-get install redis-server)');
+  fs.mkdirSync(dir, { recursive: true });
+  /** @type {(ReturnType<typeof launch> & { port: number, url: string })[]} */
+  const nodes = [];
+  const stop = async (/** @type {NodeJS.Signals} */ signal = 'SIGTERM') => {
+    for (const node of nodes) await node.stop(signal);
+  };
+  try {
+    for (let i = 0; i < masters; i++) {
+      const port = await freePort();
+      // the cluster bus port is given, not port + 10000, which may be taken or past 65535
+      const busPort = await freePort();
+      const proc = launch(
+        `redis-${port}`,
+        binary,
+        [
+          '--port', String(port),
+          '--bind', '127.0.0.1',
+          '--cluster-enabled', 'yes',
+          '--cluster-config-file', `nodes-${port}.conf`,
+          '--cluster-port', String(busPort),
+          '--cluster-node-timeout', '5000',
+          '--save', '',
+          '--appendonly', 'no',
+          '--dir', dir,
+        ],
+        { logFile: path.join(dir, `redis-${port}.log`), echo },
+      );
+      nodes.push({ ...proc, port, url: `redis://127.0.0.1:${port}` });
+      await readyOrStop(proc, () => redisPing(port), { what: `redis-server (cluster node ${port})` });
+    }
+    await redisCli(['--cluster', 'create', ...nodes.map((node) => `127.0.0.1:${node.port}`), '--cluster-yes']);
+    for (const node of nodes) {
+      await waitFor(
+        async () => {
+          const info = await redisCli(['-p', String(node.port), 'cluster', 'info']);
+          return /cluster_state:ok/.test(info) && new RegExp(`cluster_known_nodes:${masters}\\b`).test(info);
+        },
+        { what: `cluster node ${node.port}`, timeoutMs: 20_000, child: node.child },
+      );
+    }
+  } catch (error) {
+    await stop('SIGKILL');
+    throw error;
+  }
+  return {
+    nodes,
+    /** `REDIS_CLUSTER_NODES` of the apps. */
+    clusterNodes: nodes.map((node) => `127.0.0.1:${node.port}`).join(','),
+    /** A node's URL: where the apps' REDIS_URL takes its credentials from. */
+    url: nodes[0].url,
+    stop,
+  };
+}
+
 /** @param {string} binary */
 function works(binary) {
   try {
@@ -288,6 +364,7 @@ module.exports = {
   httpStatus,
   launch,
   startRedis,
+  startRedisCluster,
   startMongo,
   startApp,
   gatewayUrlFor,

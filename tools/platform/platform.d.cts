@@ -24,6 +24,19 @@ export function launch(
   options?: { env?: NodeJS.ProcessEnv; cwd?: string; logFile?: string; echo?: boolean },
 ): Launched;
 export function startRedis(options: { dir: string; port?: number; echo?: boolean }): Promise<Launched & { port: number; url: string }>;
+export interface RedisClusterNode extends Launched {
+  port: number;
+  url: string;
+}
+/** A local Redis Cluster of `masters` (default 3) masters, ready (`cluster_state:ok` on every node). */
+export function startRedisCluster(options: { dir: string; masters?: number; echo?: boolean }): Promise<{
+  nodes: RedisClusterNode[];
+  /** `host:port,…` for REDIS_CLUSTER_NODES. */
+  clusterNodes: string;
+  /** The first node's URL (no credentials). */
+  url: string;
+  stop(signal?: NodeJS.Signals): Promise<void>;
+}>;
 export function startMongo(options: {
   dir: string;
   port?: number;

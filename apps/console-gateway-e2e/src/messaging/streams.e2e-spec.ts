@@ -5,6 +5,7 @@ import { Types } from 'mongoose';
 import { countEvents, eventsFor } from '../support/events';
 import { call, Stack } from '../support/stack';
 import { claimsOf } from '../support/tokens';
+import { createMany, sessionsRevoked, startReplicas, uniqueEmail as email } from '../support/users-load';
 
 /** Guarantees only the streams transport gives; the built-in pub/sub one would fail them. */
 const describeStreams = process.env['TRANSPORT'] === 'redis' ? describe.skip : describe;
@@ -18,26 +19,6 @@ const LIVENESS_MS = 3000;
 /** The service under test; its consumer group on its request stream is named after it (RedisStreamsServer). */
 const USERS = 'users';
 const REQUESTS = StreamKeys.requests(USERS);
-
-let seq = 0;
-const email = (tag: string) => `${tag}-${Date.now().toString(36)}-${(seq++).toString(36)}@example.com`;
-
-async function createMany(stack: Stack, token: string, tag: string, count: number, password?: string) {
-  const emails = Array.from({ length: count }, () => email(tag));
-  const responses = await Promise.all(
-    emails.map((address) =>
-      call(`${stack.api}/users`, { method: 'POST', token, json: { email: address, name: tag, ...(password ? { password } : {}) } }),
-    ),
-  );
-  return { emails, statuses: responses.map((r) => r.status) };
-}
-
-/** Starts `count` replicas of the users service, one after the other, each ready when it returns. */
-async function startReplicas(stack: Stack, count: number) {
-  const replicas = [];
-  for (let i = 0; i < count; i++) replicas.push(await stack.addUsersReplica());
-  return replicas;
-}
 
 /** Nothing left pending; a health ping may be in flight at any moment, so give it a moment. */
 async function expectNothingPending(redis: Redis): Promise<void> {
@@ -156,15 +137,7 @@ describeStreams('the streams transport', () => {
       }
     });
 
-    const sessions = stack.oauthDb.collection('sessions');
-    const deadline = Date.now() + 10_000;
-    let revoked = 0;
-    while (Date.now() < deadline) {
-      revoked = await sessions.countDocuments({ _id: { $in: victims.map((v) => v.sid) } as never, revokedReason: 'user deleted' });
-      if (revoked === victims.length) break;
-      await new Promise((resolve) => setTimeout(resolve, 200));
-    }
-    expect(revoked).toBe(victims.length);
+    expect(await sessionsRevoked(stack, victims.map((v) => v.sid), 'user deleted')).toBe(victims.length);
   });
 
   it('loses no event when the service is killed between writing a delete and publishing it (outbox)', async () => {

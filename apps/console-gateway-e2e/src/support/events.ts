@@ -1,6 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { StreamKeys } from '@site11/messaging';
-import type Redis from 'ioredis';
+import type { Cluster, Redis as SingleRedis } from 'ioredis';
+
+/** A test's connection to the stack's Redis: one node, or a cluster client (`Stack.redisClient`). */
+type Redis = SingleRedis | Cluster;
 
 /** Payloads of the events on `pattern`'s stream (any emitter: the stream is named after the event), oldest first. */
 async function payloads(redis: Redis, pattern: string): Promise<Record<string, unknown>[]> {

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import Redis, { Cluster } from 'ioredis';
 import mongoose, { type Connection } from 'mongoose';
 import {
   ADMIN_USER,
@@ -13,15 +14,22 @@ import {
   redisUrlFor,
   startApp,
   startRedis,
+  startRedisCluster,
 } from '../../../../tools/platform/platform.cjs';
 import SERVICES from '../../../../tools/platform/services.json';
 import { DatabaseProxy } from './database-proxy';
 
 type App = Launched & { healthPort: number; readyUrl: string };
+type RedisCluster = Awaited<ReturnType<typeof startRedisCluster>>;
 
 export interface StackOptions {
   /** Start a private redis-server even when REDIS_URL is given (for tests that stop it). */
   ownRedis?: boolean;
+  /**
+   * Start a private Redis Cluster of three masters instead (whatever REDIS_URL says), with the
+   * admin and a user per app on every node, and give every app REDIS_CLUSTER_NODES.
+   */
+  redisCluster?: boolean;
   gatewayEnv?: Record<string, string>;
   usersEnv?: Record<string, string>;
   oauthEnv?: Record<string, string>;
@@ -57,6 +65,8 @@ export class Stack {
   private redisPasswords: Record<string, string> | null = null;
   /** Between the services and the database, with `cuttableDatabase`. */
   private databaseProxy: DatabaseProxy | null = null;
+  /** This stack's own Redis Cluster, with `redisCluster`. */
+  redisCluster: RedisCluster | null = null;
 
   private constructor(
     readonly redisUrl: string,
@@ -100,11 +110,18 @@ export class Stack {
     // what the services connect to; the test's own connections (`db`, `serviceDb`) go direct
     const servicesMongoUri = databaseProxy?.uri ?? mongoUri;
 
-    const redis = options.ownRedis || !process.env['REDIS_URL'] ? await startRedis({ dir: join(logDir, 'redis') }) : null;
+    const cluster = options.redisCluster ? await startRedisCluster({ dir: join(logDir, 'redis-cluster') }) : null;
+    if (cluster) started.push(cluster);
+    const redis = !cluster && (options.ownRedis || !process.env['REDIS_URL']) ? await startRedis({ dir: join(logDir, 'redis') }) : null;
     if (redis) started.push(redis);
-    // an own Redis gets one ACL user per app, as npm start and compose do; a shared REDIS_URL is used as given
-    const redisPasswords = redis ? await Stack.applyRedisUsers(redis.url) : null;
-    const redisUrlOf = (user: string) => (redis && redisPasswords ? redisUrlFor(redis.url, user, redisPasswords[user]) : (process.env['REDIS_URL'] as string));
+    // an own Redis gets one ACL user per app, as npm start and compose do (on every node of a
+    // cluster: ACLs are per node); a shared REDIS_URL is used as given
+    const redisPasswords = redis ? await Stack.applyRedisUsers(redis.url) : cluster ? await Stack.applyClusterUsers(cluster) : null;
+    const ownRedisUrl = redis?.url ?? cluster?.url;
+    const redisUrlOf = (user: string) =>
+      ownRedisUrl && redisPasswords ? redisUrlFor(ownRedisUrl, user, redisPasswords[user]) : (process.env['REDIS_URL'] as string);
+    // in a cluster, REDIS_URL gives the credentials and REDIS_CLUSTER_NODES the nodes
+    const redisEnvOf = (user: string) => ({ REDIS_URL: redisUrlOf(user), ...(cluster ? { REDIS_CLUSTER_NODES: cluster.clusterNodes } : {}) });
     const redisUrl = redisUrlOf(ADMIN_USER);
     const dbName = `users_test_${id}`;
     const common = { NODE_ENV: 'test', LOG_LEVEL: 'warn' };
@@ -115,7 +132,7 @@ export class Stack {
     const usersEnv = {
       ...common,
       PUBLIC_URL: publicUrl,
-      REDIS_URL: redisUrlOf('users'),
+      ...redisEnvOf('users'),
       MONGODB_URI: servicesMongoUri,
       USERS_DB_NAME: dbName,
       HEALTH_PORT: String(await freePort()),
@@ -131,7 +148,7 @@ export class Stack {
     const oauthDbName = `oauth_test_${id}`;
     const oauthEnv = {
       ...common,
-      REDIS_URL: redisUrlOf('oauth'),
+      ...redisEnvOf('oauth'),
       MONGODB_URI: servicesMongoUri,
       OAUTH_DB_NAME: oauthDbName,
       HEALTH_PORT: String(await freePort()),
@@ -153,7 +170,7 @@ export class Stack {
         env: {
           ...common,
           PUBLIC_URL: publicUrl,
-          REDIS_URL: redisUrlOf(service.name),
+          ...redisEnvOf(service.name),
           MONGODB_URI: servicesMongoUri,
           [service.dbEnv]: `${service.name.replace(/-/g, '_')}_test_${id}`,
           HEALTH_PORT: String(port),
@@ -170,7 +187,7 @@ export class Stack {
     const gateway = await startApp('console-gateway', {
       env: {
         ...common,
-        REDIS_URL: redisUrlOf('console-gateway'),
+        ...redisEnvOf('console-gateway'),
         PORT: String(gatewayPort),
         HOST: '127.0.0.1',
         METRICS_PORT: String(gatewayMetricsPort),
@@ -193,6 +210,7 @@ export class Stack {
     stack.extraLaunches = launches;
     stack.redisPasswords = redisPasswords;
     stack.databaseProxy = databaseProxy;
+    stack.redisCluster = cluster;
     return stack;
   }
 
@@ -202,6 +220,13 @@ export class Stack {
     const chosen = passwords ?? generatePasswords(graph);
     await applyAcl({ url, passwords: chosen, graph, transport: process.env['TRANSPORT'] === 'redis' ? 'redis' : 'streams' });
     return chosen;
+  }
+
+  /** The same users, with the same passwords, on every node of a cluster: ACL SETUSER acts on one node only. */
+  private static async applyClusterUsers(cluster: RedisCluster): Promise<Record<string, string>> {
+    let passwords: Record<string, string> | undefined;
+    for (const node of cluster.nodes) passwords = await Stack.applyRedisUsers(node.url, passwords);
+    return passwords as Record<string, string>;
   }
 
   /** Opens the database of a generated service in this stack. */
@@ -291,7 +316,7 @@ export class Stack {
   /** Stops the private Redis; returns a function that starts it again on the same port. */
   async stopRedis(): Promise<() => Promise<void>> {
     const redis = this.redis;
-    if (!redis) throw new Error('this stack uses a shared Redis; start it with { ownRedis: true }');
+    if (!redis) throw new Error('this stack uses a shared Redis or a cluster; start it with { ownRedis: true }');
     await redis.stop('SIGKILL');
     return async () => {
       const restarted = await startRedis({ dir: join(this.logDir, 'redis'), port: redis.port });
@@ -334,10 +359,25 @@ export class Stack {
    * own Redis, else the shared REDIS_URL. `redisUrl` is the admin's, for tests that inspect streams.
    */
   redisUrlOf(app: string): string {
-    if (!this.redis || !this.redisPasswords) return this.redisUrl;
+    const ownUrl = this.redis?.url ?? this.redisCluster?.url;
+    if (!ownUrl || !this.redisPasswords) return this.redisUrl;
     const password = this.redisPasswords[app];
     if (!password) throw new Error(`This stack's Redis has no user "${app}"`);
-    return redisUrlFor(this.redis.url, app, password);
+    return redisUrlFor(ownUrl, app, password);
+  }
+
+  /**
+   * A connection to this stack's Redis as `user` (the admin by default): a cluster client when
+   * the stack runs a Redis Cluster, so a test reads any key wherever its slot lives.
+   */
+  redisClient(user: string = ADMIN_USER): Redis | Cluster {
+    const url = new URL(this.redisUrlOf(user));
+    const credentials = { username: decodeURIComponent(url.username) || undefined, password: decodeURIComponent(url.password) || undefined };
+    if (!this.redisCluster) return new Redis(url.toString());
+    return new Cluster(
+      this.redisCluster.nodes.map((node) => ({ host: '127.0.0.1', port: node.port })),
+      { scaleReads: 'master', redisOptions: credentials },
+    );
   }
 
   async adminToken(): Promise<string> {
@@ -354,6 +394,7 @@ export class Stack {
       await db.close();
     }
     await this.redis?.stop();
+    await this.redisCluster?.stop();
     await this.databaseProxy?.stop();
   }
 }

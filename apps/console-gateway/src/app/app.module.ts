@@ -6,8 +6,7 @@ import { ReadCacheModule } from '@site11/cache';
 import { AppConfigModule } from '@site11/config';
 import { createValidationPipe } from '@site11/messaging';
 import { PlatformModule } from '@site11/platform';
-import { REDIS_CLIENT } from '@site11/redis';
-import type Redis from 'ioredis';
+import { REDIS_CLIENT, type RedisClient } from '@site11/redis';
 import { AuthHttpModule } from './auth/auth.http.module';
 import { ConsoleHttpModule } from './console/console.http.module';
 import { GatewayConfig } from './gateway.config';
@@ -35,7 +34,7 @@ import { DashboardHttpModule } from './dashboard/dashboard.http.module';
     }),
     GatewayAuthModule.forRootAsync({
       inject: [GatewayConfig, REDIS_CLIENT],
-      useFactory: (config: GatewayConfig, redis: Redis) => ({
+      useFactory: (config: GatewayConfig, redis: RedisClient) => ({
         issuer: config.JWT_ISSUER,
         audience: config.JWT_AUDIENCE,
         // third-party applications' access tokens, on @Scopes() routes only

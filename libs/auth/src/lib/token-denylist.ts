@@ -1,6 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { REDIS_CLIENT } from '@site11/redis';
-import type Redis from 'ioredis';
+import { REDIS_CLIENT, type RedisClient } from '@site11/redis';
 
 /** Keys of one session share its id as hash tag, so one EXISTS checks token and session together (Redis Cluster). */
 const jtiKey = (sid: string, jti: string) => `auth:denied:{${sid}}:jti:${jti}`;
@@ -16,7 +15,7 @@ const withdrawnKeyKey = (kid: string) => `auth:withdrawn-key:{${kid}}`;
  */
 @Injectable()
 export class TokenDenylist {
-  constructor(@Inject(REDIS_CLIENT) private readonly redis: Redis) {}
+  constructor(@Inject(REDIS_CLIENT) private readonly redis: RedisClient) {}
 
   async deny(jti: string, sid: string, expiresAtSeconds: number): Promise<void> {
     if (expiresAtSeconds * 1000 <= Date.now()) return;
@@ -26,11 +25,12 @@ export class TokenDenylist {
   /** Revokes every access token of these sessions issued up to now; `forSeconds` covers the longest-lived one. */
   async denySessions(sids: string[], forSeconds: number): Promise<void> {
     if (sids.length === 0) return;
-    const pipeline = this.redis.pipeline();
-    for (const sid of sids) pipeline.set(sessionKey(sid), '1', 'EX', Math.max(1, Math.ceil(forSeconds)));
-    const results = (await pipeline.exec()) ?? [];
-    const failed = results.find(([error]) => error);
-    if (failed) throw failed[0];
+    // one command per session, not one pipeline: each session's keys have a slot of their own in
+    // a Redis Cluster (the client's auto-pipelining still sends them in one write per node)
+    const seconds = Math.max(1, Math.ceil(forSeconds));
+    const results = await Promise.allSettled(sids.map((sid) => this.redis.set(sessionKey(sid), '1', 'EX', seconds)));
+    const failed = results.find((result): result is PromiseRejectedResult => result.status === 'rejected');
+    if (failed) throw failed.reason;
   }
 
   /** Refuses every token signed by `kid` for `forSeconds` (the longest an access token lives). */

@@ -1,6 +1,5 @@
 import { ConfigurableModuleBuilder, Module } from '@nestjs/common';
-import { REDIS_CLIENT } from '@site11/redis';
-import type Redis from 'ioredis';
+import { REDIS_CLIENT, type RedisClient } from '@site11/redis';
 import { ReadCache, type ReadCacheOptions } from './read-cache';
 
 const { ConfigurableModuleClass, MODULE_OPTIONS_TOKEN } = new ConfigurableModuleBuilder<ReadCacheOptions>()
@@ -17,7 +16,7 @@ const { ConfigurableModuleClass, MODULE_OPTIONS_TOKEN } = new ConfigurableModule
     {
       provide: ReadCache,
       inject: [REDIS_CLIENT, MODULE_OPTIONS_TOKEN],
-      useFactory: (redis: Redis, options: ReadCacheOptions) => new ReadCache(redis, options),
+      useFactory: (redis: RedisClient, options: ReadCacheOptions) => new ReadCache(redis, options),
     },
   ],
   exports: [ReadCache],

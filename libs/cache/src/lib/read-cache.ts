@@ -1,4 +1,4 @@
-import type Redis from 'ioredis';
+import type { RedisClient } from '@site11/redis';
 
 /** One cached thing: a resource of a service and its id, e.g. `{ resource: 'users', id }`. */
 export interface CacheRef {
@@ -82,7 +82,7 @@ end
 redis.call('PEXPIRE', KEYS[1], tonumber(ARGV[1]) * 2)
 return version`;
 
-type ScriptedRedis = Redis & {
+type ScriptedRedis = RedisClient & {
   cacheLookup(version: string, view: string): Promise<[string, string | null]>;
   cacheStore(version: string, view: string, lock: string, seen: string, json: string, ttlMs: number, token: string): Promise<number>;
   cacheInvalidate(version: string, ttlMs: number): Promise<number>;
@@ -116,7 +116,7 @@ export class ReadCache {
   private readonly waitMs: number;
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly options: ReadCacheOptions,
   ) {
     this.ttlMs = options.ttlSeconds * 1000;

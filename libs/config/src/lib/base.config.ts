@@ -1,6 +1,40 @@
 import { hostname } from 'node:os';
 import { Transform } from 'class-transformer';
-import { IsIn, IsInt, IsString, Length, Matches, Max, Min } from 'class-validator';
+import {
+  IsIn,
+  IsInt,
+  IsString,
+  Length,
+  Matches,
+  Max,
+  Min,
+  Validate,
+  type ValidationArguments,
+  ValidatorConstraint,
+  type ValidatorConstraintInterface,
+} from 'class-validator';
+
+/**
+ * What a Redis Cluster cannot do: the apps' `TRANSPORT=redis` (Nest's pub/sub client knows one
+ * node only), and a database other than 0 in REDIS_URL (a cluster has only database 0).
+ */
+@ValidatorConstraint({ name: 'clusterCompatible' })
+class ClusterCompatible implements ValidatorConstraintInterface {
+  private problem(config: BaseConfig): string | null {
+    if (config.TRANSPORT === 'redis') return 'TRANSPORT=redis cannot use a Redis Cluster: use TRANSPORT=streams';
+    const db = /^rediss?:\/\/[^/]*\/([^?#]*)/.exec(config.REDIS_URL ?? '')?.[1] ?? '';
+    if (db !== '' && db !== '0') return 'a Redis Cluster has database 0 only: REDIS_URL must name no other database';
+    return null;
+  }
+
+  validate(nodes: string, args: ValidationArguments): boolean {
+    return nodes === '' || this.problem(args.object as BaseConfig) === null;
+  }
+
+  defaultMessage(args: ValidationArguments): string {
+    return this.problem(args.object as BaseConfig) ?? 'not usable with this configuration';
+  }
+}
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'] as const;
 export type LogLevelName = (typeof LOG_LEVELS)[number];
@@ -20,6 +54,16 @@ export class BaseConfig {
 
   @Matches(/^rediss?:\/\/[^\s]+$/, { message: 'REDIS_URL must be a redis:// or rediss:// URL' })
   REDIS_URL: string = undefined as unknown as string;
+
+  /**
+   * Redis Cluster: `host:port` of some of its nodes, comma-separated (any node will do; the rest
+   * of the cluster is discovered from them). When set, every Redis connection of the app is a
+   * cluster client, and REDIS_URL only gives the user, password and TLS (`rediss:`) of every node
+   * (its host and port are not used). Empty (the default): the single node of REDIS_URL.
+   */
+  @Matches(/^$|^\s*[^\s,:]+:\d{1,5}\s*(,\s*[^\s,:]+:\d{1,5}\s*)*$/, { message: 'REDIS_CLUSTER_NODES must be a comma-separated list of host:port' })
+  @Validate(ClusterCompatible)
+  REDIS_CLUSTER_NODES: string = '';
 
   /** Default time a caller waits for a reply before giving up (ms). */
   @IsInt()

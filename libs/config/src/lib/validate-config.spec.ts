@@ -68,6 +68,24 @@ describe('validateConfig', () => {
   it('treats an empty variable as missing', () => {
     expect(() => validateConfig(ServiceConfig, { ...valid, MONGODB_URI: '' })).toThrow(/MONGODB_URI.*missing/);
   });
+
+  it('takes a Redis Cluster as a comma-separated host:port list, and none by default', () => {
+    expect(validateConfig(ServiceConfig, valid).REDIS_CLUSTER_NODES).toBe('');
+    const nodes = 'redis-0.redis:6379, redis-1.redis:6379,10.0.0.3:7000';
+    expect(validateConfig(ServiceConfig, { ...valid, REDIS_CLUSTER_NODES: nodes }).REDIS_CLUSTER_NODES).toBe(nodes);
+    for (const bad of ['redis-0', 'redis-0:6379;redis-1:6379', 'redis://redis-0:6379', 'redis-0:6379,']) {
+      expect(() => validateConfig(ServiceConfig, { ...valid, REDIS_CLUSTER_NODES: bad })).toThrow(/REDIS_CLUSTER_NODES: .*host:port/);
+    }
+  });
+
+  it('refuses a Redis Cluster with the pub/sub transport or a database other than 0', () => {
+    const cluster = { ...valid, REDIS_CLUSTER_NODES: '127.0.0.1:7000' };
+    expect(() => validateConfig(ServiceConfig, { ...cluster, TRANSPORT: 'redis' })).toThrow(/REDIS_CLUSTER_NODES: TRANSPORT=redis cannot use a Redis Cluster/);
+    expect(() => validateConfig(ServiceConfig, { ...cluster, REDIS_URL: 'redis://app:pw@127.0.0.1:7000/2' })).toThrow(/REDIS_CLUSTER_NODES: a Redis Cluster has database 0 only/);
+    expect(validateConfig(ServiceConfig, { ...cluster, REDIS_URL: 'rediss://app:pw@redis:6379/0' }).REDIS_CLUSTER_NODES).toBe('127.0.0.1:7000');
+    // a single node may use any database and either transport
+    expect(validateConfig(ServiceConfig, { ...valid, TRANSPORT: 'redis', REDIS_URL: 'redis://127.0.0.1:6379/2' }).TRANSPORT).toBe('redis');
+  });
 });
 
 describe('EnvBoolean', () => {

@@ -1,9 +1,10 @@
 import { ConfigurableModuleBuilder } from '@nestjs/common';
 import type { HealthIndicatorResult } from '@nestjs/terminus';
+import type { RedisTarget } from '@site11/redis';
 
 export interface HealthModuleOptions {
-  /** When set, readiness pings this Redis. */
-  redisUrl?: string;
+  /** When set, readiness pings this Redis (a URL, or an endpoint that may be a Redis Cluster). */
+  redisUrl?: RedisTarget;
   /** When true, readiness pings the app's default mongoose connection. */
   mongoose?: boolean;
   /** More readiness checks, e.g. the gateway's pings of downstream services. */

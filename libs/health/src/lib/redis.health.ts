@@ -1,7 +1,6 @@
 import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
 import { HealthIndicatorService } from '@nestjs/terminus';
-import { createFailFastRedis } from '@site11/redis';
-import type Redis from 'ioredis';
+import { createFailFastRedis, type RedisClient } from '@site11/redis';
 import { HEALTH_OPTIONS, type HealthModuleOptions } from './health.options';
 
 /**
@@ -10,7 +9,7 @@ import { HEALTH_OPTIONS, type HealthModuleOptions } from './health.options';
  */
 @Injectable()
 export class RedisHealthIndicator implements OnModuleDestroy {
-  private readonly redis?: Redis;
+  private readonly redis?: RedisClient;
 
   constructor(
     private readonly indicator: HealthIndicatorService,

@@ -1,10 +1,11 @@
 import type { BaseConfig } from '@site11/config';
+import { redisEndpointOf, type RedisTarget } from '@site11/redis';
 import type { StreamsTuning } from './streams/streams.keys';
 import { ConfigurableModuleBuilder } from '@nestjs/common';
 
 export interface MessagingModuleOptions {
-  /** `redis://` URL of the broker. */
-  redisUrl: string;
+  /** The broker: a `redis://` URL, or an endpoint that may be a Redis Cluster (`redisEndpointOf`). */
+  redisUrl: RedisTarget;
   /** Name of this app, stamped into every request's metadata as `caller`. */
   caller: string;
   /** Deadline applied when a call does not give its own (ms). */
@@ -30,7 +31,7 @@ export const {
 /** The messaging options every app derives the same way from its validated config. */
 export function messagingOptionsFrom(config: BaseConfig, caller: string): MessagingModuleOptions {
   return {
-    redisUrl: config.REDIS_URL,
+    redisUrl: redisEndpointOf(config),
     caller,
     defaultDeadlineMs: config.RPC_DEADLINE_MS,
     transport: config.TRANSPORT,

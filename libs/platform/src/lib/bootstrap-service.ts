@@ -4,7 +4,7 @@ import { type MicroserviceOptions, Transport } from '@nestjs/microservices';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { ServiceConfig } from '@site11/config';
 import { StructuredLogger } from '@site11/observability';
-import { transportRedisOptions } from '@site11/redis';
+import { redisEndpointOf, transportRedisOptions } from '@site11/redis';
 import { createValidationPipe, RedisStreamsServer, RpcEnvelopeInterceptor, RpcErrorFilter } from '@site11/messaging';
 import { CALLER_IDENTITY, type CallerIdentityResolver } from '@site11/contracts';
 import { exitGracefullyOn } from './graceful-shutdown';
@@ -62,10 +62,10 @@ export async function bootstrapService<C extends ServiceConfig>(
     }
     const transport: MicroserviceOptions =
       config.TRANSPORT === 'redis'
-        ? { transport: Transport.REDIS, options: transportRedisOptions(config.REDIS_URL, 'server') }
+        ? { transport: Transport.REDIS, options: transportRedisOptions(redisEndpointOf(config), 'server') }
         : {
             strategy: new RedisStreamsServer({
-              url: config.REDIS_URL,
+              url: redisEndpointOf(config),
               identify: callerIdentityOf(app),
               service: options.name,
               instanceId: config.INSTANCE_ID,

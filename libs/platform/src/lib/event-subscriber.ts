@@ -1,7 +1,7 @@
 import { type MessageHandler, ServerRedis } from '@nestjs/microservices';
 import type { BaseConfig } from '@site11/config';
 import { RedisStreamsServer } from '@site11/messaging';
-import { transportRedisOptions } from '@site11/redis';
+import { redisEndpointOf, transportRedisOptions } from '@site11/redis';
 
 /** An event's handler: gets the envelope's `data`; a throw leaves the event to be delivered again. */
 export type EventHandlerFn = (data: unknown) => Promise<void>;
@@ -20,9 +20,9 @@ export interface EventSubscription {
 export async function subscribeToEvents(config: BaseConfig, name: string, handlers: Record<string, EventHandlerFn>): Promise<EventSubscription> {
   const server =
     config.TRANSPORT === 'redis'
-      ? new ServerRedis(transportRedisOptions(config.REDIS_URL, 'server'))
+      ? new ServerRedis(transportRedisOptions(redisEndpointOf(config), 'server'))
       : new RedisStreamsServer({
-          url: config.REDIS_URL,
+          url: redisEndpointOf(config),
           service: name,
           instanceId: config.INSTANCE_ID,
           reclaimIdleMs: config.STREAMS_RECLAIM_IDLE_MS,

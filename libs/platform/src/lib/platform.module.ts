@@ -7,7 +7,7 @@ import { type MetricsListenerOptions, ObservabilityModule } from '@site11/observ
 import { RegistryModule } from '@site11/registry';
 import { randomUUID } from 'node:crypto';
 import { MessagingModule, messagingOptionsFrom, RpcClient } from '@site11/messaging';
-import { RedisClientModule } from '@site11/redis';
+import { RedisClientModule, redisEndpointOf } from '@site11/redis';
 import { PingModule } from './ping.module';
 
 export interface PlatformAppOptions<C extends BaseConfig> {
@@ -64,7 +64,7 @@ export class PlatformModule {
           useFactory: (config: C) => messagingOptionsFrom(config, options.name),
         }),
         // the app's own Redis connection (denylist, rate limits, published keys), apart from the transport's
-        RedisClientModule.forRootAsync({ isGlobal: true, inject, useFactory: (config: C) => ({ url: config.REDIS_URL }) }),
+        RedisClientModule.forRootAsync({ isGlobal: true, inject, useFactory: (config: C) => ({ url: redisEndpointOf(config) }) }),
         ObservabilityModule.forRootAsync(
           {
             inject,
@@ -80,7 +80,7 @@ export class PlatformModule {
         HealthModule.forRootAsync({
           inject: [options.config, RpcClient],
           useFactory: (config: C, rpc: RpcClient) => ({
-            redisUrl: config.REDIS_URL,
+            redisUrl: redisEndpointOf(config),
             mongoose: options.mongoose ?? false,
             checks: (options.downstream?.(config) ?? []).map((service) => pingCheck(rpc, service)),
             shutdownDelayMs: config.SHUTDOWN_DELAY_MS,
@@ -89,7 +89,7 @@ export class PlatformModule {
         RegistryModule.forRootAsync({
           inject,
           useFactory: (config: C) => ({
-            redisUrl: config.REDIS_URL,
+            redisUrl: redisEndpointOf(config),
             ttlMs: config.REGISTRY_TTL_MS,
             heartbeatMs: Math.max(250, Math.floor(config.REGISTRY_TTL_MS / 4)),
             announce: {

@@ -1,14 +1,14 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type Redis from 'ioredis';
 import { freePort, type Launched, startRedis } from '../../../../tools/platform/platform.cjs';
 import { createFailFastRedis } from './fail-fast-redis';
+import type { RedisClient } from './redis-client';
 
 jest.setTimeout(30_000);
 
 /** Retries PING until Redis answers, for at most `withinMs`; the answer, or the last error. */
-async function pingWithin(redis: Redis, withinMs: number): Promise<string> {
+async function pingWithin(redis: RedisClient, withinMs: number): Promise<string> {
   const deadline = Date.now() + withinMs;
   for (;;) {
     try {
@@ -32,7 +32,7 @@ async function msToFail(command: () => Promise<unknown>): Promise<number> {
  * closes; one waiting to reconnect has no socket left to close, and ioredis keeps a timer for
  * that socket (its `disconnectTimeout`, 2 s) whatever happens, so wait that out.
  */
-async function closed(redis: Redis): Promise<void> {
+async function closed(redis: RedisClient): Promise<void> {
   if (redis.status === 'end') return;
   const ended = new Promise((resolve) => redis.once('end', resolve));
   redis.disconnect();
@@ -44,11 +44,11 @@ async function closed(redis: Redis): Promise<void> {
 }
 
 describe('createFailFastRedis', () => {
-  const clients: Redis[] = [];
+  const clients: RedisClient[] = [];
   const servers: Launched[] = [];
   const dir = mkdtempSync(join(tmpdir(), 'fail-fast-redis-'));
 
-  function connect(port: number): Redis {
+  function connect(port: number): RedisClient {
     const redis = createFailFastRedis(`redis://127.0.0.1:${port}`, { connectionName: 'fail-fast-test' });
     clients.push(redis);
     return redis;

@@ -1,5 +1,6 @@
-import Redis, { type RedisOptions } from 'ioredis';
-import { redisConnectionOptions } from './redis-options';
+import type { RedisOptions } from 'ioredis';
+import { createRedisClient, type RedisClient, type RedisClientOptions, singleNodeOptions } from './redis-client';
+import type { RedisTarget } from './redis-options';
 
 export interface FailFastRedisOptions {
   /** Shown in `CLIENT LIST`, e.g. `users-1:registry`. */
@@ -8,20 +9,22 @@ export interface FailFastRedisOptions {
   connectTimeoutMs?: number;
 }
 
-/** ioredis options of a fail-fast connection (see `createFailFastRedis`), connecting when asked (`lazyConnect`). */
-export function failFastRedisOptions(url: string, options: FailFastRedisOptions = {}): RedisOptions {
+/** What a fail-fast connection is (see `createFailFastRedis`), connecting when asked (`lazyConnect`). */
+function failFastClientOptions(options: FailFastRedisOptions): RedisClientOptions {
   return {
-    ...redisConnectionOptions(url),
     ...(options.connectionName ? { connectionName: options.connectionName } : {}),
+    connectTimeoutMs: options.connectTimeoutMs ?? 2000,
     lazyConnect: true,
-    enableOfflineQueue: false,
-    maxRetriesPerRequest: 0,
-    connectTimeout: options.connectTimeoutMs ?? 2000,
-    retryStrategy: () => 500,
+    failFast: true,
     // commands issued in the same tick (a request's denylist checks, concurrent requests) leave
     // in one socket write: fewer syscalls per request (docs/performance.md)
-    enableAutoPipelining: true,
+    autoPipelining: true,
   };
+}
+
+/** ioredis options of a fail-fast connection to one node (see `createFailFastRedis`), connecting when asked (`lazyConnect`). */
+export function failFastRedisOptions(url: string, options: FailFastRedisOptions = {}): RedisOptions {
+  return singleNodeOptions(url, failFastClientOptions(options));
 }
 
 /**
@@ -29,9 +32,10 @@ export function failFastRedisOptions(url: string, options: FailFastRedisOptions 
  * that fails each command at once while Redis is down, instead of queueing it until the
  * caller's deadline: no offline queue, no per-request retries, reconnecting every 500 ms in
  * the background. Connection errors are left to the commands to report, not logged per retry.
+ * A Redis Cluster when the target names cluster nodes.
  */
-export function createFailFastRedis(url: string, options: FailFastRedisOptions = {}): Redis {
-  const redis = new Redis(failFastRedisOptions(url, options));
+export function createFailFastRedis(target: RedisTarget, options: FailFastRedisOptions = {}): RedisClient {
+  const redis = createRedisClient(target, failFastClientOptions(options));
   redis.on('error', () => undefined);
   redis.connect().catch(() => undefined);
   return redis;

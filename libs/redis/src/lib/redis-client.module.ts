@@ -1,9 +1,11 @@
 import { ConfigurableModuleBuilder, Inject, Injectable, Module, type OnApplicationShutdown } from '@nestjs/common';
-import type Redis from 'ioredis';
 import { createFailFastRedis } from './fail-fast-redis';
+import type { RedisClient } from './redis-client';
+import type { RedisTarget } from './redis-options';
 
 export interface RedisClientModuleOptions {
-  url: string;
+  /** The app's Redis: a URL, or an endpoint that may be a Redis Cluster (`redisEndpointOf(config)`). */
+  url: RedisTarget;
 }
 
 export const REDIS_CLIENT = Symbol('REDIS_CLIENT');
@@ -15,7 +17,7 @@ const { ConfigurableModuleClass, MODULE_OPTIONS_TOKEN } = new ConfigurableModule
 
 @Injectable()
 class RedisClientLifecycle implements OnApplicationShutdown {
-  constructor(@Inject(REDIS_CLIENT) private readonly redis: Redis) {}
+  constructor(@Inject(REDIS_CLIENT) private readonly redis: RedisClient) {}
 
   onApplicationShutdown(): void {
     this.redis.disconnect();
@@ -24,7 +26,8 @@ class RedisClientLifecycle implements OnApplicationShutdown {
 
 /**
  * A plain ioredis connection for application state kept in Redis (rate limits, denylists),
- * separate from the transport's connections. Commands fail at once while Redis is down.
+ * separate from the transport's connections. Commands fail at once while Redis is down. A
+ * `Cluster` when the endpoint is a Redis Cluster: inject it as `RedisClient`.
  */
 @Module({
   providers: [

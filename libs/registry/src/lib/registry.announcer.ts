@@ -10,7 +10,7 @@ import { DiscoveryService, MetadataScanner, ModuleRef } from '@nestjs/core';
 import { PATTERN_HANDLER_METADATA, PATTERN_METADATA } from '@nestjs/microservices/constants';
 import { PatternHandler } from '@nestjs/microservices/enums/pattern-handler.enum';
 import { ReadinessService } from '@site11/health';
-import type Redis from 'ioredis';
+import type { RedisClient } from '@site11/redis';
 import { hostname } from 'node:os';
 import { REGISTRY_OPTIONS, type RegistryModuleOptions } from './registry.options';
 import { type InstanceRecord, RegistryKeys } from './registry.records';
@@ -30,7 +30,7 @@ export class RegistryAnnouncer implements OnApplicationBootstrap, BeforeApplicat
 
   constructor(
     @Inject(REGISTRY_OPTIONS) private readonly options: RegistryModuleOptions,
-    @Inject(REGISTRY_REDIS) private readonly redis: Redis,
+    @Inject(REGISTRY_REDIS) private readonly redis: RedisClient,
     private readonly discovery: DiscoveryService,
     private readonly scanner: MetadataScanner,
     private readonly moduleRef: ModuleRef,
@@ -65,12 +65,11 @@ export class RegistryAnnouncer implements OnApplicationBootstrap, BeforeApplicat
     clearInterval(this.timer);
     const record = this.record;
     if (record) {
-      await this.redis
-        .multi()
-        .del(RegistryKeys.instance(record.service, record.instanceId))
-        .zrem(RegistryKeys.instances(record.service), record.instanceId)
-        .exec()
-        .catch(() => undefined);
+      // separate commands: the registry's keys are in different Redis Cluster slots
+      await Promise.all([
+        this.redis.del(RegistryKeys.instance(record.service, record.instanceId)),
+        this.redis.zrem(RegistryKeys.instances(record.service), record.instanceId),
+      ]).catch(() => undefined);
       this.logger.log(`Deregistered ${record.service}/${record.instanceId}`);
     }
     this.redis.disconnect();
@@ -83,12 +82,14 @@ export class RegistryAnnouncer implements OnApplicationBootstrap, BeforeApplicat
     record.lastHeartbeat = new Date().toISOString();
     const ttl = this.options.ttlMs ?? 10_000;
     try {
-      await this.redis
-        .multi()
-        .sadd(RegistryKeys.services, record.service)
-        .zadd(RegistryKeys.instances(record.service), Date.now(), record.instanceId)
-        .set(RegistryKeys.instance(record.service, record.instanceId), JSON.stringify(record), 'PX', ttl)
-        .exec();
+      // Separate commands (sent in one write by auto-pipelining), not one MULTI: the three keys are
+      // in different Redis Cluster slots. Each is a heartbeat the next beat repeats, so none needs
+      // the others to have landed; readers show an instance listed without its entry as gone.
+      await Promise.all([
+        this.redis.sadd(RegistryKeys.services, record.service),
+        this.redis.zadd(RegistryKeys.instances(record.service), Date.now(), record.instanceId),
+        this.redis.set(RegistryKeys.instance(record.service, record.instanceId), JSON.stringify(record), 'PX', ttl),
+      ]);
     } catch {
       // Redis is away; the entry expires and comes back with the next beat after it returns
     }

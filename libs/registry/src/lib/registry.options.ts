@@ -1,4 +1,5 @@
 import { ConfigurableModuleBuilder } from '@nestjs/common';
+import type { RedisTarget } from '@site11/redis';
 
 export interface RegistryAnnouncement {
   service: string;
@@ -9,7 +10,8 @@ export interface RegistryAnnouncement {
 }
 
 export interface RegistryModuleOptions {
-  redisUrl: string;
+  /** The registry's Redis: a URL, or an endpoint that may be a Redis Cluster. */
+  redisUrl: RedisTarget;
   /** Set by apps that announce themselves; the gateway only reads. */
   announce?: RegistryAnnouncement;
   /** How often an instance refreshes its entry (ms). */

@@ -1,4 +1,4 @@
-import type Redis from 'ioredis';
+import type { RedisClient } from '@site11/redis';
 import { RegistryKeys } from './registry.records';
 import { RegistryReader } from './registry.reader';
 
@@ -20,9 +20,9 @@ describe('RegistryReader', () => {
     smembers: jest.fn(async () => ['users']),
     zremrangebyscore: jest.fn(async () => 0),
     zrange: jest.fn(async () => ['a', '1000', 'b', '2000']),
-    mget: jest.fn(async () => [JSON.stringify(live), null]),
+    get: jest.fn(async (key: string) => (key === RegistryKeys.instance('users', 'a') ? JSON.stringify(live) : null)),
   };
-  const reader = new RegistryReader(redis as unknown as Redis);
+  const reader = new RegistryReader(redis as unknown as RedisClient);
 
   it('reports live instances as they announced themselves and expired ones as gone', async () => {
     const [users] = await reader.services();
@@ -31,7 +31,8 @@ describe('RegistryReader', () => {
       live,
       expect.objectContaining({ instanceId: 'b', status: 'gone', lastHeartbeat: new Date(2000).toISOString() }),
     ]);
-    expect(redis.mget).toHaveBeenCalledWith(RegistryKeys.instance('users', 'a'), RegistryKeys.instance('users', 'b'));
+    // one GET per entry: in a Redis Cluster, entries of one service are in different slots (no MGET)
+    expect(redis.get.mock.calls.map(([key]) => key)).toEqual([RegistryKeys.instance('users', 'a'), RegistryKeys.instance('users', 'b')]);
   });
 
   it('forgets instances silent for more than five minutes', async () => {

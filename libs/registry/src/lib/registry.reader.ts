@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type Redis from 'ioredis';
+import type { RedisClient } from '@site11/redis';
 import { type InstanceRecord, type InstanceView, RegistryKeys, type ServiceView } from './registry.records';
 import { REGISTRY_REDIS } from './registry.redis';
 
@@ -9,7 +9,7 @@ const FORGET_AFTER_MS = 5 * 60_000;
 /** Reads the registry: every service, its instances, their status and last heartbeat. */
 @Injectable()
 export class RegistryReader {
-  constructor(@Inject(REGISTRY_REDIS) private readonly redis: Redis) {}
+  constructor(@Inject(REGISTRY_REDIS) private readonly redis: RedisClient) {}
 
   async services(): Promise<ServiceView[]> {
     const names = (await this.redis.smembers(RegistryKeys.services)).sort();
@@ -22,9 +22,9 @@ export class RegistryReader {
     const members = await this.redis.zrange(RegistryKeys.instances(name), 0, -1, 'WITHSCORES');
     const ids: { id: string; seen: number }[] = [];
     for (let i = 0; i + 1 < members.length; i += 2) ids.push({ id: members[i], seen: Number(members[i + 1]) });
-    const records = ids.length
-      ? await this.redis.mget(...ids.map(({ id }) => RegistryKeys.instance(name, id)))
-      : [];
+    // one GET per entry, not MGET: entries are in different Redis Cluster slots (auto-pipelining
+    // sends them in one write per node)
+    const records = await Promise.all(ids.map(({ id }) => this.redis.get(RegistryKeys.instance(name, id))));
     const instances: InstanceView[] = ids.map(({ id, seen }, index) => {
       const raw = records[index];
       if (raw) return JSON.parse(raw) as InstanceRecord;

@@ -1,8 +1,7 @@
-import { createFailFastRedis } from '@site11/redis';
-import type Redis from 'ioredis';
+import { createFailFastRedis, type RedisClient, type RedisTarget } from '@site11/redis';
 
 export const REGISTRY_REDIS = Symbol('REGISTRY_REDIS');
 
-export function createRegistryRedis(url: string): Redis {
+export function createRegistryRedis(url: RedisTarget): RedisClient {
   return createFailFastRedis(url, { connectionName: 'registry' });
 }

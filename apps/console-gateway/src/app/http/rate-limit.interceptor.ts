@@ -8,9 +8,8 @@ import {
 } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { AuthErrors, DomainError, ErrorKind } from '@site11/contracts';
-import { REDIS_CLIENT } from '@site11/redis';
+import { REDIS_CLIENT, type RedisClient } from '@site11/redis';
 import type { FastifyRequest } from 'fastify';
-import type Redis from 'ioredis';
 import { createHash } from 'node:crypto';
 import { RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 import { from, type Observable, switchMap, tap } from 'rxjs';
@@ -63,7 +62,7 @@ export class RateLimitInterceptor implements NestInterceptor {
 
   constructor(
     private readonly reflector: Reflector,
-    @Inject(REDIS_CLIENT) private readonly redis: Redis,
+    @Inject(REDIS_CLIENT) private readonly redis: RedisClient,
     private readonly config: GatewayConfig,
   ) {}
 

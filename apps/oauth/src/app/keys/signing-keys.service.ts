@@ -2,9 +2,8 @@ import { Inject, Injectable, Logger, type OnModuleDestroy, type OnModuleInit } f
 import { InjectModel } from '@nestjs/mongoose';
 import { publishJwks, TokenDenylist } from '@site11/auth';
 import type { JsonWebKeySet } from '@site11/contracts';
-import { REDIS_CLIENT } from '@site11/redis';
+import { REDIS_CLIENT, type RedisClient } from '@site11/redis';
 import { isDuplicateKey, SecretKeyring } from '@site11/persistence';
-import type Redis from 'ioredis';
 import { createLocalJWKSet, errors, exportJWK, generateKeyPair, importJWK, type JWK, type JWTVerifyGetKey, type KeyLike } from 'jose';
 import type { Model } from 'mongoose';
 import { randomUUID } from 'node:crypto';
@@ -44,7 +43,7 @@ export class SigningKeysService implements OnModuleInit, OnModuleDestroy {
     @InjectModel(SigningKey.name) private readonly model: Model<SigningKey>,
     private readonly config: OAuthConfig,
     private readonly denylist: TokenDenylist,
-    @Inject(REDIS_CLIENT) private readonly redis: Redis,
+    @Inject(REDIS_CLIENT) private readonly redis: RedisClient,
   ) {
     this.keyring = config.KEY_ENCRYPTION_KEY
       ? SecretKeyring.fromConfig(config.KEY_ENCRYPTION_KEY, config.KEY_ENCRYPTION_KEYS_PREVIOUS)

@@ -1,7 +1,6 @@
 import { Module } from '@nestjs/common';
 import { MongooseModule } from '@nestjs/mongoose';
-import { REDIS_CLIENT } from '@site11/redis';
-import type Redis from 'ioredis';
+import { REDIS_CLIENT, type RedisClient } from '@site11/redis';
 import { UsersConfig } from '../users.config';
 import { AccountsService } from './accounts.service';
 import { AdminSeed } from './admin-seed';
@@ -28,7 +27,7 @@ import { UsersMessageController } from './users.message.controller';
     {
       provide: SearchIndexStore,
       inject: [REDIS_CLIENT, UsersConfig],
-      useFactory: (redis: Redis, config: UsersConfig) => new SearchIndexStore(redis, config.USERS_DB_NAME),
+      useFactory: (redis: RedisClient, config: UsersConfig) => new SearchIndexStore(redis, config.USERS_DB_NAME),
     },
   ],
 })

@@ -1,5 +1,5 @@
 import type { JsonWebKeySet } from '@site11/contracts';
-import type Redis from 'ioredis';
+import type { RedisClient } from '@site11/redis';
 
 /**
  * Where the token authority (oauth) publishes its JWKS for the gateway and the services: a hash
@@ -21,11 +21,11 @@ redis.call('HSET', KEYS[1], 'generation', ARGV[1], 'jwks', ARGV[2])
 return 1`;
 
 /** Publishes `jwks` as of key generation `generation`; false when a newer one was there. */
-export async function publishJwks(redis: Redis, jwks: JsonWebKeySet, generation: number): Promise<boolean> {
+export async function publishJwks(redis: RedisClient, jwks: JsonWebKeySet, generation: number): Promise<boolean> {
   return (await redis.eval(PUBLISH_SCRIPT, 1, JWKS_REDIS_KEY, String(generation), JSON.stringify(jwks))) === 1;
 }
 
-export async function readJwks(redis: Redis): Promise<JsonWebKeySet> {
+export async function readJwks(redis: RedisClient): Promise<JsonWebKeySet> {
   const raw = await redis.hget(JWKS_REDIS_KEY, 'jwks');
   if (!raw) throw new Error(`The token authority has not published its keys yet (${JWKS_REDIS_KEY})`);
   return JSON.parse(raw) as JsonWebKeySet;

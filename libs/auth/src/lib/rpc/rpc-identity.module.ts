@@ -2,8 +2,7 @@ import { type DynamicModule, Module, type Type } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import type { BaseConfig } from '@site11/config';
 import { CALLER_IDENTITY, type CallerIdentityResolver } from '@site11/contracts';
-import { REDIS_CLIENT } from '@site11/redis';
-import type Redis from 'ioredis';
+import { REDIS_CLIENT, type RedisClient } from '@site11/redis';
 import { AUTH_OPTIONS, type AuthModuleOptions } from '../auth.options';
 import { unauthenticated } from '../auth.errors';
 import { JwksStore } from '../jwks.store';
@@ -43,7 +42,7 @@ export class RpcIdentityModule {
         {
           provide: AUTH_OPTIONS,
           inject: [RPC_IDENTITY_OPTIONS, REDIS_CLIENT],
-          useFactory: (options: RpcIdentityOptions, redis: Redis): AuthModuleOptions => ({
+          useFactory: (options: RpcIdentityOptions, redis: RedisClient): AuthModuleOptions => ({
             issuer: options.issuer,
             audience: options.audience,
             ...(options.applicationIssuer ? { applicationIssuer: options.applicationIssuer } : {}),

@@ -1,6 +1,6 @@
 import { ErrorKind, type IdempotencyOrigin, type RpcMetadata, scopedIdempotencyKey, type WireError } from '@site11/contracts';
 import type { ChainableCommander } from 'ioredis';
-import type Redis from 'ioredis';
+import type { RedisClient } from '@site11/redis';
 import { createHash, scrypt } from 'node:crypto';
 import { promisify } from 'node:util';
 import { CREDENTIAL_FIELD } from './redaction';
@@ -126,7 +126,7 @@ export class IdempotencyStore {
   private readonly leaseMs: number;
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly service: string,
     private readonly tuning: Pick<StreamsTuning, 'reclaimIdleMs' | 'idempotencyTtlSeconds' | 'idempotencyMaxResultBytes'>,
   ) {

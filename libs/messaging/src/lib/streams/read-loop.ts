@@ -1,5 +1,5 @@
 import type { Logger } from '@nestjs/common';
-import type Redis from 'ioredis';
+import type { RedisClient } from '@site11/redis';
 
 export type StreamEntry = [id: string, fields: string[] | null];
 
@@ -50,7 +50,7 @@ export class ReadLoop {
   static readonly BLOCK_MS = 1000;
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly group: string,
     private readonly consumer: string,
     private readonly sources: Source[],

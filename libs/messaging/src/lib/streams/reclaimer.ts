@@ -1,7 +1,7 @@
 import type { Logger } from '@nestjs/common';
 import { CommonErrors, ErrorKind, type WireError } from '@site11/contracts';
 import type { ChainableCommander } from 'ioredis';
-import type Redis from 'ioredis';
+import type { RedisClient } from '@site11/redis';
 import { type Delivery, fieldsToRecord, type Source } from './read-loop';
 import { redactedData } from './redaction';
 import { slotGroupOf, StreamKeys, type StreamReply, type StreamsTuning } from './streams.keys';
@@ -70,7 +70,7 @@ return {claimed, trimmed}`;
  * are deleted too: their stream has one reader group. Event streams are shared, so they stay.
  */
 export async function deadLetter(
-  redis: Redis,
+  redis: RedisClient,
   service: string,
   delivery: Delivery,
   reason: 'max-deliveries' | 'malformed' | 'trimmed',
@@ -127,7 +127,7 @@ export class Reclaimer {
   private readonly cursors = new Map<string, string>();
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly service: string,
     private readonly consumer: string,
     private readonly sources: Source[],

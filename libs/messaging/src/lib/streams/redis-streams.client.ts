@@ -1,10 +1,9 @@
 import { Logger } from '@nestjs/common';
 import { ClientProxy, type ReadPacket, type WritePacket } from '@nestjs/microservices';
-import Redis from 'ioredis';
 import { randomUUID } from 'node:crypto';
 import { NoResponderError } from '../client/no-responder.error';
 import { platformClock } from '../clock';
-import { failFastRedisOptions } from '@site11/redis';
+import { createRedisClient, type RedisClient, type RedisTarget } from '@site11/redis';
 import {
   DEFAULT_STREAMS_TUNING,
   PUBLISH_ONCE_SCRIPT,
@@ -17,14 +16,15 @@ import {
 } from './streams.keys';
 
 export interface RedisStreamsClientOptions extends Partial<StreamsTuning> {
-  url: string;
+  /** The broker: a URL, or an endpoint that may be a Redis Cluster. */
+  url: RedisTarget;
   /** The calling app: its reply channels start with it, which its Redis user may subscribe to. */
   caller: string;
   /** Names this client's reply channel, so replies reach only this instance. */
   instanceId: string;
 }
 
-type ScriptedRedis = Redis & {
+type ScriptedRedis = RedisClient & {
   sendIfLive(...args: (string | number)[]): Promise<string | null>;
   publishOnce(...args: (string | number)[]): Promise<string | null>;
   publishEvent(...args: (string | number)[]): Promise<string>;
@@ -44,8 +44,8 @@ export class RedisStreamsClient extends ClientProxy {
   private readonly logger = new Logger(RedisStreamsClient.name);
   private readonly tuning: StreamsTuning;
   private readonly replyChannel: string;
-  private pub!: Redis;
-  private sub!: Redis;
+  private pub!: RedisClient;
+  private sub!: RedisClient;
   private connecting?: Promise<void>;
   private clockTimer?: NodeJS.Timeout;
 
@@ -85,14 +85,14 @@ export class RedisStreamsClient extends ClientProxy {
 
   private async open(): Promise<void> {
     // requests fail at once while Redis is down; replies are subscribed through reconnects
-    const connection = failFastRedisOptions(this.options.url);
-    this.pub = new Redis(connection);
+    this.pub = createRedisClient(this.options.url, { lazyConnect: true, connectTimeoutMs: 2000, failFast: true, autoPipelining: true });
     // EVALSHA after the first call: the script is not resent with every request
     this.pub.defineCommand('sendIfLive', { numberOfKeys: 2, lua: SEND_IF_LIVE_SCRIPT });
     this.pub.defineCommand('publishOnce', { numberOfKeys: 2, lua: PUBLISH_ONCE_SCRIPT });
     // not `publish`: that name is Redis' own command on the same client
     this.pub.defineCommand('publishEvent', { numberOfKeys: 1, lua: PUBLISH_SCRIPT });
-    this.sub = new Redis({ ...connection, enableOfflineQueue: true, maxRetriesPerRequest: null, enableAutoPipelining: false });
+    // in a Redis Cluster, PUBLISH reaches subscribers on every node: the reply channel needs no slot
+    this.sub = createRedisClient(this.options.url, { lazyConnect: true, connectTimeoutMs: 2000 });
     for (const client of [this.pub, this.sub]) client.on('error', (error) => this.logger.debug(error.message));
     this.sub.on('message', (_channel: string, message: string) => this.onReply(message));
     await Promise.all([this.pub.connect(), this.sub.connect()]);

@@ -8,11 +8,10 @@ import {
   type RpcEnvelope,
   type WireError,
 } from '@site11/contracts';
-import Redis from 'ioredis';
 import { lastValueFrom } from 'rxjs';
 import { platformClock } from '../clock';
 import type { CallerIdentityResolver } from '@site11/contracts';
-import { redisConnectionOptions } from '@site11/redis';
+import { createRedisClient, type RedisClient, type RedisTarget } from '@site11/redis';
 import { type CommandIdentity, commandIdentity, IdempotencyStore, type Outcome } from './idempotency.store';
 import { type Delivery, type DeliverySink, ReadLoop, type Source } from './read-loop';
 import { deadLetter, Reclaimer } from './reclaimer';
@@ -29,7 +28,8 @@ import {
 } from './streams.keys';
 
 export interface RedisStreamsServerOptions extends Partial<StreamsTuning> {
-  url: string;
+  /** The broker: a URL, or an endpoint that may be a Redis Cluster. */
+  url: RedisTarget;
   /** This service's name: its consumer group on every stream it reads. */
   service: string;
   /** Stable per instance (pod name); the consumer name in the group. */
@@ -65,8 +65,8 @@ export class RedisStreamsServer extends Server implements CustomTransportStrateg
   protected override readonly logger = new Logger(RedisStreamsServer.name);
   private readonly tuning: StreamsTuning;
   private readonly consumer: string;
-  private writer!: Redis;
-  private readers: Redis[] = [];
+  private writer!: RedisClient;
+  private readers: RedisClient[] = [];
   private sources: Source[] = [];
   private store!: IdempotencyStore;
   private reclaimer!: Reclaimer;
@@ -179,13 +179,8 @@ export class RedisStreamsServer extends Server implements CustomTransportStrateg
   }
 
   private async start(): Promise<void> {
-    const connection = {
-      ...redisConnectionOptions(this.options.url),
-      retryStrategy: () => 500,
-      maxRetriesPerRequest: null,
-    };
     // commands of concurrent answers (and renewals) leave in one socket write
-    this.writer = new Redis({ ...connection, connectionName: `${this.consumer}:writer`, enableAutoPipelining: true });
+    this.writer = createRedisClient(this.options.url, { connectionName: `${this.consumer}:writer`, autoPipelining: true });
     this.writer.defineCommand('finishRequest', { numberOfKeys: 1, lua: FINISH_SCRIPT });
     this.writer.on('error', (error) => this.logger.debug(error.message));
 
@@ -216,7 +211,9 @@ export class RedisStreamsServer extends Server implements CustomTransportStrateg
     const groups = new Map<string, Source[]>();
     for (const source of this.sources) groups.set(slotGroupOf(source.key), [...(groups.get(slotGroupOf(source.key)) ?? []), source]);
     for (const [group, sources] of groups) {
-      const reader = new Redis({ ...connection, connectionName: `${this.consumer}:reader:${group}` });
+      // a connection of its own (a cluster client of its own, in a Redis Cluster): its blocking
+      // XREADGROUP holds the connection, and touches the keys of one slot group only
+      const reader = createRedisClient(this.options.url, { connectionName: `${this.consumer}:reader:${group}` });
       reader.on('error', (error) => this.logger.debug(error.message));
       this.readers.push(reader);
       const loop = new ReadLoop(reader, this.options.service, this.consumer, sources, this, this.logger);
@@ -376,7 +373,7 @@ export class RedisStreamsServer extends Server implements CustomTransportStrateg
     if (!idempotency) {
       // the common case (reads): one scripted command instead of a MULTI of five
       const reply = outcome ? JSON.stringify({ ...outcome, id: fields['id'] } satisfies StreamReply) : '';
-      await (this.writer as Redis & { finishRequest(...args: string[]): Promise<number> }).finishRequest(
+      await (this.writer as RedisClient & { finishRequest(...args: string[]): Promise<number> }).finishRequest(
         source.key,
         this.options.service,
         messageId,
@@ -431,13 +428,19 @@ export class RedisStreamsServer extends Server implements CustomTransportStrateg
     }
   }
 
-  /** Puts requests that never got a slot back on the stream for another instance, in one round trip. */
+  /**
+   * Puts requests that never got a slot back on the stream for another instance, in one round trip
+   * per slot group (a Redis Cluster runs a transaction on the keys of one slot).
+   */
   private async requeue(deliveries: Delivery[]): Promise<void> {
-    const tx = this.writer.multi();
+    const transactions = new Map<string, ReturnType<RedisClient['multi']>>();
     for (const { source, id, fields } of deliveries.filter((d) => d.source.kind === 'request')) {
+      const group = slotGroupOf(source.key);
+      const tx = transactions.get(group) ?? this.writer.multi();
+      transactions.set(group, tx);
       tx.xadd(source.key, '*', ...Object.entries(fields).flat()).xack(source.key, this.options.service, id).xdel(source.key, id);
     }
-    await tx.exec();
+    await Promise.all([...transactions.values()].map((tx) => tx.exec()));
   }
 
   /** Deletes this instance's consumers (when they hold nothing) and its counter. */

@@ -1,4 +1,5 @@
 import type { UserDto } from '@site11/contracts';
+import { sharedClusterSlot } from '@site11/redis';
 import Redis from 'ioredis';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
@@ -219,5 +220,7 @@ describe('SearchIndexStore (real Redis)', () => {
   it('keeps every key of the index in the {users} slot, so its scripts run on Redis Cluster', () => {
     const keys = Object.values(new SearchIndexStore(redis, 'users_db').keys);
     expect(keys.every((key) => key.startsWith('usersearch:{users}:users_db:'))).toBe(true);
+    // CRC16 as Redis Cluster hashes them: the rebuild's RENAMEs and every script stay on one slot
+    expect(sharedClusterSlot(keys)).not.toBeNull();
   });
 });

@@ -1,5 +1,5 @@
 import type { UserDto } from '@site11/contracts';
-import type Redis from 'ioredis';
+import type { RedisClient } from '@site11/redis';
 import { createHash } from 'node:crypto';
 import { type IndexedUser, indexedUser } from './search-entries';
 import {
@@ -47,7 +47,7 @@ export class SearchIndexStore {
   private readonly shas = new Map<string, string>();
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     database: string,
     tag = SEARCH_INDEX_TAG,
   ) {
