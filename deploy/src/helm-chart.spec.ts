@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ensureHelm, ensureKubeValidate } from '../../tools/platform/go-tools.cjs';
+import { aclFiles, CHART_ACL_FILE, CHART_RENDER_ACL_SCRIPT, passwordEnv, RENDER_ACL_SCRIPT } from '../../tools/platform/platform.cjs';
 
 /**
  * The chart, offline: Helm and deploy/tools/kube-validate are built from the Go module proxy
@@ -18,6 +19,8 @@ const SERVICES = JSON.parse(readFileSync(join(ROOT, 'tools/platform/services.jso
   gatewayUrlEnv?: string;
 }>;
 const APPS = [GATEWAY, ...SERVICES.map((service) => service.name)];
+/** A migration Job per service: the apps with a database (the gateway has none). */
+const MIGRATION_JOBS = SERVICES.map((service) => `${service.name}-migrations`);
 
 /** Peak RSS under the benchmarks, MB (docs/performance.md); apps measured since, or new, idle at 130–150. */
 const PEAK_RSS_MB: Record<string, number> = { [GATEWAY]: 155, users: 137, oauth: 128, images: 205, data: 165, statistics: 187 };
@@ -37,9 +40,13 @@ interface EnvVar {
 }
 interface Probe {
   httpGet?: { path: string; port: string | number };
+  exec?: { command: string[] };
 }
 interface Container {
   name: string;
+  image?: string;
+  command?: string[];
+  args?: string[];
   ports?: Array<{ name?: string; containerPort: number }>;
   env?: EnvVar[];
   resources?: { requests?: Labels; limits?: Labels };
@@ -54,12 +61,14 @@ interface Container {
   livenessProbe?: Probe;
   readinessProbe?: Probe;
   lifecycle?: { preStop?: { exec?: { command: string[] } } };
-  volumeMounts?: Array<{ name: string; mountPath: string }>;
+  volumeMounts?: Array<{ name: string; mountPath: string; readOnly?: boolean }>;
 }
 interface PodSpec {
   containers: Container[];
+  initContainers?: Container[];
+  restartPolicy?: string;
   securityContext?: { runAsNonRoot?: boolean; runAsUser?: number; seccompProfile?: { type: string } };
-  volumes?: Array<{ name: string; emptyDir?: object }>;
+  volumes?: Array<{ name: string; emptyDir?: { medium?: string }; configMap?: { name: string } }>;
   terminationGracePeriodSeconds?: number;
   automountServiceAccountToken?: boolean;
   serviceAccountName?: string;
@@ -68,6 +77,28 @@ interface Deployment {
   kind: 'Deployment';
   metadata: Meta;
   spec: { replicas?: number; selector: { matchLabels: Labels }; template: { metadata: Meta; spec: PodSpec } };
+}
+interface StatefulSet {
+  kind: 'StatefulSet';
+  metadata: Meta;
+  spec: {
+    replicas?: number;
+    serviceName: string;
+    persistentVolumeClaimRetentionPolicy?: { whenDeleted?: string; whenScaled?: string };
+    template: { metadata: Meta; spec: PodSpec };
+    volumeClaimTemplates?: Array<{ metadata: Meta; spec: { accessModes: string[]; resources: { requests: Labels } } }>;
+  };
+}
+interface Job {
+  kind: 'Job';
+  metadata: Meta & { annotations?: Labels };
+  spec: { backoffLimit?: number; activeDeadlineSeconds?: number; template: { metadata: Meta; spec: PodSpec } };
+}
+/** Every pod template of the rendered objects, with the kind and name of its owner. */
+interface Workload {
+  kind: string;
+  metadata: Meta & { annotations?: Labels };
+  spec: { template: { metadata: Meta; spec: PodSpec } };
 }
 interface Peer {
   podSelector?: { matchLabels?: Labels };
@@ -94,7 +125,7 @@ interface Backend {
 interface K8sObject {
   apiVersion: string;
   kind: string;
-  metadata: Meta;
+  metadata: Meta & { annotations?: Labels };
   // the fields each test reads are typed where it reads them
   spec?: unknown;
   automountServiceAccountToken?: boolean;
@@ -130,15 +161,22 @@ const appContainer = (deployment: Deployment) => {
   if (!container) throw new Error(`${deployment.metadata.name} has no container of its name`);
   return container;
 };
+const workloadsOf = (objects: K8sObject[]) => objects.filter((object) => ['Deployment', 'StatefulSet', 'Job'].includes(object.kind)) as unknown as Workload[];
+const containersOf = (pod: PodSpec) => [...(pod.initContainers ?? []), ...pod.containers];
+const withoutVariable = (env: EnvVar[] | undefined, name: string) => (env ?? []).filter((variable) => variable.name !== name);
+/** `--flag value` pairs of a command line, as a map. */
+const flags = (args: string[] = []) => Object.fromEntries(args.flatMap((arg, i) => (arg.startsWith('--') ? [[arg.slice(2), args[i + 1]]] : [])));
 
 describe.each([
-  { values: 'default values', valuesArgs: [] as string[], redisPort: 6379 },
-  { values: 'production values', valuesArgs: ['-f', PRODUCTION], redisPort: 6380 },
-])('the Helm chart with its $values', ({ valuesArgs, redisPort }) => {
+  { values: 'default values', valuesArgs: [] as string[], redisPort: 6379, inChartRedis: true },
+  { values: 'production values', valuesArgs: ['-f', PRODUCTION], redisPort: 6380, inChartRedis: false },
+])('the Helm chart with its $values', ({ valuesArgs, redisPort, inChartRedis }) => {
   let rendered: ReturnType<typeof template>;
   let validated: ReturnType<typeof validate>;
   let objects: K8sObject[];
   let deployments: Deployment[];
+  let jobs: Job[];
+  let workloads: Workload[];
   let policies: NetworkPolicy[];
 
   beforeAll(() => {
@@ -146,6 +184,8 @@ describe.each([
     validated = validate(rendered.stdout);
     objects = validated.status === 0 ? (JSON.parse(validated.stdout) as K8sObject[]) : [];
     deployments = ofKind<Deployment>(objects, 'Deployment');
+    jobs = ofKind<Job>(objects, 'Job');
+    workloads = workloadsOf(objects);
     policies = ofKind<NetworkPolicy>(objects, 'NetworkPolicy');
   });
 
@@ -170,7 +210,9 @@ describe.each([
 
   it('deploys the gateway and every service of tools/platform/services.json, and the console', () => {
     expect(deployments.map((deployment) => deployment.metadata.name).sort()).toEqual([...APPS, 'console'].sort());
-    expect(ofKind<K8sObject>(objects, 'Service').map((service) => service.metadata.name).sort()).toEqual([...APPS, 'console'].sort());
+    const redisServices = inChartRedis ? ['redis', 'redis-headless'] : [];
+    expect(ofKind<K8sObject>(objects, 'Service').map((service) => service.metadata.name).sort()).toEqual([...APPS, 'console', ...redisServices].sort());
+    expect(ofKind<K8sObject>(objects, 'StatefulSet').map((set) => set.metadata.name)).toEqual(inChartRedis ? ['redis'] : []);
   });
 
   it('probes every app on its terminus endpoints: the gateway on its HTTP port, a service on its health port', () => {
@@ -229,15 +271,16 @@ describe.each([
     }
   });
 
-  it('runs every container as non-root on a read-only root file system, without capabilities, with /tmp in an emptyDir', () => {
-    for (const deployment of deployments) {
-      const pod = deployment.spec.template.spec;
-      expect({ name: deployment.metadata.name, pod: pod.securityContext }).toMatchObject({
-        name: deployment.metadata.name,
+  it('runs every container as non-root on a read-only root file system, without capabilities, the apps with /tmp in an emptyDir', () => {
+    expect(workloads.length).toBe(deployments.length + jobs.length + (inChartRedis ? 1 : 0));
+    for (const workload of workloads) {
+      const pod = workload.spec.template.spec;
+      expect({ name: workload.metadata.name, pod: pod.securityContext }).toMatchObject({
+        name: workload.metadata.name,
         pod: { runAsNonRoot: true, runAsUser: expect.any(Number), seccompProfile: { type: 'RuntimeDefault' } },
       });
       expect(pod.securityContext?.runAsUser).toBeGreaterThan(0);
-      for (const container of pod.containers) {
+      for (const container of containersOf(pod)) {
         expect({ name: container.name, securityContext: container.securityContext }).toEqual({
           name: container.name,
           securityContext: expect.objectContaining({
@@ -248,6 +291,8 @@ describe.each([
             seccompProfile: { type: 'RuntimeDefault' },
           }),
         });
+        // Redis writes only to its data and ACL volumes (the in-chart Redis's own test)
+        if (workload.kind === 'StatefulSet') continue;
         const tmp = container.volumeMounts?.find((mount) => mount.mountPath === '/tmp');
         expect(pod.volumes?.find((volume) => volume.name === tmp?.name)?.emptyDir).toBeDefined();
       }
@@ -256,7 +301,9 @@ describe.each([
 
   it('mounts no service account token into any pod', () => {
     expect(ofKind<K8sObject>(objects, 'ServiceAccount').map((account) => account.automountServiceAccountToken)).toEqual([false]);
-    for (const deployment of deployments) expect(deployment.spec.template.spec.automountServiceAccountToken).toBe(false);
+    for (const workload of workloads) {
+      expect({ name: workload.metadata.name, token: workload.spec.template.spec.automountServiceAccountToken }).toEqual({ name: workload.metadata.name, token: false });
+    }
   });
 
   it('names each app instance after its pod: INSTANCE_ID from metadata.name', () => {
@@ -285,8 +332,8 @@ describe.each([
   it('inlines no secret: passwords, keys and connection strings come from secretKeyRef only', () => {
     expect(ofKind<K8sObject>(objects, 'Secret')).toEqual([]);
     const secretNamed = /PASSWORD|SECRET|TOKEN|KEY_ENCRYPTION|MONGODB_URI/;
-    for (const deployment of deployments) {
-      for (const container of deployment.spec.template.spec.containers) {
+    for (const workload of workloads) {
+      for (const container of containersOf(workload.spec.template.spec)) {
         for (const variable of container.env ?? []) {
           if (secretNamed.test(variable.name)) {
             expect({ variable: variable.name, value: variable.value, ref: variable.valueFrom?.secretKeyRef }).toEqual({
@@ -321,13 +368,14 @@ describe.each([
       podSelector: { matchLabels: { 'app.kubernetes.io/part-of': 'site11', 'app.kubernetes.io/instance': 'site11' } },
       policyTypes: ['Ingress', 'Egress'],
     });
-    for (const deployment of deployments) {
-      const labels = deployment.spec.template.metadata.labels;
+    // the apps and Redis under their own policy each, the migration Jobs under theirs
+    for (const workload of workloads) {
+      const labels = workload.spec.template.metadata.labels;
       expect(selects(deny.spec.podSelector.matchLabels, labels)).toBe(true);
       const own = policies.filter((policy) => policy !== deny && selects(policy.spec.podSelector.matchLabels, labels));
-      expect({ name: deployment.metadata.name, own: own.map((policy) => policy.metadata.name) }).toEqual({
-        name: deployment.metadata.name,
-        own: [deployment.metadata.name],
+      expect({ name: workload.metadata.name, own: own.map((policy) => policy.metadata.name) }).toEqual({
+        name: workload.metadata.name,
+        own: [workload.kind === 'Job' ? 'site11-migrations' : workload.metadata.name],
       });
     }
   });
@@ -337,7 +385,7 @@ describe.each([
     const isIngressController = (peer: Peer) => peer.namespaceSelector?.matchLabels?.['kubernetes.io/metadata.name'] === 'ingress-nginx';
     const isPrometheus = (peer: Peer) => peer.podSelector?.matchLabels?.['app.kubernetes.io/name'] === 'prometheus';
     const admitted = Object.fromEntries(
-      policies.filter((policy) => policy.metadata.name !== 'site11-default-deny').map((policy) => [
+      policies.filter((policy) => !['site11-default-deny', 'site11-migrations'].includes(policy.metadata.name)).map((policy) => [
         policy.metadata.name,
         peersOf(policy.metadata.name).some(({ peer }) => isIngressController(peer)),
       ]),
@@ -359,8 +407,15 @@ describe.each([
     for (const app of APPS) {
       const egress = named(policies, app).spec.egress ?? [];
       const ports = egress.flatMap((rule) => (rule.ports ?? []).map((port) => `${port.port}/${port.protocol}`));
+      const toRedis = egress.filter((rule) => rule.ports?.some((port) => port.port === redisPort));
+      // the in-chart Redis's pods only; a Redis of your own where networkPolicy.redis says
+      expect({ app, toRedis: toRedis.map((rule) => rule.to) }).toEqual({
+        app,
+        toRedis: [inChartRedis ? [{ podSelector: { matchLabels: { 'app.kubernetes.io/name': 'redis', 'app.kubernetes.io/instance': 'site11' } } }] : expect.any(Array)],
+      });
       // a podSelector without a namespaceSelector: pods of the release's own namespace
       const toApps = egress
+        .filter((rule) => !toRedis.includes(rule))
         .flatMap((rule) => (rule.to ?? []).filter((peer) => !peer.namespaceSelector).map((peer) => peer.podSelector?.matchLabels?.['app.kubernetes.io/name']))
         .filter(Boolean);
       const service = SERVICES.find((entry) => entry.name === app);
@@ -390,6 +445,150 @@ describe.each([
       expect(selects(pdb.spec.selector.matchLabels, deployment.spec.template.metadata.labels)).toBe(true);
       expect(pdb.spec.maxUnavailable).toBe(1);
     }
+  });
+
+  it('runs one migration Job per service, MIGRATE=only, as a pre-install and pre-upgrade hook, and starts the Deployments with MIGRATE=off', () => {
+    expect(jobs.map((job) => job.metadata.name).sort()).toEqual([...MIGRATION_JOBS].sort());
+    const services = ofKind<{ metadata: Meta; spec: { selector?: Labels } }>(objects, 'Service');
+    for (const service of SERVICES) {
+      const job = named(jobs, `${service.name}-migrations`);
+      expect(job.metadata.annotations).toMatchObject({
+        'helm.sh/hook': 'pre-install,pre-upgrade',
+        'helm.sh/hook-weight': expect.stringMatching(/^-?\d+$/),
+        'helm.sh/hook-delete-policy': 'before-hook-creation,hook-succeeded',
+      });
+      expect({ backoffLimit: job.spec.backoffLimit, deadline: (job.spec.activeDeadlineSeconds ?? 0) > 0, restart: job.spec.template.spec.restartPolicy }).toEqual({
+        backoffLimit: expect.any(Number),
+        deadline: true,
+        restart: 'Never',
+      });
+      // the app's pod but for MIGRATE: same image, environment, Secrets and security contexts
+      const deployment = named(deployments, service.name);
+      const app = appContainer(deployment);
+      const [migrations] = job.spec.template.spec.containers;
+      expect(envOf(migrations, 'MIGRATE')?.value).toBe('only');
+      expect(envOf(app, 'MIGRATE')?.value).toBe('off');
+      expect({ job: job.metadata.name, image: migrations.image, env: withoutVariable(migrations.env, 'MIGRATE') }).toEqual({
+        job: job.metadata.name,
+        image: app.image,
+        env: withoutVariable(app.env, 'MIGRATE'),
+      });
+      expect(migrations.securityContext).toEqual(app.securityContext);
+      expect(job.spec.template.spec.securityContext).toEqual(deployment.spec.template.spec.securityContext);
+      expect(migrations.resources).toEqual(app.resources);
+      // no Service sends requests to a migration pod
+      for (const other of services) expect({ service: other.metadata.name, job: job.metadata.name, selects: selects(other.spec.selector, job.spec.template.metadata.labels) }).toMatchObject({ selects: false });
+    }
+    expect(envOf(appContainer(named(deployments, GATEWAY)), 'MIGRATE')).toBeUndefined();
+  });
+
+  it('lets the migration Jobs out to DNS and MongoDB only, under a policy made before them', () => {
+    const policy = named(policies, 'site11-migrations') as NetworkPolicy & { metadata: { annotations?: Labels } };
+    const ports = (policy.spec.egress ?? []).flatMap((rule) => (rule.ports ?? []).map((port) => `${port.port}/${port.protocol}`));
+    expect(ports.sort()).toEqual(['27017/TCP', '53/TCP', '53/UDP']);
+    expect(policy.spec.ingress ?? []).toEqual([]);
+    expect(policy.spec.policyTypes).toEqual(['Ingress', 'Egress']);
+    // a hook too: on an upgrade the release's default-deny policy already covers the Jobs' pods
+    expect(policy.metadata.annotations?.['helm.sh/hook']).toBe('pre-install,pre-upgrade');
+    const weight = (annotations?: Labels) => Number(annotations?.['helm.sh/hook-weight']);
+    for (const job of jobs) expect(weight(policy.metadata.annotations)).toBeLessThan(weight(job.metadata.annotations));
+  });
+});
+
+describe('the in-chart Redis (redis.deploy, the default)', () => {
+  let objects: K8sObject[];
+  let redis: StatefulSet;
+  let server: Container;
+  let policies: NetworkPolicy[];
+
+  beforeAll(() => {
+    const validated = validate(template().stdout);
+    objects = validated.status === 0 ? (JSON.parse(validated.stdout) as K8sObject[]) : [];
+    redis = named(ofKind<StatefulSet>(objects, 'StatefulSet'), 'redis');
+    const found = redis.spec.template.spec.containers.find((container) => container.name === 'redis');
+    if (!found) throw new Error('the StatefulSet has no redis container');
+    server = found;
+    policies = ofKind<NetworkPolicy>(objects, 'NetworkPolicy');
+  });
+
+  it('appends every write to an AOF fsynced every second, on a PersistentVolumeClaim that outlives the release', () => {
+    expect(redis.spec.replicas).toBe(1);
+    expect(server.image).toBe('redis:7-alpine');
+    const options = flags(server.args);
+    expect(options).toMatchObject({ appendonly: 'yes', appendfsync: 'everysec', dir: '/data', 'maxmemory-policy': 'noeviction' });
+    // the claim is the data directory, and stays when the StatefulSet goes (helm uninstall)
+    expect(server.volumeMounts?.find((mount) => mount.mountPath === '/data')?.name).toBe('data');
+    expect(redis.spec.volumeClaimTemplates?.map((claim) => ({ name: claim.metadata.name, modes: claim.spec.accessModes, size: claim.spec.resources.requests['storage'] }))).toEqual([
+      { name: 'data', modes: ['ReadWriteOnce'], size: '8Gi' },
+    ]);
+    expect(redis.spec.persistentVolumeClaimRetentionPolicy).toEqual({ whenDeleted: 'Retain', whenScaled: 'Retain' });
+    expect(redis.spec.template.spec.volumes?.some((volume) => volume.name === 'data')).toBe(false);
+    // Redis refuses writes before the kernel kills it: maxmemory at most half the limit (an AOF rewrite forks)
+    const maxmemoryMb = Number(/^(\d+)mb$/.exec(options['maxmemory'] ?? '')?.[1]);
+    expect(maxmemoryMb * 2).toBeLessThanOrEqual(mebibytes(server.resources?.limits?.['memory'] ?? '0Mi'));
+    expect(server.resources?.requests?.['cpu']).toBeDefined();
+  });
+
+  it('probes Redis as its admin: alive while it loads the AOF, ready once it has', () => {
+    const liveness = server.livenessProbe?.exec?.command.join(' ') ?? '';
+    const readiness = server.readinessProbe?.exec?.command.join(' ') ?? '';
+    expect(liveness).toMatch(/redis-cli --user admin -p 6379 ping \| grep -q PONG/);
+    expect(readiness).toMatch(/redis-cli --user admin -p 6379 info persistence \| grep -q '\^loading:0'/);
+    expect(envOf(server, 'REDIS_ADMIN_PASSWORD')?.valueFrom?.secretKeyRef).toEqual({ name: 'site11-redis', key: 'admin' });
+  });
+
+  it('renders the apps’ ACL users at every start from the Secret, with compose’s render-acl.sh, into the file Redis loads', () => {
+    const [acl] = redis.spec.template.spec.initContainers ?? [];
+    const [shell, script, output] = acl.command ?? [];
+    const templates = acl.volumeMounts?.find((mount) => script.startsWith(`${mount.mountPath}/`));
+    const rendered = acl.volumeMounts?.find((mount) => output.startsWith(`${mount.mountPath}/`));
+    expect({ shell, script: script.slice((templates?.mountPath.length ?? 0) + 1), readOnly: templates?.readOnly }).toEqual({ shell: 'sh', script: 'render-acl.sh', readOnly: true });
+    // Redis loads what the init container wrote, from a volume of hashes in memory that it only reads
+    expect(flags(server.args)['aclfile']).toBe(output);
+    expect(server.volumeMounts?.find((mount) => mount.name === rendered?.name)).toMatchObject({ mountPath: rendered?.mountPath, readOnly: true });
+    expect(redis.spec.template.spec.volumes?.find((volume) => volume.name === rendered?.name)?.emptyDir).toEqual({ medium: 'Memory', sizeLimit: '1Mi' });
+    // the ConfigMap holds the chart's copies of users.acl.in and render-acl.sh
+    const configMapName = redis.spec.template.spec.volumes?.find((volume) => volume.name === templates?.name)?.configMap?.name ?? '';
+    const configMap = named(ofKind<{ metadata: Meta; data: Record<string, string> }>(objects, 'ConfigMap'), configMapName);
+    expect(configMap.data).toEqual({ 'users.acl.in': readFileSync(CHART_ACL_FILE, 'utf-8'), 'render-acl.sh': readFileSync(CHART_RENDER_ACL_SCRIPT, 'utf-8') });
+    // one password variable per user of the file, from the Secret's key of the user's name: the admin and every app
+    expect(acl.env?.map((variable) => [variable.name, variable.valueFrom?.secretKeyRef]).sort()).toEqual(
+      ['admin', ...APPS].map((user) => [passwordEnv(user), { name: 'site11-redis', key: user }]).sort(),
+    );
+    // a new user or rule restarts Redis
+    expect((redis.spec.template.metadata as Meta & { annotations?: Labels }).annotations?.['checksum/acl']).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  it('lets only the release’s apps reach Redis, on its port, and Redis reach nobody', () => {
+    const policy = named(policies, 'redis');
+    expect(selects(policy.spec.podSelector.matchLabels, redis.spec.template.metadata.labels)).toBe(true);
+    expect(policy.spec.policyTypes).toEqual(['Ingress', 'Egress']);
+    expect(policy.spec.egress ?? []).toEqual([]);
+    expect(policy.spec.ingress?.map((rule) => rule.ports)).toEqual([[{ port: 'redis' }]]);
+    const peers = policy.spec.ingress?.[0].from ?? [];
+    expect(peers).toEqual([...APPS].sort().map((app) => ({ podSelector: { matchLabels: { 'app.kubernetes.io/name': app, 'app.kubernetes.io/instance': 'site11' } } })));
+    // not the console's nginx, not a migration Job
+    const pods = workloadsOf(objects).filter((workload) => workload.kind !== 'StatefulSet');
+    const admitted = pods.filter((pod) => peers.some((peer) => selects(peer.podSelector?.matchLabels, pod.spec.template.metadata.labels)));
+    expect(admitted.map((pod) => pod.metadata.name).sort()).toEqual([...APPS].sort());
+  });
+
+  it('is what the apps connect to: redis:6379 under their own users', () => {
+    for (const app of APPS) {
+      expect(envOf(appContainer(named(ofKind<Deployment>(objects, 'Deployment'), app)), 'REDIS_URL')?.value).toBe(`redis://${app}:$(REDIS_PASSWORD)@redis:6379`);
+    }
+    const service = named(ofKind<{ metadata: Meta; spec: { clusterIP?: string; selector: Labels; ports: Array<{ port: number }> } }>(objects, 'Service'), 'redis');
+    expect(selects(service.spec.selector, redis.spec.template.metadata.labels)).toBe(true);
+    expect(service.spec.ports.map((port) => port.port)).toEqual([6379]);
+  });
+});
+
+describe('the chart’s copy of the Redis users', () => {
+  it('is what tools/platform/redis-acl.cjs writes from services.json, next to compose’s render-acl.sh (node tools/platform/redis-acl.cjs)', () => {
+    const expected = aclFiles(SERVICES);
+    expect(readFileSync(CHART_ACL_FILE, 'utf-8')).toBe(expected[CHART_ACL_FILE]);
+    expect(readFileSync(CHART_RENDER_ACL_SCRIPT, 'utf-8')).toBe(readFileSync(RENDER_ACL_SCRIPT, 'utf-8'));
+    expect(expected[CHART_RENDER_ACL_SCRIPT]).toBe(readFileSync(RENDER_ACL_SCRIPT, 'utf-8'));
   });
 });
 
@@ -429,6 +628,50 @@ describe('the Helm chart’s options and guards', () => {
     expect(envOf(gateway, 'DATA_URL')?.value).toBe(`http://data:${SERVICES.find((service) => service.name === 'data')?.healthPort}`);
   });
 
+  it('sets REDIS_CLUSTER_NODES on every app and migration Job from redis.clusterNodes, and lets them out to the nodes’ ports', () => {
+    const nodes = ['redis-0.cluster.example:7000', 'redis-1.cluster.example:7001'];
+    const objects = render('--set', 'redis.deploy=false', '--set', `redis.clusterNodes={${nodes.join(',')}}`);
+    const pods = workloadsOf(objects).filter((workload) => workload.metadata.name !== 'console');
+    expect(pods.map((pod) => pod.metadata.name).sort()).toEqual([...APPS, ...MIGRATION_JOBS].sort());
+    for (const pod of pods) {
+      const [container] = pod.spec.template.spec.containers;
+      expect({ pod: pod.metadata.name, nodes: envOf(container, 'REDIS_CLUSTER_NODES')?.value }).toEqual({ pod: pod.metadata.name, nodes: nodes.join(',') });
+      // the user and password still come from REDIS_URL
+      expect(envOf(container, 'REDIS_URL')?.value).toMatch(/^redis:\/\/[a-z-]+:\$\(REDIS_PASSWORD\)@/);
+    }
+    for (const app of APPS) {
+      const ports = (named(ofKind<NetworkPolicy>(objects, 'NetworkPolicy'), app).spec.egress ?? []).flatMap((rule) => (rule.ports ?? []).map((port) => port.port));
+      expect(ports).toEqual(expect.arrayContaining([7000, 7001]));
+    }
+    expect(ofKind<K8sObject>(objects, 'StatefulSet')).toEqual([]);
+    // one node: no variable
+    for (const deployment of ofKind<Deployment>(render(), 'Deployment')) expect(envOf(deployment.spec.template.spec.containers[0], 'REDIS_CLUSTER_NODES')).toBeUndefined();
+  });
+
+  it('refuses to render redis.clusterNodes together with the in-chart Redis, or the in-chart Redis over TLS', () => {
+    const cluster = template('--set', 'redis.clusterNodes={redis-0.cluster.example:7000}');
+    expect(cluster.status).not.toBe(0);
+    expect(cluster.stderr).toContain('redis.clusterNodes and redis.deploy exclude each other');
+    const tls = template('--set', 'redis.tls=true');
+    expect(tls.status).not.toBe(0);
+    expect(tls.stderr).toContain('redis.tls needs a Redis of your own');
+    expect(template('--set', 'redis.deploy=false', '--set', 'redis.clusterNodes={no-port}').stderr).toContain("at '/redis/clusterNodes/0': 'no-port' does not match pattern");
+  });
+
+  it('refuses an app that has no Redis user in the chart’s ACL file when Redis is in the chart', () => {
+    const rendered = template('--set', 'apps.billing.port=3199');
+    expect(rendered.status).not.toBe(0);
+    expect(rendered.stderr).toContain("apps.billing has no Redis user in the chart's files/redis/users.acl.in");
+  });
+
+  it('renders no migration Job with migrations.job=false, and lets each service migrate at boot (MIGRATE=auto)', () => {
+    const objects = render('--set', 'migrations.job=false');
+    expect(ofKind<K8sObject>(objects, 'Job')).toEqual([]);
+    expect(ofKind<K8sObject>(objects, 'NetworkPolicy').map((policy) => policy.metadata.name)).not.toContain('site11-migrations');
+    const deployments = ofKind<Deployment>(objects, 'Deployment');
+    for (const service of SERVICES) expect({ service: service.name, migrate: envOf(appContainer(named(deployments, service.name)), 'MIGRATE')?.value }).toEqual({ service: service.name, migrate: 'auto' });
+  });
+
   it('refuses a heap cap that leaves less than 64 MiB under the memory limit', () => {
     const rendered = template('--set', 'apps.users.heapMb=200');
     expect(rendered.status).not.toBe(0);
@@ -462,9 +705,42 @@ spec:
           ports: [{ name: http, containerPort: 8080 }]
 ${containerExtra}
 ${specExtra}`;
+  /** A StatefulSet mounting `mounted` at /data, with a claim template named `claim` (none if empty), and its headless Service. */
+  const statefulSet = (mounted: string, claim: string) => `---
+apiVersion: apps/v1
+kind: StatefulSet
+metadata:
+  name: example
+spec:
+  serviceName: example
+  selector:
+    matchLabels: { app: example }
+  template:
+    metadata:
+      labels: { app: example }
+    spec:
+      containers:
+        - name: example
+          image: example:1
+          ${mounted ? `volumeMounts: [{ name: ${mounted}, mountPath: /data }]` : ''}
+  ${claim ? `volumeClaimTemplates: [{ metadata: { name: ${claim} }, spec: { accessModes: [ReadWriteOnce], resources: { requests: { storage: 1Gi } } } }]` : ''}
+---
+apiVersion: v1
+kind: Service
+metadata: { name: example }
+spec:
+  clusterIP: None
+  selector: { app: example }
+  ports: [{ port: 6379 }]
+`;
 
   it('accepts a well-formed manifest', () => {
     expect(validate(deployment('')).status).toBe(0);
+  });
+
+  it('accepts a StatefulSet whose containers mount its volumeClaimTemplates, under a headless Service', () => {
+    const result = validate(statefulSet('data', 'data'));
+    expect({ status: result.status, stderr: result.stderr }).toEqual({ status: 0, stderr: expect.stringContaining('2 object(s) valid') });
   });
 
   it.each([
@@ -477,6 +753,31 @@ ${specExtra}`;
       'a Service that selects no pod',
       `${deployment('')}\n---\napiVersion: v1\nkind: Service\nmetadata: { name: example }\nspec:\n  selector: { app: other }\n  ports: [{ port: 80, targetPort: http }]\n`,
       'selects no pod template',
+    ],
+    [
+      'a mount of a volume the pod and its claim templates lack',
+      statefulSet('data', ''),
+      'volumeMount "data" names no volume of the pod (nor a volumeClaimTemplate)',
+    ],
+    [
+      'a StatefulSet whose serviceName is not a headless Service',
+      statefulSet('', 'data').replace('clusterIP: None', 'type: ClusterIP'),
+      'spec.serviceName "example" is not a headless Service (clusterIP: None)',
+    ],
+    [
+      'a ConfigMap volume that names a key its ConfigMap lacks',
+      deployment('          volumeMounts: [{ name: files, mountPath: /files }]', `      volumes: [{ name: files, configMap: { name: files, items: [{ key: other, path: other }] } }]\n---\napiVersion: v1\nkind: ConfigMap\nmetadata: { name: files }\ndata: { one: "1" }\n`),
+      'volume "files" picks key "other", which ConfigMap "files" lacks',
+    ],
+    [
+      'a ConfigMap volume that names no ConfigMap of the manifests',
+      deployment('          volumeMounts: [{ name: files, mountPath: /files }]', '      volumes: [{ name: files, configMap: { name: files } }]'),
+      'volume "files" names ConfigMap "files", which is not in these manifests',
+    ],
+    [
+      'a Job whose pods restart Always',
+      'apiVersion: batch/v1\nkind: Job\nmetadata: { name: example }\nspec:\n  template:\n    spec:\n      containers: [{ name: example, image: example:1 }]\n',
+      'a Job\'s pods need Never or OnFailure',
     ],
     [
       'an env variable set twice',

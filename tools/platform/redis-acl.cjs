@@ -4,7 +4,8 @@
  * to the keys and channels it owns and to what the call graph in services.json (`calls`,
  * `consumes`) lets it do to other apps' keys. `npm start` and the e2e stacks apply the users to
  * the redis-server they start (`applyAcl`); docker compose loads them from docker/redis/users.acl.in,
- * rendered from the same rules (`renderComposeAcl`; run this file to write it again).
+ * rendered from the same rules (`renderComposeAcl`; run this file to write it again), and so does
+ * the Helm chart's Redis, from a copy inside the chart (`aclFiles`: Helm reads no file outside it).
  *
  * Key layout (libs/messaging/src/lib/streams/streams.keys.ts): every transport key carries its
  * owning service as a hash tag (`rpc:{users}`, `evt:{users}:users.created`, `dlq:{users}`, ...).
@@ -18,6 +19,11 @@ const GATEWAY = 'console-gateway';
 /** All permissions: the launcher, tests and operators; never given to an app. */
 const ADMIN_USER = 'admin';
 const COMPOSE_ACL_FILE = path.resolve(__dirname, '../../docker/redis/users.acl.in');
+/** What turns the ACL file's password variables into hashes at Redis' start (compose's). */
+const RENDER_ACL_SCRIPT = path.resolve(__dirname, '../../docker/redis/render-acl.sh');
+/** The Helm chart's copies of both: its templates can read only files inside the chart. */
+const CHART_ACL_FILE = path.resolve(__dirname, '../../deploy/helm/site11/files/redis/users.acl.in');
+const CHART_RENDER_ACL_SCRIPT = path.resolve(__dirname, '../../deploy/helm/site11/files/redis/render-acl.sh');
 const SERVICES_FILE = path.resolve(__dirname, 'services.json');
 
 /**
@@ -269,10 +275,29 @@ function renderComposeAcl(services) {
   ].join('\n');
 }
 
+/**
+ * Every file this module writes, by absolute path: compose's ACL file, and the Helm chart's copies
+ * of it and of docker/redis/render-acl.sh (the in-chart Redis renders its users with the same
+ * script, from a ConfigMap made of the chart's files/redis/).
+ * @param {ServiceEntry[]} services
+ * @returns {Record<string, string>}
+ */
+function aclFiles(services) {
+  const acl = renderComposeAcl(services);
+  return {
+    [COMPOSE_ACL_FILE]: acl,
+    [CHART_ACL_FILE]: acl,
+    [CHART_RENDER_ACL_SCRIPT]: fs.readFileSync(RENDER_ACL_SCRIPT, 'utf8'),
+  };
+}
+
 module.exports = {
   GATEWAY,
   ADMIN_USER,
   COMPOSE_ACL_FILE,
+  RENDER_ACL_SCRIPT,
+  CHART_ACL_FILE,
+  CHART_RENDER_ACL_SCRIPT,
   callGraph,
   aclRules,
   appUsers,
@@ -282,23 +307,23 @@ module.exports = {
   withoutCredentials,
   applyAcl,
   renderComposeAcl,
+  aclFiles,
 };
 
-// `node tools/platform/redis-acl.cjs` writes docker/redis/users.acl.in from services.json;
-// `--check` only tells whether it is up to date.
+// `node tools/platform/redis-acl.cjs` writes docker/redis/users.acl.in and the Helm chart's copies
+// (aclFiles) from services.json; `--check` only tells whether they are up to date.
 if (require.main === module) {
   /** @type {ServiceEntry[]} */
   const services = JSON.parse(fs.readFileSync(SERVICES_FILE, 'utf8'));
-  const expected = renderComposeAcl(services);
-  const current = fs.existsSync(COMPOSE_ACL_FILE) ? fs.readFileSync(COMPOSE_ACL_FILE, 'utf8') : '';
+  const stale = Object.entries(aclFiles(services)).filter(([file, expected]) => (fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '') !== expected);
   if (process.argv.includes('--check')) {
-    if (current !== expected) {
-      process.stderr.write(`${path.relative(process.cwd(), COMPOSE_ACL_FILE)} is out of date: run node tools/platform/redis-acl.cjs\n`);
-      process.exit(1);
+    for (const [file] of stale) process.stderr.write(`${path.relative(process.cwd(), file)} is out of date: run node tools/platform/redis-acl.cjs\n`);
+    if (stale.length > 0) process.exit(1);
+  } else {
+    for (const [file, expected] of stale) {
+      fs.mkdirSync(path.dirname(file), { recursive: true });
+      fs.writeFileSync(file, expected);
+      process.stdout.write(`wrote ${path.relative(process.cwd(), file)}\n`);
     }
-  } else if (current !== expected) {
-    fs.mkdirSync(path.dirname(COMPOSE_ACL_FILE), { recursive: true });
-    fs.writeFileSync(COMPOSE_ACL_FILE, expected);
-    process.stdout.write(`wrote ${path.relative(process.cwd(), COMPOSE_ACL_FILE)}\n`);
   }
 }

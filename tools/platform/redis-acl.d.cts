@@ -21,6 +21,9 @@ export type TransportName = 'streams' | 'redis';
 export const GATEWAY: string;
 export const ADMIN_USER: string;
 export const COMPOSE_ACL_FILE: string;
+export const RENDER_ACL_SCRIPT: string;
+export const CHART_ACL_FILE: string;
+export const CHART_RENDER_ACL_SCRIPT: string;
 export function callGraph(services: ServiceEntry[]): CallGraph;
 export function aclRules(app: string, graph: CallGraph, options?: { transport?: TransportName }): string[];
 export function appUsers(graph: CallGraph): string[];
@@ -35,3 +38,5 @@ export function applyAcl(options: {
   transport?: TransportName;
 }): Promise<void>;
 export function renderComposeAcl(services: ServiceEntry[]): string;
+/** Every file redis-acl.cjs writes, by absolute path: compose's ACL file and the Helm chart's copies. */
+export function aclFiles(services: ServiceEntry[]): Record<string, string>;

@@ -5,7 +5,9 @@
 // or an unknown kind fails as the API server would refuse it. It then checks what decoding alone
 // cannot: names and labels, and that the objects find one another (a Service's selector selects
 // pods and its named target ports exist on them, an autoscaler's target exists and requests CPU,
-// an Ingress names a Service port, a probe names a container port, a mount names a volume).
+// an Ingress names a Service port, a probe names a container port, a mount names a volume or a
+// StatefulSet's claim template, a ConfigMap volume names a ConfigMap and its keys, a StatefulSet's
+// serviceName is a headless Service that selects its pods, a Job's pods do not restart Always).
 //
 // Custom resources have no types here: the ones it knows (ServiceMonitor) are decoded strictly
 // into a minimal struct of the fields a chart uses; any other kind is refused.
@@ -243,9 +245,19 @@ func checkObject(obj *object, found *problems) {
 			}
 		}
 		found.addFieldErrors(obj, metavalidation.ValidateLabels(template.Labels, spec.Child("template", "metadata", "labels")))
-		checkPodSpec(obj, &template.Spec, found)
+		var claims []string
+		if set, ok := obj.typed.(*appsv1.StatefulSet); ok {
+			for _, claim := range set.Spec.VolumeClaimTemplates {
+				claims = append(claims, claim.Name)
+			}
+		}
+		checkPodSpec(obj, &template.Spec, claims, found)
 	}
 	switch typed := obj.typed.(type) {
+	case *batchv1.Job:
+		checkJobRestartPolicy(obj, typed.Spec.Template.Spec.RestartPolicy, found)
+	case *batchv1.CronJob:
+		checkJobRestartPolicy(obj, typed.Spec.JobTemplate.Spec.Template.Spec.RestartPolicy, found)
 	case *corev1.Service:
 		for i, port := range typed.Spec.Ports {
 			if len(typed.Spec.Ports) > 1 && port.Name == "" {
@@ -274,13 +286,28 @@ func checkObject(obj *object, found *problems) {
 	}
 }
 
-func checkPodSpec(obj *object, pod *corev1.PodSpec, found *problems) {
+// checkJobRestartPolicy: the API server refuses a Job's pods that restart Always (the default).
+func checkJobRestartPolicy(obj *object, policy corev1.RestartPolicy, found *problems) {
+	if policy != corev1.RestartPolicyNever && policy != corev1.RestartPolicyOnFailure {
+		found.add(obj, "the pod template's restartPolicy %q: a Job's pods need Never or OnFailure", policy)
+	}
+}
+
+// checkPodSpec checks a pod template; claims are a StatefulSet's volumeClaimTemplates, which its
+// containers mount like the pod's own volumes.
+func checkPodSpec(obj *object, pod *corev1.PodSpec, claims []string, found *problems) {
 	volumes := map[string]bool{}
 	for _, volume := range pod.Volumes {
 		if volumes[volume.Name] {
 			found.add(obj, "volume %q is declared twice", volume.Name)
 		}
 		volumes[volume.Name] = true
+	}
+	for _, claim := range claims {
+		if volumes[claim] {
+			found.add(obj, "volume %q is both a pod volume and a volumeClaimTemplate", claim)
+		}
+		volumes[claim] = true
 	}
 	if len(pod.Containers) == 0 {
 		found.add(obj, "the pod has no container")
@@ -351,7 +378,7 @@ func checkPodSpec(obj *object, pod *corev1.PodSpec, found *problems) {
 		}
 		for _, mount := range container.VolumeMounts {
 			if !volumes[mount.Name] {
-				found.add(obj, "%s: volumeMount %q names no volume of the pod", where, mount.Name)
+				found.add(obj, "%s: volumeMount %q names no volume of the pod (nor a volumeClaimTemplate)", where, mount.Name)
 			}
 		}
 		for name, request := range container.Resources.Requests {
@@ -386,6 +413,7 @@ func checkReferences(objects []*object, found *problems) {
 	seen := map[string]*object{}
 	var pods []*corev1.PodTemplateSpec
 	services := map[string]*corev1.Service{}
+	configMaps := map[string]*corev1.ConfigMap{}
 	accounts := map[string]bool{}
 	workloads := map[string]*object{}
 	for _, obj := range objects {
@@ -403,6 +431,8 @@ func checkReferences(objects []*object, found *problems) {
 			services[typed.Name] = typed
 		case *corev1.ServiceAccount:
 			accounts[typed.Name] = true
+		case *corev1.ConfigMap:
+			configMaps[typed.Name] = typed
 		}
 	}
 	selected := func(selector labels.Selector) []*corev1.PodTemplateSpec {
@@ -428,8 +458,22 @@ func checkReferences(objects []*object, found *problems) {
 			if name := template.Spec.ServiceAccountName; name != "" && name != "default" && !accounts[name] {
 				found.add(obj, "serviceAccountName %q names no ServiceAccount of these manifests", name)
 			}
+			checkConfigMapVolumes(obj, template.Spec.Volumes, configMaps, found)
 		}
 		switch typed := obj.typed.(type) {
+		case *appsv1.StatefulSet:
+			// the Service that gives the set's pods their stable DNS names: headless, selecting them
+			service, ok := services[typed.Spec.ServiceName]
+			switch {
+			case typed.Spec.ServiceName == "":
+				found.add(obj, "spec.serviceName is required")
+			case !ok:
+				found.add(obj, "spec.serviceName %q names no Service of these manifests", typed.Spec.ServiceName)
+			case service.Spec.ClusterIP != corev1.ClusterIPNone:
+				found.add(obj, "spec.serviceName %q is not a headless Service (clusterIP: None)", typed.Spec.ServiceName)
+			case len(service.Spec.Selector) == 0 || !labels.SelectorFromSet(service.Spec.Selector).Matches(labels.Set(typed.Spec.Template.Labels)):
+				found.add(obj, "spec.serviceName %q does not select the set's pods", typed.Spec.ServiceName)
+			}
 		case *corev1.Service:
 			if len(typed.Spec.Selector) == 0 {
 				continue
@@ -526,6 +570,29 @@ func checkReferences(objects []*object, found *problems) {
 						found.add(obj, "endpoint port %q is not a port of Service %q", endpoint.Port, service.Name)
 					}
 				}
+			}
+		}
+	}
+}
+
+// checkConfigMapVolumes: a ConfigMap volume that is not optional names a ConfigMap of these
+// manifests, and the keys its items pick are in it (the pod would not start otherwise).
+func checkConfigMapVolumes(obj *object, volumes []corev1.Volume, configMaps map[string]*corev1.ConfigMap, found *problems) {
+	for _, volume := range volumes {
+		source := volume.ConfigMap
+		if source == nil || (source.Optional != nil && *source.Optional) {
+			continue
+		}
+		configMap, ok := configMaps[source.Name]
+		if !ok {
+			found.add(obj, "volume %q names ConfigMap %q, which is not in these manifests", volume.Name, source.Name)
+			continue
+		}
+		for _, item := range source.Items {
+			_, text := configMap.Data[item.Key]
+			_, binary := configMap.BinaryData[item.Key]
+			if !text && !binary {
+				found.add(obj, "volume %q picks key %q, which ConfigMap %q lacks", volume.Name, item.Key, source.Name)
 			}
 		}
 	}

@@ -128,3 +128,142 @@ capabilities:
 seccompProfile:
   type: RuntimeDefault
 {{- end -}}
+
+{{/*
+What the values may not combine, checked once per render (deployments.yaml includes it).
+*/}}
+{{- define "site11.checks" -}}
+{{- $redis := .Values.redis -}}
+{{- if and $redis.deploy $redis.clusterNodes -}}
+{{- fail "redis.clusterNodes and redis.deploy exclude each other: the in-chart Redis is one node, not a Redis Cluster. Set redis.deploy=false to use a cluster of your own" -}}
+{{- end -}}
+{{- if and $redis.deploy $redis.tls -}}
+{{- fail "redis.tls needs a Redis of your own: the in-chart Redis (redis.deploy) serves plain TCP inside the namespace. Set redis.deploy=false, or redis.tls=false" -}}
+{{- end -}}
+{{- end -}}
+
+{{/* Where the apps reach Redis: the in-chart Redis's Service, or redis.host. */}}
+{{- define "site11.redisHost" -}}
+{{- if .Values.redis.deploy -}}redis{{- else -}}{{ .Values.redis.host }}{{- end -}}
+{{- end -}}
+
+{{/*
+The ports the apps reach Redis on, as YAML list: redis.port, or the ports of redis.clusterNodes
+(in a cluster REDIS_URL's host and port are not used; every node is expected on a listed port).
+*/}}
+{{- define "site11.redisPorts" -}}
+{{- $ports := list -}}
+{{- range .Values.redis.clusterNodes -}}
+{{- $ports = append $ports (splitList ":" . | last | int) -}}
+{{- end -}}
+{{- if not $ports -}}
+{{- $ports = list (int .Values.redis.port) -}}
+{{- end -}}
+{{- toYaml (uniq $ports) -}}
+{{- end -}}
+
+{{/*
+The users of the chart's ACL file (files/redis/users.acl.in, a copy of docker/redis/users.acl.in
+written by tools/platform/redis-acl.cjs), as YAML: a list of { user, variable }, where variable
+is the password variable render-acl.sh hashes in place of #${variable}.
+*/}}
+{{- define "site11.redisAclUsers" -}}
+{{- $acl := .Files.Get "files/redis/users.acl.in" -}}
+{{- if not $acl -}}
+{{- fail "files/redis/users.acl.in is missing from the chart: run node tools/platform/redis-acl.cjs" -}}
+{{- end -}}
+{{- $users := list -}}
+{{- range regexFindAll "(?m)^user [^ ]+ reset on #\\$\\{[A-Z0-9_]+\\}" $acl -1 -}}
+{{- $users = append $users (dict "user" (regexReplaceAll "^user ([^ ]+) .*$" . "${1}") "variable" (regexReplaceAll "^.*#\\$\\{([A-Z0-9_]+)\\}$" . "${1}")) -}}
+{{- end -}}
+{{- toYaml $users -}}
+{{- end -}}
+
+{{/*
+The environment of an app's container, shared by its Deployment and its migration Job:
+dict "root" $ "name" <app> "app" <merged entry> "apps" <enabled apps> "migrate" auto|only|off.
+MIGRATE is a service's (an app with a database): only in the Job, off in the Deployment that
+the Job migrated for, auto (at boot) without the Job.
+*/}}
+{{- define "site11.appEnv" -}}
+{{- $root := .root -}}
+{{- $name := .name -}}
+{{- $app := .app -}}
+{{- $redis := $root.Values.redis -}}
+- name: NODE_ENV
+  value: production
+- name: NODE_OPTIONS
+  value: {{ include "site11.nodeOptions" (dict "name" $name "app" $app) | quote }}
+- name: INSTANCE_ID
+  valueFrom:
+    fieldRef:
+      fieldPath: metadata.name
+- name: APP_VERSION
+  value: {{ default $root.Chart.AppVersion $root.Values.image.tag | quote }}
+- name: LOG_LEVEL
+  value: {{ $root.Values.logLevel | quote }}
+- name: PUBLIC_URL
+  value: {{ $root.Values.publicUrl | quote }}
+- name: REDIS_PASSWORD
+  valueFrom:
+    secretKeyRef:
+      name: {{ $redis.passwordSecret }}
+      key: {{ $name }}
+# the app's own ACL user; Kubernetes expands $(REDIS_PASSWORD), so the password is in no manifest
+- name: REDIS_URL
+  value: "{{ ternary "rediss" "redis" $redis.tls }}://{{ $name }}:$(REDIS_PASSWORD)@{{ include "site11.redisHost" $root }}:{{ $redis.port }}"
+{{- with $redis.clusterNodes }}
+# a Redis Cluster: the user, password and TLS still come from REDIS_URL, its host and port are not used
+- name: REDIS_CLUSTER_NODES
+  value: {{ join "," . | quote }}
+{{- end }}
+- name: SHUTDOWN_DELAY_MS
+  value: "0"
+- name: SHUTDOWN_GRACE_MS
+  value: {{ $app.shutdown.graceMs | int | quote }}
+{{- if $app.gateway }}
+- name: PORT
+  value: {{ $app.port | quote }}
+- name: METRICS_PORT
+  value: {{ required "the gateway's metricsPort is required: metrics are never served on its public port" $app.metricsPort | quote }}
+# the console is served by its own pods (console.enabled)
+- name: CONSOLE_DIR
+  value: ""
+- name: DOWNSTREAM_SERVICES
+  value: {{ without (keys .apps | sortAlpha) $name | join "," | quote }}
+{{- range $service, $other := .apps }}
+{{- if $other.gatewayUrlEnv }}
+- name: {{ $other.gatewayUrlEnv }}
+  value: "http://{{ $service }}:{{ $other.port }}"
+{{- end }}
+{{- end }}
+{{- else }}
+- name: HEALTH_PORT
+  value: {{ $app.port | quote }}
+{{- end }}
+{{- if $app.database }}
+- name: MONGODB_URI
+  valueFrom:
+    secretKeyRef:
+      name: {{ $root.Values.mongodb.uriSecret }}
+      key: {{ $name }}
+- name: {{ printf "%s_DB_NAME" ($name | upper | replace "-" "_") }}
+  value: {{ $app.database | quote }}
+- name: MIGRATE
+  value: {{ .migrate | quote }}
+{{- end }}
+{{- range $variable, $value := $app.env }}
+- name: {{ $variable }}
+  value: {{ $value | toString | quote }}
+{{- end }}
+{{- range $variable, $ref := $app.secretEnv }}
+- name: {{ $variable }}
+  valueFrom:
+    secretKeyRef:
+      name: {{ required (printf "apps.%s.secretEnv.%s.secret is required" $name $variable) $ref.secret }}
+      key: {{ required (printf "apps.%s.secretEnv.%s.key is required" $name $variable) $ref.key }}
+      {{- if $ref.optional }}
+      optional: true
+      {{- end }}
+{{- end }}
+{{- end -}}

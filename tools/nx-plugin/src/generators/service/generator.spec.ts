@@ -229,6 +229,8 @@ describe('service generator', () => {
     expect(acl).toMatch(/^user console-gateway .*%W~rpc:\{inventory\}/m);
     // its resources handle users.deleted
     expect(acl).toMatch(/^user inventory .*~evt:\{users\}:\*/m);
+    // the Helm chart's Redis loads the same users, from its own copy
+    expect(tree.read('deploy/helm/site11/files/redis/users.acl.in', 'utf-8')).toBe(acl);
   });
 
   it('records whom the service calls and whose events it consumes, and refuses a service that does not exist', async () => {

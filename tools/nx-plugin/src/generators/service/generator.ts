@@ -8,6 +8,8 @@ import type { ServiceGeneratorSchema } from './schema';
 export const SERVICES_FILE = 'tools/platform/services.json';
 /** The Redis users of compose, rendered from services.json by tools/platform/redis-acl.cjs. */
 export const COMPOSE_ACL_FILE = 'docker/redis/users.acl.in';
+/** Its copy in the Helm chart, for the in-chart Redis (Helm reads no file outside the chart). */
+export const HELM_ACL_FILE = 'deploy/helm/site11/files/redis/users.acl.in';
 /** The Helm chart's values: one entry under `apps` per app (deploy/helm/site11). */
 export const HELM_VALUES_FILE = 'deploy/helm/site11/values.yaml';
 export const SERVICE_MARKERS = {
@@ -85,6 +87,7 @@ export async function serviceGenerator(tree: Tree, options: ServiceGeneratorSche
   const entry: ServiceEntry = { name: n.service, healthPort, dbEnv: n.dbEnv, calls, consumes };
   addServiceEntry(tree, entry);
   tree.write(COMPOSE_ACL_FILE, renderComposeAcl([...services, entry]));
+  tree.write(HELM_ACL_FILE, renderComposeAcl([...services, entry]));
 
   const redisPassword = passwordEnv(n.service);
   insertBeforeMarker(tree, 'docker/compose.yml', SERVICE_MARKERS.composeRedisPasswords, `      ${redisPassword}: \${${redisPassword}:?set ${redisPassword}}`);
