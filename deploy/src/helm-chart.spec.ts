@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ensureHelm, ensureKubeValidate } from '../../tools/platform/go-tools.cjs';
 import { aclFiles, CHART_ACL_FILE, CHART_RENDER_ACL_SCRIPT, passwordEnv, RENDER_ACL_SCRIPT } from '../../tools/platform/platform.cjs';
@@ -327,6 +328,11 @@ describe.each([
       const needed = Number(seconds) + Math.ceil((appDelayMs + graceMs) / 1000) + 1;
       expect({ app, enough: (deployment.spec.template.spec.terminationGracePeriodSeconds ?? 30) >= needed }).toEqual({ app, enough: true });
     }
+    // the console's nginx too: it keeps serving until the ingress has dropped it
+    const console = named(deployments, 'console');
+    const [command, seconds] = console.spec.template.spec.containers[0].lifecycle?.preStop?.exec?.command ?? [];
+    expect({ command, seconds: Number(seconds) }).toEqual({ command: 'sleep', seconds: 5 });
+    expect(console.spec.template.spec.terminationGracePeriodSeconds ?? 30).toBeGreaterThan(5);
   });
 
   it('inlines no secret: passwords, keys and connection strings come from secretKeyRef only', () => {
@@ -428,7 +434,7 @@ describe.each([
 
   it('scales every app on CPU with a HorizontalPodAutoscaler and keeps it available with a PodDisruptionBudget', () => {
     type Hpa = { metadata: Meta; spec: { scaleTargetRef: { kind: string; name: string }; minReplicas: number; metrics: Array<{ resource?: { name: string; target: { type: string } } }> } };
-    type Pdb = { metadata: Meta; spec: { maxUnavailable?: number; selector: { matchLabels: Labels } } };
+    type Pdb = { metadata: Meta; spec: { maxUnavailable?: number; unhealthyPodEvictionPolicy?: string; selector: { matchLabels: Labels } } };
     const hpas = ofKind<Hpa>(objects, 'HorizontalPodAutoscaler');
     const pdbs = ofKind<Pdb>(objects, 'PodDisruptionBudget');
     const apiVersions = new Set(objects.filter((object) => object.kind === 'HorizontalPodAutoscaler').map((object) => object.apiVersion));
@@ -444,6 +450,8 @@ describe.each([
       const pdb = named(pdbs, app);
       expect(selects(pdb.spec.selector.matchLabels, deployment.spec.template.metadata.labels)).toBe(true);
       expect(pdb.spec.maxUnavailable).toBe(1);
+      // a replica that is not ready does not block a drain
+      expect(pdb.spec.unhealthyPodEvictionPolicy).toBe('AlwaysAllow');
     }
   });
 
@@ -530,11 +538,37 @@ describe('the in-chart Redis (redis.deploy, the default)', () => {
   });
 
   it('probes Redis as its admin: alive while it loads the AOF, ready once it has', () => {
-    const liveness = server.livenessProbe?.exec?.command.join(' ') ?? '';
-    const readiness = server.readinessProbe?.exec?.command.join(' ') ?? '';
-    expect(liveness).toMatch(/redis-cli --user admin -p 6379 ping \| grep -q PONG/);
-    expect(readiness).toMatch(/redis-cli --user admin -p 6379 info persistence \| grep -q '\^loading:0'/);
+    // the probes' own shell commands, run against a redis-cli that answers as Redis does
+    const stub = mkdtempSync(join(tmpdir(), 'redis-cli-stub-'));
+    try {
+      writeFileSync(join(stub, 'redis-cli'), '#!/bin/sh\n[ "$REDISCLI_AUTH" = secret ] || { echo "NOAUTH Authentication required."; exit 0; }\nprintf "%b\\n" "$STUB_REPLY"\n');
+      chmodSync(join(stub, 'redis-cli'), 0o755);
+      const passes = (probe: { exec?: { command: string[] } } | undefined, reply: string, password = 'secret') => {
+        const [shell, flag, script] = probe?.exec?.command ?? [];
+        expect([shell, flag]).toEqual(['sh', '-c']);
+        const run = spawnSync('sh', ['-c', script], { env: { PATH: `${stub}:${process.env['PATH']}`, REDIS_ADMIN_PASSWORD: password, STUB_REPLY: reply } });
+        return run.status === 0;
+      };
+      expect(server.livenessProbe?.exec?.command.join(' ')).toContain('redis-cli --user admin -p 6379 ping');
+      expect(passes(server.livenessProbe, 'PONG')).toBe(true);
+      // PING during the AOF load: a kill would only start the load again
+      expect(passes(server.livenessProbe, 'LOADING Redis is loading the dataset in memory')).toBe(true);
+      expect(passes(server.livenessProbe, 'PONG', 'wrong')).toBe(false);
+      expect(passes(server.livenessProbe, '')).toBe(false);
+      expect(server.readinessProbe?.exec?.command.join(' ')).toContain('redis-cli --user admin -p 6379 info persistence');
+      expect(passes(server.readinessProbe, '# Persistence\\nloading:1\\naof_enabled:1')).toBe(false);
+      expect(passes(server.readinessProbe, '# Persistence\\nloading:0\\naof_enabled:1')).toBe(true);
+    } finally {
+      rmSync(stub, { recursive: true, force: true });
+    }
     expect(envOf(server, 'REDIS_ADMIN_PASSWORD')?.valueFrom?.secretKeyRef).toEqual({ name: 'site11-redis', key: 'admin' });
+  });
+
+  it('keeps Redis running through an upgrade of the apps: no version in its pod’s labels', () => {
+    const labels = (redis.spec.template.metadata as Meta).labels ?? {};
+    expect(labels).not.toHaveProperty('app.kubernetes.io/version');
+    expect(labels).not.toHaveProperty('helm.sh/chart');
+    expect(labels).toMatchObject({ 'app.kubernetes.io/name': 'redis', 'app.kubernetes.io/part-of': 'site11' });
   });
 
   it('renders the apps’ ACL users at every start from the Secret, with compose’s render-acl.sh, into the file Redis loads', () => {

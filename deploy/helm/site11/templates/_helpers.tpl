@@ -51,6 +51,16 @@ app.kubernetes.io/managed-by: {{ .root.Release.Service }}
 helm.sh/chart: {{ include "site11.chart" .root }}
 {{- end -}}
 
+{{/*
+Labels of a pod that must not restart when only the chart or app version changes (Redis: a
+restart is an outage of every app while it reloads the AOF). dict as for site11.labels.
+*/}}
+{{- define "site11.stablePodLabels" -}}
+{{ include "site11.selectorLabels" . }}
+app.kubernetes.io/component: {{ .component }}
+app.kubernetes.io/part-of: site11
+{{- end -}}
+
 {{/* Every pod of the release: what the default-deny policy selects. */}}
 {{- define "site11.releaseSelector" -}}
 app.kubernetes.io/part-of: site11
