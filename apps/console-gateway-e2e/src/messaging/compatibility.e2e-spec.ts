@@ -9,7 +9,8 @@ import { call, Stack } from '../support/stack';
 /**
  * Replicas of two consecutive releases run side by side during a rolling upgrade (and a rollback):
  * each must read what the other sends (docs/messaging.md, "Compatibility"). The previous release
- * sent envelopes without a version, and `users.roles-changed` as `{ id, roles }`, before `removed`.
+ * sent envelopes without a version; releases before a5e00e0 sent `users.roles-changed` as
+ * `{ id, roles }`, without `removed`.
  */
 const describeStreams = process.env['TRANSPORT'] === 'redis' ? describe.skip : describe;
 
@@ -46,13 +47,13 @@ describeStreams('messages across one release of difference', () => {
     await expect(ping({ v: ENVELOPE_VERSION + 2 })).rejects.toMatchObject({ code: 'UNSUPPORTED_MESSAGE_VERSION' });
   });
 
-  it('ends a user’s sessions on a roles change in the previous release’s shape (no `removed`), as that release did', async () => {
+  it('ends a user’s sessions on a roles change without `removed`, the shape of releases before it existed, as they did', async () => {
     const address = email();
     const registered = await call<{ id: string }>(`${stack.api}/auth/register`, { method: 'POST', json: { email: address, password, name: 'Compat' } });
     const { accessToken } = await stack.login(address, password);
     expect((await call(`${stack.api}/auth/me`, { token: accessToken })).status).toBe(200);
 
-    // what a users replica of the previous release publishes, in its envelope (no `v`)
+    // what a users replica of a release before `removed` published, in an envelope without `v`
     await appendEvents(redis, UsersEvents.rolesChanged, 1, () => ({ data: { id: registered.body.id, roles: ['user'] } }));
 
     const deadline = Date.now() + 5000;
