@@ -45,7 +45,8 @@ describeCluster('the platform on a Redis Cluster', () => {
   let admin: string;
 
   beforeAll(async () => {
-    stack = await Stack.start({ redisCluster: true });
+    // debug: a refused command the transport only retries (reclaim, a connection's errors) is logged too
+    stack = await Stack.start({ redisCluster: true, logLevel: 'debug' });
     redis = stack.redisClient() as Cluster;
     admin = await stack.adminToken();
   });

@@ -39,6 +39,8 @@ export interface StackOptions {
   usersReplicas?: number;
   /** Services reach the database through a proxy the test can cut (`cutDatabase()`). */
   cuttableDatabase?: boolean;
+  /** Every app's LOG_LEVEL (default `warn`); `debug` also logs what the transport retries quietly. */
+  logLevel?: 'warn' | 'log' | 'debug';
 }
 
 export const ADMIN = { email: 'admin@e2e.test', password: 'e2e-admin-password' };
@@ -124,7 +126,7 @@ export class Stack {
     const redisEnvOf = (user: string) => ({ REDIS_URL: redisUrlOf(user), ...(cluster ? { REDIS_CLUSTER_NODES: cluster.clusterNodes } : {}) });
     const redisUrl = redisUrlOf(ADMIN_USER);
     const dbName = `users_test_${id}`;
-    const common = { NODE_ENV: 'test', LOG_LEVEL: 'warn' };
+    const common = { NODE_ENV: 'test', LOG_LEVEL: options.logLevel ?? 'warn' };
 
     // the gateway's address: the issuer of third-party applications' tokens, which every app accepts (PUBLIC_URL)
     const gatewayPort = await freePort();
