@@ -1,17 +1,31 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics, register } from 'prom-client';
 import { OBSERVABILITY_OPTIONS, type ObservabilityModuleOptions } from './observability.options';
 
 /** Buckets for request latencies, from 1 ms to 10 s. */
 const LATENCY_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 
 /**
+ * A registry that also serves the metrics on prom-client's default registry, with its own default
+ * labels: libs whose objects Nest does not create, and so cannot be handed this service (the
+ * streams transport's servers, libs/messaging), register theirs there. Read at every scrape, so a
+ * metric registered after the app started is served too; one of the app's own wins over a namesake.
+ */
+class AppRegistry extends Registry {
+  override getMetricsAsArray(): ReturnType<Registry['getMetricsAsArray']> {
+    const own = super.getMetricsAsArray();
+    const names = new Set(own.map((metric) => metric.name));
+    return [...own, ...register.getMetricsAsArray().filter((metric) => !names.has(metric.name))];
+  }
+}
+
+/**
  * The app's Prometheus registry: Node's default metrics (event-loop lag, heap, RSS, GC, handles)
- * plus the platform's own, all labelled with the service name.
+ * plus the platform's own and those of the streams transport, all labelled with the service name.
  */
 @Injectable()
 export class MetricsService {
-  readonly registry = new Registry();
+  readonly registry: Registry = new AppRegistry();
 
   /** Gateway: HTTP requests by method, route template and status. */
   readonly httpDuration = new Histogram({

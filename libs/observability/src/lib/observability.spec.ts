@@ -4,6 +4,7 @@ import type { PinoLogger } from 'nestjs-pino';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { pinoHttp, type Options } from 'pino-http';
+import { Counter, Gauge, register } from 'prom-client';
 import { lastValueFrom, of, throwError } from 'rxjs';
 import { Writable } from 'node:stream';
 import { MetricsService } from './metrics.service';
@@ -20,6 +21,35 @@ function rpcContext(pattern: string, requestId: string): ExecutionContext {
     }),
   } as unknown as ExecutionContext;
 }
+
+describe('MetricsService', () => {
+  afterEach(() => register.clear());
+
+  it('serves the metrics libs put on prom-client’s default registry, labelled with the app’s service, whenever they were registered', async () => {
+    const before = new Counter({ name: 'lib_before_total', help: 'registered before the app started', labelNames: ['stream'] });
+    const metrics = new MetricsService({ service: 'users', instanceId: 'i', level: 'log' });
+    const after = new Gauge({ name: 'lib_after', help: 'registered once the app runs' });
+    before.inc({ stream: 'rpc:{users}' }, 2);
+    after.set(7);
+
+    const text = await metrics.registry.metrics();
+    expect(text).toMatch(/^lib_before_total\{stream="rpc:\{users\}",service="users"\} 2$/m);
+    expect(text).toMatch(/^lib_after\{service="users"\} 7$/m);
+    // the default registry itself is left as it was: no label, no Node metrics added to it
+    expect(await register.metrics()).toMatch(/^lib_after 7$/m);
+    expect(await register.metrics()).not.toContain('process_resident_memory_bytes');
+  });
+
+  it('keeps the app’s own metric when the default registry has one of the same name', async () => {
+    const metrics = new MetricsService({ service: 'users', instanceId: 'i', level: 'log' });
+    new Gauge({ name: 'rpc_handling_duration_seconds', help: 'a namesake' }).set(1);
+    metrics.rpcDuration.observe({ pattern: 'users.find-by-id', outcome: 'ok' }, 0.01);
+
+    const text = await metrics.registry.metrics();
+    expect(text.match(/^# TYPE rpc_handling_duration_seconds /gm)).toEqual(['# TYPE rpc_handling_duration_seconds ']);
+    expect(text).toContain('# TYPE rpc_handling_duration_seconds histogram');
+  });
+});
 
 describe('RpcMetricsInterceptor', () => {
   const metrics = new MetricsService({ service: 'users', instanceId: 'i', level: 'log' });

@@ -5,6 +5,7 @@ import type { RedisClient } from '@site11/redis';
 import { type Delivery, fieldsToRecord, type Source } from './read-loop';
 import { redactedData } from './redaction';
 import { slotGroupOf, StreamKeys, type StreamReply, type StreamsTuning } from './streams.keys';
+import { streamsMetrics } from './streams.metrics';
 
 type PendingEntry = [id: string, consumer: string, idleMs: number, deliveries: number];
 
@@ -93,6 +94,7 @@ export async function deadLetter(
     reason,
     ...Object.entries({ ...fields, ...(fields['data'] === undefined ? {} : { data: redactedData(fields['data']) as string }) }).flat(),
   );
+  streamsMetrics.deadLettered.inc({ stream: source.key, group: service, reason });
   logger.error(`Dead-lettered ${fields['pattern'] ?? 'a message'} ${id} from ${source.key} (${reason}, ${deliveries} deliveries)`);
   const tx = redis.multi();
   if (fields['reply'] && fields['id']) {
@@ -224,6 +226,7 @@ export class Reclaimer {
           await deadLetter(this.redis, this.service, { ...delivery, deliveries: delivery.deliveries - 1 }, 'max-deliveries', this.logger);
         }
       } else if (deliveries.length > 0) {
+        streamsMetrics.reclaimed.inc({ stream: source.key, group: this.service }, deliveries.length);
         this.host.accept(deliveries);
       }
     }

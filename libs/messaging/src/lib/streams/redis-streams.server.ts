@@ -16,6 +16,7 @@ import { type CommandIdentity, commandIdentity, IdempotencyStore, type Outcome }
 import { type Delivery, type DeliverySink, ReadLoop, type Source } from './read-loop';
 import { deadLetter, Reclaimer } from './reclaimer';
 import { StreamsContext } from './streams.context';
+import { observeGroup } from './streams.metrics';
 import {
   DEFAULT_STREAMS_TUNING,
   FINISH_SCRIPT,
@@ -77,6 +78,8 @@ export class RedisStreamsServer extends Server implements CustomTransportStrateg
   private capacityWaiters: (() => void)[] = [];
   private loops: Promise<void>[] = [];
   private timers: NodeJS.Timeout[] = [];
+  /** Stops reporting this server's streams to the scrape (streams.metrics.ts). */
+  private unobserve: () => void = () => undefined;
   /** Most handlers seen running at once (tests, metrics). */
   peakInFlight = 0;
   /** Requests answered since the last heartbeat, which adds them to `StreamKeys.handled`. */
@@ -157,6 +160,7 @@ export class RedisStreamsServer extends Server implements CustomTransportStrateg
   async close(): Promise<void> {
     if (!this.started || this.stopping) return;
     this.stopping = true;
+    this.unobserve();
     const deadline = Date.now() + this.tuning.shutdownGraceMs;
     // Every step is bounded by the grace period, Redis being away included.
     const inTime = <T>(work: Promise<T>) => Promise.race([work.catch(() => undefined), sleep(Math.max(0, deadline - Date.now()))]);
@@ -200,6 +204,7 @@ export class RedisStreamsServer extends Server implements CustomTransportStrateg
     this.reclaimer = new Reclaimer(this.writer, this.options.service, this.consumer, this.sources, this.tuning, this, this.logger);
     await this.ensureGroups(this.sources, 'initial');
     this.started = true;
+    this.unobserve = observeGroup({ group: this.options.service, sources: this.sources, redis: this.writer });
     await this.heartbeat();
 
     const every = (ms: number, task: () => Promise<unknown>) => this.timers.push(setInterval(() => void task().catch(() => undefined), ms));
