@@ -1,7 +1,10 @@
 export { PersistenceModule } from './lib/persistence.module';
 export { KeysetPage } from './lib/cursor';
 export { databaseUnavailable, isDatabaseUnavailable, isDuplicateKey } from './lib/database-errors';
+export { ensureIndexes, type IndexSpec } from './lib/ensure-indexes';
 export { ExpiryModule } from './lib/expiry';
+export { migrateBeforeServing } from './lib/migrate-at-boot';
+export { MigrationFailedError, type Migration, type MigrationRecord, MigrationRunner } from './lib/migrations';
 export { OUTBOX_FIELDS, outboxEvent, type OutboxEvent, OutboxRelay, pushOutbox, withOutbox } from './lib/outbox';
 export { type SealedSecret, SecretKeyring } from './lib/sealed-secret';
 export { prefixRange } from './lib/prefix';

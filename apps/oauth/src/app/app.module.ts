@@ -3,6 +3,7 @@ import { RpcIdentityModule } from '@site11/auth';
 import { AppConfigModule } from '@site11/config';
 import { PlatformModule } from '@site11/platform';
 import { PersistenceModule } from '@site11/persistence';
+import { migrations } from '../migrations';
 import { AccountsModule } from './accounts/accounts.module';
 import { KeysModule } from './keys/keys.module';
 import { OAuthConfig } from './oauth.config';
@@ -19,7 +20,7 @@ import { SessionsModule } from './sessions/sessions.module';
       mongoose: true,
       servesMessages: true,
     }),
-    PersistenceModule.forService(OAuthConfig, (config) => config.OAUTH_DB_NAME),
+    PersistenceModule.forService(OAuthConfig, (config) => config.OAUTH_DB_NAME, { migrations }),
     // every handler checks the credential of its caller (@RpcAccess)
     RpcIdentityModule.forService('oauth', OAuthConfig),
     KeysModule,

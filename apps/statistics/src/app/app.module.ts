@@ -3,6 +3,7 @@ import { RpcIdentityModule } from '@site11/auth';
 import { AppConfigModule } from '@site11/config';
 import { PlatformModule } from '@site11/platform';
 import { PersistenceModule } from '@site11/persistence';
+import { migrations } from '../migrations';
 import { StatisticsConfig } from './statistics.config';
 import { ReportsModule } from './reports/reports.module';
 // <nx-plugin:resource-module-imports>
@@ -17,7 +18,7 @@ import { ReportsModule } from './reports/reports.module';
       mongoose: true,
       servesMessages: true,
     }),
-    PersistenceModule.forService(StatisticsConfig, (config) => config.STATISTICS_DB_NAME),
+    PersistenceModule.forService(StatisticsConfig, (config) => config.STATISTICS_DB_NAME, { migrations }),
     // every handler checks the credential of its caller (@RpcAccess)
     RpcIdentityModule.forService('statistics', StatisticsConfig),
     ReportsModule,

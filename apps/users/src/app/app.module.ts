@@ -3,6 +3,7 @@ import { RpcIdentityModule } from '@site11/auth';
 import { AppConfigModule } from '@site11/config';
 import { PlatformModule } from '@site11/platform';
 import { PersistenceModule } from '@site11/persistence';
+import { migrations } from '../migrations';
 import { UsersConfig } from './users.config';
 import { UsersModule } from './users/users.module';
 // <nx-plugin:resource-module-imports>
@@ -17,7 +18,7 @@ import { UsersModule } from './users/users.module';
       mongoose: true,
       servesMessages: true,
     }),
-    PersistenceModule.forService(UsersConfig, (config) => config.USERS_DB_NAME),
+    PersistenceModule.forService(UsersConfig, (config) => config.USERS_DB_NAME, { migrations }),
     // every handler checks the credential of its caller (@RpcAccess)
     RpcIdentityModule.forService('users', UsersConfig),
     UsersModule,

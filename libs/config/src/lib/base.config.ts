@@ -174,6 +174,15 @@ export class ServiceConfig extends BaseConfig {
   @Max(30000)
   MONGODB_SERVER_SELECTION_TIMEOUT_MS: number = 2000;
 
+  /**
+   * Database migrations at start (docs/migrations.md): `auto` applies the pending ones before the
+   * service is built (one runner at a time, under a lock), then serves; `only` applies them and
+   * exits, 0 or non-zero on a failure (a deploy's migration Job); `off` applies none and warns
+   * when some are pending (replicas whose Job applied them).
+   */
+  @IsIn(['auto', 'only', 'off'])
+  MIGRATE: 'auto' | 'only' | 'off' = 'auto';
+
   @IsInt()
   @Min(0)
   @Max(65535)

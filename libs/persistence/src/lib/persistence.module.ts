@@ -4,7 +4,9 @@ import { MongooseModule, type MongooseModuleOptions } from '@nestjs/mongoose';
 import mongoose from 'mongoose';
 import { APP_INTERCEPTOR } from '@nestjs/core';
 import { DATABASE_NAME, DatabaseErrorsInterceptor } from './database-errors';
+import type { Migration } from './migrations';
 import { OUTBOX_OPTIONS, OutboxRelay, type OutboxOptions } from './outbox';
+import { declareServiceDatabase } from './service-database';
 
 export interface PersistenceOptions {
   /** `mongodb://` URL of the server; the database is chosen by `dbName`, not by the URL path. */
@@ -48,6 +50,16 @@ export function mongooseOptions(options: PersistenceOptions): MongooseModuleOpti
   };
 }
 
+/** A service's database settings, from its config: a test run refuses a database not named as one. */
+export function serviceOptions<C extends ServiceConfig>(config: C, dbName: (config: C) => string): PersistenceOptions {
+  return {
+    uri: config.MONGODB_URI,
+    dbName: dbName(config),
+    requireTestDatabase: config.NODE_ENV === 'test',
+    serverSelectionTimeoutMs: config.MONGODB_SERVER_SELECTION_TIMEOUT_MS,
+  };
+}
+
 /**
  * Mongoose records `new Error().stack` on every query, to report where a query was run twice;
  * with source maps on, that was 3 % of a service's CPU per request (docs/performance.md).
@@ -60,19 +72,19 @@ export class PersistenceModule {
   /**
    * The usual wiring of a platform service: `MONGODB_URI` from its config, its own database, in
    * tests a refusal of any database not named as a test one, the outbox relay, and a database
-   * outage answered as SERVICE_UNAVAILABLE by every message handler.
+   * outage answered as SERVICE_UNAVAILABLE by every message handler. Its `migrations` are applied
+   * by `bootstrapService` before the app is built, as MIGRATE says (docs/migrations.md).
    */
-  static forService<C extends ServiceConfig>(config: Type<C>, dbName: (config: C) => string): DynamicModule {
+  static forService<C extends ServiceConfig>(
+    config: Type<C>,
+    dbName: (config: C) => string,
+    options: { migrations?: readonly Migration[] } = {},
+  ): DynamicModule {
     const root = PersistenceModule.forRootAsync({
       inject: [config],
-      useFactory: (values: C) => ({
-        uri: values.MONGODB_URI,
-        dbName: dbName(values),
-        requireTestDatabase: values.NODE_ENV === 'test',
-        serverSelectionTimeoutMs: values.MONGODB_SERVER_SELECTION_TIMEOUT_MS,
-      }),
+      useFactory: (values: C) => serviceOptions(values, dbName),
     });
-    return {
+    const persistence: DynamicModule = {
       ...root,
       global: true,
       providers: [
@@ -83,6 +95,8 @@ export class PersistenceModule {
       ],
       exports: [OutboxRelay],
     };
+    declareServiceDatabase(persistence, { config, dbName, migrations: options.migrations ?? [] });
+    return persistence;
   }
 
   static forRootAsync(options: PersistenceAsyncOptions): DynamicModule {

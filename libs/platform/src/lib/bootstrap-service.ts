@@ -6,6 +6,7 @@ import type { ServiceConfig } from '@site11/config';
 import { StructuredLogger } from '@site11/observability';
 import { redisEndpointOf, transportRedisOptions } from '@site11/redis';
 import { createValidationPipe, RedisStreamsServer, RpcEnvelopeInterceptor, RpcErrorFilter } from '@site11/messaging';
+import { migrateBeforeServing } from '@site11/persistence';
 import { CALLER_IDENTITY, type CallerIdentityResolver } from '@site11/contracts';
 import { exitGracefullyOn } from './graceful-shutdown';
 
@@ -34,7 +35,9 @@ function callerIdentityOf(app: INestApplication): CallerIdentityResolver | undef
 /**
  * Starts a platform microservice: message handlers on the Redis transport (with the platform's
  * validation, envelope checks and error filter), plus a small HTTP server that serves only the
- * health endpoints, for probes. Exits with a readable message when the config is invalid.
+ * health endpoints, for probes. The database's migrations come first, as MIGRATE says
+ * (docs/migrations.md): with MIGRATE=only the process exits 0 once they are applied. Exits with a
+ * readable message when the config is invalid or a migration fails.
  */
 export async function bootstrapService<C extends ServiceConfig>(
   rootModule: Type<unknown>,
@@ -42,6 +45,7 @@ export async function bootstrapService<C extends ServiceConfig>(
 ): Promise<INestApplication> {
   const logger = new Logger(options.name);
   try {
+    if ((await migrateBeforeServing(rootModule, options.name)) === 'exit') process.exit(0);
     const app = await NestFactory.create<NestFastifyApplication>(rootModule, new FastifyAdapter(), {
       bufferLogs: true,
       abortOnError: false,

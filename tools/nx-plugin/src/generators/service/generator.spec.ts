@@ -63,6 +63,16 @@ describe('service generator', () => {
     );
   });
 
+  it('gives the service a baseline migration of its resource’s indexes, wired into PersistenceModule.forService', () => {
+    expect(tree.read('apps/inventory/src/migrations/index.ts', 'utf-8')).toContain('export const migrations: readonly Migration[] = [\n  baseline,\n];');
+    const baseline = tree.read('apps/inventory/src/migrations/0001-baseline.ts', 'utf-8');
+    expect(baseline).toContain("id: '0001-baseline',");
+    expect(baseline).toContain("await ensureIndexes(db, 'items', [{ key: { ownerId: 1 } }, { key: { nameLower: 1 } }, { key: { outboxAt: 1 }, sparse: true }]);");
+    const module = tree.read('apps/inventory/src/app/app.module.ts', 'utf-8');
+    expect(module).toContain("import { migrations } from '../migrations';");
+    expect(module).toContain('PersistenceModule.forService(InventoryConfig, (config) => config.INVENTORY_DB_NAME, { migrations }),');
+  });
+
   it('uses the shared helpers of the libs instead of its own: admin test, 403s, pages, outbox, outages', () => {
     const service = tree.read('apps/inventory/src/app/items/items.service.ts', 'utf-8') ?? '';
     expect(service).toContain("import { KeysetPage, LIVE, OutboxRelay, outboxEvent, prefixRange, pushOutbox, withOutbox } from '@site11/persistence';");

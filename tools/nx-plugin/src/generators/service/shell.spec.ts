@@ -30,8 +30,11 @@ const NAMES: [RegExp, string][] = [
   [/USERS/g, SERVICE.replace(/-/g, '_').toUpperCase()],
   [/\b3101\b/g, String(HEALTH_PORT)],
 ];
-/** Files in a folder under src/app/ are a feature's (users/, items/, ...), not the shell. */
-const isFeatureFile = (file: string) => /^src\/app\/[^/]+\//.test(file);
+/**
+ * Files in a folder under src/app/ are a feature's (users/, items/, ...), not the shell; so are a
+ * service's own migrations (src/migrations/ but its index, the list that wires them).
+ */
+const isFeatureFile = (file: string) => /^src\/app\/[^/]+\//.test(file) || /^src\/migrations\/(?!index\.ts$)/.test(file);
 
 const rename = (text: string) => NAMES.reduce((result, [from, to]) => result.replace(from, to), text);
 
@@ -68,8 +71,13 @@ function sharedConfig(text: string): string {
   });
 }
 
+/** The migrations index without its migrations: their imports and their entries in the list. */
+const withoutMigrations = (text: string) =>
+  text.replace(/^import \{ \w+ \} from '\.\/\d{4}-[\w-]+';\n/gm, '').replace(/(?<=: readonly Migration\[\] = \[\n)(?: {2}\w+,\n)+/, '');
+
 function comparable(file: string, text: string): string {
   if (file === 'src/app/app.module.ts') return withoutFeatureModules(text);
+  if (file === 'src/migrations/index.ts') return withoutMigrations(text);
   if (file === `src/app/${SERVICE}.config.ts`) return sharedConfig(text);
   return text;
 }
@@ -116,5 +124,11 @@ describe(`the shell of a generated service${ON_DISK ? ` (${ON_DISK}, on disk)` :
     const module = generatedText('src/app/app.module.ts');
     expect(module).toMatch(/import \{ ItemsModule \} from '\.\/items\/items\.module';\n(?:import .*\n)*\/\/ <nx-plugin:resource-module-imports>/);
     expect(withoutFeatureModules(module)).not.toContain('ItemsModule');
+  });
+
+  it('compares the migrations index with its migrations taken out, not without them', () => {
+    const index = generatedText('src/migrations/index.ts');
+    expect(index).toMatch(/import \{ baseline \} from '\.\/0001-baseline';\n[\s\S]*= \[\n {2}baseline,\n\];/);
+    expect(withoutMigrations(index)).not.toContain('baseline');
   });
 });
