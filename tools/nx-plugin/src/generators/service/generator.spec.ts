@@ -230,6 +230,14 @@ describe('service generator', () => {
     );
   });
 
+  it('gives the service a MongoDB user of its own in compose, allowed its database only, created before it starts', () => {
+    const compose = tree.read('docker/compose.yml', 'utf-8') ?? '';
+    expect(compose).toContain('MONGODB_URI: mongodb://inventory:${INVENTORY_MONGO_PASSWORD:?set INVENTORY_MONGO_PASSWORD}@mongo:27017/?replicaSet=rs0&authSource=admin');
+    expect(compose).toMatch(/INVENTORY_MONGO_PASSWORD: \$\{INVENTORY_MONGO_PASSWORD:\?set INVENTORY_MONGO_PASSWORD\}\n\s+# <nx-plugin:mongo-passwords>/);
+    const inventory = compose.slice(compose.indexOf('\n  inventory:'));
+    expect(inventory).toMatch(/depends_on:\n\s+mongo-users: \{ condition: service_completed_successfully \}/);
+  });
+
   it('gives the service a Redis user of its own in compose, which the gateway may call', () => {
     const compose = tree.read('docker/compose.yml', 'utf-8') ?? '';
     expect(compose).toContain('REDIS_URL: redis://inventory:${INVENTORY_REDIS_PASSWORD:?set INVENTORY_REDIS_PASSWORD}@redis:6379');

@@ -18,6 +18,7 @@ export const SERVICE_MARKERS = {
   scopes: '// <nx-plugin:scopes>',
   composeServices: '# <nx-plugin:services>',
   composeRedisPasswords: '# <nx-plugin:redis-passwords>',
+  composeMongoPasswords: '# <nx-plugin:mongo-passwords>',
   prometheusTargets: '# <nx-plugin:scrape-configs>',
   helmApps: '# <nx-plugin:helm-apps>',
 } as const;
@@ -91,6 +92,11 @@ export async function serviceGenerator(tree: Tree, options: ServiceGeneratorSche
 
   const redisPassword = passwordEnv(n.service);
   insertBeforeMarker(tree, 'docker/compose.yml', SERVICE_MARKERS.composeRedisPasswords, `      ${redisPassword}: \${${redisPassword}:?set ${redisPassword}}`);
+  // its MongoDB user, allowed its own database only (docker/mongo/service-users.js: <SERVICE>_MONGO_PASSWORD
+  // makes the user <service> with readWrite on <service>_db)
+  const mongoUser = n.dbName.replace(/_db$/, '');
+  const mongoPassword = `${mongoUser.toUpperCase()}_MONGO_PASSWORD`;
+  insertBeforeMarker(tree, 'docker/compose.yml', SERVICE_MARKERS.composeMongoPasswords, `      ${mongoPassword}: \${${mongoPassword}:?set ${mongoPassword}}`);
 
   insertBeforeMarker(
     tree,
@@ -103,13 +109,13 @@ export async function serviceGenerator(tree: Tree, options: ServiceGeneratorSche
       '    environment:',
       '      NODE_ENV: production',
       `      REDIS_URL: redis://${n.service}:\${${redisPassword}:?set ${redisPassword}}@redis:6379`,
-      '      MONGODB_URI: mongodb://mongo:27017/',
+      `      MONGODB_URI: mongodb://${mongoUser}:\${${mongoPassword}:?set ${mongoPassword}}@mongo:27017/?replicaSet=rs0&authSource=admin`,
       `      ${n.dbEnv}: ${n.dbName}`,
       `      HEALTH_PORT: '${healthPort}'`,
       '      # the OpenID Connect issuer: third-party applications\' tokens name it',
       '      PUBLIC_URL: ${PUBLIC_URL:-http://localhost:8080}',
       '    depends_on:',
-      '      mongo: { condition: service_healthy }',
+      '      mongo-users: { condition: service_completed_successfully }',
       '      redis: { condition: service_healthy }',
       '    healthcheck:',
       `      test: ['CMD', 'node', '-e', "fetch('http://127.0.0.1:${healthPort}/health/ready').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]`,
