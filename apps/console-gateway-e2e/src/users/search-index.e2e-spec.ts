@@ -60,7 +60,9 @@ async function dropIndex(): Promise<void> {
 const indexReady = async () => (await redis.exists(indexKeys().ready)) === 1;
 
 beforeAll(async () => {
-  stack = await Stack.start();
+  // the outbox relay looks through its collection every second, not every 5 minutes: "repairs the
+  // index from its own events" leaves events as an instance that crashed does, while this one runs
+  stack = await Stack.start({ usersEnv: { OUTBOX_SCAN_MS: '1000' } });
   adminToken = await stack.adminToken();
   redis = new Redis(stack.redisUrl);
   await waitFor(indexReady, { what: 'the search index built at start', timeoutMs: 15_000 });
@@ -221,7 +223,8 @@ describe('admin search from the Redis index (GET /api/v1/users?q=)', () => {
 
   it('repairs the index from its own events when an instance died between its database write and the index', async () => {
     // each change written as a crashed instance leaves it: in the database with its event still in
-    // the outbox, the index untouched; the outbox sweep publishes the event, the service reads it
+    // the outbox, the index untouched; the outbox scan (OUTBOX_SCAN_MS, 1 s here) publishes the
+    // event, the service reads it
     const created = unique('evcreated');
     await insertStraight(`${created}@example.com`, 'Event Created', (id) => stranded('users.created', { id, email: `${created}@example.com`, roles: ['user'] }));
 
