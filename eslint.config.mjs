@@ -76,6 +76,7 @@ export default [
             { sourceTag: 'scope:images', onlyDependOnLibsWithTags: ['scope:images', 'scope:shared'] },
             { sourceTag: 'scope:data', onlyDependOnLibsWithTags: ['scope:data', 'scope:shared'] },
             { sourceTag: 'scope:statistics', onlyDependOnLibsWithTags: ['scope:statistics', 'scope:shared'] },
+            { sourceTag: 'scope:audit', onlyDependOnLibsWithTags: ['scope:audit', 'scope:shared'] },
             // <nx-plugin:scopes>
           ],
         },

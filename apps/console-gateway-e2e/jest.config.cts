@@ -1,3 +1,5 @@
+const { esmTransform } = require('../../jest.esm.js');
+
 module.exports = {
   displayName: 'console-gateway-e2e',
   preset: '../../jest.preset.js',
@@ -7,6 +9,7 @@ module.exports = {
   testMatch: ['<rootDir>/src/**/*.e2e-spec.ts'],
   testTimeout: 60_000,
   transform: {
+    ...esmTransform,
     '^.+\\.[tj]s$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.spec.json' }],
   },
   moduleFileExtensions: ['ts', 'js'],

@@ -326,6 +326,30 @@ async function startMongo({ dir, port, echo = false }) {
 }
 
 /**
+ * A local mail catcher (maildev 3, a dev dependency) for what the apps send: SMTP on `smtpPort`,
+ * its web UI and REST API on `webPort`, both on 127.0.0.1 only (free ports unless given). With
+ * `dir`, messages are kept there as .eml files (and survive a restart); else in memory. Nothing
+ * it catches is delivered anywhere.
+ * @param {{ dir?: string, smtpPort?: number, webPort?: number, logFile?: string, echo?: boolean }} [options]
+ */
+async function startMailCatcher({ dir, smtpPort, webPort, logFile, echo = false } = {}) {
+  // the package exports no path to its CLI, which is where the dev dependency installs it
+  const bin = path.join(ROOT, 'node_modules/maildev/dist/bin/maildev.js');
+  if (!fs.existsSync(bin)) throw new Error(`${bin} is missing: run npm ci (maildev is a dev dependency), or set SMTP_URL`);
+  const smtp = smtpPort ?? (await freePort());
+  const web = webPort ?? (await freePort());
+  if (dir) fs.mkdirSync(dir, { recursive: true });
+  const args = [bin, '--smtp', String(smtp), '--ip', '127.0.0.1', '--web', String(web), '--web-ip', '127.0.0.1'];
+  if (dir) args.push('--mail-directory', dir);
+  // MAILDEV_* variables of the caller's environment would override these flags' defaults
+  const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith('MAILDEV_')));
+  const proc = launch('maildev', process.execPath, args, { env, cwd: dir ?? ROOT, logFile: logFile ?? (dir ? path.join(dir, 'maildev.log') : undefined), echo });
+  const webUrl = `http://127.0.0.1:${web}`;
+  await readyOrStop(proc, async () => (await tcpOpen(smtp)) && (await httpStatus(`${webUrl}/api/healthz`)) === 200, { what: 'maildev' });
+  return { ...proc, smtpPort: smtp, webPort: web, smtpUrl: `smtp://127.0.0.1:${smtp}`, webUrl };
+}
+
+/**
  * Starts a built app (`dist/apps/<name>/main.js`) and waits until its readiness probe answers 200.
  * @param {string} name
  * @param {{ env: Record<string, string>, healthPort: number, logFile?: string, echo?: boolean, timeoutMs?: number, nodeArgs?: string[] }} options
@@ -366,9 +390,12 @@ module.exports = {
   startRedis,
   startRedisCluster,
   startMongo,
+  startMailCatcher,
   startApp,
   gatewayUrlFor,
   ensureFerretDB,
   // the Redis users of the apps (redis-acl.cjs), for the launcher, the e2e stacks and the generator
   ...require('./redis-acl.cjs'),
+  // what the mail catcher caught (mailbox.cjs), for the e2e suites
+  ...require('./mailbox.cjs'),
 };

@@ -1,6 +1,7 @@
 import type { ChildProcess } from 'node:child_process';
 
 export * from './redis-acl.cjs';
+export * from './mailbox.cjs';
 
 export interface Launched {
   name: string;
@@ -42,6 +43,15 @@ export function startMongo(options: {
   port?: number;
   echo?: boolean;
 }): Promise<Launched & { port: number; uri: string; engine: 'mongod' | 'ferretdb' }>;
+/** A local mail catcher (maildev 3): SMTP and its web UI / REST API on 127.0.0.1, free ports unless given. */
+export function startMailCatcher(options?: {
+  /** Keep messages there (.eml files); in memory without it. */
+  dir?: string;
+  smtpPort?: number;
+  webPort?: number;
+  logFile?: string;
+  echo?: boolean;
+}): Promise<Launched & { smtpPort: number; webPort: number; smtpUrl: string; webUrl: string }>;
 export function startApp(
   name: string,
   options: { env: Record<string, string>; healthPort: number; logFile?: string; echo?: boolean; timeoutMs?: number; nodeArgs?: string[] },

@@ -1,14 +1,15 @@
 // @ts-check
 /**
  * `npm start`: the whole platform on local defaults. Reuses REDIS_URL / MONGODB_URI when given,
- * otherwise starts redis-server and mongod/FerretDB under .data/, then every app; Ctrl-C stops
+ * otherwise starts redis-server and mongod/FerretDB under .data/ (and, without SMTP_URL, the maildev
+ * mail catcher on 127.0.0.1:1025, web UI on :1080), then every app; Ctrl-C stops
  * everything it started. On the redis-server it starts, each app gets a Redis user of its own
  * (tools/platform/redis-acl.cjs); a REDIS_URL given is passed to every app as it is.
  */
 const fs = require('node:fs');
 const path = require('node:path');
 const { randomBytes } = require('node:crypto');
-const { DATA_DIR, gatewayUrlFor, startApp, startMongo, startRedis } = require('./platform.cjs');
+const { DATA_DIR, gatewayUrlFor, startApp, startMailCatcher, startMongo, startRedis } = require('./platform.cjs');
 const { applyAcl, callGraph, generatePasswords, redisUrlFor, withoutCredentials } = require('./redis-acl.cjs');
 /** @type {import('./redis-acl.cjs').ServiceEntry[]} */
 const SERVICES = require('./services.json');
@@ -85,7 +86,20 @@ async function main() {
     started.push(mongo);
     mongoUri = mongo.uri;
   }
-  const common = { NODE_ENV: env.NODE_ENV ?? 'development' };
+  // mail goes to a local catcher unless an SMTP server is given; every app gets the same SMTP_URL
+  let mailUi = null;
+  let smtpUrl = env.SMTP_URL;
+  if (!smtpUrl) {
+    const catcher = await startMailCatcher({
+      dir: path.join(DATA_DIR, 'mail'),
+      smtpPort: Number(env.MAILDEV_SMTP_PORT ?? 1025),
+      webPort: Number(env.MAILDEV_WEB_PORT ?? 1080),
+    });
+    started.push(catcher);
+    smtpUrl = catcher.smtpUrl;
+    mailUi = `http://localhost:${catcher.webPort}/`;
+  }
+  const common = { NODE_ENV: env.NODE_ENV ?? 'development', SMTP_URL: smtpUrl };
   const admin = adminCredentials(env);
 
   /** Where Prometheus would scrape each app: services on their health port, the gateway on its own. */
@@ -143,6 +157,7 @@ async function main() {
       `  admin     ${admin.email} / ${env.ADMIN_PASSWORD ? '(ADMIN_PASSWORD)' : `${admin.password}  (from .data/admin.json)`}`,
       `  redis     ${withoutCredentials(redisUrl)}${env.REDIS_URL ? '' : '  (a user per app; passwords in .data/secrets.json)'}`,
       `  mongodb   ${mongoUri}`,
+      `  mail      ${mailUi ? `${mailUi}  (local mail catcher: every message the apps send lands here)` : withoutCredentials(smtpUrl)}`,
       'Press Ctrl-C to stop.',
       '',
     ].join('\n'),

@@ -1,11 +1,13 @@
 export { PersistenceModule } from './lib/persistence.module';
-export { KeysetPage } from './lib/cursor';
+export { InvalidCursorError, KeysetPage } from './lib/cursor';
+export { type AuditedAction, auditEvent, auditRecord, AuditTrail } from './lib/audit-trail';
+export { PendingEvents } from './lib/pending-events';
 export { databaseUnavailable, isDatabaseUnavailable, isDuplicateKey } from './lib/database-errors';
 export { ensureIndexes, type IndexSpec } from './lib/ensure-indexes';
 export { ExpiryModule } from './lib/expiry';
 export { migrateBeforeServing } from './lib/migrate-at-boot';
 export { MigrationFailedError, type Migration, type MigrationRecord, MigrationRunner } from './lib/migrations';
-export { OUTBOX_FIELDS, outboxEvent, type OutboxEvent, OutboxRelay, pushOutbox, withOutbox } from './lib/outbox';
+export { changeWithEvents, OUTBOX_FIELDS, outboxEvent, type OutboxEvent, OutboxRelay, pushOutbox, withOutbox } from './lib/outbox';
 export { type SealedSecret, SecretKeyring } from './lib/sealed-secret';
 export { prefixRange } from './lib/prefix';
 export { findLiveById, LIVE } from './lib/tombstone';

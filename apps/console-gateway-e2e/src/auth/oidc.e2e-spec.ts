@@ -1,5 +1,6 @@
 import { type BaseClient, custom, generators, Issuer, type TokenSet } from 'openid-client';
 import { decodeJwt } from 'jose';
+import { generate } from 'otplib';
 import Redis from 'ioredis';
 import { waitFor } from '../../../../tools/platform/platform.cjs';
 import { createHash } from 'node:crypto';
@@ -155,7 +156,8 @@ describe('OpenID Connect with a certified client library', () => {
     expect(access).toMatchObject({ client_id: client.metadata.client_id, scope: 'openid profile email offline_access', iss: stack.gatewayUrl });
 
     const userinfo = await client.userinfo(tokens);
-    expect(userinfo).toMatchObject({ sub: idClaims.sub, email: owner.email, name: expect.any(String) });
+    // the owner never followed their verification link
+    expect(userinfo).toMatchObject({ sub: idClaims.sub, email: owner.email, email_verified: false, name: expect.any(String) });
 
     const refreshed = await client.refresh(tokens.refresh_token as string);
     expect(refreshed.access_token).not.toBe(tokens.access_token);
@@ -217,6 +219,38 @@ describe('sign-ins, prompts and replays', () => {
     });
     expect(changed.status).toBe(204);
     expect(client.callbackParams((await silent()).headers.get('location') as string)).toMatchObject({ error: 'login_required', state: 'p' });
+  });
+
+  it('asks an account with TOTP for its code after the password, shows the form again for a wrong one, and signs in with the right one', async () => {
+    const person = await stack.signUp('oidc-totp');
+    const setup = await call<{ secret: string }>(`${stack.api}/auth/mfa/totp/setup`, { method: 'POST', token: person.accessToken });
+    const now = () => Math.floor(Date.now() / 1000);
+    const enrolled = await call(`${stack.api}/auth/mfa/totp/confirm`, {
+      method: 'POST',
+      token: person.accessToken,
+      json: { code: await generate({ secret: setup.body.secret, epoch: now() }) },
+    });
+    expect(enrolled.status).toBe(200);
+    const client = clientFor(await register());
+    const browser = new Browser();
+    const login = await formOf(await browser.get(client.authorizationUrl({ scope: 'openid', ...pkce() })));
+    const codePage = await browser.post('/oauth2/login', { ...login, email: person.email, password: 'a fine password' });
+    expect(codePage.status).toBe(200);
+    const codeForm = await formOf(codePage);
+    expect(codeForm.html).toContain('<label for="code">Authentication code</label>');
+    const mfaToken = /name="mfaToken" value="([^"]+)"/.exec(codeForm.html)?.[1] as string;
+
+    const wrong = await browser.post('/oauth2/login/mfa', { request: codeForm.request, csrf: codeForm.csrf, mfaToken, code: '000000' });
+    expect(wrong.status).toBe(400);
+    expect(await wrong.text()).toContain('That code did not work');
+    const consent = await browser.post('/oauth2/login/mfa', {
+      request: codeForm.request,
+      csrf: codeForm.csrf,
+      mfaToken,
+      code: await generate({ secret: setup.body.secret, epoch: now() + 30 }),
+    });
+    expect(consent.status).toBe(200);
+    expect((await formOf(consent)).html).toContain('Reports wants to access your site11 account');
   });
 
   it('asks for consent after the password when prompt=login consent, even with a remembered grant', async () => {

@@ -11,8 +11,10 @@ import {
   gatewayUrlFor,
   generatePasswords,
   type Launched,
+  Mailbox,
   redisUrlFor,
   startApp,
+  startMailCatcher,
   startRedis,
   startRedisCluster,
 } from '../../../../tools/platform/platform.cjs';
@@ -45,6 +47,9 @@ export interface StackOptions {
 
 export const ADMIN = { email: 'admin@e2e.test', password: 'e2e-admin-password' };
 
+/** The sender of every message a stack's apps send (MAIL_FROM). */
+export const E2E_MAIL_FROM = 'site11 e2e <no-reply@e2e.test>';
+
 /** The key-encryption key oauth seals its private signing keys with, in every stack this test file starts. */
 export const KEY_ENCRYPTION_KEY = randomBytes(32).toString('base64');
 
@@ -69,6 +74,12 @@ export class Stack {
   private databaseProxy: DatabaseProxy | null = null;
   /** This stack's own Redis Cluster, with `redisCluster`. */
   redisCluster: RedisCluster | null = null;
+  /**
+   * What the apps of this stack sent by mail: each stack runs its own mail catcher (maildev), which
+   * every app reaches through SMTP_URL. `await stack.mailbox.waitFor(email, { subject: /Reset/ })`.
+   */
+  mailbox!: Mailbox;
+  private mailCatcher: Launched | null = null;
 
   private constructor(
     readonly redisUrl: string,
@@ -126,7 +137,9 @@ export class Stack {
     const redisEnvOf = (user: string) => ({ REDIS_URL: redisUrlOf(user), ...(cluster ? { REDIS_CLUSTER_NODES: cluster.clusterNodes } : {}) });
     const redisUrl = redisUrlOf(ADMIN_USER);
     const dbName = `users_test_${id}`;
-    const common = { NODE_ENV: 'test', LOG_LEVEL: options.logLevel ?? 'warn' };
+    const catcher = await startMailCatcher({ logFile: join(logDir, 'maildev.log') });
+    started.push(catcher);
+    const common = { NODE_ENV: 'test', LOG_LEVEL: options.logLevel ?? 'warn', SMTP_URL: catcher.smtpUrl, MAIL_FROM: E2E_MAIL_FROM };
 
     // the gateway's address: the issuer of third-party applications' tokens, which every app accepts (PUBLIC_URL)
     const gatewayPort = await freePort();
@@ -213,6 +226,8 @@ export class Stack {
     stack.redisPasswords = redisPasswords;
     stack.databaseProxy = databaseProxy;
     stack.redisCluster = cluster;
+    stack.mailCatcher = catcher;
+    stack.mailbox = new Mailbox(catcher.webUrl);
     return stack;
   }
 
@@ -398,6 +413,7 @@ export class Stack {
     await this.redis?.stop();
     await this.redisCluster?.stop();
     await this.databaseProxy?.stop();
+    await this.mailCatcher?.stop();
   }
 }
 

@@ -20,6 +20,7 @@ import { ImagesHttpModule } from './images/images.http.module';
 import { DataHttpModule } from './data/data.http.module';
 import { StatisticsHttpModule } from './statistics/statistics.http.module';
 import { DashboardHttpModule } from './dashboard/dashboard.http.module';
+import { AuditHttpModule } from './audit/audit.http.module';
 // <nx-plugin:http-module-imports>
 
 @Module({
@@ -40,6 +41,7 @@ import { DashboardHttpModule } from './dashboard/dashboard.http.module';
         // third-party applications' access tokens, on @Scopes() routes only
         applicationIssuer: config.PUBLIC_URL,
         clockToleranceSeconds: 30,
+        mfaRequiredForAdmins: config.MFA_REQUIRED_FOR_ADMINS,
         // published by oauth in Redis, where no other app may write
         loadJwks: () => readJwks(redis),
       }),
@@ -59,6 +61,7 @@ import { DashboardHttpModule } from './dashboard/dashboard.http.module';
     DataHttpModule,
     StatisticsHttpModule,
     DashboardHttpModule,
+    AuditHttpModule,
     // <nx-plugin:http-modules>
   ],
   providers: [

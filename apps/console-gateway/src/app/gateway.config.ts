@@ -1,5 +1,6 @@
-import { BaseConfig } from '@site11/config';
+import { BaseConfig, EnvBoolean } from '@site11/config';
 import {
+  IsBoolean,
   IsInt,
   IsString,
   Matches,
@@ -31,6 +32,14 @@ export class GatewayConfig extends BaseConfig {
 
   @IsString()
   HOST: string = '0.0.0.0';
+
+  /**
+   * Admin routes need a session that signed in with a second factor: an admin without TOTP gets
+   * 403 AUTH.MFA_REQUIRED until they turn it on and sign in with a code (docs/security.md).
+   */
+  @EnvBoolean()
+  @IsBoolean({ message: 'MFA_REQUIRED_FOR_ADMINS must be true or false' })
+  MFA_REQUIRED_FOR_ADMINS: boolean = false;
 
   /**
    * Port of the listener that serves Prometheus metrics (`/metrics`) and nothing else; the public
@@ -89,7 +98,7 @@ export class GatewayConfig extends BaseConfig {
 
   /** Services the gateway calls; its readiness and /health/services ping each. */
   @Matches(/^[a-z][a-z0-9-]*(,[a-z][a-z0-9-]*)*$/, { message: 'DOWNSTREAM_SERVICES must be a comma-separated list of service names' })
-  DOWNSTREAM_SERVICES: string = 'users,oauth,applications,images,data,statistics';
+  DOWNSTREAM_SERVICES: string = 'users,oauth,applications,images,data,statistics,audit';
 
   /**
    * Where the images service's own HTTP listener is (its health port): upload and content

@@ -3,6 +3,7 @@ import { type BrowserContext, expect, type Page, test as base, type TestInfo } f
 import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { Mailbox } from '../../../../tools/platform/platform.cjs';
 import { platformState, type PlatformState, SCREENSHOT_DIR } from './state';
 
 /** A user made through the API for a test: their id, email, name and password. */
@@ -19,6 +20,11 @@ export class PlatformClient {
 
   get admin(): { email: string; password: string } {
     return this.state.admin;
+  }
+
+  /** What the platform sent by mail: `await platform.mailbox.waitFor(user.email, { subject: /Reset/ })`, then `page.goto(message.links[0])`. */
+  get mailbox(): Mailbox {
+    return new Mailbox(this.state.mailUrl);
   }
 
   private async control<T>(method: 'GET' | 'POST', path: string): Promise<T> {

@@ -13,6 +13,7 @@ import {
   redisUrlFor,
   ROOT,
   startApp,
+  startMailCatcher,
   startMongo,
   startRedis,
 } from '../../../../tools/platform/platform.cjs';
@@ -49,6 +50,7 @@ export class Platform {
     private readonly mongoUri: string,
     private readonly redis: Launched & { url: string },
     private readonly redisPasswords: Record<string, string>,
+    private readonly mail: { smtpUrl: string; webUrl: string },
     private readonly started: { stop: () => Promise<unknown> }[],
   ) {}
 
@@ -75,7 +77,11 @@ export class Platform {
       const redisPasswords = generatePasswords(graph);
       await applyAcl({ url: redis.url, passwords: redisPasswords, graph, transport: process.env['TRANSPORT'] === 'redis' ? 'redis' : 'streams' });
 
-      const platform = new Platform(id, workDir, logDir, mongo, mongoUri, redis, redisPasswords, started);
+      // what the apps send by mail lands in a catcher the tests read (PlatformClient.mailbox)
+      const mail = await startMailCatcher({ logFile: join(logDir, 'maildev.log') });
+      started.push(mail);
+
+      const platform = new Platform(id, workDir, logDir, mongo, mongoUri, redis, redisPasswords, mail, started);
       // if the runner dies without its teardown, no process of the platform outlives it
       process.once('exit', () => platform.killAll());
       await platform.launchApps();
@@ -97,7 +103,7 @@ export class Platform {
   }
 
   private common(): Record<string, string> {
-    return { NODE_ENV: 'test', LOG_LEVEL: 'warn', REGISTRY_TTL_MS };
+    return { NODE_ENV: 'test', LOG_LEVEL: 'warn', REGISTRY_TTL_MS, SMTP_URL: this.mail.smtpUrl, MAIL_FROM: 'site11 console e2e <no-reply@console-e2e.test>' };
   }
 
   private async launchApps(): Promise<void> {
@@ -173,6 +179,7 @@ export class Platform {
       admin: ADMIN,
       logDir: this.logDir,
       usersDbName: this.dbName('users'),
+      mailUrl: this.mail.webUrl,
     };
     mkdirSync(OUTPUT_DIR, { recursive: true });
     writeFileSync(STATE_FILE, `${JSON.stringify(this.state, null, 2)}\n`);

@@ -23,6 +23,8 @@ export interface PlatformState {
   admin: { email: string; password: string };
   logDir: string;
   usersDbName: string;
+  /** The mail catcher's web UI and REST API: what the apps sent (read through `PlatformClient.mailbox`). */
+  mailUrl: string;
 }
 
 /** The running platform, as global setup described it. */

@@ -64,9 +64,157 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    /** Exchange email and password for tokens */
+    /**
+     * Exchange email and password for tokens
+     * @description With two-factor authentication on, the answer is `{ mfaRequired: true, mfaToken }` instead: send the token with a code to `POST /auth/login/mfa`. With REQUIRE_VERIFIED_EMAIL, an unverified account gets 403 `AUTH.EMAIL_NOT_VERIFIED`.
+     */
     post: operations['AuthHttpController_login'];
     delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/auth/login/mfa': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Finish a login with a TOTP code or a recovery code
+     * @description Each code works once (a replay is refused); a challenge allows 5 attempts within 5 minutes.
+     */
+    post: operations['AuthHttpController_loginMfa'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/auth/verify-email': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Prove the address with the link mailed to it (single use, 24 hours) */
+    post: operations['AuthHttpController_verifyEmail'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/auth/verify-email/resend': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Send a new verification link
+     * @description 202 whatever the address: a mail goes out only if it is an account’s and not verified yet.
+     */
+    post: operations['AuthHttpController_resendVerification'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/auth/password-reset': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Mail a password-reset link (single use, 30 minutes)
+     * @description 202 whatever the address, with the same work done either way: the answer does not tell whether an account has it.
+     */
+    post: operations['AuthHttpController_requestPasswordReset'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/auth/password-reset/confirm': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Set a new password with a reset link; every session of the account ends */
+    post: operations['AuthHttpController_confirmPasswordReset'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/auth/mfa/totp/setup': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Start TOTP enrolment: a new secret, its otpauth URI and QR code; confirm within 15 minutes */
+    post: operations['AuthHttpController_totpSetup'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/auth/mfa/totp/confirm': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Turn TOTP on with a code of the new secret; answers 10 single-use recovery codes, shown once */
+    post: operations['AuthHttpController_totpConfirm'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/auth/mfa/totp': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post?: never;
+    /** Turn TOTP off, with a current code (or a recovery code) */
+    delete: operations['AuthHttpController_totpDisable'];
     options?: never;
     head?: never;
     patch?: never;
@@ -219,6 +367,27 @@ export interface paths {
     get: operations['AuthHttpController_me'];
     put?: never;
     post?: never;
+    /**
+     * Delete my account: password, and a TOTP or recovery code when two-factor is on
+     * @description Every session ends at once; the other services remove or anonymise the account’s data (`users.deleted`). Download `GET /auth/me/export` first.
+     */
+    delete: operations['AuthHttpController_deleteMe'];
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/auth/me/export': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Download everything the platform keeps about me: profile, sessions, applications, grants, dataset and image metadata */
+    get: operations['AuthHttpController_exportMe'];
+    put?: never;
+    post?: never;
     delete?: never;
     options?: never;
     head?: never;
@@ -285,10 +454,30 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    /** Sign the console in: access token in the body, refresh token in an HttpOnly cookie */
+    /**
+     * Sign the console in: access token in the body, refresh token in an HttpOnly cookie
+     * @description With two-factor authentication on: `{ mfaRequired: true, mfaToken }` and no cookie; finish with `POST /console/session/mfa`.
+     */
     post: operations['ConsoleSessionHttpController_signIn'];
     /** Sign the console out: end this session and clear its cookie */
     delete: operations['ConsoleSessionHttpController_signOut'];
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/console/session/mfa': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Finish the console’s sign-in with a TOTP code or a recovery code */
+    post: operations['ConsoleSessionHttpController_signInMfa'];
+    delete?: never;
     options?: never;
     head?: never;
     patch?: never;
@@ -1175,6 +1364,63 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/audit': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * List audit entries, newest first, one page at a time (admin)
+     * @description Filters combine: `actor` (user id or `service:<name>`), `action`, `target` (`<kind>:<id>`), `from` (inclusive) and `to` (exclusive) on the time of the action. Unknown fields, a bad date, an unknown action or a cursor this API did not issue are 400 VALIDATION.
+     */
+    get: operations['AuditHttpController_list'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/audit/verify': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Verify the audit chain from its first entry (admin)
+     * @description Recomputes every entry’s hash in order. `valid: false` names the first entry that does not check: edited, or after one deleted or moved. It cannot tell a chain rewritten from the edit onward, nor its last entries removed (docs/audit.md).
+     */
+    get: operations['AuditHttpController_verify'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/audit/me': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** My recent security activity: entries where I acted or was acted upon, newest first */
+    get: operations['AuditHttpController_listMine'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1195,6 +1441,22 @@ export interface components {
       requestId: string;
       /** @description For VALIDATION: one entry per offending field */
       details?: Record<string, never>;
+    };
+    TokenPairDto: {
+      /** @description JWT (RS256), valid for `expiresIn` seconds */
+      accessToken: string;
+      /** @description Opaque; single use: every refresh returns a new one */
+      refreshToken: string;
+      /** @example Bearer */
+      tokenType: string;
+      /** @example 900 */
+      expiresIn: number;
+    };
+    MfaChallengeDto: {
+      /** @enum {boolean} */
+      mfaRequired: true;
+      /** @description Opaque; send it with the code to `POST /api/v1/auth/login/mfa` */
+      mfaToken: string;
     };
     RegisterDto: {
       /** @example ada@example.com */
@@ -1233,6 +1495,10 @@ export interface components {
        *     ]
        */
       roles: ('user' | 'admin')[];
+      /** @description The owner proved the address by the link sent to it */
+      emailVerified: boolean;
+      /** @description Sign-in asks for a TOTP code after the password */
+      mfaEnabled: boolean;
       profile: components['schemas']['ProfileDto'];
       /** Format: date-time */
       createdAt: string;
@@ -1244,15 +1510,72 @@ export interface components {
       email: string;
       password: string;
     };
-    TokenPairDto: {
-      /** @description JWT (RS256), valid for `expiresIn` seconds */
-      accessToken: string;
-      /** @description Opaque; single use: every refresh returns a new one */
-      refreshToken: string;
-      /** @example Bearer */
-      tokenType: string;
-      /** @example 900 */
-      expiresIn: number;
+    LoginMfaDto: {
+      /**
+       * @description The current code of the authenticator app
+       * @example 123456
+       */
+      code?: string;
+      /**
+       * @description One of the recovery codes given at enrolment; each works once
+       * @example abcd-efgh-ijkl-mnop
+       */
+      recoveryCode?: string;
+      /** @description The `mfaToken` of the login answer; valid 5 minutes, for a few attempts */
+      mfaToken: string;
+    };
+    VerifyEmailDto: {
+      /**
+       * @description The token of the verification link (`/verify-email?token=…`)
+       * @example 665f1c2e8b3e4a0012345678.Q2hhbmdlIG1lIHRvIHRoZSB0b2tlbiBmcm9tIHRoZSBtYWls
+       */
+      token: string;
+    };
+    PasswordResetRequestDto: {
+      /** @example ada@example.com */
+      email: string;
+    };
+    PasswordResetConfirmDto: {
+      /** @description The token of the reset link (`/reset-password?token=…`) */
+      token: string;
+      newPassword: string;
+    };
+    TotpSetupDto: {
+      /**
+       * @description The shared secret in base32, for typing into an authenticator app
+       * @example JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP
+       */
+      secret: string;
+      /** @example otpauth://totp/site11:ada%40example.com?secret=…&issuer=site11 */
+      otpauthUri: string;
+      /**
+       * @description The otpauth URI as a QR code: a PNG data URL
+       * @example data:image/png;base64,iVBORw0KGgo…
+       */
+      qrCode: string;
+    };
+    TotpCodeDto: {
+      /**
+       * @description The current code of the authenticator app
+       * @example 123456
+       */
+      code: string;
+    };
+    RecoveryCodesDto: {
+      /** @description 10 single-use codes, shown once: keep them safe */
+      recoveryCodes: string[];
+    };
+    SecondFactorDto: {
+      /**
+       * @description The current code of the authenticator app
+       * @example 123456
+       */
+      code?: string;
+      /**
+       * @description One of the recovery codes given at enrolment; each works once
+       * @example abcd-efgh-ijkl-mnop
+       */
+      recoveryCode?: string;
     };
     RefreshDto: {
       /** @description The refresh token from login or the previous refresh */
@@ -1309,6 +1632,200 @@ export interface components {
     };
     GrantListDto: {
       items: components['schemas']['GrantDto'][];
+    };
+    ApplicationDto: {
+      /** @example 665f1c2e8b3e4a0012345678 */
+      id: string;
+      /**
+       * @description The OAuth client_id
+       * @example dGhpcyBpcyBhIGNsaWVudA
+       */
+      clientId: string;
+      /**
+       * @description The user who registered it
+       * @example 665f1c2e8b3e4a0012345678
+       */
+      ownerId: string;
+      /** @example My dashboard */
+      name: string;
+      /** @enum {string} */
+      type: 'confidential' | 'public';
+      redirectUris: string[];
+      postLogoutRedirectUris: string[];
+      grantTypes: (
+        'authorization_code' | 'refresh_token' | 'client_credentials'
+      )[];
+      scopes: (
+        | 'openid'
+        | 'profile'
+        | 'email'
+        | 'offline_access'
+        | 'users:read'
+        | 'applications:read'
+        | 'applications:write'
+        | 'data:read'
+        | 'data:write'
+      )[];
+      homepageUrl: string | null;
+      logoUrl: string | null;
+      /**
+       * Format: date-time
+       * @description When the client secret was last issued (confidential applications)
+       */
+      secretIssuedAt: string | null;
+      /** Format: date-time */
+      createdAt: string;
+      /** Format: date-time */
+      updatedAt: string;
+    };
+    DataFieldDto: {
+      /** @example age */
+      name: string;
+      /**
+       * @example integer
+       * @enum {string}
+       */
+      type:
+        | 'string'
+        | 'number'
+        | 'integer'
+        | 'boolean'
+        | 'date'
+        | 'datetime'
+        | 'json';
+      /**
+       * @description A row without a value for it is rejected
+       * @default false
+       */
+      required: boolean;
+      /** @description The only values allowed (string fields: as written; others: their text form) */
+      enum?: string[];
+      /** @description Smallest value (number, integer), shortest length (string) */
+      min?: number;
+      /** @description Largest value (number, integer), longest length (string) */
+      max?: number;
+      /**
+       * @description A regular expression string values must match, run by RE2 (linear time: no backreferences or lookaround)
+       * @example ^[A-Z]{2}-\d{4}$
+       */
+      pattern?: string;
+    };
+    DatasetDto: {
+      /** @example 665f1c2e8b3e4a0012345678 */
+      id: string;
+      /**
+       * @description The user who created it
+       * @example 665f1c2e8b3e4a0012345678
+       */
+      ownerId: string;
+      /** @example First dataset */
+      name: string;
+      description: string;
+      /** @description The typed fields of its rows: inferred from the first import unless set before it, then editable */
+      schema: components['schemas']['DataFieldDto'][];
+      /**
+       * @description Rows in the current version
+       * @example 100000
+       */
+      rowCount: number;
+      /**
+       * @description The current version (0: nothing imported yet)
+       * @example 3
+       */
+      version: number;
+      /** Format: date-time */
+      createdAt: string;
+      /** Format: date-time */
+      updatedAt: string;
+    };
+    ImageVariantDto: {
+      /** @enum {string} */
+      name: 'original' | 'thumb' | 'medium' | 'large';
+      /** @example image/webp */
+      contentType: string;
+      /** @example 256 */
+      width: number;
+      /** @example 171 */
+      height: number;
+      /** @example 10342 */
+      bytes: number;
+    };
+    ImageDto: {
+      /** @example 665f1c2e8b3e4a0012345678 */
+      id: string;
+      /**
+       * @description The user who uploaded it
+       * @example 665f1c2e8b3e4a0012345678
+       */
+      ownerId: string;
+      /** @example holiday.jpg */
+      filename: string;
+      /**
+       * @description Decided from the bytes
+       * @example image/jpeg
+       */
+      contentType: string;
+      /**
+       * @description Size of the stored original (metadata stripped)
+       * @example 1048576
+       */
+      bytes: number;
+      /**
+       * @description After orientation from EXIF
+       * @example 4000
+       */
+      width: number;
+      /** @example 3000 */
+      height: number;
+      /**
+       * @description SHA-256 of the uploaded bytes (an identical upload by the same owner returns this image)
+       * @example 9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08
+       */
+      sha256: string;
+      /** @description The stored sizes (WebP); conversions to other formats are made on request */
+      variants: components['schemas']['ImageVariantDto'][];
+      /** @enum {string} */
+      visibility: 'private' | 'public';
+      /**
+       * @description Only on public images: the link anyone may read, without a token
+       * @example /api/v1/images/public/q3bW1Jc4d8oPz0lYv2m9Xg/content
+       */
+      publicUrl?: string;
+      /**
+       * @description Variants are made during the upload, so an image exists only when ready
+       * @enum {string}
+       */
+      status: 'ready';
+      /** Format: date-time */
+      createdAt: string;
+      /** Format: date-time */
+      updatedAt: string;
+    };
+    AccountExportDto: {
+      /** Format: date-time */
+      exportedAt: string;
+      /** @description The account */
+      profile: components['schemas']['UserDto'];
+      /** @description Open sessions */
+      sessions: components['schemas']['SessionDto'][];
+      /** @description Applications I registered (never a client secret) */
+      applications: components['schemas']['ApplicationDto'][];
+      /** @description Applications I authorized, with their scopes */
+      grants: components['schemas']['GrantDto'][];
+      /** @description My datasets’ metadata (the records: each dataset’s own export) */
+      datasets: components['schemas']['DatasetDto'][];
+      /** @description My images’ metadata (the files: their download routes) */
+      images: components['schemas']['ImageDto'][];
+    };
+    DeleteAccountDto: {
+      password: string;
+      /**
+       * @description Required when two-factor authentication is on (or `recoveryCode`)
+       * @example 123456
+       */
+      code?: string;
+      /** @example abcd-efgh-ijkl-mnop */
+      recoveryCode?: string;
     };
     KeyRotationDto: {
       /**
@@ -1499,51 +2016,6 @@ export interface components {
        */
       clientSecret?: string;
     };
-    ApplicationDto: {
-      /** @example 665f1c2e8b3e4a0012345678 */
-      id: string;
-      /**
-       * @description The OAuth client_id
-       * @example dGhpcyBpcyBhIGNsaWVudA
-       */
-      clientId: string;
-      /**
-       * @description The user who registered it
-       * @example 665f1c2e8b3e4a0012345678
-       */
-      ownerId: string;
-      /** @example My dashboard */
-      name: string;
-      /** @enum {string} */
-      type: 'confidential' | 'public';
-      redirectUris: string[];
-      postLogoutRedirectUris: string[];
-      grantTypes: (
-        'authorization_code' | 'refresh_token' | 'client_credentials'
-      )[];
-      scopes: (
-        | 'openid'
-        | 'profile'
-        | 'email'
-        | 'offline_access'
-        | 'users:read'
-        | 'applications:read'
-        | 'applications:write'
-        | 'data:read'
-        | 'data:write'
-      )[];
-      homepageUrl: string | null;
-      logoUrl: string | null;
-      /**
-       * Format: date-time
-       * @description When the client secret was last issued (confidential applications)
-       */
-      secretIssuedAt: string | null;
-      /** Format: date-time */
-      createdAt: string;
-      /** Format: date-time */
-      updatedAt: string;
-    };
     ApplicationPageDto: {
       items: components['schemas']['ApplicationDto'][];
       /** @description Pass as `cursor` to get the next page */
@@ -1726,69 +2198,6 @@ export interface components {
       items: components['schemas']['ReleaseDto'][];
       nextCursor: string | null;
     };
-    ImageVariantDto: {
-      /** @enum {string} */
-      name: 'original' | 'thumb' | 'medium' | 'large';
-      /** @example image/webp */
-      contentType: string;
-      /** @example 256 */
-      width: number;
-      /** @example 171 */
-      height: number;
-      /** @example 10342 */
-      bytes: number;
-    };
-    ImageDto: {
-      /** @example 665f1c2e8b3e4a0012345678 */
-      id: string;
-      /**
-       * @description The user who uploaded it
-       * @example 665f1c2e8b3e4a0012345678
-       */
-      ownerId: string;
-      /** @example holiday.jpg */
-      filename: string;
-      /**
-       * @description Decided from the bytes
-       * @example image/jpeg
-       */
-      contentType: string;
-      /**
-       * @description Size of the stored original (metadata stripped)
-       * @example 1048576
-       */
-      bytes: number;
-      /**
-       * @description After orientation from EXIF
-       * @example 4000
-       */
-      width: number;
-      /** @example 3000 */
-      height: number;
-      /**
-       * @description SHA-256 of the uploaded bytes (an identical upload by the same owner returns this image)
-       * @example 9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08
-       */
-      sha256: string;
-      /** @description The stored sizes (WebP); conversions to other formats are made on request */
-      variants: components['schemas']['ImageVariantDto'][];
-      /** @enum {string} */
-      visibility: 'private' | 'public';
-      /**
-       * @description Only on public images: the link anyone may read, without a token
-       * @example /api/v1/images/public/q3bW1Jc4d8oPz0lYv2m9Xg/content
-       */
-      publicUrl?: string;
-      /**
-       * @description Variants are made during the upload, so an image exists only when ready
-       * @enum {string}
-       */
-      status: 'ready';
-      /** Format: date-time */
-      createdAt: string;
-      /** Format: date-time */
-      updatedAt: string;
-    };
     ImagePageDto: {
       items: components['schemas']['ImageDto'][];
       /** @description Pass as `cursor` to get the next page */
@@ -1859,66 +2268,6 @@ export interface components {
       /** @example First dataset */
       name: string;
       description?: string;
-    };
-    DataFieldDto: {
-      /** @example age */
-      name: string;
-      /**
-       * @example integer
-       * @enum {string}
-       */
-      type:
-        | 'string'
-        | 'number'
-        | 'integer'
-        | 'boolean'
-        | 'date'
-        | 'datetime'
-        | 'json';
-      /**
-       * @description A row without a value for it is rejected
-       * @default false
-       */
-      required: boolean;
-      /** @description The only values allowed (string fields: as written; others: their text form) */
-      enum?: string[];
-      /** @description Smallest value (number, integer), shortest length (string) */
-      min?: number;
-      /** @description Largest value (number, integer), longest length (string) */
-      max?: number;
-      /**
-       * @description A regular expression string values must match, run by RE2 (linear time: no backreferences or lookaround)
-       * @example ^[A-Z]{2}-\d{4}$
-       */
-      pattern?: string;
-    };
-    DatasetDto: {
-      /** @example 665f1c2e8b3e4a0012345678 */
-      id: string;
-      /**
-       * @description The user who created it
-       * @example 665f1c2e8b3e4a0012345678
-       */
-      ownerId: string;
-      /** @example First dataset */
-      name: string;
-      description: string;
-      /** @description The typed fields of its rows: inferred from the first import unless set before it, then editable */
-      schema: components['schemas']['DataFieldDto'][];
-      /**
-       * @description Rows in the current version
-       * @example 100000
-       */
-      rowCount: number;
-      /**
-       * @description The current version (0: nothing imported yet)
-       * @example 3
-       */
-      version: number;
-      /** Format: date-time */
-      createdAt: string;
-      /** Format: date-time */
-      updatedAt: string;
     };
     DatasetPageDto: {
       items: components['schemas']['DatasetDto'][];
@@ -2450,6 +2799,69 @@ export interface components {
       /** @description Every section, always; each has `data` or `error` */
       sections: components['schemas']['DashboardSectionsDto'];
     };
+    AuditEntryDto: {
+      /**
+       * @description The entry; the id of the event that recorded it
+       * @example 3f0c8f4e-8a53-4f39-9d7a-2f6b1c1e9a10
+       */
+      id: string;
+      /**
+       * Format: date-time
+       * @description When the action happened, by the service that performed it
+       */
+      at: string;
+      /** @description The user who acted, `service:<name>` for the platform, null when nobody was signed in */
+      actor: string | null;
+      /** @enum {string} */
+      action:
+        | 'auth.login.succeeded'
+        | 'auth.login.failed'
+        | 'auth.mfa.challenge-failed'
+        | 'auth.password.changed'
+        | 'auth.password-reset.requested'
+        | 'auth.password.reset'
+        | 'auth.email.verified'
+        | 'auth.mfa.enabled'
+        | 'auth.mfa.disabled'
+        | 'auth.mfa.recovery-code-used'
+        | 'auth.account.exported'
+        | 'auth.account.deleted'
+        | 'users.roles.changed'
+        | 'users.deleted'
+        | 'users.profile.read'
+        | 'oauth.keys.rotated'
+        | 'oauth.keys.withdrawn'
+        | 'oauth.grants.revoked'
+        | 'applications.secret.rotated';
+      /**
+       * @description `<kind>:<id>`, or null
+       * @example key:5e0c…
+       */
+      target: string | null;
+      /** @description The client’s address as the gateway saw it */
+      ip: string | null;
+      userAgent: string | null;
+      /** @description The request id (`x-request-id`) of the call that did it */
+      requestId: string;
+      /** @enum {string} */
+      outcome: 'success' | 'failure';
+    };
+    AuditEntryPageDto: {
+      items: components['schemas']['AuditEntryDto'][];
+      /** @description Pass as `cursor` to get the next (older) page; null at the end */
+      nextCursor: string | null;
+    };
+    AuditVerificationDto: {
+      /** @description Every entry checked: its hash, its link to the one before, no gap in the sequence */
+      valid: boolean;
+      /**
+       * @description Entries examined (up to and including the first broken one)
+       * @example 1200
+       */
+      checked: number;
+      /** @description The first entry that does not check, or null when the chain is valid */
+      firstBrokenId: string | null;
+    };
   };
   responses: never;
   parameters: never;
@@ -2781,6 +3193,85 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          'application/json':
+            | components['schemas']['TokenPairDto']
+            | components['schemas']['MfaChallengeDto'];
+        };
+      };
+      /** @description Bad Request */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Unauthorized */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Forbidden */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Too Many Requests */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Service Unavailable */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Gateway Timeout */
+      504: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+    };
+  };
+  AuthHttpController_loginMfa: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['LoginMfaDto'];
+      };
+    };
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
           'application/json': components['schemas']['TokenPairDto'];
         };
       };
@@ -2795,6 +3286,459 @@ export interface operations {
       };
       /** @description Unauthorized */
       401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Too Many Requests */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Service Unavailable */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Gateway Timeout */
+      504: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+    };
+  };
+  AuthHttpController_verifyEmail: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['VerifyEmailDto'];
+      };
+    };
+    responses: {
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Bad Request */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Too Many Requests */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Service Unavailable */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Gateway Timeout */
+      504: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+    };
+  };
+  AuthHttpController_resendVerification: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['PasswordResetRequestDto'];
+      };
+    };
+    responses: {
+      202: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Bad Request */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Too Many Requests */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Service Unavailable */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Gateway Timeout */
+      504: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+    };
+  };
+  AuthHttpController_requestPasswordReset: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['PasswordResetRequestDto'];
+      };
+    };
+    responses: {
+      202: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Bad Request */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Too Many Requests */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Service Unavailable */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Gateway Timeout */
+      504: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+    };
+  };
+  AuthHttpController_confirmPasswordReset: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['PasswordResetConfirmDto'];
+      };
+    };
+    responses: {
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Bad Request */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Too Many Requests */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Service Unavailable */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Gateway Timeout */
+      504: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+    };
+  };
+  AuthHttpController_totpSetup: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['TotpSetupDto'];
+        };
+      };
+      /** @description Bad Request */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Unauthorized */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Conflict */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Service Unavailable */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Gateway Timeout */
+      504: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+    };
+  };
+  AuthHttpController_totpConfirm: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['TotpCodeDto'];
+      };
+    };
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['RecoveryCodesDto'];
+        };
+      };
+      /** @description Bad Request */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Unauthorized */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Conflict */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Unprocessable Entity */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Too Many Requests */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Service Unavailable */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Gateway Timeout */
+      504: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+    };
+  };
+  AuthHttpController_totpDisable: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['SecondFactorDto'];
+      };
+    };
+    responses: {
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Bad Request */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Unauthorized */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Unprocessable Entity */
+      422: {
         headers: {
           [name: string]: unknown;
         };
@@ -3368,6 +4312,127 @@ export interface operations {
       };
     };
   };
+  AuthHttpController_deleteMe: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['DeleteAccountDto'];
+      };
+    };
+    responses: {
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Bad Request */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Unauthorized */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Too Many Requests */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Service Unavailable */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Gateway Timeout */
+      504: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+    };
+  };
+  AuthHttpController_exportMe: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['AccountExportDto'];
+        };
+      };
+      /** @description Bad Request */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Unauthorized */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Service Unavailable */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Gateway Timeout */
+      504: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+    };
+  };
   AuthHttpController_rotateKeys: {
     parameters: {
       query?: never;
@@ -3548,7 +4613,9 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ConsoleSessionDto'];
+          'application/json':
+            | components['schemas']['ConsoleSessionDto']
+            | components['schemas']['MfaChallengeDto'];
         };
       };
       /** @description Bad Request */
@@ -3645,6 +4712,86 @@ export interface operations {
       };
       /** @description Forbidden */
       403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Service Unavailable */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Gateway Timeout */
+      504: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+    };
+  };
+  ConsoleSessionHttpController_signInMfa: {
+    parameters: {
+      query?: never;
+      header: {
+        /** @description Must be `1` (CSRF defence) */
+        'x-site11-console': '1';
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['LoginMfaDto'];
+      };
+    };
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ConsoleSessionDto'];
+        };
+      };
+      /** @description Bad Request */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Unauthorized */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Forbidden */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Too Many Requests */
+      429: {
         headers: {
           [name: string]: unknown;
         };
@@ -8687,6 +9834,234 @@ export interface operations {
       };
       /** @description Service Unavailable */
       503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+    };
+  };
+  AuditHttpController_list: {
+    parameters: {
+      query?: {
+        limit?: number;
+        /** @description Opaque cursor from a previous page (`nextCursor`) */
+        cursor?: string;
+        /** @description Who acted: a user id, or `service:<name>` */
+        actor?: string;
+        action?:
+          | 'auth.login.succeeded'
+          | 'auth.login.failed'
+          | 'auth.mfa.challenge-failed'
+          | 'auth.password.changed'
+          | 'auth.password-reset.requested'
+          | 'auth.password.reset'
+          | 'auth.email.verified'
+          | 'auth.mfa.enabled'
+          | 'auth.mfa.disabled'
+          | 'auth.mfa.recovery-code-used'
+          | 'auth.account.exported'
+          | 'auth.account.deleted'
+          | 'users.roles.changed'
+          | 'users.deleted'
+          | 'users.profile.read'
+          | 'oauth.keys.rotated'
+          | 'oauth.keys.withdrawn'
+          | 'oauth.grants.revoked'
+          | 'applications.secret.rotated';
+        /** @description What it was done to: `<kind>:<id>` */
+        target?: string;
+        /** @description Entries at or after this time */
+        from?: string;
+        /** @description Entries before this time */
+        to?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['AuditEntryPageDto'];
+        };
+      };
+      /** @description Bad Request */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Unauthorized */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Forbidden */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Service Unavailable */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Gateway Timeout */
+      504: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+    };
+  };
+  AuditHttpController_verify: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['AuditVerificationDto'];
+        };
+      };
+      /** @description Bad Request */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Unauthorized */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Forbidden */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Service Unavailable */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Gateway Timeout */
+      504: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+    };
+  };
+  AuditHttpController_listMine: {
+    parameters: {
+      query?: {
+        limit?: number;
+        /** @description Opaque cursor from a previous page (`nextCursor`) */
+        cursor?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['AuditEntryPageDto'];
+        };
+      };
+      /** @description Bad Request */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Unauthorized */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Forbidden */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Service Unavailable */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Gateway Timeout */
+      504: {
         headers: {
           [name: string]: unknown;
         };

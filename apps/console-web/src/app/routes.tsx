@@ -24,6 +24,9 @@ const DataNewDatasetPage = lazy(() => import('../features/data/datasets/NewDatas
 const DataDatasetPage = lazy(() => import('../features/data/datasets/DatasetPage'));
 const StatisticsPage = lazy(() => import('../features/statistics/StatisticsPage'));
 const StatisticsReportsPage = lazy(() => import('../features/statistics/reports/ReportsPage'));
+const AuditEntriesPage = lazy(() => import('../features/audit/entries/EntriesPage'));
+const AuditNewEntryPage = lazy(() => import('../features/audit/entries/NewEntryPage'));
+const AuditEntryPage = lazy(() => import('../features/audit/entries/EntryPage'));
 // <nx-plugin:screen-imports>
 const NotFoundPage = lazy(() => import('../features/not-found/NotFoundPage'));
 
@@ -115,6 +118,9 @@ export const routes: RouteObject[] = [
               { path: 'data/datasets/:id', element: <DataDatasetPage /> },
               { path: 'statistics', element: <StatisticsPage /> },
               { path: 'statistics/reports', element: <StatisticsReportsPage /> },
+              { path: 'audit/entries', element: <AuditEntriesPage /> },
+              { path: 'audit/entries/new', element: <AuditNewEntryPage /> },
+              { path: 'audit/entries/:id', element: <AuditEntryPage /> },
               // <nx-plugin:screens>
             ],
           },

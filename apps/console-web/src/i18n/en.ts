@@ -3,6 +3,7 @@ import { imagesText } from '../features/images/i18n';
 import { dataDatasetsText } from '../features/data/datasets/i18n';
 import { statisticsText } from '../features/statistics/i18n';
 import { statisticsReportsText } from '../features/statistics/reports/i18n';
+import { auditEntriesText } from '../features/audit/entries/i18n';
 // <nx-plugin:i18n-imports>
 
 /** English, the default language. Every key here must exist in every other language (`ko.ts` is typed against it). */
@@ -219,6 +220,7 @@ export const en = {
   dataDatasets: dataDatasetsText.en,
   statistics: statisticsText.en,
   statisticsReports: statisticsReportsText.en,
+  auditEntries: auditEntriesText.en,
   // <nx-plugin:i18n>
 } as const;
 

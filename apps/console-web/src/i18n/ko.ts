@@ -4,6 +4,7 @@ import { imagesText } from '../features/images/i18n';
 import { dataDatasetsText } from '../features/data/datasets/i18n';
 import { statisticsText } from '../features/statistics/i18n';
 import { statisticsReportsText } from '../features/statistics/reports/i18n';
+import { auditEntriesText } from '../features/audit/entries/i18n';
 // <nx-plugin:i18n-imports>
 
 /** 한국어. Korean has a single plural form: `_one` keys are never used but keep the shape of `en`. */
@@ -220,5 +221,6 @@ export const ko: Messages = {
   dataDatasets: dataDatasetsText.ko,
   statistics: statisticsText.ko,
   statisticsReports: statisticsReportsText.ko,
+  auditEntries: auditEntriesText.ko,
   // <nx-plugin:i18n>
 };

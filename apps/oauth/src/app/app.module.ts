@@ -20,7 +20,7 @@ import { SessionsModule } from './sessions/sessions.module';
       mongoose: true,
       servesMessages: true,
     }),
-    PersistenceModule.forService(OAuthConfig, (config) => config.OAUTH_DB_NAME, { migrations }),
+    PersistenceModule.forService(OAuthConfig, (config) => config.OAUTH_DB_NAME, { migrations, audit: 'oauth' }),
     // every handler checks the credential of its caller (@RpcAccess)
     RpcIdentityModule.forService('oauth', OAuthConfig),
     KeysModule,

@@ -1,11 +1,21 @@
-import { ServiceConfig } from '@site11/config';
+import { SealingServiceConfig } from '@site11/config';
+import { WithMailConfig } from '@site11/mail';
 import { IsEmail, IsIn, IsString, Length, Matches, ValidateIf } from 'class-validator';
 
-export class UsersConfig extends ServiceConfig {
+/**
+ * The users service: its key-encryption key seals TOTP secrets (docs/security.md, "Two-factor
+ * authentication"); its mail worker sends through SMTP_URL (docs/operations.md, "Mail").
+ */
+export class UsersConfig extends WithMailConfig(SealingServiceConfig) {
   @Matches(/^[A-Za-z0-9_-]{1,63}$/, { message: 'USERS_DB_NAME must be 1-63 letters, digits, _ or -' })
   USERS_DB_NAME = 'users_db';
 
   override HEALTH_PORT = 3101;
+
+  /** The issuer authenticator apps show next to the account (the `issuer` of the otpauth URI). */
+  @IsString()
+  @Length(1, 60)
+  MFA_ISSUER: string = 'site11';
 
   /**
    * Where `q` searches are answered: `redis`, a prefix index in sorted sets kept by this service

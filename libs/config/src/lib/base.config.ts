@@ -3,12 +3,14 @@ import { Transform } from 'class-transformer';
 import {
   IsIn,
   IsInt,
+  IsOptional,
   IsString,
   Length,
   Matches,
   Max,
   Min,
   Validate,
+  ValidateIf,
   type ValidationArguments,
   ValidatorConstraint,
   type ValidatorConstraintInterface,
@@ -98,6 +100,15 @@ export class BaseConfig {
   @Min(1)
   @Max(100)
   STREAMS_MAX_DELIVERIES: number = 5;
+
+  /**
+   * Streams: longest wait before a failed event is delivered again (ms). The first retry comes after
+   * STREAMS_RECLAIM_IDLE_MS, and the wait doubles with each failure up to this.
+   */
+  @IsInt()
+  @Min(0)
+  @Max(3_600_000)
+  STREAMS_RETRY_MAX_DELAY_MS: number = 60_000;
 
   /**
    * Streams: how long event streams keep their entries (ms, default 7 days), by the time they were
@@ -210,6 +221,30 @@ export class ServiceConfig extends BaseConfig {
    */
   @IsString()
   FAULT_KILL_BEFORE_PUBLISH: string = '';
+}
+
+/** 32 bytes in base64 (44 characters with padding) or base64url (43 without). */
+const KEK_FORMAT = /^[A-Za-z0-9+/_-]{43}=?$/;
+const KEK_MESSAGE = 'KEY_ENCRYPTION_KEY must be 32 random bytes in base64 (openssl rand -base64 32); required when NODE_ENV=production';
+
+/**
+ * A service that seals secrets at rest (AES-256-GCM, `SecretKeyring` of libs/persistence): oauth
+ * its private signing keys, users its TOTP secrets. Each service has a key of its own.
+ */
+export class SealingServiceConfig extends ServiceConfig {
+  /**
+   * 32 random bytes in base64 (`openssl rand -base64 32`), from a secret store, never from the
+   * repository. Required in production; elsewhere a missing key leaves secrets unsealed, with a
+   * warning.
+   */
+  @ValidateIf((config: SealingServiceConfig) => config.NODE_ENV === 'production' || config.KEY_ENCRYPTION_KEY !== undefined)
+  @Matches(KEK_FORMAT, { message: KEK_MESSAGE })
+  KEY_ENCRYPTION_KEY?: string = undefined;
+
+  /** Earlier key-encryption keys, comma-separated: they still open what they sealed. */
+  @IsOptional()
+  @Matches(/^[A-Za-z0-9+/_-]{43}=?(,[A-Za-z0-9+/_-]{43}=?)*$/, { message: 'KEY_ENCRYPTION_KEYS_PREVIOUS must be base64 keys of 32 bytes, comma-separated' })
+  KEY_ENCRYPTION_KEYS_PREVIOUS?: string = undefined;
 }
 
 /**

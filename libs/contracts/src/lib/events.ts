@@ -1,4 +1,13 @@
-import { type UserCreatedEvent, type UserDeletedEvent, type UserRolesChangedEvent, type UserUpdatedEvent, UsersEvents } from './users/users.patterns';
+import {
+  type UserCreatedEvent,
+  type UserDeletedEvent,
+  type UserMailRequestedEvent,
+  type UserMfaChangedEvent,
+  type UserPasswordChangedEvent,
+  type UserRolesChangedEvent,
+  type UserUpdatedEvent,
+  UsersEvents,
+} from './users/users.patterns';
 import {
   type ApplicationCreatedEvent,
   type ApplicationDeletedEvent,
@@ -17,6 +26,7 @@ import {
   type ImportFailedEvent,
   type TransformAppliedEvent,
 } from './data/datasets.patterns';
+import { type AuditRecordedEvent, AuditEvents } from './audit/audit.patterns';
 import { type ReportCompletedEvent, type ReportCreatedEvent, type ReportDeletedEvent, ReportsEvents } from './statistics/reports.patterns';
 
 /**
@@ -31,6 +41,10 @@ export interface EventCatalog {
   [UsersEvents.updated]: UserUpdatedEvent;
   [UsersEvents.deleted]: UserDeletedEvent;
   [UsersEvents.rolesChanged]: UserRolesChangedEvent;
+  [UsersEvents.emailVerificationRequested]: UserMailRequestedEvent;
+  [UsersEvents.passwordResetRequested]: UserMailRequestedEvent;
+  [UsersEvents.passwordChanged]: UserPasswordChangedEvent;
+  [UsersEvents.mfaChanged]: UserMfaChangedEvent;
   [ApplicationsEvents.created]: ApplicationCreatedEvent;
   [ApplicationsEvents.updated]: ApplicationUpdatedEvent;
   [ApplicationsEvents.deleted]: ApplicationDeletedEvent;
@@ -51,6 +65,9 @@ export interface EventCatalog {
   [ReportsEvents.created]: ReportCreatedEvent;
   [ReportsEvents.completed]: ReportCompletedEvent;
   [ReportsEvents.deleted]: ReportDeletedEvent;
+  [AuditEvents.users]: AuditRecordedEvent;
+  [AuditEvents.oauth]: AuditRecordedEvent;
+  [AuditEvents.applications]: AuditRecordedEvent;
 }
 
 export type EventName = keyof EventCatalog;
@@ -60,6 +77,10 @@ export const EVENT_NAMES = [
   UsersEvents.updated,
   UsersEvents.deleted,
   UsersEvents.rolesChanged,
+  UsersEvents.emailVerificationRequested,
+  UsersEvents.passwordResetRequested,
+  UsersEvents.passwordChanged,
+  UsersEvents.mfaChanged,
   ApplicationsEvents.created,
   ApplicationsEvents.updated,
   ApplicationsEvents.deleted,
@@ -80,6 +101,9 @@ export const EVENT_NAMES = [
   ReportsEvents.created,
   ReportsEvents.completed,
   ReportsEvents.deleted,
+  AuditEvents.users,
+  AuditEvents.oauth,
+  AuditEvents.applications,
 ] as const satisfies readonly EventName[];
 
 /** `<service>.<verb>ed` or `<service>.<resource>.<verb>ed`, lower-case, words joined by `-`. */

@@ -1,4 +1,4 @@
-import type { UserRole } from '@site11/contracts';
+import type { AuthMethodReference, UserRole } from '@site11/contracts';
 
 /** What the gateway knows about the caller once the access token is verified. */
 export interface AuthUser {
@@ -13,4 +13,6 @@ export interface AuthUser {
   /** Set when a third-party application calls for the user (OAuth): its client id, and the scopes it holds. */
   clientId?: string;
   scopes?: string[];
+  /** How the session signed in: `pwd`, and `otp` after a second factor. */
+  amr?: AuthMethodReference[];
 }

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { PassportStrategy } from '@nestjs/passport';
-import { ACCESS_TOKEN_TYPE, type AccessTokenClaims, USER_ROLES } from '@site11/contracts';
+import { ACCESS_TOKEN_TYPE, type AccessTokenClaims, type AuthMethodReference, USER_ROLES } from '@site11/contracts';
 import { decodeProtectedHeader, type JWTPayload } from 'jose';
 import { ExtractJwt, Strategy } from 'passport-jwt';
 import {
@@ -132,6 +132,7 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
     if (!hasPlatformClaims(payload)) throw invalidToken();
     const [denied, withdrawn] = await Promise.all([this.denylist.isDenied(payload.jti, payload.sid), this.denylist.isKeyWithdrawn(kid)]);
     if (denied || withdrawn) throw tokenRevoked();
-    return { sub: payload.sub, roles: payload.roles, jti: payload.jti, sid: payload.sid, exp: payload.exp };
+    const amr = Array.isArray(payload.amr) ? payload.amr.filter((method): method is AuthMethodReference => method === 'pwd' || method === 'otp') : ['pwd' as const];
+    return { sub: payload.sub, roles: payload.roles, jti: payload.jti, sid: payload.sid, exp: payload.exp, amr };
   }
 }

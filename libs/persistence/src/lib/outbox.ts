@@ -40,8 +40,11 @@ export const OUTBOX_FIELDS = {
   outboxLast: { type: String, select: false },
 };
 
+/** A document's `_id`: an ObjectId, or a string key of the service's own (a signing key's `kid`). */
+export type DocumentId = Types.ObjectId | string;
+
 export interface WithOutbox {
-  _id: Types.ObjectId;
+  _id: DocumentId;
   outbox?: OutboxEvent[];
   outboxAt?: Date;
   outboxLast?: string;
@@ -62,6 +65,18 @@ export function withOutbox(event: OutboxEvent): Pick<WithOutbox, 'outbox' | 'out
 /** The update that records `event` with a change, in the same single-document write. */
 export function pushOutbox(event: OutboxEvent, set: Record<string, unknown> = {}) {
   return { $push: { outbox: event }, $set: { ...set, outboxAt: event.occurredAt, outboxLast: event.id } };
+}
+
+/**
+ * The update that writes `set` and `unset` with `events` in one single-document write: the events
+ * are pushed in order, and the last one is what the relay clears the outbox by.
+ */
+export function changeWithEvents(events: OutboxEvent[], set: Record<string, unknown> = {}, unset: readonly string[] = []): Record<string, unknown> {
+  const update: Record<string, unknown> =
+    events.length === 0 ? (Object.keys(set).length > 0 ? { $set: set } : {}) : pushOutbox(events[events.length - 1], set);
+  if (events.length > 1) update['$push'] = { outbox: { $each: events } };
+  if (unset.length > 0) update['$unset'] = Object.fromEntries(unset.map((field) => [field, '']));
+  return update;
 }
 
 export const OUTBOX_OPTIONS = Symbol('OUTBOX_OPTIONS');
@@ -98,7 +113,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
   private readonly logger = new Logger(OutboxRelay.name);
   private readonly models: Model<WithOutbox>[] = [];
   /** Documents whose events this process failed to publish, by model. */
-  private readonly deferred = new Map<Model<WithOutbox>, Map<string, Types.ObjectId>>();
+  private readonly deferred = new Map<Model<WithOutbox>, Map<string, DocumentId>>();
   private readonly timers: NodeJS.Timeout[] = [];
   /** The pass under way, if any: passes never overlap. */
   private retrying?: Promise<void>;
@@ -135,7 +150,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
    * Publishes the events of one document, in order: `events` only when the caller just inserted
    * the document with them (nothing else can be pending), else what the document holds.
    */
-  async publish<T extends WithOutbox>(model: Model<T>, id: Types.ObjectId, events?: OutboxEvent[]): Promise<void> {
+  async publish<T extends WithOutbox>(model: Model<T>, id: DocumentId, events?: OutboxEvent[]): Promise<void> {
     const documents = model as unknown as Model<WithOutbox>;
     const pending =
       events ?? (await documents.findById(id).select('+outbox').lean<Pick<WithOutbox, 'outbox'>>().exec())?.outbox ?? [];
@@ -165,12 +180,12 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
    * Publishes right after the write; if the broker is away, the write still stands and the sweep
    * publishes later, so the caller's request does not fail for it.
    */
-  async publishOrDefer<T extends WithOutbox>(model: Model<T>, id: Types.ObjectId, events?: OutboxEvent[]): Promise<void> {
+  async publishOrDefer<T extends WithOutbox>(model: Model<T>, id: DocumentId, events?: OutboxEvent[]): Promise<void> {
     try {
       await this.publish(model, id, events);
     } catch (error) {
       this.defer(model as unknown as Model<WithOutbox>, id);
-      this.logger.warn(`Events of ${model.collection.name} ${id.toHexString()} left for a retry: ${(error as Error).message}`);
+      this.logger.warn(`Events of ${model.collection.name} ${String(id)} left for a retry: ${(error as Error).message}`);
     }
   }
 
@@ -199,10 +214,10 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
     return this.scanning;
   }
 
-  private defer(model: Model<WithOutbox>, id: Types.ObjectId): void {
+  private defer(model: Model<WithOutbox>, id: DocumentId): void {
     let ids = this.deferred.get(model);
     if (!ids) this.deferred.set(model, (ids = new Map()));
-    ids.set(id.toHexString(), id);
+    ids.set(String(id), id);
   }
 
   private async retryPass(): Promise<void> {
@@ -223,10 +238,10 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
     const before = new Date(Date.now() - this.options.sweepAfterMs);
     for (const model of this.models) {
       try {
-        const stranded = await model.find({ outboxAt: { $lte: before } }).select('_id').limit(100).lean<{ _id: Types.ObjectId }[]>().exec();
+        const stranded = await model.find({ outboxAt: { $lte: before } }).select('_id').limit(100).lean<{ _id: DocumentId }[]>().exec();
         for (const { _id } of stranded) {
           await this.publish(model, _id);
-          this.deferred.get(model)?.delete(_id.toHexString());
+          this.deferred.get(model)?.delete(String(_id));
         }
         if (stranded.length > 0) this.logger.log(`Published the events of ${stranded.length} document(s) left by an earlier run`);
       } catch (error) {

@@ -7,6 +7,9 @@ import { DATABASE_NAME, DatabaseErrorsInterceptor } from './database-errors';
 import type { Migration } from './migrations';
 import { OUTBOX_OPTIONS, OutboxRelay, type OutboxOptions } from './outbox';
 import { declareServiceDatabase } from './service-database';
+import { AUDIT_PRODUCER, AuditTrail } from './audit-trail';
+import { PendingEvent, PendingEventSchema, PendingEvents } from './pending-events';
+import type { AuditProducer } from '@site11/contracts';
 
 export interface PersistenceOptions {
   /** `mongodb://` URL of the server; the database is chosen by `dbName`, not by the URL path. */
@@ -74,26 +77,37 @@ export class PersistenceModule {
    * tests a refusal of any database not named as a test one, the outbox relay, and a database
    * outage answered as SERVICE_UNAVAILABLE by every message handler. Its `migrations` are applied
    * by `bootstrapService` before the app is built, as MIGRATE says (docs/migrations.md).
+   * With `audit: '<service>'` it also provides `AuditTrail` (and `PendingEvents`, the tombstones
+   * it writes), publishing on `<service>.audit.recorded` (docs/audit.md).
    */
   static forService<C extends ServiceConfig>(
     config: Type<C>,
     dbName: (config: C) => string,
-    options: { migrations?: readonly Migration[] } = {},
+    options: { migrations?: readonly Migration[]; audit?: AuditProducer } = {},
   ): DynamicModule {
     const root = PersistenceModule.forRootAsync({
       inject: [config],
       useFactory: (values: C) => serviceOptions(values, dbName),
     });
+    const audit = options.audit
+      ? {
+          imports: [MongooseModule.forFeature([{ name: PendingEvent.name, schema: PendingEventSchema }])],
+          providers: [{ provide: AUDIT_PRODUCER, useValue: options.audit }, PendingEvents, AuditTrail],
+          exports: [PendingEvents, AuditTrail],
+        }
+      : { imports: [], providers: [], exports: [] };
     const persistence: DynamicModule = {
       ...root,
+      imports: [...(root.imports ?? []), ...audit.imports],
       global: true,
       providers: [
         { provide: OUTBOX_OPTIONS, inject: [config], useFactory: outboxOptions },
         OutboxRelay,
         { provide: DATABASE_NAME, inject: [config], useFactory: dbName },
         { provide: APP_INTERCEPTOR, useClass: DatabaseErrorsInterceptor },
+        ...audit.providers,
       ],
-      exports: [OutboxRelay],
+      exports: [OutboxRelay, ...audit.exports],
     };
     declareServiceDatabase(persistence, { config, dbName, migrations: options.migrations ?? [] });
     return persistence;

@@ -76,6 +76,7 @@ export async function bootstrapService<C extends ServiceConfig>(
               maxInFlight: config.STREAMS_MAX_IN_FLIGHT,
               reclaimIdleMs: config.STREAMS_RECLAIM_IDLE_MS,
               maxDeliveries: config.STREAMS_MAX_DELIVERIES,
+              retryMaxDelayMs: config.STREAMS_RETRY_MAX_DELAY_MS,
               shutdownGraceMs: config.SHUTDOWN_GRACE_MS,
               eventsFrom: options.eventsFrom ?? 'new',
             }),

@@ -27,6 +27,7 @@ export async function subscribeToEvents(config: BaseConfig, name: string, handle
           instanceId: config.INSTANCE_ID,
           reclaimIdleMs: config.STREAMS_RECLAIM_IDLE_MS,
           maxDeliveries: config.STREAMS_MAX_DELIVERIES,
+          retryMaxDelayMs: config.STREAMS_RETRY_MAX_DELAY_MS,
           shutdownGraceMs: config.SHUTDOWN_GRACE_MS,
         });
   for (const [pattern, handle] of Object.entries(handlers)) {

@@ -80,7 +80,7 @@ export class ApplicationsMessageController {
     @Caller() actor: VerifiedActor,
     @Payload('metadata') metadata: RpcMetadata,
   ): Promise<ClientSecretDto> {
-    return this.applications.rotateSecret(id, actor, metadata.requestId);
+    return this.applications.rotateSecret(id, actor, metadata);
   }
 
   /** The authorization server's questions about clients: no user is involved. */

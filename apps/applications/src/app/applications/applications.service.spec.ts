@@ -112,12 +112,35 @@ describe('ApplicationsService', () => {
 
   it('rotates a secret keeping the previous one for the grace period, only from the secret it read', async () => {
     const before = Date.now();
-    const { clientSecret, previousSecretExpiresAt } = await service.rotateSecret(stored._id.toHexString(), owner, 'req-2');
+    const { clientSecret, previousSecretExpiresAt } = await service.rotateSecret(stored._id.toHexString(), owner, { requestId: 'req-2' });
     const [filter, update] = model.updateOne.mock.calls[0];
     expect(filter).toMatchObject({ _id: stored._id, secretHash: stored.secretHash });
     expect(update.$set).toMatchObject({ secretHash: sha(clientSecret), previousSecretHash: stored.secretHash });
     expect(Date.parse(previousSecretExpiresAt as string) - before).toBeGreaterThanOrEqual(24 * 3600 * 1000 - 1000);
     expect(JSON.stringify(update)).toContain('"changed":["clientSecret"]');
+  });
+
+  it('writes the rotation’s audit record, with the caller’s address and user agent, in the same update as the new secret', async () => {
+    const client = { ip: '203.0.113.7', userAgent: 'audit-test/1.0' };
+    await service.rotateSecret(stored._id.toHexString(), owner, { requestId: 'req-3', client });
+    const [, update] = model.updateOne.mock.calls[0];
+    expect(update.$push.outbox.$each).toEqual([
+      expect.objectContaining({ pattern: 'applications.updated' }),
+      expect.objectContaining({
+        pattern: 'applications.audit.recorded',
+        requestId: 'req-3',
+        data: {
+          at: expect.any(String),
+          actor: owner.sub,
+          action: 'applications.secret.rotated',
+          target: `application:${stored.clientId}`,
+          ip: client.ip,
+          userAgent: client.userAgent,
+          requestId: 'req-3',
+          outcome: 'success',
+        },
+      }),
+    ]);
   });
 
   it('lets only its owner or an admin read, change, rotate or delete an application', async () => {

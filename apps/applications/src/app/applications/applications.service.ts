@@ -11,10 +11,11 @@ import {
   type ListApplicationsQueryDto,
   type Page,
   type RegisteredApplicationDto,
+  type RpcMetadata,
   type UpdateApplicationCommand,
 } from '@site11/contracts';
 import { forbidden, listedOwner } from '@site11/auth';
-import { KeysetPage, LIVE, OutboxRelay, outboxEvent, prefixRange, pushOutbox, withOutbox } from '@site11/persistence';
+import { auditEvent, auditRecord, changeWithEvents, KeysetPage, LIVE, OutboxRelay, outboxEvent, prefixRange, pushOutbox, withOutbox } from '@site11/persistence';
 import { Model, Types } from 'mongoose';
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { ApplicationsConfig } from '../applications.config';
@@ -126,9 +127,11 @@ export class ApplicationsService implements OnModuleInit {
 
   /**
    * Issues a new client secret. The previous one keeps working for CLIENT_SECRET_GRACE_SECONDS
-   * (a secret from before that is dropped: at most two are valid at once).
+   * (a secret from before that is dropped: at most two are valid at once). Audited
+   * (`applications.secret.rotated`) in the same update as the new secret.
    */
-  async rotateSecret(id: string, actor: Actor, requestId = 'applications'): Promise<ClientSecretDto> {
+  async rotateSecret(id: string, actor: Actor, metadata: Pick<RpcMetadata, 'requestId' | 'client'> = { requestId: 'applications' }): Promise<ClientSecretDto> {
+    const { requestId } = metadata;
     const application = await this.owned(id, actor);
     if (application.type !== 'confidential' || application.secretHash === null) throw new NoSecretError();
     const clientSecret = newSecret();
@@ -140,11 +143,16 @@ export class ApplicationsService implements OnModuleInit {
       { id, ownerId: application.ownerId, clientId: application.clientId, changed: ['clientSecret'] },
       requestId,
     );
+    const audited = auditEvent(
+      'applications',
+      auditRecord(metadata, { actor: actor.sub, action: 'applications.secret.rotated', target: `application:${application.clientId}` }),
+      requestId,
+    );
     const { matchedCount } = await this.applications
       .updateOne(
         // only from the secret read: two rotations at once cannot both keep "the previous" one
         { _id: application._id, secretHash: application.secretHash, ...LIVE },
-        pushOutbox(event, {
+        changeWithEvents([event, audited], {
           secretHash: hashOf(clientSecret).toString('hex'),
           secretIssuedAt: now,
           previousSecretHash: previousSecretExpiresAt ? application.secretHash : null,

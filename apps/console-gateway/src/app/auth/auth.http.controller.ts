@@ -1,11 +1,32 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post, UseInterceptors } from '@nestjs/common';
-import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Res, UseInterceptors } from '@nestjs/common';
+import {
+  ApiAcceptedResponse,
+  ApiBearerAuth,
+  ApiCreatedResponse,
+  ApiExtraModels,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+  getSchemaPath,
+} from '@nestjs/swagger';
+import { ReadCache } from '@site11/cache';
 import { type AuthUser, CurrentUser, Public, Roles, Scopes } from '@site11/gateway-auth';
 import {
   ClientIdParamDto,
+  DeleteAccountDto,
   GrantListDto,
   ChangePasswordDto,
   LoginDto,
+  LoginMfaDto,
+  MfaChallengeDto,
+  PasswordResetConfirmDto,
+  PasswordResetRequestDto,
+  RecoveryCodesDto,
+  SecondFactorDto,
+  TotpCodeDto,
+  TotpSetupDto,
+  VerifyEmailDto,
   LogoutDto,
   OAuthPatterns,
   RefreshDto,
@@ -21,18 +42,31 @@ import {
 } from '@site11/contracts';
 import { type CallOptions, RpcClient } from '@site11/messaging';
 import { AUTH_BODY_LIMIT_BYTES, BodyLimit } from '../http/body-limit';
+import type { FastifyReply } from 'fastify';
+import { cacheRef } from '../http/cached-resources';
 import { Call } from '../http/call-context';
 import { ApiErrors } from '../http/error-response';
 import { RateLimit, RateLimitInterceptor } from '../http/rate-limit.interceptor';
+import { AccountExportDto, exportAccount } from './account-export';
+
+/** Login answers tokens, or (TOTP on) a challenge to finish with `POST /auth/login/mfa`. */
+const LOGIN_RESPONSE = { oneOf: [{ $ref: getSchemaPath(TokenPairDto) }, { $ref: getSchemaPath(MfaChallengeDto) }] };
 
 @ApiTags('auth')
 @ApiErrors(400, 503, 504)
+@ApiExtraModels(TokenPairDto, MfaChallengeDto)
 @Controller('auth')
 @UseInterceptors(RateLimitInterceptor)
 export class AuthHttpController {
   constructor(
     private readonly rpc: RpcClient,
+    private readonly cache: ReadCache,
   ) {}
+
+  /** After a committed change of the caller's account, before the reply: their next read sees it. */
+  private async invalidate(id: string): Promise<void> {
+    await this.cache.invalidate(cacheRef('users', id)).catch(() => undefined); // Redis away: nothing is served from it either; the event retries
+  }
 
   @Public()
   @Post('register')
@@ -50,11 +84,121 @@ export class AuthHttpController {
   @BodyLimit(AUTH_BODY_LIMIT_BYTES)
   @HttpCode(200)
   @RateLimit({ action: 'login', account: { field: 'email' } })
-  @ApiOperation({ summary: 'Exchange email and password for tokens' })
+  @ApiOperation({
+    summary: 'Exchange email and password for tokens',
+    description:
+      'With two-factor authentication on, the answer is `{ mfaRequired: true, mfaToken }` instead: send the token with a code to `POST /auth/login/mfa`. With REQUIRE_VERIFIED_EMAIL, an unverified account gets 403 `AUTH.EMAIL_NOT_VERIFIED`.',
+  })
+  @ApiOkResponse({ schema: LOGIN_RESPONSE })
+  @ApiErrors(401, 403, 429)
+  login(@Body() dto: LoginDto, @Call() call: CallOptions): Promise<TokenPairDto | MfaChallengeDto> {
+    return this.rpc.send(OAuthPatterns.login, dto, call);
+  }
+
+  @Public()
+  @Post('login/mfa')
+  @BodyLimit(AUTH_BODY_LIMIT_BYTES)
+  @HttpCode(200)
+  @RateLimit({ action: 'login-mfa', account: { field: 'mfaToken' } })
+  @ApiOperation({
+    summary: 'Finish a login with a TOTP code or a recovery code',
+    description: 'Each code works once (a replay is refused); a challenge allows 5 attempts within 5 minutes.',
+  })
   @ApiOkResponse({ type: TokenPairDto })
   @ApiErrors(401, 429)
-  login(@Body() dto: LoginDto, @Call() call: CallOptions): Promise<TokenPairDto> {
-    return this.rpc.send(OAuthPatterns.login, dto, call);
+  loginMfa(@Body() dto: LoginMfaDto, @Call() call: CallOptions): Promise<TokenPairDto> {
+    return this.rpc.send(OAuthPatterns.loginMfa, dto, call);
+  }
+
+  @Public()
+  @Post('verify-email')
+  @BodyLimit(AUTH_BODY_LIMIT_BYTES)
+  @HttpCode(204)
+  @RateLimit({ action: 'verify-email', account: 'none' })
+  @ApiOperation({ summary: 'Prove the address with the link mailed to it (single use, 24 hours)' })
+  @ApiNoContentResponse()
+  @ApiErrors(429)
+  async verifyEmail(@Body() dto: VerifyEmailDto, @Call() call: CallOptions): Promise<void> {
+    await this.rpc.send(UsersPatterns.verifyEmail, dto, call);
+  }
+
+  @Public()
+  @Post('verify-email/resend')
+  @BodyLimit(AUTH_BODY_LIMIT_BYTES)
+  @HttpCode(202)
+  @RateLimit({ action: 'verify-email-resend', account: { field: 'email' }, forgiveSuccess: false })
+  @ApiOperation({
+    summary: 'Send a new verification link',
+    description: '202 whatever the address: a mail goes out only if it is an account’s and not verified yet.',
+  })
+  @ApiAcceptedResponse()
+  @ApiErrors(429)
+  async resendVerification(@Body() dto: PasswordResetRequestDto, @Call() call: CallOptions): Promise<void> {
+    await this.rpc.send(UsersPatterns.resendVerification, dto, call);
+  }
+
+  @Public()
+  @Post('password-reset')
+  @BodyLimit(AUTH_BODY_LIMIT_BYTES)
+  @HttpCode(202)
+  @RateLimit({ action: 'password-reset', account: { field: 'email' }, forgiveSuccess: false })
+  @ApiOperation({
+    summary: 'Mail a password-reset link (single use, 30 minutes)',
+    description: '202 whatever the address, with the same work done either way: the answer does not tell whether an account has it.',
+  })
+  @ApiAcceptedResponse()
+  @ApiErrors(429)
+  async requestPasswordReset(@Body() dto: PasswordResetRequestDto, @Call() call: CallOptions): Promise<void> {
+    await this.rpc.send(UsersPatterns.requestPasswordReset, dto, call);
+  }
+
+  @Public()
+  @Post('password-reset/confirm')
+  @BodyLimit(AUTH_BODY_LIMIT_BYTES)
+  @HttpCode(204)
+  @RateLimit({ action: 'password-reset-confirm', account: 'none' })
+  @ApiOperation({ summary: 'Set a new password with a reset link; every session of the account ends' })
+  @ApiNoContentResponse()
+  @ApiErrors(429)
+  async confirmPasswordReset(@Body() dto: PasswordResetConfirmDto, @Call() call: CallOptions): Promise<void> {
+    await this.rpc.send(OAuthPatterns.confirmPasswordReset, dto, call);
+  }
+
+  @Post('mfa/totp/setup')
+  @HttpCode(200)
+  @ApiBearerAuth()
+  @ApiOperation({ summary: 'Start TOTP enrolment: a new secret, its otpauth URI and QR code; confirm within 15 minutes' })
+  @ApiOkResponse({ type: TotpSetupDto })
+  @ApiErrors(401, 409)
+  totpSetup(@Call() call: CallOptions): Promise<TotpSetupDto> {
+    return this.rpc.send(UsersPatterns.totpSetup, {}, call);
+  }
+
+  @Post('mfa/totp/confirm')
+  @BodyLimit(AUTH_BODY_LIMIT_BYTES)
+  @HttpCode(200)
+  @RateLimit({ action: 'mfa-confirm', account: 'user' })
+  @ApiBearerAuth()
+  @ApiOperation({ summary: 'Turn TOTP on with a code of the new secret; answers 10 single-use recovery codes, shown once' })
+  @ApiOkResponse({ type: RecoveryCodesDto })
+  @ApiErrors(401, 409, 422, 429)
+  async totpConfirm(@Body() dto: TotpCodeDto, @CurrentUser() user: AuthUser, @Call() call: CallOptions): Promise<RecoveryCodesDto> {
+    const codes = await this.rpc.send<RecoveryCodesDto>(UsersPatterns.totpConfirm, dto, call);
+    await this.invalidate(user.sub);
+    return codes;
+  }
+
+  @Delete('mfa/totp')
+  @BodyLimit(AUTH_BODY_LIMIT_BYTES)
+  @HttpCode(204)
+  @RateLimit({ action: 'mfa-disable', account: 'user' })
+  @ApiBearerAuth()
+  @ApiOperation({ summary: 'Turn TOTP off, with a current code (or a recovery code)' })
+  @ApiNoContentResponse()
+  @ApiErrors(401, 422, 429)
+  async totpDisable(@Body() dto: SecondFactorDto, @CurrentUser() user: AuthUser, @Call() call: CallOptions): Promise<void> {
+    await this.rpc.send(UsersPatterns.totpDisable, dto, call);
+    await this.invalidate(user.sub);
   }
 
   @Public()
@@ -149,6 +293,32 @@ export class AuthHttpController {
   @ApiErrors(401)
   me(@CurrentUser() user: AuthUser, @Call() call: CallOptions): Promise<UserDto> {
     return this.rpc.send(UsersPatterns.findById, { id: user.sub }, call);
+  }
+
+  @Get('me/export')
+  @ApiBearerAuth()
+  @ApiOperation({ summary: 'Download everything the platform keeps about me: profile, sessions, applications, grants, dataset and image metadata' })
+  @ApiOkResponse({ type: AccountExportDto })
+  @ApiErrors(401)
+  async exportMe(@CurrentUser() user: AuthUser, @Call() call: CallOptions, @Res({ passthrough: true }) reply: FastifyReply): Promise<AccountExportDto> {
+    void reply.header('content-disposition', 'attachment; filename="site11-account-export.json"').header('cache-control', 'no-store');
+    return exportAccount(this.rpc, user, call);
+  }
+
+  @Delete('me')
+  @BodyLimit(AUTH_BODY_LIMIT_BYTES)
+  @HttpCode(204)
+  @RateLimit({ action: 'delete-account', account: 'user' })
+  @ApiBearerAuth()
+  @ApiOperation({
+    summary: 'Delete my account: password, and a TOTP or recovery code when two-factor is on',
+    description: 'Every session ends at once; the other services remove or anonymise the account’s data (`users.deleted`). Download `GET /auth/me/export` first.',
+  })
+  @ApiNoContentResponse()
+  @ApiErrors(401, 429)
+  async deleteMe(@Body() dto: DeleteAccountDto, @CurrentUser() user: AuthUser, @Call() call: CallOptions): Promise<void> {
+    await this.rpc.send(OAuthPatterns.deleteAccount, dto, call);
+    await this.invalidate(user.sub);
   }
 
   @Post('keys/rotate')

@@ -1,7 +1,18 @@
 import { Body, Controller, Delete, HttpCode, Post, Req, Res, UseGuards, UseInterceptors } from '@nestjs/common';
-import { ApiBearerAuth, ApiHeader, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiExtraModels, ApiHeader, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags, getSchemaPath } from '@nestjs/swagger';
 import '@fastify/cookie';
-import { AuthErrors, CONSOLE_HEADER, ConsoleSessionDto, DomainError, ErrorKind, LoginDto, OAuthPatterns, type TokenPairDto } from '@site11/contracts';
+import {
+  AuthErrors,
+  CONSOLE_HEADER,
+  ConsoleSessionDto,
+  DomainError,
+  ErrorKind,
+  LoginDto,
+  LoginMfaDto,
+  MfaChallengeDto,
+  OAuthPatterns,
+  type TokenPairDto,
+} from '@site11/contracts';
 import { type AuthUser, CurrentUser, Public } from '@site11/gateway-auth';
 import { type CallOptions, RpcClient } from '@site11/messaging';
 import type { FastifyReply, FastifyRequest } from 'fastify';
@@ -26,6 +37,7 @@ export const CONSOLE_SESSION_PATH = '/api/v1/console/session';
 @ApiTags('console')
 @ApiHeader({ name: CONSOLE_HEADER, required: true, description: 'Must be `1` (CSRF defence)', schema: { type: 'string', enum: ['1'] } })
 @ApiErrors(400, 403, 503, 504)
+@ApiExtraModels(ConsoleSessionDto, MfaChallengeDto)
 @Controller('console/session')
 @UseGuards(ConsoleHeaderGuard)
 @UseInterceptors(RateLimitInterceptor)
@@ -37,11 +49,30 @@ export class ConsoleSessionHttpController {
   @BodyLimit(AUTH_BODY_LIMIT_BYTES)
   @HttpCode(200)
   @RateLimit({ action: 'login', account: { field: 'email' } })
-  @ApiOperation({ summary: 'Sign the console in: access token in the body, refresh token in an HttpOnly cookie' })
-  @ApiOkResponse({ type: ConsoleSessionDto, headers: { 'Set-Cookie': { description: `${CONSOLE_REFRESH_COOKIE}; HttpOnly; Secure; SameSite=Strict; Path=${CONSOLE_SESSION_PATH}`, schema: { type: 'string' } } } })
+  @ApiOperation({
+    summary: 'Sign the console in: access token in the body, refresh token in an HttpOnly cookie',
+    description: 'With two-factor authentication on: `{ mfaRequired: true, mfaToken }` and no cookie; finish with `POST /console/session/mfa`.',
+  })
+  @ApiOkResponse({
+    schema: { oneOf: [{ $ref: getSchemaPath(ConsoleSessionDto) }, { $ref: getSchemaPath(MfaChallengeDto) }] },
+    headers: { 'Set-Cookie': { description: `${CONSOLE_REFRESH_COOKIE}; HttpOnly; Secure; SameSite=Strict; Path=${CONSOLE_SESSION_PATH}`, schema: { type: 'string' } } },
+  })
   @ApiErrors(401, 429)
-  async signIn(@Body() dto: LoginDto, @Call() call: CallOptions, @Res({ passthrough: true }) reply: FastifyReply): Promise<ConsoleSessionDto> {
-    return this.issue(await this.rpc.send<TokenPairDto>(OAuthPatterns.login, dto, call), reply);
+  async signIn(@Body() dto: LoginDto, @Call() call: CallOptions, @Res({ passthrough: true }) reply: FastifyReply): Promise<ConsoleSessionDto | MfaChallengeDto> {
+    const answer = await this.rpc.send<TokenPairDto | MfaChallengeDto>(OAuthPatterns.login, dto, call);
+    return 'mfaRequired' in answer ? answer : this.issue(answer, reply);
+  }
+
+  @Public()
+  @Post('mfa')
+  @BodyLimit(AUTH_BODY_LIMIT_BYTES)
+  @HttpCode(200)
+  @RateLimit({ action: 'login-mfa', account: { field: 'mfaToken' } })
+  @ApiOperation({ summary: 'Finish the console’s sign-in with a TOTP code or a recovery code' })
+  @ApiOkResponse({ type: ConsoleSessionDto })
+  @ApiErrors(401, 429)
+  async signInMfa(@Body() dto: LoginMfaDto, @Call() call: CallOptions, @Res({ passthrough: true }) reply: FastifyReply): Promise<ConsoleSessionDto> {
+    return this.issue(await this.rpc.send<TokenPairDto>(OAuthPatterns.loginMfa, dto, call), reply);
   }
 
   @Public()

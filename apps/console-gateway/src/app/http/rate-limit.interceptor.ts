@@ -26,6 +26,12 @@ export interface RateLimitSpec {
    * console's refresh token), or `user` for the authenticated caller.
    */
   account: { field: string } | { cookie: string } | 'user' | 'none';
+  /**
+   * Whether a success gives its point back (default). Not for routes that send mail (a reset
+   * link, a verification link): every request counts against the address, so nobody can flood
+   * someone's mailbox from one address.
+   */
+  forgiveSuccess?: boolean;
 }
 
 function accountOf(spec: RateLimitSpec, request: FastifyRequest & { user?: { sub?: string } }): unknown {
@@ -78,7 +84,7 @@ export class RateLimitInterceptor implements NestInterceptor {
       tap(() => {
         // a page answered with an error status (a sign-in form shown again) is a failure too
         const status = context.switchToHttp().getResponse<{ statusCode?: number }>().statusCode ?? 200;
-        if (account && status < 400) void this.forgive(limiters, request.ip, account);
+        if (account && status < 400 && spec.forgiveSuccess !== false) void this.forgive(limiters, request.ip, account);
       }),
     );
   }

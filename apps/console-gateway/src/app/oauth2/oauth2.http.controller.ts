@@ -88,6 +88,19 @@ export class OAuth2HttpController {
     this.answer(outcome, reply, 303);
   }
 
+  /** The code form of an account with TOTP; limited per address like sign-in attempts. */
+  @Post('login/mfa')
+  @BodyLimit(AUTH_BODY_LIMIT_BYTES)
+  @RateLimit({ action: 'login-mfa', account: { field: 'mfaToken' } })
+  async loginMfa(@Body() form: Form, @Req() request: FastifyRequest, @Call() call: CallOptions, @Res() reply: FastifyReply): Promise<void> {
+    const outcome = await this.rpc.send<AuthorizeOutcome>(
+      OAuthPatterns.authorizeLoginMfa,
+      { request: text(form?.['request']), csrf: text(form?.['csrf']), mfaToken: text(form?.['mfaToken']), code: text(form?.['code']), ...this.browser(request) },
+      call,
+    );
+    this.answer(outcome, reply, 303);
+  }
+
   @Post('consent')
   @BodyLimit(AUTH_BODY_LIMIT_BYTES)
   @RateLimit({ action: 'oauth2-authorize', account: 'none' })
@@ -265,8 +278,8 @@ export class OAuth2HttpController {
       return;
     }
     void reply
-      // a sign-in form shown again after a wrong password is a failed attempt (rate limits count it)
-      .status(outcome.kind === 'error' || (outcome.kind === 'login' && outcome.error) ? 400 : 200)
+      // a sign-in or code form shown again after a wrong password or code is a failed attempt (rate limits count it)
+      .status(outcome.kind === 'error' || ((outcome.kind === 'login' || outcome.kind === 'mfa') && outcome.error) ? 400 : 200)
       .header('content-type', 'text/html; charset=utf-8')
       .header('content-security-policy', pagePolicy(outcome))
       .send(renderPage(outcome));

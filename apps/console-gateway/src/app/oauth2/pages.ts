@@ -18,6 +18,12 @@ function layout(title: string, body: string): string {
 
 type Page = Exclude<AuthorizeOutcome, { kind: 'redirect' }>;
 
+const LOGIN_ERRORS: Record<NonNullable<Extract<AuthorizeOutcome, { kind: 'login' }>['error']>, string> = {
+  invalid_credentials: 'Invalid email or password',
+  email_not_verified: 'Verify your email address first: follow the link we sent you',
+  mfa_expired: 'That sign-in expired or had too many wrong codes. Sign in again.',
+};
+
 /** The authorization server's pages: plain HTML forms that work without JavaScript. */
 export function renderPage(outcome: Page): string {
   if (outcome.kind === 'error') {
@@ -27,11 +33,22 @@ export function renderPage(outcome: Page): string {
     );
   }
   const hidden = `<input type="hidden" name="request" value="${escape(outcome.request)}"><input type="hidden" name="csrf" value="${escape(outcome.csrf)}">`;
+  if (outcome.kind === 'mfa') {
+    return layout(
+      'Two-factor authentication',
+      `<h1>Enter your code to continue to ${escape(outcome.client.name)}</h1>
+${outcome.error ? '<p class="error" role="alert" id="code-error">That code did not work. Try the current one.</p>' : ''}
+<form method="post" action="/oauth2/login/mfa">${hidden}<input type="hidden" name="mfaToken" value="${escape(outcome.mfaToken)}">
+<label for="code">Authentication code</label><input id="code" name="code" type="text" inputmode="numeric" autocomplete="one-time-code" required autofocus maxlength="19"${outcome.error ? ' aria-invalid="true" aria-describedby="code-error"' : ''}>
+<p>Open your authenticator app, or use one of your recovery codes.</p>
+<button type="submit">Verify</button></form>`,
+    );
+  }
   if (outcome.kind === 'login') {
     return layout(
       'Sign in',
       `<h1>Sign in to continue to ${escape(outcome.client.name)}</h1>
-${outcome.error ? '<p class="error" role="alert">Invalid email or password</p>' : ''}
+${outcome.error ? `<p class="error" role="alert">${LOGIN_ERRORS[outcome.error]}</p>` : ''}
 <form method="post" action="/oauth2/login">${hidden}
 <label for="email">Email</label><input id="email" name="email" type="email" autocomplete="username" required autofocus>
 <label for="password">Password</label><input id="password" name="password" type="password" autocomplete="current-password" required>

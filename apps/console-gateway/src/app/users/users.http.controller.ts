@@ -32,7 +32,7 @@ import { ApiErrors } from '../http/error-response';
  * cache) sees the same `UserDto`. Named after the DTO's shape, so a release that changes it
  * starts with entries of its own.
  */
-const USER_VIEW = 'user-dto-v1';
+const USER_VIEW = 'user-dto-v2';
 
 /** Reading or changing another user's account needs the admin role; so does changing roles. */
 function assertSelfOrAdmin(user: AuthUser, id: string): void {

@@ -1,5 +1,5 @@
 import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
-import type { SealedSecret } from '@site11/persistence';
+import { OUTBOX_FIELDS, type OutboxEvent, type SealedSecret } from '@site11/persistence';
 import type { JWK } from 'jose';
 
 @Schema({ collection: 'signing_keys', versionKey: false })
@@ -33,6 +33,11 @@ export class SigningKey {
 
   @Prop({ required: true })
   createdAt!: Date;
+
+  /** The key's `oauth.keys.rotated` audit record, written with it (docs/audit.md). */
+  outbox?: OutboxEvent[];
+  outboxAt?: Date;
+  outboxLast?: string;
 }
 
-export const SigningKeySchema = SchemaFactory.createForClass(SigningKey);
+export const SigningKeySchema = SchemaFactory.createForClass(SigningKey).add(OUTBOX_FIELDS);

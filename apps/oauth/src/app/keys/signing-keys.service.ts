@@ -1,9 +1,9 @@
 import { Inject, Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { publishJwks, TokenDenylist } from '@site11/auth';
-import type { JsonWebKeySet } from '@site11/contracts';
+import type { JsonWebKeySet, RpcMetadata } from '@site11/contracts';
 import { REDIS_CLIENT, type RedisClient } from '@site11/redis';
-import { isDuplicateKey, SecretKeyring } from '@site11/persistence';
+import { auditRecord, AuditTrail, isDuplicateKey, OutboxRelay, SecretKeyring, withOutbox } from '@site11/persistence';
 import { createLocalJWKSet, errors, exportJWK, generateKeyPair, importJWK, type JWK, type JWTVerifyGetKey, type KeyLike } from 'jose';
 import type { Model } from 'mongoose';
 import { randomUUID } from 'node:crypto';
@@ -19,6 +19,17 @@ const RELOAD_INTERVAL_MS = 60_000;
 
 /** Associated data of a sealed private key: the ciphertext opens only on its own record. */
 const sealedFor = (kid: string) => `signing_keys:${kid}`;
+
+/**
+ * Who changed the keys, for the audit record: the admin whose call it was, or the service itself
+ * (the first key, and rotation by age) with a request id of its own.
+ */
+export interface KeyChangeCause {
+  actor: string;
+  metadata: Pick<RpcMetadata, 'requestId' | 'client'>;
+}
+
+const scheduled = (): KeyChangeCause => ({ actor: 'service:oauth', metadata: { requestId: `oauth-keys-${randomUUID()}` } });
 
 export interface ActiveKey {
   kid: string;
@@ -44,6 +55,8 @@ export class SigningKeysService implements OnModuleInit, OnModuleDestroy {
     private readonly config: OAuthConfig,
     private readonly denylist: TokenDenylist,
     @Inject(REDIS_CLIENT) private readonly redis: RedisClient,
+    private readonly outbox: OutboxRelay,
+    private readonly audit: AuditTrail,
   ) {
     this.keyring = config.KEY_ENCRYPTION_KEY
       ? SecretKeyring.fromConfig(config.KEY_ENCRYPTION_KEY, config.KEY_ENCRYPTION_KEYS_PREVIOUS)
@@ -53,6 +66,7 @@ export class SigningKeysService implements OnModuleInit, OnModuleDestroy {
   async onModuleInit(): Promise<void> {
     if (!this.keyring) this.logger.warn('KEY_ENCRYPTION_KEY is not set: private signing keys are stored unsealed (refused in production)');
     await this.model.init();
+    this.outbox.watch(this.model);
     await this.reload();
     if (this.keys.length === 0) await this.rotate();
     await this.rotateIfOld();
@@ -129,13 +143,15 @@ export class SigningKeysService implements OnModuleInit, OnModuleDestroy {
   /**
    * Adds a new current key. The generation is read from the database, not this replica's copy,
    * so a rotation made elsewhere a moment ago is built upon; concurrent rotations by several
-   * replicas add one key (the unique generation index), and the losers use the winner's.
+   * replicas add one key (the unique generation index), and the losers use the winner's. The new
+   * key is inserted with its `oauth.keys.rotated` audit record (one write); a loser records nothing.
    */
-  async rotate(): Promise<string> {
+  async rotate(cause: KeyChangeCause = scheduled()): Promise<string> {
     const { publicKey, privateKey } = await generateKeyPair(SIGNING_ALGORITHM, { modulusLength: 2048, extractable: true });
     const kid = randomUUID();
     const top = await this.model.findOne().sort({ generation: -1 }).select({ generation: 1 }).lean<Pick<SigningKey, 'generation'>>().exec();
     const generation = (top?.generation ?? 0) + 1;
+    const audited = this.audit.event(auditRecord(cause.metadata, { actor: cause.actor, action: 'oauth.keys.rotated', target: `key:${kid}` }));
     try {
       await this.model.create({
         _id: kid,
@@ -144,8 +160,10 @@ export class SigningKeysService implements OnModuleInit, OnModuleDestroy {
         publicJwk: await exportJWK(publicKey),
         ...this.storedPrivateKey(kid, await exportJWK(privateKey)),
         createdAt: new Date(),
+        ...withOutbox(audited),
       });
       this.logger.log(`Signing key ${kid} (generation ${generation}) is now current`);
+      await this.outbox.publishOrDefer(this.model, kid, [audited]);
     } catch (error) {
       if (!isDuplicateKey(error)) throw error;
     }
@@ -158,15 +176,18 @@ export class SigningKeysService implements OnModuleInit, OnModuleDestroy {
    * one, every token it signed is refused at once by every verifier (a mark in Redis, checked on
    * each request, for the longest access-token lifetime), and the key is deleted, public half
    * included, so it leaves the JWKS. Sessions survive: their next refresh is signed by the new key.
+   * Its `oauth.keys.withdrawn` audit record is written once the key is gone (the document it would
+   * travel with is deleted), through the AuditTrail.
    */
-  async withdraw(kid: string): Promise<{ withdrawn: string; current: string }> {
+  async withdraw(kid: string, cause: KeyChangeCause): Promise<{ withdrawn: string; current: string }> {
     const key = await this.model.findById(kid).lean<SigningKey>().exec();
     if (!key) throw new SigningKeyNotFoundError();
     const newest = await this.model.findOne().sort({ generation: -1 }).lean<SigningKey>().exec();
-    if (newest?._id === kid) await this.rotate();
+    if (newest?._id === kid) await this.rotate(cause);
     await this.denylist.withdrawKey(kid, ACCESS_TOKEN_TTL_MAX_SECONDS + 60);
     await this.model.deleteOne({ _id: kid }).exec();
     this.logger.warn(`Signing key ${kid} withdrawn: every token it signed is refused`);
+    await this.audit.record(auditRecord(cause.metadata, { actor: cause.actor, action: 'oauth.keys.withdrawn', target: `key:${kid}` }));
     await this.reload();
     return { withdrawn: kid, current: (await this.current()).kid };
   }

@@ -3,7 +3,11 @@ import { InjectModel } from '@nestjs/mongoose';
 import {
   type ApplicationDto,
   AuthErrors,
+  type AuthMethodReference,
   DomainError,
+  RECOVERY_CODE_PATTERN,
+  TOTP_CODE_PATTERN,
+  type UserDto,
   type AuthorizeOutcome,
   type EndSessionOutcome,
   type OAuth2ErrorCode,
@@ -16,6 +20,7 @@ import { Model } from 'mongoose';
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { jwtVerify } from 'jose';
 import { SigningKeysService } from '../keys/signing-keys.service';
+import { MfaChallenges } from '../sessions/mfa-challenges';
 import { SignIns } from '../sessions/sign-ins';
 import { OAuthConfig } from '../oauth.config';
 import { UsersClient } from '../users/users.client';
@@ -61,6 +66,7 @@ export class AuthorizationService {
     private readonly grantsService: GrantsService,
     private readonly keys: SigningKeysService,
     private readonly signIns: SignIns,
+    private readonly challenges: MfaChallenges,
   ) {}
 
   async authorize(query: Record<string, unknown>, browserToken: string | undefined, metadata: RpcMetadata): Promise<AuthorizeOutcome> {
@@ -115,7 +121,10 @@ export class AuthorizationService {
     return { ...(await this.proceed(request.toObject(), session, client, prompt, metadata)), ...(setBrowser ? { setBrowser } : {}) };
   }
 
-  /** The sign-in form: the password checked by the users service, then on to consent or the client. */
+  /**
+   * The sign-in form: the password checked by the users service, then, for an account with
+   * TOTP, the code form, else on to consent or the client.
+   */
   async login(command: { request: string; csrf: string; email: string; password: string; browser?: string }, metadata: RpcMetadata): Promise<AuthorizeOutcome> {
     const pending = await this.pending(command.request, command.csrf, command.browser, metadata);
     if ('kind' in pending) return pending;
@@ -126,8 +135,53 @@ export class AuthorizationService {
       }
       return null;
     });
-    if (user) await this.signIns.succeeded(user.id, 'authorization-page', metadata.requestId, request.clientId);
     if (!user) return { kind: 'login', request: request._id, csrf: request.csrf, client: pageClient(client, request.redirectUri), error: 'invalid_credentials' };
+    if (this.config.REQUIRE_VERIFIED_EMAIL && !user.emailVerified) {
+      return { kind: 'login', request: request._id, csrf: request.csrf, client: pageClient(client, request.redirectUri), error: 'email_not_verified' };
+    }
+    if (user.mfaEnabled) {
+      const { mfaToken } = await this.challenges.open(user);
+      return { kind: 'mfa', request: request._id, csrf: request.csrf, client: pageClient(client, request.redirectUri), mfaToken };
+    }
+    return this.signedIn(user, request, client, metadata);
+  }
+
+  /** The code form of an account with TOTP: a wrong code shows the form again, for the challenge's remaining attempts. */
+  async loginMfa(command: { request: string; csrf: string; mfaToken: string; code: string; browser?: string }, metadata: RpcMetadata): Promise<AuthorizeOutcome> {
+    const pending = await this.pending(command.request, command.csrf, command.browser, metadata);
+    if ('kind' in pending) return pending;
+    const { request, client } = pending;
+    const code = command.code.trim();
+    const factor = TOTP_CODE_PATTERN.test(code) ? { code } : RECOVERY_CODE_PATTERN.test(code) ? { recoveryCode: code } : null;
+    const again = (error: 'invalid_code' | 'expired') =>
+      error === 'expired'
+        ? ({ kind: 'login', request: request._id, csrf: request.csrf, client: pageClient(client, request.redirectUri), error: 'mfa_expired' } as const)
+        : ({ kind: 'mfa', request: request._id, csrf: request.csrf, client: pageClient(client, request.redirectUri), mfaToken: command.mfaToken, error } as const);
+    let user: UserDto;
+    try {
+      if (!factor) {
+        // not a code at all: it spends an attempt like a wrong one
+        await this.challenges.attempt(command.mfaToken);
+        return again('invalid_code');
+      }
+      user = await this.challenges.complete(command.mfaToken, factor, metadata);
+    } catch (error) {
+      if (error instanceof DomainError && error.code === AuthErrors.invalidMfaCode) return again('invalid_code');
+      if (error instanceof DomainError && error.code === AuthErrors.invalidMfaToken) return again('expired');
+      throw error;
+    }
+    return this.signedIn(user, request, client, metadata, ['pwd', 'otp']);
+  }
+
+  /** After the password (and the code): a new browser sign-in, then on to consent or the client. */
+  private async signedIn(
+    user: UserDto,
+    request: AuthorizationRequest,
+    client: ApplicationDto,
+    metadata: RpcMetadata,
+    amr: AuthMethodReference[] = ['pwd'],
+  ): Promise<AuthorizeOutcome> {
+    await this.signIns.succeeded(user.id, 'authorization-page', metadata.requestId, request.clientId);
     // a new cookie at sign-in: a cookie planted before it signs in nobody
     const token = random(32);
     const now = new Date();
@@ -135,6 +189,7 @@ export class AuthorizationService {
       _id: sha256(token),
       userId: user.id,
       authTime: now,
+      amr,
       createdAt: now,
       expiresAt: new Date(now.getTime() + BROWSER_SESSION_SECONDS * 1000),
     });

@@ -1,7 +1,7 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { AuthErrors, DomainError, ErrorKind, type GrantDto, type GrantRevokedEvent, OAuthEvents, type RpcMetadata } from '@site11/contracts';
-import { OutboxRelay, outboxEvent, pushOutbox } from '@site11/persistence';
+import { auditEvent, auditRecord, changeWithEvents, OutboxRelay, outboxEvent, pushOutbox } from '@site11/persistence';
 import { Model } from 'mongoose';
 import { ClientSessionsService } from '../sessions/client-sessions.service';
 import { TokensService } from '../sessions/tokens.service';
@@ -21,7 +21,8 @@ export class GrantNotFoundError extends DomainError {
  * What users allowed applications, and the end of it: a user revoking one application, or the
  * application being deleted, ends the grant and every token issued under it (refresh families,
  * access tokens with or without one, and for a deleted application its client-credentials
- * tokens). Each grant and revocation is published (`oauth.grant.created`, `.revoked`).
+ * tokens). Each grant and revocation is published (`oauth.grant.created`, `.revoked`); a
+ * revocation is also audited (`oauth.grants.revoked`, written with it: docs/audit.md).
  */
 @Injectable()
 export class GrantsService implements OnModuleInit {
@@ -71,22 +72,33 @@ export class GrantsService implements OnModuleInit {
   }
 
   /** The user takes back what they allowed an application: the grant and every token under it. */
-  async revoke(userId: string, clientId: string, requestId: string): Promise<void> {
-    if (!(await this.end(userId, clientId, 'revoked by user', requestId))) throw new GrantNotFoundError();
+  async revoke(userId: string, clientId: string, metadata: RpcMetadata): Promise<void> {
+    if (!(await this.end(userId, clientId, 'revoked by user', metadata, userId))) throw new GrantNotFoundError();
     await this.revokeTokens({ userId, clientId });
   }
 
   /** The application was deleted: every grant, every token, client credentials included. */
   async revokeClient(clientId: string, requestId: string): Promise<void> {
     const live = await this.grants.find({ clientId, revokedAt: null }).select('userId').lean<{ userId: string }[]>().exec();
-    for (const { userId } of live) await this.end(userId, clientId, 'application deleted', requestId);
+    // the platform ends them; the request id leads to whoever deleted the application
+    for (const { userId } of live) await this.end(userId, clientId, 'application deleted', { requestId }, 'service:oauth');
     await this.revokeTokens({ clientId });
     await this.tokens.denySids([clientCredentialsSid(clientId)]);
   }
 
-  private async end(userId: string, clientId: string, reason: GrantRevokedEvent['reason'], requestId: string): Promise<boolean> {
+  private async end(
+    userId: string,
+    clientId: string,
+    reason: GrantRevokedEvent['reason'],
+    metadata: Pick<RpcMetadata, 'requestId' | 'client'>,
+    actor: string,
+  ): Promise<boolean> {
+    const { requestId } = metadata;
     const event = outboxEvent(OAuthEvents.grantRevoked, { userId, clientId, reason }, requestId);
-    const { modifiedCount } = await this.grants.updateOne({ userId, clientId, revokedAt: null }, pushOutbox(event, { scopes: [], revokedAt: event.occurredAt })).exec();
+    const audited = auditEvent('oauth', auditRecord(metadata, { actor, action: 'oauth.grants.revoked', target: `application:${clientId}` }), requestId);
+    const { modifiedCount } = await this.grants
+      .updateOne({ userId, clientId, revokedAt: null }, changeWithEvents([event, audited], { scopes: [], revokedAt: event.occurredAt }))
+      .exec();
     if (modifiedCount === 0) return false;
     const ended = await this.grants.findOne({ userId, clientId }).select('_id').lean<Pick<Grant, '_id'>>().exec();
     if (ended) await this.outbox.publishOrDefer(this.grants, ended._id);

@@ -124,7 +124,7 @@ export class OidcTokensService {
     return {
       sub: user.id,
       ...(scopes.includes('profile') ? { name: user.name, updated_at: Math.floor(Date.parse(user.updatedAt) / 1000) } : {}),
-      ...(scopes.includes('email') ? { email: user.email, email_verified: false } : {}),
+      ...(scopes.includes('email') ? { email: user.email, email_verified: user.emailVerified } : {}),
     };
   }
 

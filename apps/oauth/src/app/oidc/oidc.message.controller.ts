@@ -13,6 +13,7 @@ import {
   AuthorizeCommand,
   AuthorizeConsentCommand,
   AuthorizeLoginCommand,
+  AuthorizeLoginMfaCommand,
   type AuthorizeOutcome,
   OAuthPatterns,
   type RpcMetadata,
@@ -47,6 +48,12 @@ export class OidcMessageController {
   @RpcAccess({ anyone: true })
   login(@Payload('data') command: AuthorizeLoginCommand, @Payload('metadata') metadata: RpcMetadata): Promise<AuthorizeOutcome> {
     return this.authorization.login(command, metadata);
+  }
+
+  @MessagePattern(OAuthPatterns.authorizeLoginMfa)
+  @RpcAccess({ anyone: true })
+  loginMfa(@Payload('data') command: AuthorizeLoginMfaCommand, @Payload('metadata') metadata: RpcMetadata): Promise<AuthorizeOutcome> {
+    return this.authorization.loginMfa(command, metadata);
   }
 
   @MessagePattern(OAuthPatterns.authorizeConsent)
@@ -90,7 +97,7 @@ export class OidcMessageController {
   @MessagePattern(OAuthPatterns.revokeGrant)
   @RpcAccess({ actor: 'user' })
   async revokeGrant(@Payload('data') { clientId }: ClientIdParamDto, @Caller() actor: VerifiedActor, @Payload('metadata') metadata: RpcMetadata): Promise<null> {
-    await this.grants.revoke(actor.sub, clientId, metadata.requestId);
+    await this.grants.revoke(actor.sub, clientId, metadata);
     return null;
   }
 

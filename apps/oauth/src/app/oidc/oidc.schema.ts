@@ -1,3 +1,4 @@
+import type { AuthMethodReference } from '@site11/contracts';
 import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
 import type { Types } from 'mongoose';
 import { OUTBOX_FIELDS, type OutboxEvent } from '@site11/persistence';
@@ -17,6 +18,10 @@ export class BrowserSession {
   /** When the user last entered their password here (`auth_time`). */
   @Prop({ type: Date, default: null })
   authTime!: Date | null;
+
+  /** How the user signed in here (RFC 8176): `pwd`, and `otp` after a second factor. */
+  @Prop({ type: [String], default: undefined })
+  amr?: AuthMethodReference[];
 
   @Prop({ required: true })
   createdAt!: Date;

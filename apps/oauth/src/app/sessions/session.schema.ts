@@ -1,4 +1,5 @@
 import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
+import type { AuthMethodReference } from '@site11/contracts';
 
 /** A login: the family of refresh tokens that descend from it. `sid` in access tokens. */
 @Schema({ collection: 'sessions', versionKey: false })
@@ -36,6 +37,10 @@ export class Session {
   /** The third-party application this family of refresh tokens belongs to; null for the console and first-party logins. */
   @Prop({ type: String, default: null })
   clientId?: string | null;
+
+  /** How the user signed in (RFC 8176 `amr`): `pwd`, and `otp` after a second factor; carried by every access token of the session. */
+  @Prop({ type: [String], default: undefined })
+  amr?: AuthMethodReference[];
 
   /** What the application was granted (third-party sessions only); a refresh may ask for less, never more. */
   @Prop({ type: [String], default: undefined })

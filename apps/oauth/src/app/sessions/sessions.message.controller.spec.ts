@@ -3,7 +3,9 @@ import { DomainError, ErrorKind, type RpcMetadata, type UserDto, UsersErrors, Us
 import { TokenDenylist } from '@site11/auth';
 import { RpcClient } from '@site11/messaging';
 import { ServiceTokensService } from '../keys/service-tokens.service';
+import { OAuthConfig } from '../oauth.config';
 import { UsersClient } from '../users/users.client';
+import { MfaChallenges } from './mfa-challenges';
 import { SessionsMessageController } from './sessions.message.controller';
 import { SignIns } from './sign-ins';
 import { TokensService } from './tokens.service';
@@ -14,6 +16,8 @@ describe('SessionsMessageController', () => {
   let rpc: { send: jest.Mock };
   let tokens: { startSession: jest.Mock; refresh: jest.Mock; logout: jest.Mock };
   let signIns: { succeeded: jest.Mock; failed: jest.Mock };
+  let challenges: { open: jest.Mock };
+  let config: OAuthConfig;
   let controller: SessionsMessageController;
   const client = { ip: '203.0.113.7', userAgent: 'test-agent' };
   const metadata = (): RpcMetadata => ({ requestId: 'req-9', caller: 'console-gateway', deadline: Date.now() + 2000, client });
@@ -22,6 +26,8 @@ describe('SessionsMessageController', () => {
     rpc = { send: jest.fn() };
     tokens = { startSession: jest.fn().mockResolvedValue(pair), refresh: jest.fn(), logout: jest.fn() };
     signIns = { succeeded: jest.fn(), failed: jest.fn() };
+    challenges = { open: jest.fn().mockResolvedValue({ mfaRequired: true, mfaToken: 'challenge' }) };
+    config = new OAuthConfig();
     const moduleRef = await Test.createTestingModule({
       controllers: [SessionsMessageController],
       providers: [
@@ -30,6 +36,8 @@ describe('SessionsMessageController', () => {
         { provide: TokensService, useValue: tokens },
         { provide: TokenDenylist, useValue: { deny: jest.fn() } },
         { provide: SignIns, useValue: signIns },
+        { provide: MfaChallenges, useValue: challenges },
+        { provide: OAuthConfig, useValue: config },
         { provide: ServiceTokensService, useValue: { tokenFor: async (audience: string) => `service-token-for-${audience}` } },
       ],
     }).compile();
@@ -49,6 +57,7 @@ describe('SessionsMessageController', () => {
     // as itself: the users service verifies oauth's service token, addressed to it
     expect(call.credential).toBe('service-token-for-users');
     expect(tokens.startSession).toHaveBeenCalledWith(user, client);
+    expect(challenges.open).not.toHaveBeenCalled();
     // published for statistics: oauth.login.succeeded
     expect(signIns.succeeded).toHaveBeenCalledWith(user.id, 'password', 'req-9');
   });
@@ -62,6 +71,20 @@ describe('SessionsMessageController', () => {
     // oauth.login.failed names no account
     expect(signIns.failed).toHaveBeenCalledWith('password', 'req-9');
     expect(signIns.succeeded).not.toHaveBeenCalled();
+  });
+
+  it('answers a challenge instead of tokens when the account has two-factor authentication, and counts no sign-in yet', async () => {
+    rpc.send.mockResolvedValue({ ...user, mfaEnabled: true });
+    await expect(controller.login({ email: 'a@b.co', password: 'secret-pass' }, metadata())).resolves.toEqual({ mfaRequired: true, mfaToken: 'challenge' });
+    expect(tokens.startSession).not.toHaveBeenCalled();
+    expect(signIns.succeeded).not.toHaveBeenCalled();
+  });
+
+  it('refuses an unverified account after its password when verified emails are required', async () => {
+    config.REQUIRE_VERIFIED_EMAIL = true;
+    rpc.send.mockResolvedValue({ ...user, emailVerified: false });
+    await expect(controller.login({ email: 'a@b.co', password: 'secret-pass' }, metadata())).rejects.toMatchObject({ code: 'AUTH.EMAIL_NOT_VERIFIED', kind: 'PERMISSION_DENIED' });
+    expect(tokens.startSession).not.toHaveBeenCalled();
   });
 
   it('treats a deleted user as no user when refreshing', async () => {

@@ -4,8 +4,11 @@ import { Caller, forbidden, RpcAccess, TokenDenylist, type VerifiedActor } from 
 import {
   AuthErrors,
   DomainError,
+  ErrorKind,
   LoginDto,
+  LoginMfaDto,
   ListSessionsCommand,
+  type MfaChallengeDto,
   LogoutCommand,
   OAuthPatterns,
   RefreshDto,
@@ -14,10 +17,13 @@ import {
   type SessionListDto,
   type TokenPairDto,
   type UserDeletedEvent,
+  type UserDto,
   type UserRolesChangedEvent,
   UsersEvents,
 } from '@site11/contracts';
+import { OAuthConfig } from '../oauth.config';
 import { UsersClient } from '../users/users.client';
+import { MfaChallenges } from './mfa-challenges';
 import { SignIns } from './sign-ins';
 import { TokensService } from './tokens.service';
 
@@ -33,16 +39,35 @@ export class SessionsMessageController {
     private readonly tokens: TokensService,
     private readonly denylist: TokenDenylist,
     private readonly signIns: SignIns,
+    private readonly challenges: MfaChallenges,
+    private readonly config: OAuthConfig,
   ) {}
 
+  /**
+   * The password checked by the users service; then, for an account with TOTP, a challenge to
+   * finish with `oauth.login-mfa`, else a session. With REQUIRE_VERIFIED_EMAIL an unverified
+   * account is refused after its password (403 AUTH.EMAIL_NOT_VERIFIED).
+   */
   @MessagePattern(OAuthPatterns.login)
   @RpcAccess({ anyone: true })
-  async login(@Payload('data') dto: LoginDto, @Payload('metadata') metadata: RpcMetadata): Promise<TokenPairDto> {
+  async login(@Payload('data') dto: LoginDto, @Payload('metadata') metadata: RpcMetadata): Promise<TokenPairDto | MfaChallengeDto> {
     const user = await this.users.verifyCredentials(dto, metadata).catch(async (error: unknown) => {
       if (error instanceof DomainError && error.code === AuthErrors.invalidCredentials) await this.signIns.failed('password', metadata.requestId);
       throw error;
     });
+    assertMaySignIn(user, this.config);
+    if (user.mfaEnabled) return this.challenges.open(user);
     const tokens = await this.tokens.startSession(user, metadata.client);
+    await this.signIns.succeeded(user.id, 'password', metadata.requestId);
+    return tokens;
+  }
+
+  /** The second step of a login: a TOTP or recovery code for the challenge's account. */
+  @MessagePattern(OAuthPatterns.loginMfa)
+  @RpcAccess({ anyone: true })
+  async loginMfa(@Payload('data') { mfaToken, ...factor }: LoginMfaDto, @Payload('metadata') metadata: RpcMetadata): Promise<TokenPairDto> {
+    const user = await this.challenges.complete(mfaToken, factor, metadata);
+    const tokens = await this.tokens.startSession(user, metadata.client, ['pwd', 'otp']);
     await this.signIns.succeeded(user.id, 'password', metadata.requestId);
     return tokens;
   }
@@ -100,5 +125,12 @@ export class SessionsMessageController {
   @EventPattern(UsersEvents.deleted)
   async onUserDeleted(@Payload('data') event: UserDeletedEvent): Promise<void> {
     await this.tokens.revokeUserSessions(event.id, 'user deleted');
+  }
+}
+
+/** REQUIRE_VERIFIED_EMAIL: an account signs in only once its address is proved. */
+export function assertMaySignIn(user: UserDto, config: OAuthConfig): void {
+  if (config.REQUIRE_VERIFIED_EMAIL && !user.emailVerified) {
+    throw new DomainError(AuthErrors.emailNotVerified, ErrorKind.PermissionDenied, 'Verify your email address first: follow the link we sent you, or ask for a new one');
   }
 }

@@ -7,6 +7,7 @@ import { BrowserSession, BrowserSessionSchema } from '../oidc/oidc.schema';
 import { RefreshToken, RefreshTokenSchema, Session, SessionSchema } from './session.schema';
 import { SessionsMessageController } from './sessions.message.controller';
 import { ClientSessionsService } from './client-sessions.service';
+import { MfaChallenges } from './mfa-challenges';
 import { SignInEvent, SignInEventSchema, SignIns } from './sign-ins';
 import { TokensService } from './tokens.service';
 
@@ -30,7 +31,7 @@ import { TokensService } from './tokens.service';
     ]),
   ],
   controllers: [SessionsMessageController],
-  providers: [TokensService, ClientSessionsService, SignIns],
-  exports: [TokensService, ClientSessionsService, SignIns, MongooseModule],
+  providers: [TokensService, ClientSessionsService, SignIns, MfaChallenges],
+  exports: [TokensService, ClientSessionsService, SignIns, MfaChallenges, MongooseModule],
 })
 export class SessionsModule {}

@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
-import { ACCESS_TOKEN_TYPE, type SessionListDto, type TokenPairDto, type UserDto } from '@site11/contracts';
+import { ACCESS_TOKEN_TYPE, type AuthMethodReference, type SessionListDto, type TokenPairDto, type UserDto } from '@site11/contracts';
 import { TokenDenylist } from '@site11/auth';
 import { SignJWT } from 'jose';
 import type { Model } from 'mongoose';
@@ -34,8 +34,8 @@ export class TokensService {
     private readonly denylist: TokenDenylist,
   ) {}
 
-  /** Starts a session for a user whose credentials were just verified. */
-  async startSession(user: UserDto, client?: { ip: string; userAgent?: string }): Promise<TokenPairDto> {
+  /** Starts a session for a user whose credentials were just verified (`amr`: how; `otp` after a second factor). */
+  async startSession(user: UserDto, client?: { ip: string; userAgent?: string }, amr: AuthMethodReference[] = ['pwd']): Promise<TokenPairDto> {
     const now = new Date();
     const session = await this.sessions.create({
       _id: randomUUID(),
@@ -47,6 +47,7 @@ export class TokensService {
       expiresAt: new Date(now.getTime() + this.config.REFRESH_TOKEN_TTL_SECONDS * 1000),
       revokedAt: null,
       revokedReason: null,
+      amr,
     });
     return this.issue(user, session);
   }
@@ -180,7 +181,7 @@ export class TokensService {
     const expiresIn = Math.max(1, Math.min(this.config.ACCESS_TOKEN_TTL_SECONDS, sessionLeft));
     // iat and exp from one clock read: signing after an await must not shift one of them a second
     const issuedAt = Math.floor(now.getTime() / 1000);
-    const accessToken = await new SignJWT({ roles: user.roles, sid: session._id })
+    const accessToken = await new SignJWT({ roles: user.roles, sid: session._id, amr: session.amr ?? ['pwd'] })
       .setProtectedHeader({ alg: SIGNING_ALGORITHM, kid, typ: ACCESS_TOKEN_TYPE })
       .setIssuer(this.config.JWT_ISSUER)
       .setAudience(this.config.JWT_AUDIENCE)

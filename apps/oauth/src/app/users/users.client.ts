@@ -2,7 +2,11 @@ import { Injectable } from '@nestjs/common';
 import {
   type ChangePasswordCommand,
   type CreateUserDto,
+  type DeleteSelfCommand,
   DomainError,
+  type PasswordResetConfirmDto,
+  type PasswordResetDone,
+  type VerifySecondFactorCommand,
   type RpcMetadata,
   type UserDto,
   UsersErrors,
@@ -44,11 +48,25 @@ export class UsersClient {
 
   /** On the user's behalf: the users service checks their own token (the actor scopes the idempotency key). */
   async changePassword(command: ChangePasswordCommand, metadata: RpcMetadata): Promise<void> {
-    await this.rpc.send(UsersPatterns.changePassword, command, {
-      ...callOptionsFrom(metadata, 'command'),
-      credential: metadata.credential,
-      actor: metadata.actor,
-    });
+    await this.rpc.send(UsersPatterns.changePassword, command, this.asUser(metadata));
+  }
+
+  /** Checks and spends the second factor of a sign-in. */
+  async verifySecondFactor(command: VerifySecondFactorCommand, metadata: RpcMetadata): Promise<void> {
+    await this.rpc.send(UsersPatterns.verifySecondFactor, command, await this.asOauth(metadata, 'command'));
+  }
+
+  async resetPassword(dto: PasswordResetConfirmDto, metadata: RpcMetadata): Promise<PasswordResetDone> {
+    return this.rpc.send<PasswordResetDone>(UsersPatterns.resetPassword, dto, await this.asOauth(metadata, 'command'));
+  }
+
+  /** On the user's behalf, with their own token: only the account's owner deletes it this way. */
+  async deleteSelf(command: DeleteSelfCommand, metadata: RpcMetadata): Promise<void> {
+    await this.rpc.send(UsersPatterns.deleteSelf, command, this.asUser(metadata));
+  }
+
+  private asUser(metadata: RpcMetadata) {
+    return { ...callOptionsFrom(metadata, 'command'), credential: metadata.credential, actor: metadata.actor };
   }
 
   private async asOauth(metadata: RpcMetadata, kind: 'read' | 'command') {

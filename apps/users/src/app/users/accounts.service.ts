@@ -10,7 +10,7 @@ import {
   type UserRole,
   UsersEvents,
 } from '@site11/contracts';
-import { findLiveById, isDuplicateKey, LIVE, type OutboxEvent, outboxEvent, OutboxRelay, pushOutbox, withOutbox } from '@site11/persistence';
+import { changeWithEvents, findLiveById, isDuplicateKey, LIVE, type OutboxEvent, outboxEvent, OutboxRelay, pushOutbox, withOutbox } from '@site11/persistence';
 import { Model, Types } from 'mongoose';
 import { PasswordHasher } from './password-hasher';
 import { SearchIndexService } from './search-index/search-index.service';
@@ -24,16 +24,8 @@ export interface CreateOptions {
   /** The command's scoped idempotency key, kept on the user (`createdBy`) so a rerun finds it. */
   idempotencyKey?: string;
   requestId?: string;
-}
-
-/**
- * The update that writes `set` with its events in one single-document write: the events are
- * pushed in order, and the last one is what the relay clears the outbox by.
- */
-function withEvents(events: OutboxEvent[], set: Record<string, unknown>) {
-  if (events.length === 0) return { $set: set };
-  const update = pushOutbox(events[events.length - 1], set);
-  return events.length === 1 ? update : { ...update, $push: { outbox: { $each: events } } };
+  /** The address is known to be the owner's (the seeded admin): no verification mail. */
+  emailVerified?: boolean;
 }
 
 /**
@@ -81,6 +73,7 @@ export class AccountsService implements OnModuleInit {
         name: dto.name,
         nameLower: dto.name.toLowerCase(),
         roles,
+        emailVerified: options.emailVerified ?? false,
         ...(passwordHash ? { passwordHash } : {}),
         ...(options.idempotencyKey ? { createdBy: options.idempotencyKey } : {}),
         ...withOutbox(event),
@@ -114,9 +107,9 @@ export class AccountsService implements OnModuleInit {
     return toUserDto(user);
   }
 
-  /** Adds the admin role (idempotent); used by the first-admin seed. */
+  /** Adds the admin role (idempotent); used by the first-admin seed, whose address is the operator's. */
   async grantAdmin(id: Types.ObjectId): Promise<void> {
-    await this.users.updateOne({ _id: id }, { $addToSet: { roles: 'admin' } }).exec();
+    await this.users.updateOne({ _id: id }, { $addToSet: { roles: 'admin' }, $set: { emailVerified: true } }).exec();
     await this.searchIndex.changed(id.toHexString());
   }
 
@@ -153,7 +146,7 @@ export class AccountsService implements OnModuleInit {
     if (changed.length > 0) events.push(outboxEvent(UsersEvents.updated, { id: command.id, changed }, requestId));
     // updateOne + read rather than findOneAndUpdate: FerretDB does not implement projections in
     // findAndModify, and the hash must stay unselected. The update itself is atomic.
-    const { matchedCount } = await this.users.updateOne({ _id, ...LIVE }, withEvents(events, set), { runValidators: true }).exec();
+    const { matchedCount } = await this.users.updateOne({ _id, ...LIVE }, changeWithEvents(events, set), { runValidators: true }).exec();
     if (matchedCount === 0) throw new UserNotFoundError(command.id);
     if (events.length > 0) await this.outbox.publishOrDefer(this.users, _id);
     const user = await this.findById(command.id);

@@ -46,7 +46,7 @@ export class AdminSeed implements OnApplicationBootstrap {
       // created now, or found as the seed's own from an earlier start (it may have been demoted)
       const admin = await this.accounts.create(
         { email: normalized, name: 'Administrator', password },
-        { roles: ['user', 'admin'], idempotencyKey: ADMIN_SEED_MARKER },
+        { roles: ['user', 'admin'], idempotencyKey: ADMIN_SEED_MARKER, emailVerified: true },
       );
       await this.accounts.grantAdmin(new Types.ObjectId(admin.id));
       return;

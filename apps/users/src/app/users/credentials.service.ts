@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
-import type { UserDto, VerifyCredentialsDto } from '@site11/contracts';
-import { findLiveById, LIVE } from '@site11/persistence';
+import { type UserDto, UsersEvents, type VerifyCredentialsDto } from '@site11/contracts';
+import { changeWithEvents, findLiveById, LIVE, outboxEvent, OutboxRelay } from '@site11/persistence';
 import { Model, Types } from 'mongoose';
 import { PasswordHasher } from './password-hasher';
 import { SearchIndexService } from './search-index/search-index.service';
@@ -16,6 +16,7 @@ export class CredentialsService {
     @InjectModel(User.name) private readonly users: Model<User>,
     private readonly passwords: PasswordHasher,
     private readonly searchIndex: SearchIndexService,
+    private readonly outbox: OutboxRelay,
   ) {}
 
   /** The user whose email and password match, else one error for every kind of miss. */
@@ -37,13 +38,25 @@ export class CredentialsService {
     return this.passwords.verify(user?.passwordHash, password);
   }
 
-  /** Sets a new password for a user who proved the current one; the same error for every miss. */
-  async change(id: string, currentPassword: string, newPassword: string): Promise<void> {
+  /** Proves the owner's password (the same error for every miss); answers whether TOTP is on too. */
+  async check(id: string, password: string): Promise<boolean> {
+    const user = await findLiveById<{ passwordHash?: string; mfaEnabled?: boolean }>(this.users, new Types.ObjectId(id), '+passwordHash');
+    if (!(await this.passwords.verify(user?.passwordHash, password)) || !user) throw new InvalidCredentialsError();
+    return user.mfaEnabled ?? false;
+  }
+
+  /**
+   * Sets a new password for a user who proved the current one (the same error for every miss),
+   * with `users.password.changed`, on which the owner is told by mail.
+   */
+  async change(id: string, currentPassword: string, newPassword: string, requestId = 'users'): Promise<void> {
     const _id = new Types.ObjectId(id);
     if (!(await this.matches(_id, currentPassword))) throw new InvalidCredentialsError();
     const passwordHash = await this.passwords.hash(newPassword);
-    await this.users.updateOne({ _id, ...LIVE }, { $set: { passwordHash } }).exec();
+    const events = [outboxEvent(UsersEvents.passwordChanged, { id, via: 'change' }, requestId)];
+    await this.users.updateOne({ _id, ...LIVE }, changeWithEvents(events, { passwordHash })).exec();
     // the indexed copy of the user carries updatedAt
     await this.searchIndex.changed(id);
+    await this.outbox.publishOrDefer(this.users, _id);
   }
 }

@@ -2,7 +2,10 @@ import type { UserDto } from '@site11/contracts';
 import type { User } from './user.schema';
 
 /** A user as queries read it: never the hash, the outbox or the idempotency marker. */
-export type StoredUser = Omit<User, 'passwordHash' | 'createdBy' | 'outbox' | 'outboxAt' | 'outboxLast' | 'deletedAt'>;
+export type StoredUser = Omit<
+  User,
+  'passwordHash' | 'createdBy' | 'outbox' | 'outboxAt' | 'outboxLast' | 'deletedAt' | 'verification' | 'passwordReset' | 'totp' | 'totpPending'
+>;
 
 export function toUserDto(user: StoredUser): UserDto {
   return {
@@ -10,6 +13,9 @@ export function toUserDto(user: StoredUser): UserDto {
     email: user.email,
     name: user.name,
     roles: user.roles,
+    // accounts created before these fields existed have neither
+    emailVerified: user.emailVerified ?? false,
+    mfaEnabled: user.mfaEnabled ?? false,
     profile: user.profile ?? {},
     createdAt: user.createdAt.toISOString(),
     updatedAt: user.updatedAt.toISOString(),

@@ -1,7 +1,30 @@
 import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
 import type { HydratedDocument, Types } from 'mongoose';
 import { USER_ROLES, type UserRole } from '@site11/contracts';
-import { OUTBOX_FIELDS, type OutboxEvent } from '@site11/persistence';
+import { OUTBOX_FIELDS, type OutboxEvent, type SealedSecret } from '@site11/persistence';
+
+/** A link sent by mail, as stored: the hash of its secret part and when it stops working. */
+export interface PendingMailToken {
+  hash: string;
+  expiresAt: Date;
+}
+
+/** TOTP of an account, as stored (never selected by default). */
+export interface StoredTotp {
+  /** The shared secret in base32, sealed under the service's key-encryption key when one is configured. */
+  secret: SealedSecret | string;
+  enabledAt: Date;
+  /** The last RFC 6238 time step a code was accepted for: codes of that step or earlier are refused (no replay). */
+  lastStep: number;
+  /** SHA-256 of each unused recovery code. */
+  recoveryCodes: string[];
+}
+
+/** A TOTP secret shown at setup and not confirmed yet. */
+export interface PendingTotp {
+  secret: SealedSecret | string;
+  createdAt: Date;
+}
 
 @Schema({ _id: false, versionKey: false })
 export class Profile {
@@ -44,6 +67,28 @@ export class User {
   /** argon2id hash; excluded from every query unless explicitly selected. */
   @Prop({ select: false })
   passwordHash?: string;
+
+  /** Whether the owner proved the address by a link sent to it (or the account was seeded by the platform). */
+  @Prop({ default: false })
+  emailVerified!: boolean;
+
+  /** Whether sign-in needs a TOTP code (or a recovery code) after the password. */
+  @Prop({ default: false })
+  mfaEnabled!: boolean;
+
+  /** The verification link last sent (24 h); a newer one replaces it. */
+  @Prop({ type: Object, select: false })
+  verification?: PendingMailToken;
+
+  /** The password-reset link last sent (30 min); a newer one replaces it. */
+  @Prop({ type: Object, select: false })
+  passwordReset?: PendingMailToken;
+
+  @Prop({ type: Object, select: false })
+  totp?: StoredTotp;
+
+  @Prop({ type: Object, select: false })
+  totpPending?: PendingTotp;
 
   /** Set by a delete: the account is gone for every query; the document goes once `users.deleted` is published. */
   @Prop()

@@ -32,3 +32,40 @@ export class SearchUnavailableError extends DomainError {
     super(UsersErrors.searchUnavailable, ErrorKind.Unavailable, 'The search index is being rebuilt: start the search again');
   }
 }
+
+export class InvalidVerificationTokenError extends DomainError {
+  constructor() {
+    super(AuthErrors.invalidVerificationToken, ErrorKind.InvalidArgument, 'This verification link is not valid: it was used, replaced by a newer one, or is older than 24 hours');
+  }
+}
+
+export class InvalidResetTokenError extends DomainError {
+  constructor() {
+    super(AuthErrors.invalidResetToken, ErrorKind.InvalidArgument, 'This reset link is not valid: it was used, replaced by a newer one, or is older than 30 minutes');
+  }
+}
+
+/** A wrong, replayed or expired TOTP code, or an unknown or spent recovery code: one error for all. */
+export class InvalidMfaCodeError extends DomainError {
+  constructor() {
+    super(AuthErrors.invalidMfaCode, ErrorKind.InvalidArgument, 'The code is not valid');
+  }
+}
+
+export class MfaAlreadyEnabledError extends DomainError {
+  constructor() {
+    super(AuthErrors.mfaAlreadyEnabled, ErrorKind.AlreadyExists, 'Two-factor authentication is already on: turn it off first to enrol again');
+  }
+}
+
+export class MfaNotEnabledError extends DomainError {
+  constructor() {
+    super(AuthErrors.mfaNotEnabled, ErrorKind.FailedPrecondition, 'Two-factor authentication is not on');
+  }
+}
+
+export class MfaSetupRequiredError extends DomainError {
+  constructor() {
+    super(AuthErrors.mfaSetupRequired, ErrorKind.FailedPrecondition, 'Start the setup first (or again: a setup lasts 15 minutes)');
+  }
+}

@@ -74,10 +74,14 @@ export class UsersMessageController {
 
   @MessagePattern(UsersPatterns.changePassword)
   @RpcAccess({ actor: 'self' })
-  async changePassword(@Payload('data') command: ChangePasswordCommand, @Caller() actor: VerifiedActor): Promise<null> {
+  async changePassword(
+    @Payload('data') command: ChangePasswordCommand,
+    @Caller() actor: VerifiedActor,
+    @Payload('metadata') metadata: RpcMetadata,
+  ): Promise<null> {
     // only the account's owner changes its password, and only by proving the current one
     if (actor.sub !== command.id) throw forbidden('You may only change your own password');
-    await this.credentials.change(command.id, command.currentPassword, command.newPassword);
+    await this.credentials.change(command.id, command.currentPassword, command.newPassword, metadata.requestId);
     return null;
   }
 

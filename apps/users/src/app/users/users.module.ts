@@ -2,7 +2,13 @@ import { Module } from '@nestjs/common';
 import { MongooseModule } from '@nestjs/mongoose';
 import { REDIS_CLIENT, type RedisClient } from '@site11/redis';
 import { UsersConfig } from '../users.config';
+import { MailModule } from '@site11/mail';
+import { AccountRecoveryService, MailRequest, MailRequestSchema } from './account-recovery.service';
+import { AccountSecurityMessageController } from './account-security.message.controller';
 import { AccountsService } from './accounts.service';
+import { Clock } from './clock';
+import { MailWorker } from './mail.worker';
+import { MfaService } from './mfa.service';
 import { AdminSeed } from './admin-seed';
 import { CredentialsService } from './credentials.service';
 import { DirectoryService } from './directory.service';
@@ -14,10 +20,19 @@ import { User, UserSchema } from './user.schema';
 import { UsersMessageController } from './users.message.controller';
 
 @Module({
-  imports: [MongooseModule.forFeature([{ name: User.name, schema: UserSchema }])],
-  controllers: [UsersMessageController, SearchIndexMessageController],
+  imports: [
+    MongooseModule.forFeature([
+      { name: User.name, schema: UserSchema },
+      { name: MailRequest.name, schema: MailRequestSchema },
+    ]),
+    MailModule.forConfig(UsersConfig),
+  ],
+  controllers: [UsersMessageController, SearchIndexMessageController, AccountSecurityMessageController, MailWorker],
   providers: [
     AccountsService,
+    AccountRecoveryService,
+    MfaService,
+    Clock,
     CredentialsService,
     DirectoryService,
     PasswordHasher,

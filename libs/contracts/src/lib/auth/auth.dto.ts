@@ -2,6 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsEmail, IsOptional, IsString, IsUUID, Length, Matches, MaxLength } from 'class-validator';
 import { NormalizeEmail, Trim } from '../common/transforms';
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH, type UserRole } from '../users/users.dto';
+import type { AuthMethodReference } from './auth.patterns';
 
 /** Opaque refresh tokens are 32 random bytes, base64url-encoded. */
 export const REFRESH_TOKEN_PATTERN = /^[A-Za-z0-9_-]{43}$/;
@@ -193,6 +194,8 @@ export interface AccessTokenClaims {
   jti: string;
   sid: string;
   roles: UserRole[];
+  /** How the session signed in (RFC 8176); absent from tokens of releases before it, read as `['pwd']`. */
+  amr?: AuthMethodReference[];
 }
 
 /** The caller as the gateway authenticated it; travels to services in the envelope. */

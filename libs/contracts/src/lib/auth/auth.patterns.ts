@@ -2,6 +2,12 @@
 export const OAuthPatterns = {
   register: 'oauth.register',
   login: 'oauth.login',
+  /** The second step of a login to an account with two-factor authentication. */
+  loginMfa: 'oauth.login-mfa',
+  /** A password set from a reset link; every session of the account ends. */
+  confirmPasswordReset: 'oauth.confirm-password-reset',
+  /** The caller deletes their own account (password and second factor); their sessions end at once. */
+  deleteAccount: 'oauth.delete-account',
   refresh: 'oauth.refresh',
   logout: 'oauth.logout',
   logoutAll: 'oauth.logout-all',
@@ -14,6 +20,7 @@ export const OAuthPatterns = {
   // OAuth 2.1 / OpenID Connect for third-party applications (the gateway's /oauth2 routes)
   authorize: 'oauth.authorize',
   authorizeLogin: 'oauth.authorize-login',
+  authorizeLoginMfa: 'oauth.authorize-login-mfa',
   authorizeConsent: 'oauth.authorize-consent',
   token: 'oauth.token',
   userinfo: 'oauth.userinfo',
@@ -34,6 +41,12 @@ export const OAuthEvents = {
 
 /** How a sign-in was made: the console's login route, or the authorization server's login page. */
 export type LoginMethod = 'password' | 'authorization-page';
+
+/**
+ * How the session's user proved who they are (RFC 8176 `amr` values), carried in its access
+ * tokens: `pwd`, and `otp` too when a TOTP or recovery code completed the login.
+ */
+export type AuthMethodReference = 'pwd' | 'otp';
 
 /** A user signed in with their password. */
 export interface LoginSucceededEvent {

@@ -83,7 +83,9 @@ export class AuthorizeConsentCommand {
 /** A page the gateway renders, or where it sends the browser. */
 export type AuthorizeOutcome = (
   | { kind: 'redirect'; location: string }
-  | { kind: 'login'; request: string; csrf: string; client: PageClient; error?: 'invalid_credentials' }
+  | { kind: 'login'; request: string; csrf: string; client: PageClient; error?: 'invalid_credentials' | 'email_not_verified' | 'mfa_expired' }
+  /** The account has TOTP: the code form, carrying the login's challenge. */
+  | { kind: 'mfa'; request: string; csrf: string; client: PageClient; mfaToken: string; error?: 'invalid_code' }
   | { kind: 'consent'; request: string; csrf: string; client: PageClient; user: { email: string; name: string }; scopes: { scope: string; description: string }[] }
   | { kind: 'error'; error: OAuth2ErrorCode; description: string }
 ) & {

@@ -152,6 +152,12 @@ export class UserDto {
   @ApiProperty({ enum: USER_ROLES, isArray: true, example: ['user'] })
   roles!: UserRole[];
 
+  @ApiProperty({ description: 'The owner proved the address by the link sent to it' })
+  emailVerified!: boolean;
+
+  @ApiProperty({ description: 'Sign-in asks for a TOTP code after the password' })
+  mfaEnabled!: boolean;
+
   @ApiProperty({ type: () => ProfileDto })
   profile!: ProfileDto;
 

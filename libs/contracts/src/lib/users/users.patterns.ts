@@ -7,6 +7,21 @@ export const UsersPatterns = {
   remove: 'users.remove',
   verifyCredentials: 'users.verify-credentials',
   changePassword: 'users.change-password',
+  /** Anyone with the link: the email is the account's. */
+  verifyEmail: 'users.verify-email',
+  /** Anyone: a new verification mail, when the address is an account's and not verified yet (no answer says which). */
+  resendVerification: 'users.resend-verification',
+  /** Anyone: a reset mail, when the address is an account's (no answer says which). */
+  requestPasswordReset: 'users.request-password-reset',
+  /** oauth only: a new password from a reset link (oauth then ends the account's sessions). */
+  resetPassword: 'users.reset-password',
+  totpSetup: 'users.mfa.totp-setup',
+  totpConfirm: 'users.mfa.totp-confirm',
+  totpDisable: 'users.mfa.totp-disable',
+  /** oauth only: the second factor of a login. */
+  verifySecondFactor: 'users.mfa.verify',
+  /** The owner, through oauth: deletes the account after proving password and second factor. */
+  deleteSelf: 'users.delete-self',
 } as const;
 export type UsersPattern = (typeof UsersPatterns)[keyof typeof UsersPatterns];
 
@@ -16,6 +31,14 @@ export const UsersEvents = {
   updated: 'users.updated',
   deleted: 'users.deleted',
   rolesChanged: 'users.roles-changed',
+  /** The mail worker sends a verification link (minted when it sends: no token travels in the event). */
+  emailVerificationRequested: 'users.email-verification.requested',
+  /** The mail worker sends a reset link (minted when it sends). */
+  passwordResetRequested: 'users.password-reset.requested',
+  /** The password was changed or reset: the mail worker tells the owner. */
+  passwordChanged: 'users.password.changed',
+  /** Two-factor authentication was turned on or off: the mail worker tells the owner. */
+  mfaChanged: 'users.mfa.changed',
 } as const;
 
 export interface UserCreatedEvent {
@@ -25,7 +48,7 @@ export interface UserCreatedEvent {
 }
 
 /** Fields of an account whose change `users.updated` reports; roles have `users.roles-changed`. */
-export type UserChangedField = 'name' | 'profile';
+export type UserChangedField = 'name' | 'profile' | 'emailVerified' | 'mfaEnabled';
 
 /** The account's name or profile was changed (`changed`: the fields the update set). */
 export interface UserUpdatedEvent {
@@ -47,4 +70,23 @@ export interface UserRolesChangedEvent {
    * demotion".
    */
   removed?: string[];
+}
+
+/**
+ * A link asked for by address (a reset, a new verification mail): published for every request,
+ * whether the address is an account's or not, so the answer and its timing say nothing about it.
+ * The mail worker looks the account up and mints the link when it sends.
+ */
+export interface UserMailRequestedEvent {
+  email: string;
+}
+
+export interface UserPasswordChangedEvent {
+  id: string;
+  via: 'change' | 'reset';
+}
+
+export interface UserMfaChangedEvent {
+  id: string;
+  enabled: boolean;
 }

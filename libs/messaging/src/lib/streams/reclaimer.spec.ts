@@ -2,7 +2,7 @@ import { Logger } from '@nestjs/common';
 import type Redis from 'ioredis';
 import { newRedis, sleep, uniqueService } from '../../../test/harness';
 import type { Delivery, Source } from './read-loop';
-import { type ReclaimHost, Reclaimer } from './reclaimer';
+import { eventRetryDelayMs, type ReclaimHost, Reclaimer } from './reclaimer';
 import { StreamKeys } from './streams.keys';
 
 const IDLE_MS = 200;
@@ -201,6 +201,40 @@ describe('Reclaimer (real Redis)', () => {
     const dead = await redis.xrange(StreamKeys.deadLetters(service), '-', '+');
     expect(dead[0][1]).toEqual(expect.arrayContaining(['messageId', ids[0], 'reason', 'trimmed']));
     expect(await redis.xpending(source.key, service)).toEqual([0, null, null, null]);
+  });
+
+  it('waits longer before delivering a failed event again after each failure, but not a request', async () => {
+    const events: Source = { key: StreamKeys.events(`${uniqueService('em')}.thing-happened`), kind: 'event' };
+    await redis.xgroup('CREATE', events.key, service, '0', 'MKSTREAM');
+    const once = (await redis.xadd(events.key, '*', 'pattern', 'p', 'data', '{}')) as string;
+    const thrice = (await redis.xadd(events.key, '*', 'pattern', 'p', 'data', '{}')) as string;
+    await redis.xreadgroup('GROUP', service, `${service}-me`, 'COUNT', 2, 'STREAMS', events.key, '>');
+    // the second failed two more times (three deliveries): its next one waits 4 × IDLE_MS
+    await redis.xclaim(events.key, service, `${service}-me`, 0, thrice);
+    await redis.xclaim(events.key, service, `${service}-me`, 0, thrice);
+    const requestIds = await deliverTo(`${service}-me`, 1);
+    await redis.xclaim(source.key, service, `${service}-me`, 0, requestIds[0]);
+    await redis.xclaim(source.key, service, `${service}-me`, 0, requestIds[0]);
+    const rc = new Reclaimer(redis, service, `${service}-me`, [source, events], { reclaimIdleMs: IDLE_MS, maxDeliveries: 5, livenessMs: 3000, retryMaxDelayMs: 10_000 }, host, logger);
+
+    await sleep(IDLE_MS + 50);
+    await rc.reclaim();
+    expect(accepted.map((d) => [d.id, d.deliveries])).toEqual([
+      [requestIds[0], 4],
+      [once, 2],
+    ]);
+
+    await sleep(4 * IDLE_MS - (IDLE_MS + 50) + 100);
+    await rc.reclaim();
+    expect(accepted.map((d) => d.id)).toContain(thrice);
+    expect(accepted.find((d) => d.id === thrice)?.deliveries).toBe(4);
+  });
+
+  it('doubles an event’s wait with each failed delivery, from the reclaim idle time up to the cap', () => {
+    const tuning = { reclaimIdleMs: 2_000, retryMaxDelayMs: 60_000 };
+    expect([1, 2, 3, 4, 5, 6, 7, 50].map((n) => eventRetryDelayMs(n, tuning))).toEqual([2_000, 4_000, 8_000, 16_000, 32_000, 60_000, 60_000, 60_000]);
+    // a cap at or below the idle time turns the backoff off: every retry after the idle time
+    expect([1, 3].map((n) => eventRetryDelayMs(n, { reclaimIdleMs: 2_000, retryMaxDelayMs: 0 }))).toEqual([2_000, 2_000]);
   });
 
   it('deletes consumers of gone instances that hold nothing, with their counters', async () => {

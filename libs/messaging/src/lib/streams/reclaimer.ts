@@ -4,7 +4,7 @@ import type { ChainableCommander } from 'ioredis';
 import type { RedisClient } from '@site11/redis';
 import { type Delivery, fieldsToRecord, type Source } from './read-loop';
 import { redactedData } from './redaction';
-import { slotGroupOf, StreamKeys, type StreamReply, type StreamsTuning } from './streams.keys';
+import { DEFAULT_STREAMS_TUNING, slotGroupOf, StreamKeys, type StreamReply, type StreamsTuning } from './streams.keys';
 import { streamsMetrics } from './streams.metrics';
 
 type PendingEntry = [id: string, consumer: string, idleMs: number, deliveries: number];
@@ -19,6 +19,18 @@ export interface ReclaimHost {
 }
 
 const BATCH = 100;
+
+/**
+ * How long a failed event waits, after its `deliveries`-th delivery, before it is delivered again:
+ * `reclaimIdleMs` after the first, doubling with each failure, capped at `retryMaxDelayMs` (never
+ * below `reclaimIdleMs`, the wait that tells a dead instance's work from running work). With the
+ * defaults (2 s, 60 s): 2, 4, 8, 16 s, then 32 s and 60 s for services allowing more deliveries.
+ */
+export function eventRetryDelayMs(deliveries: number, tuning: Pick<StreamsTuning, 'reclaimIdleMs'> & Partial<Pick<StreamsTuning, 'retryMaxDelayMs'>>): number {
+  const cap = tuning.retryMaxDelayMs ?? DEFAULT_STREAMS_TUNING.retryMaxDelayMs;
+  const doubled = tuning.reclaimIdleMs * 2 ** Math.min(30, Math.max(0, deliveries - 1));
+  return Math.max(tuning.reclaimIdleMs, Math.min(cap, doubled));
+}
 
 /**
  * Re-claims entries only while this consumer still owns them, so an owner that stalled never
@@ -118,7 +130,8 @@ export async function deadLetter(
  *   it holds, so its idle time never reaches `reclaimIdleMs` while it is alive, however slow the
  *   handler.
  * - `reclaim`: entries idle longer than that (XPENDING IDLE, which also gives the real delivery
- *   count), following a cursor across rounds, skipping what this instance holds, are claimed with
+ *   count; an event's wait grows with its deliveries, `eventRetryDelayMs`), following a cursor
+ *   across rounds, skipping what this instance holds, are claimed with
  *   XCLAIM (min-idle again, so two reclaimers never both win) up to the free slots. An entry that
  *   was delivered `maxDeliveries` times already is dead-lettered instead; one whose stream entry
  *   was trimmed away is recorded as such.
@@ -133,7 +146,7 @@ export class Reclaimer {
     private readonly service: string,
     private readonly consumer: string,
     private readonly sources: Source[],
-    private readonly tuning: Pick<StreamsTuning, 'reclaimIdleMs' | 'maxDeliveries' | 'livenessMs'>,
+    private readonly tuning: Pick<StreamsTuning, 'reclaimIdleMs' | 'maxDeliveries' | 'livenessMs'> & Partial<Pick<StreamsTuning, 'retryMaxDelayMs'>>,
     private readonly host: ReclaimHost,
     private readonly logger: Logger,
   ) {}
@@ -198,7 +211,11 @@ export class Reclaimer {
     )) as PendingEntry[];
     this.cursors.set(source.key, pending.length < BATCH ? '-' : `(${pending[pending.length - 1][0]}`);
 
-    const candidates = pending.filter(([id]) => !this.host.holds(source.key, id));
+    // a failed event waits longer after each failure (a request's caller has a deadline, and a
+    // request is never left pending by a failure, only by a dead instance: it waits reclaimIdleMs)
+    const due = ([, , idleMs, count]: PendingEntry) =>
+      source.kind === 'request' || count >= this.tuning.maxDeliveries || idleMs >= eventRetryDelayMs(count, this.tuning);
+    const candidates = pending.filter((entry) => !this.host.holds(source.key, entry[0]) && due(entry));
     const spent = candidates.filter(([, , , count]) => count >= this.tuning.maxDeliveries);
     const retry = candidates.filter(([, , , count]) => count < this.tuning.maxDeliveries).slice(0, Math.max(0, this.host.capacity()));
     const counts = new Map(candidates.map(([id, , , count]) => [id, count]));

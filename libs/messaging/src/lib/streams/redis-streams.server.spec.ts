@@ -450,6 +450,45 @@ describe('RedisStreamsServer (real Redis)', () => {
       expect(backfill[0]).toBe('before-first-start');
     });
 
+    it('delivers a failing event again after waits that double with each failure, then dead-letters it', async () => {
+      const service = uniqueService('retry');
+      const pattern = `${uniqueService('em')}.thing-happened`;
+      const attempts: number[] = [];
+      const failing = () => {
+        attempts.push(Date.now());
+        throw new Error('downstream is away');
+      };
+      // waits of 200, 400, then 600 ms (capped), each at least that long after the failure
+      await serve(service, { events: { [pattern]: failing } }, { reclaimIdleMs: 200, maxDeliveries: 4, retryMaxDelayMs: 600 });
+      await client.rpc.emit(pattern, { n: 1 }, { requestId: 'r' });
+
+      await until(async () => (await redis.xlen(StreamKeys.deadLetters(service))) === 1, 15_000);
+      expect(attempts).toHaveLength(4);
+      const gaps = attempts.slice(1).map((at, i) => at - attempts[i]);
+      expect(gaps[0]).toBeGreaterThanOrEqual(200);
+      expect(gaps[1]).toBeGreaterThanOrEqual(400);
+      expect(gaps[2]).toBeGreaterThanOrEqual(600);
+      // the reclaimer looks every reclaimIdleMs / 4: a retry is late by about that, not by another wait
+      expect(gaps[2]).toBeLessThan(600 + 500);
+      const [[, fields]] = await redis.xrange(StreamKeys.deadLetters(service), '-', '+');
+      expect(fields).toEqual(expect.arrayContaining(['reason', 'max-deliveries', 'deliveries', '4', 'pattern', pattern]));
+      expect(await redis.xpending(StreamKeys.events(pattern), service)).toEqual([0, null, null, null]);
+    });
+
+    it('delivers a failed event again once it succeeds, and acknowledges it', async () => {
+      const service = uniqueService('retry-ok');
+      const pattern = `${uniqueService('em')}.thing-happened`;
+      let calls = 0;
+      const flaky = () => {
+        if (++calls < 3) throw new Error('not yet');
+      };
+      await serve(service, { events: { [pattern]: flaky } }, { reclaimIdleMs: 200, maxDeliveries: 5 });
+      await client.rpc.emit(pattern, { n: 1 }, { requestId: 'r' });
+
+      await until(async () => calls === 3 && ((await redis.xpending(StreamKeys.events(pattern), service)) as [number])[0] === 0, 10_000);
+      expect(await redis.xlen(StreamKeys.deadLetters(service))).toBe(0);
+    });
+
     it('appends an event with an id to its stream once, however often it is relayed', async () => {
       const pattern = `${uniqueService('once')}.thing-happened`;
       for (let i = 0; i < 3; i++) await client.rpc.emit(pattern, { n: 1 }, { requestId: 'r', eventId: 'event-1' });

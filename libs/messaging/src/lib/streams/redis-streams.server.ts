@@ -409,7 +409,8 @@ export class RedisStreamsServer extends Server implements CustomTransportStrateg
     }
     if (!handler?.isEventHandler || data === undefined) return deadLetter(this.writer, this.options.service, delivery, 'malformed', this.logger);
     const outcome = await this.invoke(pattern, data, new StreamsContext([source.key, messageId, pattern, delivery.deliveries]), handler);
-    // A failed event stays pending: it is delivered again after reclaimIdleMs, then dead-lettered.
+    // A failed event stays pending: it is delivered again after a wait that grows with its
+    // deliveries (eventRetryDelayMs), and dead-lettered after maxDeliveries.
     if ('err' in outcome) return;
     this.finishing.add(`${source.key} ${messageId}`);
     await this.writer.xack(source.key, this.options.service, messageId);

@@ -49,6 +49,12 @@ export interface StreamsTuning {
   reclaimIdleMs: number;
   /** Deliveries after which a message is dead-lettered instead of delivered again. */
   maxDeliveries: number;
+  /**
+   * Longest wait before a failed event is delivered again (ms). The wait doubles with each failed
+   * delivery, from `reclaimIdleMs` after the first (`eventRetryDelayMs`), up to this; at or below
+   * `reclaimIdleMs` every retry comes after `reclaimIdleMs`, as for a dead instance's work.
+   */
+  retryMaxDelayMs: number;
   /** Approximate length request streams are trimmed to. */
   requestMaxLen: number;
   /**
@@ -75,6 +81,7 @@ export const DEFAULT_STREAMS_TUNING: StreamsTuning = {
   maxInFlight: 64,
   reclaimIdleMs: 2_000,
   maxDeliveries: 5,
+  retryMaxDelayMs: 60_000,
   requestMaxLen: 10_000,
   eventRetentionMs: 7 * 24 * 3_600_000,
   eventMaxLen: 1_000_000,

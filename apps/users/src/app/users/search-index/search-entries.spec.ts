@@ -20,6 +20,8 @@ function user(overrides: Partial<UserDto> = {}): UserDto {
     email: 'ada@example.com',
     name: 'Ada Lovelace',
     roles: ['user'],
+    emailVerified: false,
+    mfaEnabled: false,
     profile: {},
     createdAt: '2025-01-01T00:00:00.000Z',
     updatedAt: '2025-01-02T00:00:00.000Z',

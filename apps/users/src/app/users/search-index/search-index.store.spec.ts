@@ -39,6 +39,8 @@ function user(overrides: Partial<UserDto> = {}, updatedAt = 1_000): UserDto {
     email: `user${id}@example.com`,
     name: 'Some One',
     roles: ['user'],
+    emailVerified: false,
+    mfaEnabled: false,
     profile: {},
     createdAt: new Date(0).toISOString(),
     updatedAt: new Date(updatedAt).toISOString(),

@@ -1,0 +1,119 @@
+import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
+import { InjectModel, Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
+import { type PasswordResetDone, UsersEvents } from '@site11/contracts';
+import { changeWithEvents, findLiveById, LIVE, OUTBOX_FIELDS, type OutboxEvent, outboxEvent, OutboxRelay, withOutbox } from '@site11/persistence';
+import { REDIS_CLIENT, type RedisClient } from '@site11/redis';
+import { Model, Types } from 'mongoose';
+import { Clock } from './clock';
+import { PASSWORD_RESET_TTL_MS, readMailToken, VERIFICATION_TTL_MS } from './mail-tokens';
+import { PasswordHasher } from './password-hasher';
+import { SearchIndexService } from './search-index/search-index.service';
+import { type PendingMailToken, User } from './user.schema';
+import { InvalidResetTokenError, InvalidVerificationTokenError } from './users.errors';
+
+/**
+ * A request for a mail by address, waiting to be published: one insert for every request,
+ * whether the address is an account's or not, so neither the answer nor its timing tells. The
+ * outbox relay publishes its event and deletes the document (a tombstone from the start).
+ */
+@Schema({ collection: 'mail_requests', versionKey: false })
+export class MailRequest {
+  _id!: Types.ObjectId;
+
+  @Prop({ type: Date, required: true })
+  deletedAt!: Date;
+
+  outbox?: OutboxEvent[];
+  outboxAt?: Date;
+  outboxLast?: string;
+}
+export const MailRequestSchema = SchemaFactory.createForClass(MailRequest).add(OUTBOX_FIELDS);
+
+type LinkKind = 'verification' | 'passwordReset';
+
+/**
+ * Email verification and password reset. Asking for a link only records the request (above);
+ * the mail worker (mail.worker.ts) finds the account, mints the link's token and sends it, so a
+ * token never travels through Redis and a slow mail server never holds up a request. A link is
+ * single-use, and only the newest of its kind works.
+ */
+@Injectable()
+export class AccountRecoveryService implements OnModuleInit {
+  constructor(
+    @InjectModel(User.name) private readonly users: Model<User>,
+    @InjectModel(MailRequest.name) private readonly requests: Model<MailRequest>,
+    @Inject(REDIS_CLIENT) private readonly redis: RedisClient,
+    private readonly outbox: OutboxRelay,
+    private readonly passwords: PasswordHasher,
+    private readonly searchIndex: SearchIndexService,
+    private readonly clock: Clock,
+  ) {}
+
+  onModuleInit(): void {
+    this.outbox.watch(this.requests);
+  }
+
+  /** A new verification mail for this address, if it is an unverified account's (no answer tells). */
+  requestVerification(email: string, requestId: string): Promise<void> {
+    return this.request(outboxEvent(UsersEvents.emailVerificationRequested, { email }, requestId));
+  }
+
+  /** A reset mail for this address, if it is an account's (no answer tells). */
+  requestPasswordReset(email: string, requestId: string): Promise<void> {
+    return this.request(outboxEvent(UsersEvents.passwordResetRequested, { email }, requestId));
+  }
+
+  private async request(event: OutboxEvent): Promise<void> {
+    const _id = new Types.ObjectId();
+    await this.requests.create({ _id, deletedAt: event.occurredAt, ...withOutbox(event) });
+    await this.outbox.publishOrDefer(this.requests, _id, [event]);
+  }
+
+  /** The address is the account's: `emailVerified` from now on; the link stops working. */
+  async verifyEmail(token: string, requestId: string): Promise<void> {
+    const { _id } = await this.redeem(token, 'verification', () => new InvalidVerificationTokenError());
+    const id = _id.toHexString();
+    const events = [outboxEvent(UsersEvents.updated, { id, changed: ['emailVerified'] }, requestId)];
+    const { matchedCount } = await this.users.updateOne({ _id, ...LIVE }, changeWithEvents(events, { emailVerified: true }, ['verification'])).exec();
+    if (matchedCount === 0) throw new InvalidVerificationTokenError();
+    await this.searchIndex.changed(id);
+    await this.outbox.publishOrDefer(this.users, _id);
+  }
+
+  /**
+   * Sets the password of the account the reset link is for. Following the link proves the
+   * address too, so the account counts as verified. The caller (oauth) ends its sessions.
+   */
+  async resetPassword(token: string, newPassword: string, requestId: string): Promise<PasswordResetDone> {
+    const { _id, emailVerified } = await this.redeem(token, 'passwordReset', () => new InvalidResetTokenError());
+    const id = _id.toHexString();
+    const passwordHash = await this.passwords.hash(newPassword);
+    const events = [outboxEvent(UsersEvents.passwordChanged, { id, via: 'reset' }, requestId)];
+    if (!emailVerified) events.push(outboxEvent(UsersEvents.updated, { id, changed: ['emailVerified'] }, requestId));
+    const { matchedCount } = await this.users
+      .updateOne({ _id, ...LIVE }, changeWithEvents(events, { passwordHash, emailVerified: true }, ['passwordReset', 'verification']))
+      .exec();
+    if (matchedCount === 0) throw new InvalidResetTokenError();
+    await this.searchIndex.changed(id);
+    await this.outbox.publishOrDefer(this.users, _id);
+    return { userId: id };
+  }
+
+  /**
+   * Spends a link: it must be the account's newest of its kind and unexpired, and it is claimed
+   * in Redis first, so of two concurrent uses only one goes on (FerretDB does not make a
+   * conditional update atomic; docs/decisions.md).
+   */
+  private async redeem(token: string, kind: LinkKind, invalid: () => Error): Promise<{ _id: Types.ObjectId; emailVerified: boolean }> {
+    const parsed = readMailToken(token);
+    if (!parsed) throw invalid();
+    const _id = new Types.ObjectId(parsed.id);
+    const user = await findLiveById<{ emailVerified?: boolean } & Partial<Record<LinkKind, PendingMailToken>>>(this.users, _id, `+${kind}`);
+    const pending = user?.[kind];
+    if (!user || !pending || pending.hash !== parsed.hash || new Date(pending.expiresAt).getTime() <= this.clock.now()) throw invalid();
+    const ttl = kind === 'verification' ? VERIFICATION_TTL_MS : PASSWORD_RESET_TTL_MS;
+    const claimed = await this.redis.set(`mail-link:{users}:${parsed.hash}`, '1', 'PX', ttl, 'NX');
+    if (claimed !== 'OK') throw invalid();
+    return { _id, emailVerified: user.emailVerified ?? false };
+  }
+}
