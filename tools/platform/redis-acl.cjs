@@ -47,8 +47,12 @@ function callGraph(services) {
   for (const service of services) {
     // "*": every service's events, those of services added later included (statistics)
     const consumes = (service.consumes ?? []).includes('*') ? [...names] : [...(service.consumes ?? [])];
-    for (const target of [...(service.calls ?? []), ...consumes]) {
+    for (const target of service.calls ?? []) {
       if (!names.has(target)) throw new Error(`services.json: ${service.name} names "${target}", which is not a service`);
+    }
+    // the gateway emits events too (its audit records of admins' reads): a service may consume them
+    for (const target of consumes) {
+      if (!names.has(target) && target !== GATEWAY) throw new Error(`services.json: ${service.name} names "${target}", which is not a service`);
     }
     graph[service.name] = { calls: [...(service.calls ?? [])], consumes, serves: true };
   }

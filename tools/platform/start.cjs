@@ -31,10 +31,11 @@ function adminCredentials(env) {
 
 /**
  * Secrets made once and kept in .data/secrets.json (mode 0600, never in the repository): the
- * Redis passwords of the admin and of each app, and the key-encryption key oauth seals its private
- * signing keys with (keep it with .data/mongo: the sealed keys open only with it).
+ * Redis passwords of the admin and of each app, the key-encryption key oauth seals its private
+ * signing keys with, and the one users seals TOTP secrets with (keep them with .data/mongo: what
+ * they sealed opens only with them).
  * @param {import('./redis-acl.cjs').CallGraph} graph
- * @returns {{ redis: Record<string, string>, KEY_ENCRYPTION_KEY: string }}
+ * @returns {{ redis: Record<string, string>, KEY_ENCRYPTION_KEY: string, USERS_KEY_ENCRYPTION_KEY: string }}
  */
 function localSecrets(graph) {
   const file = path.join(DATA_DIR, 'secrets.json');
@@ -42,6 +43,7 @@ function localSecrets(graph) {
   const secrets = {
     redis: generatePasswords(graph, stored.redis),
     KEY_ENCRYPTION_KEY: stored.KEY_ENCRYPTION_KEY ?? randomBytes(32).toString('base64'),
+    USERS_KEY_ENCRYPTION_KEY: stored.USERS_KEY_ENCRYPTION_KEY ?? randomBytes(32).toString('base64'),
   };
   if (JSON.stringify(secrets) !== JSON.stringify(stored)) {
     fs.mkdirSync(DATA_DIR, { recursive: true });
@@ -118,7 +120,9 @@ async function main() {
           REDIS_URL: redisUrlOf(service.name),
           MONGODB_URI: mongoUri,
           HEALTH_PORT: String(healthPort),
-          ...(service.name === 'users' ? { ADMIN_EMAIL: admin.email, ADMIN_PASSWORD: admin.password } : {}),
+          ...(service.name === 'users'
+            ? { ADMIN_EMAIL: admin.email, ADMIN_PASSWORD: admin.password, KEY_ENCRYPTION_KEY: env.USERS_KEY_ENCRYPTION_KEY ?? secrets.USERS_KEY_ENCRYPTION_KEY }
+            : {}),
           ...(service.name === 'oauth' ? { KEY_ENCRYPTION_KEY: env.KEY_ENCRYPTION_KEY ?? secrets.KEY_ENCRYPTION_KEY } : {}),
         },
         healthPort,

@@ -1,7 +1,7 @@
 export { PersistenceModule } from './lib/persistence.module';
 export { InvalidCursorError, KeysetPage } from './lib/cursor';
 export { type AuditedAction, auditEvent, auditRecord, AuditTrail } from './lib/audit-trail';
-export { PendingEvents } from './lib/pending-events';
+export { PendingEvent, PendingEventSchema, PendingEvents } from './lib/pending-events';
 export { databaseUnavailable, isDatabaseUnavailable, isDuplicateKey } from './lib/database-errors';
 export { ensureIndexes, type IndexSpec } from './lib/ensure-indexes';
 export { ExpiryModule } from './lib/expiry';

@@ -52,6 +52,8 @@ export const E2E_MAIL_FROM = 'site11 e2e <no-reply@e2e.test>';
 
 /** The key-encryption key oauth seals its private signing keys with, in every stack this test file starts. */
 export const KEY_ENCRYPTION_KEY = randomBytes(32).toString('base64');
+/** The users service's, for TOTP secrets. */
+export const USERS_KEY_ENCRYPTION_KEY = randomBytes(32).toString('base64');
 
 /**
  * A running platform for one test file: Redis (own, or REDIS_URL), the users service on a fresh
@@ -153,6 +155,8 @@ export class Stack {
       HEALTH_PORT: String(await freePort()),
       ADMIN_EMAIL: ADMIN.email,
       ADMIN_PASSWORD: ADMIN.password,
+      // users seals TOTP secrets with a key of its own
+      KEY_ENCRYPTION_KEY: USERS_KEY_ENCRYPTION_KEY,
       ...options.usersEnv,
     };
     const usersReplicas: App[] = [];

@@ -18,7 +18,8 @@ import { UsersModule } from './users/users.module';
       mongoose: true,
       servesMessages: true,
     }),
-    PersistenceModule.forService(UsersConfig, (config) => config.USERS_DB_NAME, { migrations }),
+    // audit records on users.audit.recorded (docs/audit.md)
+    PersistenceModule.forService(UsersConfig, (config) => config.USERS_DB_NAME, { migrations, audit: 'users' }),
     // every handler checks the credential of its caller (@RpcAccess)
     RpcIdentityModule.forService('users', UsersConfig),
     UsersModule,

@@ -68,6 +68,7 @@ export interface EventCatalog {
   [AuditEvents.users]: AuditRecordedEvent;
   [AuditEvents.oauth]: AuditRecordedEvent;
   [AuditEvents.applications]: AuditRecordedEvent;
+  [AuditEvents.gateway]: AuditRecordedEvent;
 }
 
 export type EventName = keyof EventCatalog;
@@ -104,6 +105,7 @@ export const EVENT_NAMES = [
   AuditEvents.users,
   AuditEvents.oauth,
   AuditEvents.applications,
+  AuditEvents.gateway,
 ] as const satisfies readonly EventName[];
 
 /** `<service>.<verb>ed` or `<service>.<resource>.<verb>ed`, lower-case, words joined by `-`. */

@@ -4,7 +4,7 @@ const PARAMS: { [T in MailTemplateName]: MailTemplates[T] } = {
   'email-verification': { name: 'Ada', link: 'https://console.example/verify-email?token=tok-1', expiresInHours: 24 },
   'password-reset': { name: 'Ada', link: 'https://console.example/reset-password?token=tok-2', expiresInMinutes: 30 },
   'password-changed': { name: 'Ada', at: new Date('2026-05-04T13:07:45Z') },
-  'mfa-changed': { name: 'Ada', at: '2026-05-04T13:07:45Z' },
+  'mfa-changed': { name: 'Ada', at: '2026-05-04T13:07:45Z', enabled: true },
 };
 
 describe('mail templates', () => {
@@ -36,6 +36,8 @@ describe('mail templates', () => {
   it('shows the moment of a change in UTC, the same in both languages', () => {
     expect(renderMail('password-changed', 'en', PARAMS['password-changed']).text).toContain('2026-05-04 13:07 UTC');
     expect(renderMail('mfa-changed', 'ko', PARAMS['mfa-changed']).text).toContain('2026-05-04 13:07 UTC');
+    expect(renderMail('mfa-changed', 'en', PARAMS['mfa-changed']).text).toContain('was turned on');
+    expect(renderMail('mfa-changed', 'en', { ...PARAMS['mfa-changed'], enabled: false }).text).toContain('was turned off');
   });
 
   it('escapes every parameter in the HTML, links included, and keeps the plain text as written', () => {

@@ -3,7 +3,7 @@ export interface MailTemplates {
   'email-verification': { name: string; link: string; expiresInHours: number };
   'password-reset': { name: string; link: string; expiresInMinutes: number };
   'password-changed': { name: string; at: Date | string };
-  'mfa-changed': { name: string; at: Date | string };
+  'mfa-changed': { name: string; at: Date | string; enabled: boolean };
 }
 export type MailTemplateName = keyof MailTemplates;
 
@@ -130,7 +130,9 @@ const CONTENT: { [T in MailTemplateName]: Record<MailLocale, (p: Texts<T>) => Co
       subject: 'Two-factor sign-in on your site11 account changed',
       paragraphs: [
         `Hello ${p.name},`,
-        `Two-factor sign-in (authenticator app) on your site11 account was changed on ${p.at}.`,
+        p.enabled === 'true'
+          ? `Two-factor sign-in (authenticator app) was turned on for your site11 account on ${p.at}.`
+          : `Two-factor sign-in (authenticator app) was turned off for your site11 account on ${p.at}.`,
         'If this was not you, reset your password at once and contact your administrator.',
       ],
     }),
@@ -138,7 +140,9 @@ const CONTENT: { [T in MailTemplateName]: Record<MailLocale, (p: Texts<T>) => Co
       subject: 'site11 계정의 2단계 로그인이 변경되었습니다',
       paragraphs: [
         `${p.name}님, 안녕하세요.`,
-        `site11 계정의 2단계 로그인(인증 앱) 설정이 ${p.at}에 변경되었습니다.`,
+        p.enabled === 'true'
+          ? `site11 계정의 2단계 로그인(인증 앱)이 ${p.at}에 켜졌습니다.`
+          : `site11 계정의 2단계 로그인(인증 앱)이 ${p.at}에 꺼졌습니다.`,
         '본인이 변경하지 않았다면 즉시 비밀번호를 재설정하고 관리자에게 알리세요.',
       ],
     }),

@@ -22,6 +22,7 @@ import {
 } from '@site11/contracts';
 import { type CacheMode, ReadCache } from '@site11/cache';
 import { type CallOptions, RpcClient } from '@site11/messaging';
+import { AdminReads } from '../http/admin-reads';
 import { ReadCacheMode } from '../http/cache-mode';
 import { Call } from '../http/call-context';
 import { cacheRef } from '../http/cached-resources';
@@ -47,6 +48,7 @@ export class UsersHttpController {
   constructor(
     private readonly rpc: RpcClient,
     private readonly cache: ReadCache,
+    private readonly adminReads: AdminReads,
   ) {}
 
   /** After a committed write, before its reply: the writer's next read sees the write. */
@@ -79,7 +81,7 @@ export class UsersHttpController {
   })
   @ApiOkResponse({ type: UserDto })
   @ApiErrors(404)
-  findById(
+  async findById(
     @Param() params: UserIdDto,
     @CurrentUser() user: AuthUser,
     @Call() call: CallOptions,
@@ -87,6 +89,7 @@ export class UsersHttpController {
   ): Promise<UserDto> {
     // authorization first: whoever passes may see this one representation
     assertSelfOrAdmin(user, params.id);
+    if (user.sub !== params.id.toLowerCase()) await this.adminReads.record(user.sub, `user:${params.id.toLowerCase()}`, call);
     return this.cache.read(cacheRef('users', params.id), USER_VIEW, () => this.rpc.send<UserDto>(UsersPatterns.findById, params, call), mode);
   }
 

@@ -131,7 +131,7 @@ export class AuthorizationService {
     const { request, client } = pending;
     const user = await this.users.verifyCredentials({ email: command.email, password: command.password }, metadata).catch(async (error: unknown) => {
       if (error instanceof DomainError && error.code === AuthErrors.invalidCredentials) {
-        await this.signIns.failed('authorization-page', metadata.requestId, request.clientId);
+        await this.signIns.failed('authorization-page', metadata, request.clientId);
       }
       return null;
     });
@@ -181,7 +181,7 @@ export class AuthorizationService {
     metadata: RpcMetadata,
     amr: AuthMethodReference[] = ['pwd'],
   ): Promise<AuthorizeOutcome> {
-    await this.signIns.succeeded(user.id, 'authorization-page', metadata.requestId, request.clientId);
+    await this.signIns.succeeded(user.id, 'authorization-page', metadata, request.clientId);
     // a new cookie at sign-in: a cookie planted before it signs in nobody
     const token = random(32);
     const now = new Date();

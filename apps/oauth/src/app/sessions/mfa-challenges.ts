@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { AuthErrors, DomainError, ErrorKind, type MfaChallengeDto, type RpcMetadata, type SecondFactorDto, type UserDto } from '@site11/contracts';
 import { UsersClient } from '../users/users.client';
+import { SignIns } from './sign-ins';
 import { REDIS_CLIENT, type RedisClient } from '@site11/redis';
 import { randomBytes } from 'node:crypto';
 import { hashOf } from './tokens.service';
@@ -32,6 +33,7 @@ export class MfaChallenges {
   constructor(
     @Inject(REDIS_CLIENT) private readonly redis: RedisClient,
     private readonly users: UsersClient,
+    private readonly signIns: SignIns,
   ) {}
 
   /**
@@ -45,6 +47,7 @@ export class MfaChallenges {
       await this.users.verifySecondFactor({ id: userId, ...factor }, metadata);
     } catch (error) {
       if (error instanceof DomainError && error.code === AuthErrors.invalidMfaCode) {
+        await this.signIns.secondFactorFailed(userId, metadata);
         throw new DomainError(AuthErrors.invalidMfaCode, ErrorKind.Unauthenticated, 'The code is not valid');
       }
       throw error;

@@ -59,7 +59,7 @@ describe('SessionsMessageController', () => {
     expect(tokens.startSession).toHaveBeenCalledWith(user, client);
     expect(challenges.open).not.toHaveBeenCalled();
     // published for statistics: oauth.login.succeeded
-    expect(signIns.succeeded).toHaveBeenCalledWith(user.id, 'password', 'req-9');
+    expect(signIns.succeeded).toHaveBeenCalledWith(user.id, 'password', expect.objectContaining({ requestId: 'req-9', client }));
   });
 
   it('starts no session when the credentials are wrong', async () => {
@@ -69,7 +69,7 @@ describe('SessionsMessageController', () => {
     });
     expect(tokens.startSession).not.toHaveBeenCalled();
     // oauth.login.failed names no account
-    expect(signIns.failed).toHaveBeenCalledWith('password', 'req-9');
+    expect(signIns.failed).toHaveBeenCalledWith('password', expect.objectContaining({ requestId: 'req-9', client }));
     expect(signIns.succeeded).not.toHaveBeenCalled();
   });
 

@@ -52,13 +52,13 @@ export class SessionsMessageController {
   @RpcAccess({ anyone: true })
   async login(@Payload('data') dto: LoginDto, @Payload('metadata') metadata: RpcMetadata): Promise<TokenPairDto | MfaChallengeDto> {
     const user = await this.users.verifyCredentials(dto, metadata).catch(async (error: unknown) => {
-      if (error instanceof DomainError && error.code === AuthErrors.invalidCredentials) await this.signIns.failed('password', metadata.requestId);
+      if (error instanceof DomainError && error.code === AuthErrors.invalidCredentials) await this.signIns.failed('password', metadata);
       throw error;
     });
     assertMaySignIn(user, this.config);
     if (user.mfaEnabled) return this.challenges.open(user);
     const tokens = await this.tokens.startSession(user, metadata.client);
-    await this.signIns.succeeded(user.id, 'password', metadata.requestId);
+    await this.signIns.succeeded(user.id, 'password', metadata);
     return tokens;
   }
 
@@ -68,7 +68,7 @@ export class SessionsMessageController {
   async loginMfa(@Payload('data') { mfaToken, ...factor }: LoginMfaDto, @Payload('metadata') metadata: RpcMetadata): Promise<TokenPairDto> {
     const user = await this.challenges.complete(mfaToken, factor, metadata);
     const tokens = await this.tokens.startSession(user, metadata.client, ['pwd', 'otp']);
-    await this.signIns.succeeded(user.id, 'password', metadata.requestId);
+    await this.signIns.succeeded(user.id, 'password', metadata);
     return tokens;
   }
 

@@ -8,7 +8,7 @@ import { RefreshToken, RefreshTokenSchema, Session, SessionSchema } from './sess
 import { SessionsMessageController } from './sessions.message.controller';
 import { ClientSessionsService } from './client-sessions.service';
 import { MfaChallenges } from './mfa-challenges';
-import { SignInEvent, SignInEventSchema, SignIns } from './sign-ins';
+import { SignIns } from './sign-ins';
 import { TokensService } from './tokens.service';
 
 @Module({
@@ -20,7 +20,6 @@ import { TokensService } from './tokens.service';
       { name: RefreshToken.name, schema: RefreshTokenSchema },
       // the authorization server's sign-ins end with the user's sessions (revokeUserSessions)
       { name: BrowserSession.name, schema: BrowserSessionSchema },
-      { name: SignInEvent.name, schema: SignInEventSchema },
     ]),
     // Deleted as soon as they expire: nothing reads a session or a refresh token past expiresAt
     // (a refresh token expires with its session, so reuse detection keeps its used rows while

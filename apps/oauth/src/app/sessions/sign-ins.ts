@@ -1,62 +1,54 @@
-import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
-import { InjectModel, Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
-import { type EventCatalog, type LoginMethod, OAuthEvents } from '@site11/contracts';
-import { OUTBOX_FIELDS, OutboxRelay, outboxEvent, type OutboxEvent, withOutbox } from '@site11/persistence';
-import { Model, Types } from 'mongoose';
+import { Injectable, Logger } from '@nestjs/common';
+import { type AuditAction, type AuditOutcome, type LoginMethod, OAuthEvents, type RpcMetadata } from '@site11/contracts';
+import { auditRecord, AuditTrail, type OutboxEvent, outboxEvent, PendingEvents } from '@site11/persistence';
 
 /**
- * A sign-in's event waiting to be published. A sign-in changes no document of its own (a failed
- * one has no account to write to), so its event is written as a tombstone: the outbox relay
- * publishes it and then deletes the document, and the sweep publishes it after a crash.
+ * Sign-ins as facts: `oauth.login.succeeded` and `oauth.login.failed` (counted by statistics) and
+ * their audit records (`auth.login.*`, docs/audit.md). A sign-in changes no document of its own
+ * (a failed one has no account to write to), so its events are written as a pending-events
+ * tombstone, which the outbox relay publishes and deletes, after a crash too.
  */
-@Schema({ collection: 'sign_in_events', versionKey: false })
-export class SignInEvent {
-  _id!: Types.ObjectId;
-
-  @Prop({ type: Date, required: true })
-  deletedAt!: Date;
-
-  outbox?: OutboxEvent[];
-  outboxAt?: Date;
-  outboxLast?: string;
-}
-export const SignInEventSchema = SchemaFactory.createForClass(SignInEvent).add(OUTBOX_FIELDS);
-
-/** Publishes `oauth.login.succeeded` and `oauth.login.failed` (counted by statistics). */
 @Injectable()
-export class SignIns implements OnModuleInit {
+export class SignIns {
   private readonly logger = new Logger(SignIns.name);
 
   constructor(
-    @InjectModel(SignInEvent.name) private readonly events: Model<SignInEvent>,
-    private readonly outbox: OutboxRelay,
+    private readonly pending: PendingEvents,
+    private readonly audit: AuditTrail,
   ) {}
 
-  onModuleInit(): void {
-    this.outbox.watch(this.events);
+  succeeded(userId: string, method: LoginMethod, metadata: RpcMetadata, clientId?: string): Promise<void> {
+    return this.record(
+      [outboxEvent(OAuthEvents.loginSucceeded, { userId, method, ...(clientId ? { clientId } : {}) }, metadata.requestId)],
+      metadata,
+      { actor: userId, action: 'auth.login.succeeded', target: `user:${userId}` },
+    );
   }
 
-  succeeded(userId: string, method: LoginMethod, requestId: string, clientId?: string): Promise<void> {
-    return this.record(OAuthEvents.loginSucceeded, { userId, method, ...(clientId ? { clientId } : {}) }, requestId);
+  /** A wrong password; the record names no account, like the event (a wrong address is none). */
+  failed(method: LoginMethod, metadata: RpcMetadata, clientId?: string): Promise<void> {
+    return this.record(
+      [outboxEvent(OAuthEvents.loginFailed, { method, reason: 'invalid-credentials', ...(clientId ? { clientId } : {}) }, metadata.requestId)],
+      metadata,
+      { actor: null, action: 'auth.login.failed', target: null, outcome: 'failure' },
+    );
   }
 
-  failed(method: LoginMethod, requestId: string, clientId?: string): Promise<void> {
-    return this.record(OAuthEvents.loginFailed, { method, reason: 'invalid-credentials', ...(clientId ? { clientId } : {}) }, requestId);
+  /** A wrong second factor after the right password: the account is known, and its owner may want to know. */
+  secondFactorFailed(userId: string, metadata: RpcMetadata): Promise<void> {
+    return this.record([], metadata, { actor: null, action: 'auth.mfa.challenge-failed', target: `user:${userId}`, outcome: 'failure' });
   }
 
-  private async record<P extends typeof OAuthEvents.loginSucceeded | typeof OAuthEvents.loginFailed>(
-    pattern: P,
-    data: EventCatalog[P],
-    requestId: string,
+  private async record(
+    events: OutboxEvent[],
+    metadata: RpcMetadata,
+    audited: { actor: string | null; action: AuditAction; target: string | null; outcome?: AuditOutcome },
   ): Promise<void> {
-    // a sign-in's answer never depends on its event: a write that fails is logged, the sign-in stands
+    // a sign-in's answer never depends on its events: a write that fails is logged, the sign-in stands
     try {
-      const event = outboxEvent(pattern, data, requestId);
-      const _id = new Types.ObjectId();
-      await this.events.create({ _id, deletedAt: event.occurredAt, ...withOutbox(event) });
-      await this.outbox.publishOrDefer(this.events, _id, [event]);
+      await this.pending.write(...events, this.audit.event(auditRecord(metadata, audited)));
     } catch (error) {
-      this.logger.warn(`${pattern} not recorded: ${(error as Error).message}`);
+      this.logger.warn(`${audited.action} not recorded: ${(error as Error).message}`);
     }
   }
 }

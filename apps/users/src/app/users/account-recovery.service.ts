@@ -1,7 +1,7 @@
-import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
-import { InjectModel, Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
-import { type PasswordResetDone, UsersEvents } from '@site11/contracts';
-import { changeWithEvents, findLiveById, LIVE, OUTBOX_FIELDS, type OutboxEvent, outboxEvent, OutboxRelay, withOutbox } from '@site11/persistence';
+import { Inject, Injectable } from '@nestjs/common';
+import { InjectModel } from '@nestjs/mongoose';
+import { type PasswordResetDone, type RpcMetadata, UsersEvents } from '@site11/contracts';
+import { auditEvent, auditRecord, changeWithEvents, findLiveById, LIVE, outboxEvent, OutboxRelay, PendingEvents } from '@site11/persistence';
 import { REDIS_CLIENT, type RedisClient } from '@site11/redis';
 import { Model, Types } from 'mongoose';
 import { Clock } from './clock';
@@ -11,37 +11,24 @@ import { SearchIndexService } from './search-index/search-index.service';
 import { type PendingMailToken, User } from './user.schema';
 import { InvalidResetTokenError, InvalidVerificationTokenError } from './users.errors';
 
-/**
- * A request for a mail by address, waiting to be published: one insert for every request,
- * whether the address is an account's or not, so neither the answer nor its timing tells. The
- * outbox relay publishes its event and deletes the document (a tombstone from the start).
- */
-@Schema({ collection: 'mail_requests', versionKey: false })
-export class MailRequest {
-  _id!: Types.ObjectId;
-
-  @Prop({ type: Date, required: true })
-  deletedAt!: Date;
-
-  outbox?: OutboxEvent[];
-  outboxAt?: Date;
-  outboxLast?: string;
-}
-export const MailRequestSchema = SchemaFactory.createForClass(MailRequest).add(OUTBOX_FIELDS);
-
 type LinkKind = 'verification' | 'passwordReset';
 
+/** What a call brings to its audit record: the request id, and the client as the gateway saw it. */
+export type AuditedCall = Pick<RpcMetadata, 'requestId' | 'client'>;
+
 /**
- * Email verification and password reset. Asking for a link only records the request (above);
+ * Email verification and password reset. Asking for a link only records the request: one
+ * insert for every request (a pending-events tombstone the outbox relay publishes and deletes),
+ * whether the address is an account's or not, so neither the answer nor its timing tells;
  * the mail worker (mail.worker.ts) finds the account, mints the link's token and sends it, so a
  * token never travels through Redis and a slow mail server never holds up a request. A link is
  * single-use, and only the newest of its kind works.
  */
 @Injectable()
-export class AccountRecoveryService implements OnModuleInit {
+export class AccountRecoveryService {
   constructor(
     @InjectModel(User.name) private readonly users: Model<User>,
-    @InjectModel(MailRequest.name) private readonly requests: Model<MailRequest>,
+    private readonly pending: PendingEvents,
     @Inject(REDIS_CLIENT) private readonly redis: RedisClient,
     private readonly outbox: OutboxRelay,
     private readonly passwords: PasswordHasher,
@@ -49,31 +36,24 @@ export class AccountRecoveryService implements OnModuleInit {
     private readonly clock: Clock,
   ) {}
 
-  onModuleInit(): void {
-    this.outbox.watch(this.requests);
-  }
-
   /** A new verification mail for this address, if it is an unverified account's (no answer tells). */
   requestVerification(email: string, requestId: string): Promise<void> {
-    return this.request(outboxEvent(UsersEvents.emailVerificationRequested, { email }, requestId));
+    return this.pending.write(outboxEvent(UsersEvents.emailVerificationRequested, { email }, requestId));
   }
 
   /** A reset mail for this address, if it is an account's (no answer tells). */
   requestPasswordReset(email: string, requestId: string): Promise<void> {
-    return this.request(outboxEvent(UsersEvents.passwordResetRequested, { email }, requestId));
-  }
-
-  private async request(event: OutboxEvent): Promise<void> {
-    const _id = new Types.ObjectId();
-    await this.requests.create({ _id, deletedAt: event.occurredAt, ...withOutbox(event) });
-    await this.outbox.publishOrDefer(this.requests, _id, [event]);
+    return this.pending.write(outboxEvent(UsersEvents.passwordResetRequested, { email }, requestId));
   }
 
   /** The address is the account's: `emailVerified` from now on; the link stops working. */
-  async verifyEmail(token: string, requestId: string): Promise<void> {
+  async verifyEmail(token: string, call: AuditedCall): Promise<void> {
     const { _id } = await this.redeem(token, 'verification', () => new InvalidVerificationTokenError());
     const id = _id.toHexString();
-    const events = [outboxEvent(UsersEvents.updated, { id, changed: ['emailVerified'] }, requestId)];
+    const events = [
+      outboxEvent(UsersEvents.updated, { id, changed: ['emailVerified'] }, call.requestId),
+      auditEvent('users', auditRecord(call, { actor: id, action: 'auth.email.verified', target: `user:${id}` }), call.requestId),
+    ];
     const { matchedCount } = await this.users.updateOne({ _id, ...LIVE }, changeWithEvents(events, { emailVerified: true }, ['verification'])).exec();
     if (matchedCount === 0) throw new InvalidVerificationTokenError();
     await this.searchIndex.changed(id);
@@ -84,11 +64,16 @@ export class AccountRecoveryService implements OnModuleInit {
    * Sets the password of the account the reset link is for. Following the link proves the
    * address too, so the account counts as verified. The caller (oauth) ends its sessions.
    */
-  async resetPassword(token: string, newPassword: string, requestId: string): Promise<PasswordResetDone> {
+  async resetPassword(token: string, newPassword: string, call: AuditedCall): Promise<PasswordResetDone> {
     const { _id, emailVerified } = await this.redeem(token, 'passwordReset', () => new InvalidResetTokenError());
     const id = _id.toHexString();
     const passwordHash = await this.passwords.hash(newPassword);
-    const events = [outboxEvent(UsersEvents.passwordChanged, { id, via: 'reset' }, requestId)];
+    const { requestId } = call;
+    const events = [
+      outboxEvent(UsersEvents.passwordChanged, { id, via: 'reset' }, requestId),
+      // whoever holds the link acts as the account's owner
+      auditEvent('users', auditRecord(call, { actor: id, action: 'auth.password.reset', target: `user:${id}` }), requestId),
+    ];
     if (!emailVerified) events.push(outboxEvent(UsersEvents.updated, { id, changed: ['emailVerified'] }, requestId));
     const { matchedCount } = await this.users
       .updateOne({ _id, ...LIVE }, changeWithEvents(events, { passwordHash, emailVerified: true }, ['passwordReset', 'verification']))

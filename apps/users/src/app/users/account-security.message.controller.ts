@@ -38,7 +38,7 @@ export class AccountSecurityMessageController {
   @MessagePattern(UsersPatterns.verifyEmail)
   @RpcAccess({ anyone: true })
   async verifyEmail(@Payload('data') { token }: VerifyEmailDto, @Payload('metadata') metadata: RpcMetadata): Promise<null> {
-    await this.recovery.verifyEmail(token, metadata.requestId);
+    await this.recovery.verifyEmail(token, metadata);
     return null;
   }
 
@@ -60,7 +60,7 @@ export class AccountSecurityMessageController {
   @MessagePattern(UsersPatterns.resetPassword)
   @RpcAccess({ services: ['oauth'] })
   resetPassword(@Payload('data') { token, newPassword }: PasswordResetConfirmDto, @Payload('metadata') metadata: RpcMetadata): Promise<PasswordResetDone> {
-    return this.recovery.resetPassword(token, newPassword, metadata.requestId);
+    return this.recovery.resetPassword(token, newPassword, metadata);
   }
 
   @MessagePattern(UsersPatterns.totpSetup)
@@ -72,21 +72,21 @@ export class AccountSecurityMessageController {
   @MessagePattern(UsersPatterns.totpConfirm)
   @RpcAccess({ actor: 'user' })
   totpConfirm(@Payload('data') { code }: TotpCodeDto, @Caller() actor: VerifiedActor, @Payload('metadata') metadata: RpcMetadata): Promise<RecoveryCodesDto> {
-    return this.mfa.confirm(actor.sub, code, metadata.requestId);
+    return this.mfa.confirm(actor.sub, code, metadata);
   }
 
   @MessagePattern(UsersPatterns.totpDisable)
   @RpcAccess({ actor: 'user' })
   async totpDisable(@Payload('data') factor: DisableTotpCommand, @Caller() actor: VerifiedActor, @Payload('metadata') metadata: RpcMetadata): Promise<null> {
-    await this.mfa.disable(actor.sub, factor, metadata.requestId);
+    await this.mfa.disable(actor.sub, factor, metadata);
     return null;
   }
 
   /** The second step of a sign-in, checked for the token authority; the factor is spent. */
   @MessagePattern(UsersPatterns.verifySecondFactor)
   @RpcAccess({ services: ['oauth'] })
-  async verifySecondFactor(@Payload('data') { id, ...factor }: VerifySecondFactorCommand): Promise<{ factor: FactorUsed }> {
-    return { factor: await this.mfa.verify(id, factor) };
+  async verifySecondFactor(@Payload('data') { id, ...factor }: VerifySecondFactorCommand, @Payload('metadata') metadata: RpcMetadata): Promise<{ factor: FactorUsed }> {
+    return { factor: await this.mfa.verify(id, factor, metadata) };
   }
 
   /**
@@ -99,9 +99,9 @@ export class AccountSecurityMessageController {
     const mfaEnabled = await this.credentials.check(id, password);
     if (mfaEnabled) {
       if (factor.code === undefined && factor.recoveryCode === undefined) throw new InvalidMfaCodeError();
-      await this.mfa.verify(id, factor);
+      await this.mfa.verify(id, factor, metadata);
     }
-    await this.accounts.remove(id, metadata.requestId);
+    await this.accounts.remove(id, metadata, { actor: id, action: 'auth.account.deleted' });
     return null;
   }
 }

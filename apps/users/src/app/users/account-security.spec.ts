@@ -1,6 +1,6 @@
 import type { Mailer } from '@site11/mail';
 import { RedisStreamsClient, RpcClient } from '@site11/messaging';
-import { OutboxRelay } from '@site11/persistence';
+import { OutboxRelay, PendingEvent, PendingEventSchema, PendingEvents } from '@site11/persistence';
 import Redis from 'ioredis';
 import mongoose, { type Connection, type Model, Types } from 'mongoose';
 import { randomBytes } from 'node:crypto';
@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { generate } from 'otplib';
 import { freePort, type Launched, startMongo, startRedis } from '../../../../../tools/platform/platform.cjs';
 import { UsersConfig } from '../users.config';
-import { AccountRecoveryService, MailRequest, MailRequestSchema } from './account-recovery.service';
+import { AccountRecoveryService } from './account-recovery.service';
 import { Clock } from './clock';
 import { MailWorker } from './mail.worker';
 import { MfaService } from './mfa.service';
@@ -32,6 +32,8 @@ class TestClock extends Clock {
 }
 
 const MINUTE = 60_000;
+/** The call an action is audited for. */
+const CALL = { requestId: 'test', client: { ip: '203.0.113.9', userAgent: 'jest' } };
 
 describe('account links and TOTP codes (real FerretDB/MongoDB and Redis, clock injected)', () => {
   let mongo: Launched | undefined;
@@ -56,7 +58,7 @@ describe('account links and TOTP codes (real FerretDB/MongoDB and Redis, clock i
     }
     connection = await mongoose.createConnection(uri, { dbName: `users_security_${randomBytes(4).toString('hex')}` }).asPromise();
     users = connection.model<User>(User.name, UserSchema);
-    const requests = connection.model<MailRequest>(MailRequest.name, MailRequestSchema);
+    const pendingEvents = connection.model<PendingEvent>(PendingEvent.name, PendingEventSchema);
     await users.init();
     const port = await freePort();
     redisProc = await startRedis({ dir: mkdtempSync(join(tmpdir(), 'users-security-redis-')), port });
@@ -72,8 +74,7 @@ describe('account links and TOTP codes (real FerretDB/MongoDB and Redis, clock i
     clock = new TestClock();
     const searchIndex = { changed: async () => undefined } as unknown as SearchIndexService;
     const config = Object.assign(new UsersConfig(), { KEY_ENCRYPTION_KEY: randomBytes(32).toString('base64') });
-    recovery = new AccountRecoveryService(users, requests, redis, relay, new PasswordHasher(), searchIndex, clock);
-    recovery.onModuleInit();
+    recovery = new AccountRecoveryService(users, new PendingEvents(pendingEvents, relay), redis, relay, new PasswordHasher(), searchIndex, clock);
     mfa = new MfaService(users, redis, relay, searchIndex, clock, config);
     const mailer = {
       send: async (message: { to: string; template: string; params: Record<string, unknown> }) => void sent.push(message),
@@ -112,16 +113,16 @@ describe('account links and TOTP codes (real FerretDB/MongoDB and Redis, clock i
       await worker.onPasswordResetRequested({ email: late.email });
 
       clock.advance(30 * MINUTE - 1);
-      await expect(recovery.resetPassword(lastLink(early.email, 'password-reset'), 'a new password', 'test')).resolves.toEqual({ userId: early.id });
+      await expect(recovery.resetPassword(lastLink(early.email, 'password-reset'), 'a new password', CALL)).resolves.toEqual({ userId: early.id });
       clock.advance(1);
-      await expect(recovery.resetPassword(lastLink(late.email, 'password-reset'), 'a new password', 'test')).rejects.toMatchObject({ code: 'AUTH.INVALID_RESET_TOKEN' });
+      await expect(recovery.resetPassword(lastLink(late.email, 'password-reset'), 'a new password', CALL)).rejects.toMatchObject({ code: 'AUTH.INVALID_RESET_TOKEN' });
     });
 
     it('let only one of several concurrent uses of one link through', async () => {
       const user = await newUser();
       await worker.onPasswordResetRequested({ email: user.email });
       const token = lastLink(user.email, 'password-reset');
-      const outcomes = await Promise.allSettled(Array.from({ length: 6 }, (_, i) => recovery.resetPassword(token, `new password ${i}`, 'test')));
+      const outcomes = await Promise.allSettled(Array.from({ length: 6 }, (_, i) => recovery.resetPassword(token, `new password ${i}`, CALL)));
       expect(outcomes.filter((outcome) => outcome.status === 'fulfilled')).toHaveLength(1);
     });
 
@@ -133,8 +134,8 @@ describe('account links and TOTP codes (real FerretDB/MongoDB and Redis, clock i
       const second = lastLink(user.email, 'password-reset');
       const stored = await users.findById(user.id).select('+passwordReset').lean<{ passwordReset: { hash: string } }>().exec();
       expect(JSON.stringify(stored)).not.toContain(second.split('.')[1]);
-      await expect(recovery.resetPassword(first, 'a new password', 'test')).rejects.toMatchObject({ code: 'AUTH.INVALID_RESET_TOKEN' });
-      await expect(recovery.resetPassword(second, 'a new password', 'test')).resolves.toEqual({ userId: user.id });
+      await expect(recovery.resetPassword(first, 'a new password', CALL)).rejects.toMatchObject({ code: 'AUTH.INVALID_RESET_TOKEN' });
+      await expect(recovery.resetPassword(second, 'a new password', CALL)).resolves.toEqual({ userId: user.id });
     });
 
     it('are not sent for an address that is no account', async () => {
@@ -151,10 +152,10 @@ describe('account links and TOTP codes (real FerretDB/MongoDB and Redis, clock i
       await worker.onCreated({ id: early.id, email: early.email, roles: ['user'] });
       await worker.onCreated({ id: late.id, email: late.email, roles: ['user'] });
       clock.advance(24 * 60 * MINUTE - 1);
-      await expect(recovery.verifyEmail(lastLink(early.email, 'email-verification'), 'test')).resolves.toBeUndefined();
+      await expect(recovery.verifyEmail(lastLink(early.email, 'email-verification'), CALL)).resolves.toBeUndefined();
       expect((await users.findById(early.id).lean().exec())?.emailVerified).toBe(true);
       clock.advance(1);
-      await expect(recovery.verifyEmail(lastLink(late.email, 'email-verification'), 'test')).rejects.toMatchObject({ code: 'AUTH.INVALID_VERIFICATION_TOKEN' });
+      await expect(recovery.verifyEmail(lastLink(late.email, 'email-verification'), CALL)).rejects.toMatchObject({ code: 'AUTH.INVALID_VERIFICATION_TOKEN' });
     });
 
     it('are not sent to an address already verified', async () => {
@@ -174,41 +175,41 @@ describe('account links and TOTP codes (real FerretDB/MongoDB and Redis, clock i
       const { secret } = await mfa.setup(user.id);
       const stored = await users.findById(user.id).select('+totpPending').lean<{ totpPending: { secret: unknown } }>().exec();
       expect(JSON.stringify(stored?.totpPending)).not.toContain(secret);
-      await mfa.confirm(user.id, await code(secret), 'test');
+      await mfa.confirm(user.id, await code(secret), CALL);
 
       clock.advance(30_000);
       const next = await code(secret);
-      await expect(mfa.verify(user.id, { code: next })).resolves.toBe('totp');
-      await expect(mfa.verify(user.id, { code: next })).rejects.toMatchObject({ code: 'AUTH.INVALID_MFA_CODE' });
+      await expect(mfa.verify(user.id, { code: next }, CALL)).resolves.toBe('totp');
+      await expect(mfa.verify(user.id, { code: next }, CALL)).rejects.toMatchObject({ code: 'AUTH.INVALID_MFA_CODE' });
       // a code from before the last one accepted is a replay too, though still inside the tolerance
-      await expect(mfa.verify(user.id, { code: await code(secret, -30) })).rejects.toMatchObject({ code: 'AUTH.INVALID_MFA_CODE' });
+      await expect(mfa.verify(user.id, { code: await code(secret, -30) }, CALL)).rejects.toMatchObject({ code: 'AUTH.INVALID_MFA_CODE' });
     });
 
     it('lets one of several concurrent sign-ins with the same code through', async () => {
       const user = await newUser();
       const { secret } = await mfa.setup(user.id);
-      await mfa.confirm(user.id, await code(secret), 'test');
+      await mfa.confirm(user.id, await code(secret), CALL);
       clock.advance(30_000);
       const same = await code(secret);
-      const outcomes = await Promise.allSettled(Array.from({ length: 6 }, () => mfa.verify(user.id, { code: same })));
+      const outcomes = await Promise.allSettled(Array.from({ length: 6 }, () => mfa.verify(user.id, { code: same }, CALL)));
       expect(outcomes.filter((outcome) => outcome.status === 'fulfilled')).toHaveLength(1);
     });
 
     it('refuses codes of two steps away and a setup confirmed after 15 minutes', async () => {
       const user = await newUser();
       const { secret } = await mfa.setup(user.id);
-      await expect(mfa.confirm(user.id, await code(secret, 61), 'test')).rejects.toMatchObject({ code: 'AUTH.INVALID_MFA_CODE' });
+      await expect(mfa.confirm(user.id, await code(secret, 61), CALL)).rejects.toMatchObject({ code: 'AUTH.INVALID_MFA_CODE' });
       clock.advance(15 * MINUTE + 1);
-      await expect(mfa.confirm(user.id, await code(secret), 'test')).rejects.toMatchObject({ code: 'AUTH.MFA_SETUP_REQUIRED' });
+      await expect(mfa.confirm(user.id, await code(secret), CALL)).rejects.toMatchObject({ code: 'AUTH.MFA_SETUP_REQUIRED' });
     });
 
     it('spends each recovery code once', async () => {
       const user = await newUser();
       const { secret } = await mfa.setup(user.id);
-      const { recoveryCodes } = await mfa.confirm(user.id, await code(secret), 'test');
-      await expect(mfa.verify(user.id, { recoveryCode: recoveryCodes[3] })).resolves.toBe('recovery-code');
-      await expect(mfa.verify(user.id, { recoveryCode: recoveryCodes[3] })).rejects.toMatchObject({ code: 'AUTH.INVALID_MFA_CODE' });
-      await expect(mfa.verify(user.id, { recoveryCode: recoveryCodes[4].toUpperCase() })).resolves.toBe('recovery-code');
+      const { recoveryCodes } = await mfa.confirm(user.id, await code(secret), CALL);
+      await expect(mfa.verify(user.id, { recoveryCode: recoveryCodes[3] }, CALL)).resolves.toBe('recovery-code');
+      await expect(mfa.verify(user.id, { recoveryCode: recoveryCodes[3] }, CALL)).rejects.toMatchObject({ code: 'AUTH.INVALID_MFA_CODE' });
+      await expect(mfa.verify(user.id, { recoveryCode: recoveryCodes[4].toUpperCase() }, CALL)).resolves.toBe('recovery-code');
       const stored = await users.findById(user.id).select('+totp').lean<{ totp: { recoveryCodes: string[] } }>().exec();
       expect(stored?.totp.recoveryCodes).toHaveLength(8);
     });

@@ -10,8 +10,21 @@ import {
   type UserRole,
   UsersEvents,
 } from '@site11/contracts';
-import { changeWithEvents, findLiveById, isDuplicateKey, LIVE, type OutboxEvent, outboxEvent, OutboxRelay, pushOutbox, withOutbox } from '@site11/persistence';
+import {
+  type AuditedAction,
+  auditEvent,
+  auditRecord,
+  changeWithEvents,
+  findLiveById,
+  isDuplicateKey,
+  LIVE,
+  type OutboxEvent,
+  outboxEvent,
+  OutboxRelay,
+  withOutbox,
+} from '@site11/persistence';
 import { Model, Types } from 'mongoose';
+import type { AuditedCall } from './account-recovery.service';
 import { PasswordHasher } from './password-hasher';
 import { SearchIndexService } from './search-index/search-index.service';
 import { User } from './user.schema';
@@ -120,7 +133,8 @@ export class AccountsService implements OnModuleInit {
    * or profile change is written with `users.updated` (the fields set), so readers that keep
    * users (the search index, caches) hear of it.
    */
-  async update(command: UpdateUserCommand, actor?: Actor, requestId = 'users'): Promise<UserDto> {
+  async update(command: UpdateUserCommand, actor: Actor | undefined, call: AuditedCall): Promise<UserDto> {
+    const { requestId } = call;
     const set: Record<string, unknown> = {};
     if (command.roles !== undefined) {
       // The gateway already checks this; a service never trusts that it was asked correctly.
@@ -141,7 +155,9 @@ export class AccountsService implements OnModuleInit {
     const events: OutboxEvent[] = [];
     if (command.roles !== undefined) {
       const rolesChanged = await this.rolesChange(_id, set['roles'] as UserRole[], requestId);
-      if (rolesChanged) events.push(rolesChanged);
+      if (rolesChanged) {
+        events.push(rolesChanged, auditEvent('users', auditRecord(call, { actor: actor?.sub ?? null, action: 'users.roles.changed', target: `user:${command.id}` }), requestId));
+      }
     }
     if (changed.length > 0) events.push(outboxEvent(UsersEvents.updated, { id: command.id, changed }, requestId));
     // updateOne + read rather than findOneAndUpdate: FerretDB does not implement projections in
@@ -168,10 +184,12 @@ export class AccountsService implements OnModuleInit {
    * Marks the account deleted and records `users.deleted` in one update, then publishes the event,
    * which also removes the document. A crash in between loses nothing: the outbox sweep finishes.
    */
-  async remove(id: string, requestId = 'users'): Promise<void> {
+  async remove(id: string, call: AuditedCall, audited: Pick<AuditedAction, 'actor' | 'action'>): Promise<void> {
     const _id = new Types.ObjectId(id);
-    const event = outboxEvent(UsersEvents.deleted, { id }, requestId);
-    const { matchedCount } = await this.users.updateOne({ _id, ...LIVE }, pushOutbox(event, { deletedAt: event.occurredAt })).exec();
+    const event = outboxEvent(UsersEvents.deleted, { id }, call.requestId);
+    const audit = auditEvent('users', auditRecord(call, { ...audited, target: `user:${id}` }), call.requestId);
+    // the record first: `users.deleted` stays the last event, which the relay deletes the document after
+    const { matchedCount } = await this.users.updateOne({ _id, ...LIVE }, changeWithEvents([audit, event], { deletedAt: event.occurredAt })).exec();
     // a redelivered delete whose first run crashed before publishing finds its own tombstone
     if (matchedCount === 0 && !(await this.users.exists({ _id, deletedAt: { $exists: true } }))) throw new UserNotFoundError(id);
     await this.searchIndex.deleted(id);

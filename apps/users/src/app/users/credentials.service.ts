@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { type UserDto, UsersEvents, type VerifyCredentialsDto } from '@site11/contracts';
-import { changeWithEvents, findLiveById, LIVE, outboxEvent, OutboxRelay } from '@site11/persistence';
+import { auditEvent, auditRecord, changeWithEvents, findLiveById, LIVE, outboxEvent, OutboxRelay } from '@site11/persistence';
+import type { AuditedCall } from './account-recovery.service';
 import { Model, Types } from 'mongoose';
 import { PasswordHasher } from './password-hasher';
 import { SearchIndexService } from './search-index/search-index.service';
@@ -49,11 +50,14 @@ export class CredentialsService {
    * Sets a new password for a user who proved the current one (the same error for every miss),
    * with `users.password.changed`, on which the owner is told by mail.
    */
-  async change(id: string, currentPassword: string, newPassword: string, requestId = 'users'): Promise<void> {
+  async change(id: string, currentPassword: string, newPassword: string, call: AuditedCall): Promise<void> {
     const _id = new Types.ObjectId(id);
     if (!(await this.matches(_id, currentPassword))) throw new InvalidCredentialsError();
     const passwordHash = await this.passwords.hash(newPassword);
-    const events = [outboxEvent(UsersEvents.passwordChanged, { id, via: 'change' }, requestId)];
+    const events = [
+      outboxEvent(UsersEvents.passwordChanged, { id, via: 'change' }, call.requestId),
+      auditEvent('users', auditRecord(call, { actor: id, action: 'auth.password.changed', target: `user:${id}` }), call.requestId),
+    ];
     await this.users.updateOne({ _id, ...LIVE }, changeWithEvents(events, { passwordHash })).exec();
     // the indexed copy of the user carries updatedAt
     await this.searchIndex.changed(id);

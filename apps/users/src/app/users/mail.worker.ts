@@ -87,7 +87,7 @@ export class MailWorker {
       to: user.email,
       template: 'mfa-changed',
       locale: user.profile?.locale,
-      params: { name: user.name, at: metadata.occurredAt, enabled: event.enabled } as never,
+      params: { name: user.name, at: metadata.occurredAt, enabled: event.enabled },
     });
   }
 

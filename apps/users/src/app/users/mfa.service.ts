@@ -1,7 +1,19 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
-import { RECOVERY_CODE_COUNT, type RecoveryCodesDto, type TotpSetupDto, UsersEvents } from '@site11/contracts';
-import { changeWithEvents, findLiveById, LIVE, type OutboxEvent, outboxEvent, OutboxRelay, type SealedSecret, SecretKeyring } from '@site11/persistence';
+import { type AuditAction, RECOVERY_CODE_COUNT, type RecoveryCodesDto, type TotpSetupDto, UsersEvents } from '@site11/contracts';
+import type { AuditedCall } from './account-recovery.service';
+import {
+  auditEvent,
+  auditRecord,
+  changeWithEvents,
+  findLiveById,
+  LIVE,
+  type OutboxEvent,
+  outboxEvent,
+  OutboxRelay,
+  type SealedSecret,
+  SecretKeyring,
+} from '@site11/persistence';
 import { REDIS_CLIENT, type RedisClient } from '@site11/redis';
 import { Model, Types } from 'mongoose';
 import { generateSecret, generateURI, verify } from 'otplib';
@@ -78,7 +90,7 @@ export class MfaService {
   }
 
   /** Turns TOTP on when the code matches the secret of the setup; answers the recovery codes, once. */
-  async confirm(id: string, code: string, requestId: string): Promise<RecoveryCodesDto> {
+  async confirm(id: string, code: string, call: AuditedCall): Promise<RecoveryCodesDto> {
     const user = await this.load(id);
     if (user.mfaEnabled) throw new MfaAlreadyEnabledError();
     const pending = user.totpPending;
@@ -87,7 +99,7 @@ export class MfaService {
     if (step === null || !(await this.claimStep(id, step))) throw new InvalidMfaCodeError();
     const recoveryCodes = Array.from({ length: RECOVERY_CODE_COUNT }, newRecoveryCode);
     const totp: StoredTotp = { secret: pending.secret, enabledAt: new Date(this.clock.now()), lastStep: step, recoveryCodes: recoveryCodes.map(recoveryCodeHash) };
-    const events = this.changed(id, true, requestId);
+    const events = this.changed(id, true, call);
     const { matchedCount } = await this.users
       .updateOne({ _id: user._id, ...LIVE }, changeWithEvents(events, { mfaEnabled: true, totp }, ['totpPending']))
       .exec();
@@ -97,11 +109,11 @@ export class MfaService {
   }
 
   /** Turns TOTP off; a current code (or a recovery code) proves the owner still holds the factor. */
-  async disable(id: string, factor: SecondFactor, requestId: string): Promise<void> {
+  async disable(id: string, factor: SecondFactor, call: AuditedCall): Promise<void> {
     const user = await this.load(id);
     if (!user.mfaEnabled) throw new MfaNotEnabledError();
-    await this.verifyLoaded(user, factor);
-    const events = this.changed(id, false, requestId);
+    await this.verifyLoaded(user, factor, call);
+    const events = this.changed(id, false, call);
     const { matchedCount } = await this.users
       .updateOne({ _id: user._id, ...LIVE }, changeWithEvents(events, { mfaEnabled: false }, ['totp', 'totpPending']))
       .exec();
@@ -110,13 +122,13 @@ export class MfaService {
   }
 
   /** Checks and spends a second factor of an account with TOTP on; one error for every miss. */
-  async verify(id: string, factor: SecondFactor): Promise<FactorUsed> {
+  async verify(id: string, factor: SecondFactor, call: AuditedCall): Promise<FactorUsed> {
     const user = await findLiveById<MfaUser>(this.users, new Types.ObjectId(id), '+totp');
     if (!user?.mfaEnabled || !user.totp) throw new InvalidMfaCodeError();
-    return this.verifyLoaded(user, factor);
+    return this.verifyLoaded(user, factor, call);
   }
 
-  private async verifyLoaded(user: MfaUser, factor: SecondFactor): Promise<FactorUsed> {
+  private async verifyLoaded(user: MfaUser, factor: SecondFactor, call: AuditedCall): Promise<FactorUsed> {
     const id = user._id.toHexString();
     const totp = user.totp;
     if (!totp) throw new InvalidMfaCodeError();
@@ -126,8 +138,13 @@ export class MfaService {
       // first claimer wins in Redis; the database then forgets the code for good
       const claimed = await this.redis.set(`mfa:{users}:recovery:${hash}`, id, 'EX', 3600, 'NX');
       if (claimed !== 'OK') throw new InvalidMfaCodeError();
-      const { modifiedCount } = await this.users.updateOne({ _id: user._id, 'totp.recoveryCodes': hash }, { $pull: { 'totp.recoveryCodes': hash } }).exec();
+      // spent with its audit record, in one write
+      const used = this.audit(call, id, 'auth.mfa.recovery-code-used');
+      const { modifiedCount } = await this.users
+        .updateOne({ _id: user._id, 'totp.recoveryCodes': hash }, { ...changeWithEvents([used]), $pull: { 'totp.recoveryCodes': hash } })
+        .exec();
       if (modifiedCount !== 1) throw new InvalidMfaCodeError();
+      await this.outbox.publishOrDefer(this.users, user._id);
       return 'recovery-code';
     }
     const step = await this.check(this.open(totp.secret, id), factor.code ?? '', totp.lastStep);
@@ -154,12 +171,18 @@ export class MfaService {
     return (await this.redis.set(`mfa:{users}:step:${id}:${step}`, '1', 'EX', USED_STEP_TTL_SECONDS, 'NX')) === 'OK';
   }
 
-  private changed(id: string, enabled: boolean, requestId: string): OutboxEvent[] {
+  private changed(id: string, enabled: boolean, call: AuditedCall): OutboxEvent[] {
     return [
-      outboxEvent(UsersEvents.mfaChanged, { id, enabled }, requestId),
+      outboxEvent(UsersEvents.mfaChanged, { id, enabled }, call.requestId),
       // readers that keep accounts (the gateway's cache) hear that `mfaEnabled` changed
-      outboxEvent(UsersEvents.updated, { id, changed: ['mfaEnabled'] }, requestId),
+      outboxEvent(UsersEvents.updated, { id, changed: ['mfaEnabled'] }, call.requestId),
+      this.audit(call, id, enabled ? 'auth.mfa.enabled' : 'auth.mfa.disabled'),
     ];
+  }
+
+  /** The owner's own action on their account, as an audit record in the same write. */
+  private audit(call: AuditedCall, id: string, action: AuditAction): OutboxEvent {
+    return auditEvent('users', auditRecord(call, { actor: id, action, target: `user:${id}` }), call.requestId);
   }
 
   private async published(_id: Types.ObjectId): Promise<void> {

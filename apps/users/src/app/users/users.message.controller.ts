@@ -62,7 +62,7 @@ export class UsersMessageController {
   @MessagePattern(UsersPatterns.update)
   @RpcAccess({ actor: 'self-or-admin' })
   update(@Payload('data') command: UpdateUserCommand, @Payload('metadata') metadata: RpcMetadata): Promise<UserDto> {
-    return this.accounts.update(command, metadata.actor, metadata.requestId);
+    return this.accounts.update(command, metadata.actor, metadata);
   }
 
   /** Only the token authority checks passwords, behind the gateway's login rate limits. */
@@ -81,14 +81,14 @@ export class UsersMessageController {
   ): Promise<null> {
     // only the account's owner changes its password, and only by proving the current one
     if (actor.sub !== command.id) throw forbidden('You may only change your own password');
-    await this.credentials.change(command.id, command.currentPassword, command.newPassword, metadata.requestId);
+    await this.credentials.change(command.id, command.currentPassword, command.newPassword, metadata);
     return null;
   }
 
   @MessagePattern(UsersPatterns.remove)
   @RpcAccess({ actor: 'admin' })
   async remove(@Payload('data') { id }: UserIdDto, @Payload('metadata') metadata: RpcMetadata): Promise<null> {
-    await this.accounts.remove(id, metadata.requestId);
+    await this.accounts.remove(id, metadata, { actor: metadata.actor?.sub ?? null, action: 'users.deleted' });
     return null;
   }
 }

@@ -3,7 +3,7 @@ import { MongooseModule } from '@nestjs/mongoose';
 import { REDIS_CLIENT, type RedisClient } from '@site11/redis';
 import { UsersConfig } from '../users.config';
 import { MailModule } from '@site11/mail';
-import { AccountRecoveryService, MailRequest, MailRequestSchema } from './account-recovery.service';
+import { AccountRecoveryService } from './account-recovery.service';
 import { AccountSecurityMessageController } from './account-security.message.controller';
 import { AccountsService } from './accounts.service';
 import { Clock } from './clock';
@@ -21,10 +21,7 @@ import { UsersMessageController } from './users.message.controller';
 
 @Module({
   imports: [
-    MongooseModule.forFeature([
-      { name: User.name, schema: UserSchema },
-      { name: MailRequest.name, schema: MailRequestSchema },
-    ]),
+    MongooseModule.forFeature([{ name: User.name, schema: UserSchema }]),
     MailModule.forConfig(UsersConfig),
   ],
   controllers: [UsersMessageController, SearchIndexMessageController, AccountSecurityMessageController, MailWorker],

@@ -22,6 +22,8 @@ export const AuditEvents = {
   users: 'users.audit.recorded',
   oauth: 'oauth.audit.recorded',
   applications: 'applications.audit.recorded',
+  /** The gateway's own: admins' reads of other users' data, which its read cache may answer alone. */
+  gateway: 'console-gateway.audit.recorded',
 } as const;
 export type AuditEventName = (typeof AuditEvents)[keyof typeof AuditEvents];
 
@@ -69,4 +71,37 @@ export interface AuditRecordedEvent {
   userAgent: string | null;
   requestId: string;
   outcome: AuditOutcome;
+}
+
+/** What was done, by whom, to what: the rest of a record comes from the call. */
+export interface AuditedAction {
+  /** The user id; `service:<name>` for the platform itself; null when nobody was signed in. */
+  actor: string | null;
+  action: AuditAction;
+  /** `<kind>:<id>` (`user:<id>`, `key:<kid>`, `application:<clientId>`), or null. */
+  target: string | null;
+  /** Default `success`. */
+  outcome?: AuditOutcome;
+}
+
+/**
+ * An audit record of an action done for a call: its request id, and the client's address and
+ * user agent as the gateway saw them (`client`; null for an event or a timer, which serve no
+ * HTTP client).
+ */
+export function auditRecord(
+  call: { requestId: string; client?: { ip: string; userAgent?: string } },
+  action: AuditedAction,
+  at = new Date(),
+): AuditRecordedEvent {
+  return {
+    at: at.toISOString(),
+    actor: action.actor,
+    action: action.action,
+    target: action.target,
+    ip: call.client?.ip ?? null,
+    userAgent: call.client?.userAgent ?? null,
+    requestId: call.requestId,
+    outcome: action.outcome ?? 'success',
+  };
 }
