@@ -45,8 +45,8 @@ function callGraph(services) {
   /** @type {CallGraph} */
   const graph = {};
   for (const service of services) {
-    // "*": every service's events, those of services added later included (statistics)
-    const consumes = (service.consumes ?? []).includes('*') ? [...names] : [...(service.consumes ?? [])];
+    // "*": every emitter's events, those of services added later and the gateway's included (statistics)
+    const consumes = (service.consumes ?? []).includes('*') ? [...names, GATEWAY] : [...(service.consumes ?? [])];
     for (const target of service.calls ?? []) {
       if (!names.has(target)) throw new Error(`services.json: ${service.name} names "${target}", which is not a service`);
     }

@@ -23,7 +23,7 @@ const UNPREFIXED_ROUTES = [
     (path) => ({ path, method: RequestMethod.GET }),
   ),
   // the authorization server's endpoints, at the addresses the discovery document gives
-  ...['oauth2/authorize', 'oauth2/login', 'oauth2/consent', 'oauth2/token', 'oauth2/userinfo', 'oauth2/revoke', 'oauth2/introspect', 'oauth2/logout'].map((path) => ({ path, method: RequestMethod.ALL })),
+  ...['oauth2/authorize', 'oauth2/login', 'oauth2/login/mfa', 'oauth2/consent', 'oauth2/token', 'oauth2/userinfo', 'oauth2/revoke', 'oauth2/introspect', 'oauth2/logout'].map((path) => ({ path, method: RequestMethod.ALL })),
 ];
 
 
