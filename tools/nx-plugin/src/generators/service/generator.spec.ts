@@ -25,7 +25,7 @@ describe('service generator', () => {
     expect(project.tags).toEqual(['scope:inventory', 'type:app']);
     const config = tree.read('apps/inventory/src/app/inventory.config.ts', 'utf-8');
     expect(config).toContain("INVENTORY_DB_NAME = 'inventory_db'");
-    expect(config).toContain('override HEALTH_PORT = 3107');
+    expect(config).toContain('override HEALTH_PORT = 3108');
     expect(tree.read('apps/inventory/src/main.ts', 'utf-8')).toContain("bootstrapService(AppModule, { name: 'inventory'");
     expect(tree.read('apps/inventory/src/app/app.module.ts', 'utf-8')).toMatch(/PlatformModule\.forApp\(\{\s+name: 'inventory'/);
   });
@@ -100,6 +100,10 @@ describe('service generator', () => {
       'UsersEvents.updated',
       'UsersEvents.deleted',
       'UsersEvents.rolesChanged',
+      'UsersEvents.emailVerificationRequested',
+      'UsersEvents.passwordResetRequested',
+      'UsersEvents.passwordChanged',
+      'UsersEvents.mfaChanged',
       'ApplicationsEvents.created',
       'ApplicationsEvents.updated',
       'ApplicationsEvents.deleted',
@@ -120,6 +124,10 @@ describe('service generator', () => {
       'ReportsEvents.created',
       'ReportsEvents.completed',
       'ReportsEvents.deleted',
+      'AuditEvents.users',
+      'AuditEvents.oauth',
+      'AuditEvents.applications',
+      'AuditEvents.gateway',
       'ItemsEvents.created',
       'ItemsEvents.updated',
       'ItemsEvents.deleted',
@@ -164,7 +172,7 @@ describe('service generator', () => {
     expect(controller).toContain("@ApiTags('inventory')");
     expect(tree.exists('apps/console-gateway/src/app/inventory/inventory.http.module.ts')).toBe(true);
     expect(tree.read('apps/console-gateway/src/app/gateway.config.ts', 'utf-8')).toContain(
-      "DOWNSTREAM_SERVICES: string = 'users,oauth,applications,images,data,statistics,inventory'",
+      "DOWNSTREAM_SERVICES: string = 'users,oauth,applications,images,data,statistics,audit,inventory'",
     );
     expect(tree.exists('apps/console-gateway-e2e/src/inventory/items.e2e-spec.ts')).toBe(true);
   });
@@ -201,7 +209,7 @@ describe('service generator', () => {
   it('registers the service with npm start, compose, Prometheus and the module boundaries', () => {
     expect(JSON.parse(tree.read('tools/platform/services.json', 'utf-8') ?? '[]')).toContainEqual({
       name: 'inventory',
-      healthPort: 3107,
+      healthPort: 3108,
       dbEnv: 'INVENTORY_DB_NAME',
       calls: [],
       consumes: ['users'],
@@ -210,11 +218,11 @@ describe('service generator', () => {
     expect(tree.read('tools/platform/services.json', 'utf-8')).toBe(
       readFileSync(join(ROOT, 'tools/platform/services.json'), 'utf-8').replace(
         /\n\]\n$/,
-        ',\n  { "name": "inventory", "healthPort": 3107, "dbEnv": "INVENTORY_DB_NAME", "calls": [], "consumes": ["users"] }\n]\n',
+        ',\n  { "name": "inventory", "healthPort": 3108, "dbEnv": "INVENTORY_DB_NAME", "calls": [], "consumes": ["users"] }\n]\n',
       ),
     );
     expect(tree.read('docker/compose.yml', 'utf-8')).toContain('args: { APP: inventory }');
-    expect(tree.read('docker/prometheus.yml', 'utf-8')).toContain("- targets: ['inventory:3107']");
+    expect(tree.read('docker/prometheus.yml', 'utf-8')).toContain("- targets: ['inventory:3108']");
     expect(tree.read('eslint.config.mjs', 'utf-8')).toContain(
       "{ sourceTag: 'scope:inventory', onlyDependOnLibsWithTags: ['scope:inventory', 'scope:shared'] }",
     );
@@ -225,7 +233,7 @@ describe('service generator', () => {
     expect(tree.read(values, 'utf-8')).toBe(
       readFileSync(join(ROOT, values), 'utf-8').replace(
         '  # <nx-plugin:helm-apps>\n',
-        '  inventory:\n    port: 3107\n    database: inventory_db\n  # <nx-plugin:helm-apps>\n',
+        '  inventory:\n    port: 3108\n    database: inventory_db\n  # <nx-plugin:helm-apps>\n',
       ),
     );
   });

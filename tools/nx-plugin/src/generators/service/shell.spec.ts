@@ -8,8 +8,9 @@ import { serviceGenerator } from './generator';
  * The shell of a generated service (bootstrap, app module, config, project, build, lint and test
  * configuration) is the users service's, but for its names: a change to one without the other
  * fails here. What is the users service's own stays out of the comparison: its feature folder
- * (`src/app/users/`), the feature modules registered at the generator's markers, and the settings
- * its config declares after HEALTH_PORT (the first admin).
+ * (`src/app/users/`), the feature modules registered at the generator's markers, the settings
+ * its config declares after HEALTH_PORT (the first admin), what its config class mixes in for
+ * its own features (mail, sealed TOTP secrets: `usersOwnConfig`), and its audit stream.
  */
 const REFERENCE = 'apps/users';
 /**
@@ -59,8 +60,24 @@ const withoutFeatureModules = (text: string) =>
     '',
   );
 
+/**
+ * The users config as a service config: without the mail channel and the key-encryption key it
+ * mixes in for its account flows (`WithMailConfig(SealingServiceConfig)`), and the comment that
+ * says so.
+ */
+const usersOwnConfig = (text: string) =>
+  text
+    .replace(/^import \{ WithMailConfig \} from '@site11\/mail';\n/m, '')
+    .replace(/\bSealingServiceConfig\b/g, 'ServiceConfig')
+    .replace('WithMailConfig(ServiceConfig)', 'ServiceConfig')
+    .replace(/^\/\*\*\n(?: \*.*\n)* \*\/\n(?=export class)/m, '');
+
+/** Without the audit stream the users service records its account actions on (docs/audit.md). */
+const withoutAudit = (text: string) => text.replace(/^ {4}\/\/ audit records on .*\n/m, '').replace(/, audit: '[\w-]+' \}/, ' }');
+
 /** The config up to HEALTH_PORT, importing only the validators it still uses. */
 function sharedConfig(text: string): string {
+  text = usersOwnConfig(text);
   const healthPort = text.search(/^ {2}override HEALTH_PORT = \d+;$/m);
   if (healthPort < 0) throw new Error('The config no longer declares `override HEALTH_PORT`: say here what it shares with apps/users');
   const end = text.indexOf('\n', healthPort);
@@ -76,7 +93,7 @@ const withoutMigrations = (text: string) =>
   text.replace(/^import \{ \w+ \} from '\.\/\d{4}-[\w-]+';\n/gm, '').replace(/(?<=: readonly Migration\[\] = \[\n)(?: {2}\w+,\n)+/, '');
 
 function comparable(file: string, text: string): string {
-  if (file === 'src/app/app.module.ts') return withoutFeatureModules(text);
+  if (file === 'src/app/app.module.ts') return withoutAudit(withoutFeatureModules(text));
   if (file === 'src/migrations/index.ts') return withoutMigrations(text);
   if (file === `src/app/${SERVICE}.config.ts`) return sharedConfig(text);
   return text;
