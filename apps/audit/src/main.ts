@@ -3,4 +3,8 @@ import { AppModule } from './app/app.module';
 import { AuditConfig } from './app/audit.config';
 
 // its consumer groups start at the oldest retained record: what producers recorded before the audit service first ran is appended too
-void bootstrapService(AppModule, { name: 'audit', config: AuditConfig, eventsFrom: 'oldest' });
+void bootstrapService(AppModule, {
+  name: 'audit',
+  config: AuditConfig,
+  eventsFrom: 'oldest',
+});

@@ -1,6 +1,8 @@
 export { PersistenceModule } from './lib/persistence.module';
 export { InvalidCursorError, KeysetPage } from './lib/cursor';
-export { type AuditedAction, auditEvent, auditRecord, AuditTrail } from './lib/audit-trail';
+// a record's shape and how it is built are contracts' (the gateway records too)
+export { type AuditedAction, auditRecord } from '@site11/contracts';
+export { auditEvent, AuditTrail } from './lib/audit-trail';
 export { PendingEvent, PendingEventSchema, PendingEvents } from './lib/pending-events';
 export { databaseUnavailable, isDatabaseUnavailable, isDuplicateKey } from './lib/database-errors';
 export { ensureIndexes, type IndexSpec } from './lib/ensure-indexes';

@@ -122,7 +122,9 @@ describe('console session routes', () => {
 
 describe('the console served by the gateway', () => {
   it('serves index.html at / and at the console’s own routes, never cached, under a strict Content-Security-Policy', async () => {
-    for (const path of ['/', '/login', '/users/665f1c2e8b3e4a0012345678', '/account']) {
+    // the mails' links too: `<PUBLIC_URL>/verify-email?token=…`, `/reset-password?token=…` (a dot in the query is not a file)
+    const token = `665f1c2e8b3e4a0012345678.${'Q'.repeat(43)}`;
+    for (const path of ['/', '/login', '/users/665f1c2e8b3e4a0012345678', '/account', '/forgot-password', `/verify-email?token=${token}`, `/reset-password?token=${token}`]) {
       const response = await fetch(`${stack.gatewayUrl}${path}`);
       expect({ path, status: response.status }).toEqual({ path, status: 200 });
       expect(response.headers.get('content-type')).toMatch(/text\/html/);

@@ -21,7 +21,7 @@ export const NAV_ITEMS: NavItem[] = [
   { to: '/data/datasets', label: 'dataDatasets.nav', adminOnly: false },
   { to: '/statistics', label: 'statistics.nav', adminOnly: false, end: true },
   { to: '/statistics/reports', label: 'statisticsReports.nav', adminOnly: false },
-  { to: '/audit/entries', label: 'auditEntries.nav', adminOnly: false },
+  { to: '/audit', label: 'audit.nav', adminOnly: true },
   // <nx-plugin:nav>
   { to: '/account', label: 'nav.account', adminOnly: false },
 ];

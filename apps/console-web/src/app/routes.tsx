@@ -10,6 +10,9 @@ import { Shell } from './Shell';
 // Every screen is its own chunk, loaded when first shown: the initial JS is the shell only.
 const LoginPage = lazy(() => import('../features/auth/LoginPage'));
 const RegisterPage = lazy(() => import('../features/auth/RegisterPage'));
+const ForgotPasswordPage = lazy(() => import('../features/auth/ForgotPasswordPage'));
+const ResetPasswordPage = lazy(() => import('../features/auth/ResetPasswordPage'));
+const VerifyEmailPage = lazy(() => import('../features/auth/VerifyEmailPage'));
 const DashboardPage = lazy(() => import('../features/dashboard/DashboardPage'));
 const UsersPage = lazy(() => import('../features/users/UsersPage'));
 const UserDetailPage = lazy(() => import('../features/users/UserDetailPage'));
@@ -24,9 +27,7 @@ const DataNewDatasetPage = lazy(() => import('../features/data/datasets/NewDatas
 const DataDatasetPage = lazy(() => import('../features/data/datasets/DatasetPage'));
 const StatisticsPage = lazy(() => import('../features/statistics/StatisticsPage'));
 const StatisticsReportsPage = lazy(() => import('../features/statistics/reports/ReportsPage'));
-const AuditEntriesPage = lazy(() => import('../features/audit/entries/EntriesPage'));
-const AuditNewEntryPage = lazy(() => import('../features/audit/entries/NewEntryPage'));
-const AuditEntryPage = lazy(() => import('../features/audit/entries/EntryPage'));
+const AuditLogPage = lazy(() => import('../features/audit/AuditLogPage'));
 // <nx-plugin:screen-imports>
 const NotFoundPage = lazy(() => import('../features/not-found/NotFoundPage'));
 
@@ -73,8 +74,18 @@ export const routes: RouteObject[] = [
             children: [
               { path: 'login', element: <LoginPage /> },
               { path: 'register', element: <RegisterPage /> },
+              { path: 'forgot-password', element: <ForgotPasswordPage /> },
             ],
           },
+        ],
+      },
+      // the links of the mails (`<PUBLIC_URL>/verify-email?token=…`, `/reset-password?token=…`):
+      // signed in or not, and without waiting for the session to be restored
+      {
+        element: <PublicScreens />,
+        children: [
+          { path: 'verify-email', element: <VerifyEmailPage /> },
+          { path: 'reset-password', element: <ResetPasswordPage /> },
         ],
       },
       {
@@ -118,9 +129,14 @@ export const routes: RouteObject[] = [
               { path: 'data/datasets/:id', element: <DataDatasetPage /> },
               { path: 'statistics', element: <StatisticsPage /> },
               { path: 'statistics/reports', element: <StatisticsReportsPage /> },
-              { path: 'audit/entries', element: <AuditEntriesPage /> },
-              { path: 'audit/entries/new', element: <AuditNewEntryPage /> },
-              { path: 'audit/entries/:id', element: <AuditEntryPage /> },
+              {
+                path: 'audit',
+                element: (
+                  <RequireAdmin>
+                    <AuditLogPage />
+                  </RequireAdmin>
+                ),
+              },
               // <nx-plugin:screens>
             ],
           },

@@ -1,10 +1,11 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, type Mock, vi } from 'vitest';
 import { ApiError } from '../api/errors';
 import {
   type AccessGrant,
   AuthSession,
   type ChannelLike,
   type LockManagerLike,
+  type MfaChallenge,
   REFRESH_LEAD_MS,
   REFRESH_RETRY_MS,
   type SessionTransport,
@@ -72,9 +73,14 @@ function deferred<T>() {
 const unauthorized = () =>
   new ApiError({ status: 401, code: 'AUTH.INVALID_REFRESH_TOKEN', message: 'The refresh token is not valid' });
 
-function transport(refresh: () => Promise<AccessGrant>): SessionTransport & { refresh: ReturnType<typeof vi.fn> } {
+function transport(refresh: () => Promise<AccessGrant>): SessionTransport & {
+  refresh: ReturnType<typeof vi.fn>;
+  signIn: Mock<SessionTransport['signIn']>;
+  signInMfa: Mock<SessionTransport['signInMfa']>;
+} {
   return {
-    signIn: vi.fn(async () => ({ accessToken: 'signed-in', expiresIn: 900 })),
+    signIn: vi.fn(async (): Promise<AccessGrant | MfaChallenge> => ({ accessToken: 'signed-in', expiresIn: 900 })),
+    signInMfa: vi.fn(async () => ({ accessToken: 'signed-in-with-a-code', expiresIn: 900 })),
     refresh: vi.fn(refresh),
     signOut: vi.fn(async () => undefined),
   };
@@ -120,6 +126,19 @@ describe('AuthSession', () => {
     );
     await session.start();
     expect(session.snapshot()).toMatchObject({ status: 'signedOut', reason: 'unreachable' });
+  });
+
+  it('stays signed out when sign-in asks for a second factor, and signs in with the code', async () => {
+    const api = transport(async () => Promise.reject(unauthorized()));
+    api.signIn.mockResolvedValueOnce({ mfaRequired: true, mfaToken: 'challenge-1' });
+    const session = track(new AuthSession(api));
+    await session.start();
+    expect(await session.signIn('ada@example.com', 'correct horse')).toEqual({ mfaRequired: true, mfaToken: 'challenge-1' });
+    expect(session.snapshot()).toMatchObject({ status: 'signedOut', accessToken: null });
+
+    await session.signInMfa('challenge-1', { code: '123456' });
+    expect(api.signInMfa).toHaveBeenCalledWith('challenge-1', { code: '123456' });
+    expect(session.snapshot()).toMatchObject({ status: 'signedIn', accessToken: 'signed-in-with-a-code' });
   });
 
   it('refreshes a minute before the access token expires', async () => {

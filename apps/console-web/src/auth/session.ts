@@ -29,9 +29,21 @@ export interface AccessGrant {
   expiresIn: number;
 }
 
-/** The three console session routes (see auth/transport.ts). Failures are `ApiError`s. */
+/** Sign-in's answer for an account with two-factor authentication: no session until a code is given. */
+export interface MfaChallenge {
+  mfaRequired: true;
+  /** Sent back with the code; valid 5 minutes, for 5 attempts. */
+  mfaToken: string;
+}
+
+/** The second factor: a current code of the authenticator app, or one of the recovery codes. */
+export type SecondFactor = { code: string } | { recoveryCode: string };
+
+/** The console session routes (see auth/transport.ts). Failures are `ApiError`s. */
 export interface SessionTransport {
-  signIn(email: string, password: string): Promise<AccessGrant>;
+  signIn(email: string, password: string): Promise<AccessGrant | MfaChallenge>;
+  /** Finishes a sign-in that answered an `MfaChallenge`. */
+  signInMfa(mfaToken: string, factor: SecondFactor): Promise<AccessGrant>;
   refresh(): Promise<AccessGrant>;
   /** Ends the server session and clears the cookie; needs the access token. */
   signOut(): Promise<void>;
@@ -55,9 +67,10 @@ export type AuthStatus = 'unknown' | 'signedIn' | 'signedOut';
 /**
  * Why the session ended: `user` (signed out here), `elsewhere` (another tab signed out, or the
  * session was ended everywhere), `expired` (the refresh cookie stopped working), `unreachable`
- * (on page load the gateway did not answer). Null: there was no session to begin with.
+ * (on page load the gateway did not answer), `deleted` (the user deleted their account here).
+ * Null: there was no session to begin with.
  */
-export type SignOutReason = 'user' | 'elsewhere' | 'expired' | 'unreachable';
+export type SignOutReason = 'user' | 'elsewhere' | 'expired' | 'unreachable' | 'deleted';
 
 export interface SessionSnapshot {
   status: AuthStatus;
@@ -151,8 +164,19 @@ export class AuthSession implements TokenSource {
     return this.started;
   }
 
-  async signIn(email: string, password: string): Promise<void> {
-    const grant = await this.transport.signIn(email, password);
+  /**
+   * Signs in, or answers the challenge of an account with two-factor authentication (still
+   * signed out): then `signInMfa()` with its token and a code finishes.
+   */
+  async signIn(email: string, password: string): Promise<MfaChallenge | null> {
+    const answer = await this.transport.signIn(email, password);
+    if ('mfaRequired' in answer) return answer;
+    this.adopt(answer.accessToken, this.now() + answer.expiresIn * 1000, true);
+    return null;
+  }
+
+  async signInMfa(mfaToken: string, factor: SecondFactor): Promise<void> {
+    const grant = await this.transport.signInMfa(mfaToken, factor);
     this.adopt(grant.accessToken, this.now() + grant.expiresIn * 1000, true);
   }
 

@@ -3,7 +3,9 @@ import { imagesText } from '../features/images/i18n';
 import { dataDatasetsText } from '../features/data/datasets/i18n';
 import { statisticsText } from '../features/statistics/i18n';
 import { statisticsReportsText } from '../features/statistics/reports/i18n';
-import { auditEntriesText } from '../features/audit/entries/i18n';
+import { auditText } from '../features/audit/i18n';
+import { authSecurityText } from '../features/auth/i18n';
+import { accountSecurityText } from '../features/account/security/i18n';
 // <nx-plugin:i18n-imports>
 
 /** English, the default language. Every key here must exist in every other language (`ko.ts` is typed against it). */
@@ -52,6 +54,7 @@ export const en = {
       elsewhere: 'You have been signed out.',
       unreachable: 'The console could not reach the server. Sign in to try again.',
       user: 'You have signed out.',
+      deleted: 'Your account has been deleted.',
     },
   },
   validation: {
@@ -220,7 +223,9 @@ export const en = {
   dataDatasets: dataDatasetsText.en,
   statistics: statisticsText.en,
   statisticsReports: statisticsReportsText.en,
-  auditEntries: auditEntriesText.en,
+  audit: auditText.en,
+  authSecurity: authSecurityText.en,
+  accountSecurity: accountSecurityText.en,
   // <nx-plugin:i18n>
 } as const;
 

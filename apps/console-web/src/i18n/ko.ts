@@ -4,7 +4,9 @@ import { imagesText } from '../features/images/i18n';
 import { dataDatasetsText } from '../features/data/datasets/i18n';
 import { statisticsText } from '../features/statistics/i18n';
 import { statisticsReportsText } from '../features/statistics/reports/i18n';
-import { auditEntriesText } from '../features/audit/entries/i18n';
+import { auditText } from '../features/audit/i18n';
+import { authSecurityText } from '../features/auth/i18n';
+import { accountSecurityText } from '../features/account/security/i18n';
 // <nx-plugin:i18n-imports>
 
 /** 한국어. Korean has a single plural form: `_one` keys are never used but keep the shape of `en`. */
@@ -53,6 +55,7 @@ export const ko: Messages = {
       elsewhere: '로그아웃되었습니다.',
       unreachable: '콘솔이 서버에 연결하지 못했습니다. 로그인하여 다시 시도하세요.',
       user: '로그아웃했습니다.',
+      deleted: '계정이 삭제되었습니다.',
     },
   },
   validation: {
@@ -221,6 +224,8 @@ export const ko: Messages = {
   dataDatasets: dataDatasetsText.ko,
   statistics: statisticsText.ko,
   statisticsReports: statisticsReportsText.ko,
-  auditEntries: auditEntriesText.ko,
+  audit: auditText.ko,
+  authSecurity: authSecurityText.ko,
+  accountSecurity: accountSecurityText.ko,
   // <nx-plugin:i18n>
 };

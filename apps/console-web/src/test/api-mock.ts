@@ -30,6 +30,8 @@ export const ADMIN: User = {
   email: 'ada@example.com',
   name: 'Ada Lovelace',
   roles: ['user', 'admin'],
+  emailVerified: true,
+  mfaEnabled: false,
   profile: { displayName: 'Ada' },
   createdAt: '2025-01-01T10:00:00.000Z',
   updatedAt: '2025-01-01T10:00:00.000Z',

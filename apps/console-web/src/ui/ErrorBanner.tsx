@@ -1,7 +1,8 @@
-import { Alert, Button, Group, Text } from '@mantine/core';
+import { Alert, Anchor, Button, Group, Text } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
+import { Link } from 'react-router';
 import { ApiError, isRetryable } from '../api/errors';
-import { describeError } from './messages';
+import { describeError, MFA_REQUIRED } from './messages';
 
 export interface ErrorBannerProps {
   error: unknown;
@@ -25,6 +26,11 @@ export function ErrorBanner({ error, onRetry, retrying = false, hasData = false 
       <Group justify="space-between" align="center" gap="sm">
         <div>
           <Text size="sm">{describeError(t, error, { hasData })}</Text>
+          {error instanceof ApiError && error.code === MFA_REQUIRED ? (
+            <Anchor component={Link} to="/account#two-factor" size="sm">
+              {t('authSecurity.mfaRequiredLink')}
+            </Anchor>
+          ) : null}
           {requestId ? (
             <Text size="xs" c="dimmed">
               {t('errors.requestId', { id: requestId })}

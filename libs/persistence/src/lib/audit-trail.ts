@@ -1,46 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
-import {
-  type AuditAction,
-  AuditEvents,
-  type AuditOutcome,
-  type AuditProducer,
-  type AuditRecordedEvent,
-  type RpcMetadata,
-} from '@site11/contracts';
+import { AuditEvents, type AuditProducer, type AuditRecordedEvent } from '@site11/contracts';
 import { type OutboxEvent, outboxEvent } from './outbox';
 import { PendingEvents } from './pending-events';
 
 /** The service whose audit stream (`<service>.audit.recorded`) an app's `AuditTrail` writes to. */
 export const AUDIT_PRODUCER = Symbol('AUDIT_PRODUCER');
-
-/** What was done, by whom, to what: the rest of a record comes from the call. */
-export interface AuditedAction {
-  /** The user id; `service:<name>` for the platform itself; null when nobody was signed in. */
-  actor: string | null;
-  action: AuditAction;
-  /** `<kind>:<id>` (`user:<id>`, `key:<kid>`, `application:<clientId>`), or null. */
-  target: string | null;
-  /** Default `success`. */
-  outcome?: AuditOutcome;
-}
-
-/**
- * An audit record of an action done for a call: its request id, and the client's address and
- * user agent as the gateway saw them (`metadata.client`; null for an event or a timer, which
- * serve no HTTP client).
- */
-export function auditRecord(metadata: Pick<RpcMetadata, 'requestId' | 'client'>, action: AuditedAction, at = new Date()): AuditRecordedEvent {
-  return {
-    at: at.toISOString(),
-    actor: action.actor,
-    action: action.action,
-    target: action.target,
-    ip: metadata.client?.ip ?? null,
-    userAgent: metadata.client?.userAgent ?? null,
-    requestId: metadata.requestId,
-    outcome: action.outcome ?? 'success',
-  };
-}
 
 /**
  * The record as an outbox event on the producer's audit stream, to write in the same

@@ -27,7 +27,8 @@ export const PendingEventSchema = SchemaFactory.createForClass(PendingEvent).add
 @Injectable()
 export class PendingEvents implements OnModuleInit {
   constructor(
-    @InjectModel(PendingEvent.name) private readonly pending: Model<PendingEvent>,
+    @InjectModel(PendingEvent.name)
+    private readonly pending: Model<PendingEvent>,
     private readonly outbox: OutboxRelay,
   ) {}
 
@@ -40,7 +41,13 @@ export class PendingEvents implements OnModuleInit {
     if (events.length === 0) return;
     const last = events[events.length - 1];
     const _id = new Types.ObjectId();
-    await this.pending.create({ _id, deletedAt: last.occurredAt, outbox: events, outboxAt: last.occurredAt, outboxLast: last.id });
+    await this.pending.create({
+      _id,
+      deletedAt: last.occurredAt,
+      outbox: events,
+      outboxAt: last.occurredAt,
+      outboxLast: last.id,
+    });
     await this.outbox.publishOrDefer(this.pending, _id, events);
   }
 }

@@ -31,7 +31,11 @@ describe('the audit chain', () => {
       '{"action":"oauth.keys.rotated","actor":"0123456789abcdef01234567","at":"2026-01-01T00:00:01.000Z","id":"event-1","ip":"203.0.113.7",' +
         `"outcome":"success","prevHash":"${GENESIS_HASH}","requestId":"req-1","seq":1,"target":"key:1","userAgent":"audit-test/1.0"}`,
     );
-    expect(first.hash).toBe(createHash('sha256').update(GENESIS_HASH + canonicalJson(fields)).digest('hex'));
+    expect(first.hash).toBe(
+      createHash('sha256')
+        .update(GENESIS_HASH + canonicalJson(fields))
+        .digest('hex'),
+    );
   });
 
   it('gives the same hash whatever order the fields come in, and null for an absent one', () => {
@@ -51,33 +55,68 @@ describe('the audit chain', () => {
   it('changes the hash when any sealed field changes', () => {
     const [first] = chainOf(1);
     const { hash, ...fields } = first;
-    for (const [field, value] of Object.entries({ actor: 'x', target: null, ip: null, outcome: 'failure', seq: 2, id: 'other', at: new Date(0) })) {
-      expect({ field, changed: entryHash({ ...fields, [field]: value }) !== hash }).toEqual({ field, changed: true });
+    for (const [field, value] of Object.entries({
+      actor: 'x',
+      target: null,
+      ip: null,
+      outcome: 'failure',
+      seq: 2,
+      id: 'other',
+      at: new Date(0),
+    })) {
+      expect({
+        field,
+        changed: entryHash({ ...fields, [field]: value }) !== hash,
+      }).toEqual({ field, changed: true });
     }
   });
 
   it('finds an intact chain valid and reports how many entries it checked', async () => {
-    await expect(verifyChain(stream(chainOf(20)))).resolves.toEqual({ valid: true, checked: 20, firstBrokenId: null });
-    await expect(verifyChain(stream([]))).resolves.toEqual({ valid: true, checked: 0, firstBrokenId: null });
+    await expect(verifyChain(stream(chainOf(20)))).resolves.toEqual({
+      valid: true,
+      checked: 20,
+      firstBrokenId: null,
+    });
+    await expect(verifyChain(stream([]))).resolves.toEqual({
+      valid: true,
+      checked: 0,
+      firstBrokenId: null,
+    });
   });
 
   it('names an edited entry as the first broken one', async () => {
     const entries = chainOf(10);
     entries[4] = { ...entries[4], target: 'key:someone-else' };
-    await expect(verifyChain(stream(entries))).resolves.toEqual({ valid: false, checked: 5, firstBrokenId: 'event-5' });
+    await expect(verifyChain(stream(entries))).resolves.toEqual({
+      valid: false,
+      checked: 5,
+      firstBrokenId: 'event-5',
+    });
   });
 
   it('names the entry after an edited one whose hash was recomputed to match', async () => {
     const entries = chainOf(10);
     const { hash: _hash, ...edited } = { ...entries[4], actor: 'someone-else' };
     entries[4] = { ...edited, hash: entryHash(edited) };
-    await expect(verifyChain(stream(entries))).resolves.toEqual({ valid: false, checked: 6, firstBrokenId: 'event-6' });
+    await expect(verifyChain(stream(entries))).resolves.toEqual({
+      valid: false,
+      checked: 6,
+      firstBrokenId: 'event-6',
+    });
   });
 
   it('names the entry after a deleted one (a gap in seq), the first one included', async () => {
     const entries = chainOf(10);
-    await expect(verifyChain(stream([...entries.slice(0, 3), ...entries.slice(4)]))).resolves.toEqual({ valid: false, checked: 4, firstBrokenId: 'event-5' });
-    await expect(verifyChain(stream(entries.slice(1)))).resolves.toEqual({ valid: false, checked: 1, firstBrokenId: 'event-2' });
+    await expect(verifyChain(stream([...entries.slice(0, 3), ...entries.slice(4)]))).resolves.toEqual({
+      valid: false,
+      checked: 4,
+      firstBrokenId: 'event-5',
+    });
+    await expect(verifyChain(stream(entries.slice(1)))).resolves.toEqual({
+      valid: false,
+      checked: 1,
+      firstBrokenId: 'event-2',
+    });
   });
 
   it('names the first of two entries that swapped places, even with their seq swapped to look in order', async () => {
@@ -88,7 +127,11 @@ describe('the audit chain', () => {
       firstBrokenId: 'event-5',
     });
     const swapped = [...entries.slice(0, 3), { ...entries[4], seq: 4 }, { ...entries[3], seq: 5 }, ...entries.slice(5)];
-    await expect(verifyChain(stream(swapped))).resolves.toEqual({ valid: false, checked: 4, firstBrokenId: 'event-5' });
+    await expect(verifyChain(stream(swapped))).resolves.toEqual({
+      valid: false,
+      checked: 4,
+      firstBrokenId: 'event-5',
+    });
   });
 
   it('walks 100,000 entries as they are produced, asking for the next only after checking the one before', async () => {
@@ -104,7 +147,11 @@ describe('the audit chain', () => {
         ahead = Math.max(ahead, produced - n);
       }
     }
-    await expect(verifyChain(lazily())).resolves.toEqual({ valid: true, checked: 100_000, firstBrokenId: null });
+    await expect(verifyChain(lazily())).resolves.toEqual({
+      valid: true,
+      checked: 100_000,
+      firstBrokenId: null,
+    });
     expect({ produced, ahead }).toEqual({ produced: 100_000, ahead: 0 });
   });
 });

@@ -57,7 +57,11 @@ export function entryHash(fields: SealedFields): string {
 
 /** The entry that follows `previous` (null: the first), sealed. */
 export function sealEntry(previous: { seq: number; hash: string } | null, fields: Omit<SealedFields, 'seq' | 'prevHash'>): ChainedEntry {
-  const sealed: SealedFields = { ...fields, seq: (previous?.seq ?? 0) + 1, prevHash: previous?.hash ?? GENESIS_HASH };
+  const sealed: SealedFields = {
+    ...fields,
+    seq: (previous?.seq ?? 0) + 1,
+    prevHash: previous?.hash ?? GENESIS_HASH,
+  };
   return { ...sealed, hash: entryHash(sealed) };
 }
 

@@ -39,12 +39,22 @@ describe('the audit log on a real database (FerretDB or MongoDB)', () => {
   beforeAll(async () => {
     let uri = process.env['MONGODB_URI'];
     if (!uri) {
-      const started = await startMongo({ dir: mkdtempSync(join(tmpdir(), 'audit-log-')) });
+      const started = await startMongo({
+        dir: mkdtempSync(join(tmpdir(), 'audit-log-')),
+      });
       mongo = started;
       uri = started.uri;
     }
-    connection = await mongoose.createConnection(uri, { dbName: `audit_test_${randomBytes(4).toString('hex')}` }).asPromise();
-    await new MigrationRunner(connection.db!, migrations, { owner: 'audit-log-test' }).run();
+    connection = await mongoose
+      .createConnection(uri, {
+        dbName: `audit_test_${randomBytes(4).toString('hex')}`,
+      })
+      .asPromise();
+    const db = connection.db;
+    if (!db) throw new Error('no database on the connection');
+    await new MigrationRunner(db, migrations, {
+      owner: 'audit-log-test',
+    }).run();
     entries = connection.model<Entry>(Entry.name, EntrySchema);
     await entries.init();
     service = new EntriesService(entries);
@@ -66,7 +76,11 @@ describe('the audit log on a real database (FerretDB or MongoDB)', () => {
     const stored = await entries.find().sort({ _id: 1 }).lean<Entry[]>();
     expect(stored.map((entry) => entry._id)).toEqual([1, 2, 3]);
     expect(stored.map((entry) => entry.prevHash)).toEqual([GENESIS_HASH, stored[0].hash, stored[1].hash]);
-    await expect(service.verify()).resolves.toEqual({ valid: true, checked: 3, firstBrokenId: null });
+    await expect(service.verify()).resolves.toEqual({
+      valid: true,
+      checked: 3,
+      firstBrokenId: null,
+    });
   });
 
   it('appends a redelivered record once, by its event id, even from another replica', async () => {
@@ -76,7 +90,10 @@ describe('the audit log on a real database (FerretDB or MongoDB)', () => {
     await appender().append(record(), randomUUID());
     await expect(appender().append(same, eventId)).resolves.toBe('recorded');
     expect(await entries.countDocuments({ eventId })).toBe(1);
-    await expect(service.verify()).resolves.toMatchObject({ valid: true, checked: 2 });
+    await expect(service.verify()).resolves.toMatchObject({
+      valid: true,
+      checked: 2,
+    });
   });
 
   it('keeps one unbroken chain when three replicas append 60 records at once, a third of them twice', async () => {
@@ -89,7 +106,11 @@ describe('the audit log on a real database (FerretDB or MongoDB)', () => {
     await Promise.all(deliveries);
     expect(await entries.countDocuments()).toBe(60);
     expect(new Set((await entries.find().lean<Entry[]>()).map((entry) => entry.eventId))).toEqual(new Set(ids));
-    await expect(service.verify()).resolves.toEqual({ valid: true, checked: 60, firstBrokenId: null });
+    await expect(service.verify()).resolves.toEqual({
+      valid: true,
+      checked: 60,
+      firstBrokenId: null,
+    });
   });
 
   it('refuses a record that does not check, so it is delivered again instead of entering the chain', async () => {
@@ -104,20 +125,64 @@ describe('the audit log on a real database (FerretDB or MongoDB)', () => {
     const ids = Array.from({ length: 5 }, () => randomUUID());
     for (const id of ids) await one.append(record(), id);
     await entries.collection.updateOne({ eventId: ids[2] }, { $set: { actor: BOB } });
-    await expect(service.verify()).resolves.toEqual({ valid: false, checked: 3, firstBrokenId: ids[2] });
+    await expect(service.verify()).resolves.toEqual({
+      valid: false,
+      checked: 3,
+      firstBrokenId: ids[2],
+    });
 
     await entries.collection.updateOne({ eventId: ids[2] }, { $set: { actor: ALICE } });
-    await expect(service.verify()).resolves.toEqual({ valid: true, checked: 5, firstBrokenId: null });
+    await expect(service.verify()).resolves.toEqual({
+      valid: true,
+      checked: 5,
+      firstBrokenId: null,
+    });
     await entries.collection.deleteOne({ eventId: ids[1] });
-    await expect(service.verify()).resolves.toEqual({ valid: false, checked: 2, firstBrokenId: ids[2] });
+    await expect(service.verify()).resolves.toEqual({
+      valid: false,
+      checked: 2,
+      firstBrokenId: ids[2],
+    });
   });
 
   it('lists newest first with each filter, in pages that follow one another to the end', async () => {
     const one = appender();
-    await one.append(record({ actor: ALICE, action: 'oauth.keys.rotated', target: 'key:a', at: '2026-01-01T10:00:00.000Z' }), 'e1');
-    await one.append(record({ actor: BOB, action: 'oauth.grants.revoked', target: 'application:c1', at: '2026-01-02T10:00:00.000Z' }), 'e2');
-    await one.append(record({ actor: 'service:users', action: 'users.roles.changed', target: `user:${ALICE}`, at: '2026-01-03T10:00:00.000Z' }), 'e3');
-    await one.append(record({ actor: ALICE, action: 'oauth.keys.withdrawn', target: 'key:a', at: '2026-01-04T10:00:00.000Z' }), 'e4');
+    await one.append(
+      record({
+        actor: ALICE,
+        action: 'oauth.keys.rotated',
+        target: 'key:a',
+        at: '2026-01-01T10:00:00.000Z',
+      }),
+      'e1',
+    );
+    await one.append(
+      record({
+        actor: BOB,
+        action: 'oauth.grants.revoked',
+        target: 'application:c1',
+        at: '2026-01-02T10:00:00.000Z',
+      }),
+      'e2',
+    );
+    await one.append(
+      record({
+        actor: 'service:users',
+        action: 'users.roles.changed',
+        target: `user:${ALICE}`,
+        at: '2026-01-03T10:00:00.000Z',
+      }),
+      'e3',
+    );
+    await one.append(
+      record({
+        actor: ALICE,
+        action: 'oauth.keys.withdrawn',
+        target: 'key:a',
+        at: '2026-01-04T10:00:00.000Z',
+      }),
+      'e4',
+    );
     const ids = async (query: Parameters<EntriesService['list']>[0]) => (await service.list(query)).items.map((item) => item.id);
 
     expect(await ids({})).toEqual(['e4', 'e3', 'e2', 'e1']);
@@ -129,22 +194,51 @@ describe('the audit log on a real database (FerretDB or MongoDB)', () => {
 
     const first = await service.list({ limit: 3 });
     expect(first.items.map((item) => item.id)).toEqual(['e4', 'e3', 'e2']);
-    const second = await service.list({ limit: 3, cursor: first.nextCursor as string });
-    expect(second).toMatchObject({ items: [expect.objectContaining({ id: 'e1' })], nextCursor: null });
+    const second = await service.list({
+      limit: 3,
+      cursor: first.nextCursor as string,
+    });
+    expect(second).toMatchObject({
+      items: [expect.objectContaining({ id: 'e1' })],
+      nextCursor: null,
+    });
   });
 
   it('lists a user’s own activity: entries they did and entries done to them, never another’s', async () => {
     const one = appender();
     await one.append(record({ actor: ALICE }), 'mine-1');
     await one.append(record({ actor: BOB, target: 'application:c1' }), 'bobs');
-    await one.append(record({ actor: 'service:users', action: 'users.roles.changed', target: `user:${ALICE}` }), 'mine-2');
-    await one.append(record({ actor: null, action: 'auth.login.failed', target: null, outcome: 'failure' }), 'nobodys');
+    await one.append(
+      record({
+        actor: 'service:users',
+        action: 'users.roles.changed',
+        target: `user:${ALICE}`,
+      }),
+      'mine-2',
+    );
+    await one.append(
+      record({
+        actor: null,
+        action: 'auth.login.failed',
+        target: null,
+        outcome: 'failure',
+      }),
+      'nobodys',
+    );
     const alice: Actor = { sub: ALICE, roles: ['user'] };
     expect((await service.listMine({}, alice)).items.map((item) => item.id)).toEqual(['mine-2', 'mine-1']);
   });
 
   it('refuses a cursor it did not issue and a time range that ends before it starts, as VALIDATION', async () => {
-    await expect(service.list({ cursor: 'AAAAAAAAAAAAAAAA' })).rejects.toMatchObject({ code: 'VALIDATION', details: [expect.objectContaining({ field: 'cursor' })] });
-    await expect(service.list({ from: '2026-01-02T00:00:00Z', to: '2026-01-01T00:00:00Z' })).rejects.toMatchObject({ code: 'VALIDATION' });
+    await expect(service.list({ cursor: 'AAAAAAAAAAAAAAAA' })).rejects.toMatchObject({
+      code: 'VALIDATION',
+      details: [expect.objectContaining({ field: 'cursor' })],
+    });
+    await expect(
+      service.list({
+        from: '2026-01-02T00:00:00Z',
+        to: '2026-01-01T00:00:00Z',
+      }),
+    ).rejects.toMatchObject({ code: 'VALIDATION' });
   });
 });

@@ -1,11 +1,6 @@
 import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
-import {
-  AUDIT_ACTIONS,
-  AUDIT_ACTOR_PATTERN,
-  AUDIT_TARGET_PATTERN,
-  type AuditRecordedEvent,
-} from '@site11/contracts';
+import { AUDIT_ACTIONS, AUDIT_ACTOR_PATTERN, AUDIT_TARGET_PATTERN, type AuditRecordedEvent } from '@site11/contracts';
 import { isDuplicateKey } from '@site11/persistence';
 import { Model } from 'mongoose';
 import { sealEntry } from './audit-chain';
@@ -40,8 +35,7 @@ export class EntriesAppender implements OnModuleInit {
 
   /** `appended`, or `recorded` when the event was appended before (a redelivery). */
   append(data: unknown, eventId: string): Promise<'appended' | 'recorded'> {
-    const record = auditRecordOf(data);
-    const next = this.queue.then(() => this.appendNow(record, eventId));
+    const next = this.queue.then(() => this.appendNow(auditRecordOf(data), eventId));
     this.queue = next.catch(() => undefined);
     return next;
   }
@@ -49,7 +43,11 @@ export class EntriesAppender implements OnModuleInit {
   private async appendNow(record: AuditRecordedEvent, eventId: string): Promise<'appended' | 'recorded'> {
     let head = this.head ?? (await this.readHead());
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-      const entry = sealEntry(head.seq === 0 ? null : head, { ...record, id: eventId, at: new Date(record.at) });
+      const entry = sealEntry(head.seq === 0 ? null : head, {
+        ...record,
+        id: eventId,
+        at: new Date(record.at),
+      });
       try {
         await this.entries.create({
           _id: entry.seq,
@@ -72,7 +70,11 @@ export class EntriesAppender implements OnModuleInit {
         if (!isDuplicateKey(error)) throw error;
         // Either the place is taken (another replica appended first) or the event is recorded
         // already; the entry in the place tells which, by an `_id` lookup.
-        const occupant = await this.entries.findById(entry.seq).select({ eventId: 1, hash: 1 }).lean<Pick<Entry, '_id' | 'eventId' | 'hash'>>().exec();
+        const occupant = await this.entries
+          .findById(entry.seq)
+          .select({ eventId: 1, hash: 1 })
+          .lean<Pick<Entry, '_id' | 'eventId' | 'hash'>>()
+          .exec();
         if (!occupant || occupant.eventId === eventId) return 'recorded';
         // far behind (another replica appended many): one query for the head instead of a walk
         head = attempt % 5 === 4 ? await this.readHead() : { seq: occupant._id, hash: occupant.hash };

@@ -1,45 +1,61 @@
 import { Test } from '@nestjs/testing';
+import { PATTERN_METADATA } from '@nestjs/microservices/constants';
 import { RPC_ACCESS } from '@site11/auth';
-import type { RpcMetadata } from '@site11/contracts';
+import { AuditPatterns } from '@site11/contracts';
+import type { StreamsContext } from '@site11/messaging';
+import { EntriesAppender } from './entries-appender';
 import { EntriesMessageController } from './entries.message.controller';
 import { EntriesService } from './entries.service';
 
 describe('EntriesMessageController', () => {
-  const actor = { sub: '0123456789abcdef01234567', roles: ['user' as const] };
-  const metadata: RpcMetadata = { requestId: 'req-1', caller: 'console-gateway', deadline: Date.now() + 1000 };
-  let service: { create: jest.Mock; remove: jest.Mock; removeOwnedBy: jest.Mock };
+  const context = {
+    getStream: () => 'evt:{oauth}:oauth.audit.recorded',
+    getMessageId: () => '1700000000000-0',
+  } as unknown as StreamsContext;
+  let appender: { append: jest.Mock };
   let controller: EntriesMessageController;
 
   beforeEach(async () => {
-    service = {
-      create: jest.fn(async (dto) => ({ id: 'x', ownerId: actor.sub, ...dto })),
-      remove: jest.fn(),
-      removeOwnedBy: jest.fn(async () => 2),
-    };
+    appender = { append: jest.fn(async () => 'appended') };
     const moduleRef = await Test.createTestingModule({
       controllers: [EntriesMessageController],
-      providers: [{ provide: EntriesService, useValue: service }],
+      providers: [
+        { provide: EntriesAppender, useValue: appender },
+        { provide: EntriesService, useValue: {} },
+      ],
     }).compile();
     controller = moduleRef.get(EntriesMessageController);
   });
 
-  it('creates an entry for the verified caller, handing the service the request id for its event', async () => {
-    await expect(controller.create({ name: 'n' }, actor, metadata)).resolves.toMatchObject({ ownerId: actor.sub });
-    expect(service.create).toHaveBeenCalledWith({ name: 'n' }, actor, 'req-1');
+  it('appends every producer’s audit stream, and offers no pattern that changes or removes an entry', () => {
+    expect(Reflect.getMetadata(PATTERN_METADATA, EntriesMessageController.prototype.onRecorded)).toEqual([
+      'users.audit.recorded',
+      'oauth.audit.recorded',
+      'applications.audit.recorded',
+    ]);
+    expect(Object.values(AuditPatterns).sort()).toEqual(['audit.entries.list', 'audit.entries.list-mine', 'audit.entries.verify']);
   });
 
-  it('answers a deletion with null, so the caller gets an empty reply', async () => {
-    await expect(controller.remove({ id: '0123456789abcdef01234567' }, actor, metadata)).resolves.toBeNull();
+  it('appends a record under its event id, or under its stream entry when it came without one', async () => {
+    await controller.onRecorded({ data: { a: 1 }, metadata: { eventId: 'evt-1' } }, context);
+    await controller.onRecorded({ data: { a: 2 }, metadata: {} }, context);
+    expect(appender.append.mock.calls).toEqual([
+      [{ a: 1 }, 'evt-1'],
+      [{ a: 2 }, 'evt:{oauth}:oauth.audit.recorded/1700000000000-0'],
+    ]);
   });
 
-  it('removes the entries of a deleted user', async () => {
-    await controller.onUserDeleted({ id: actor.sub }, metadata);
-    expect(service.removeOwnedBy).toHaveBeenCalledWith(actor.sub, 'req-1');
-  });
-
-  it('lets signed-in users call every command; whose entry it is, the service decides', () => {
-    for (const handler of ['create', 'list', 'findById', 'update', 'remove'] as const) {
-      expect(Reflect.getMetadata(RPC_ACCESS, EntriesMessageController.prototype[handler])).toEqual({ actor: 'user' });
-    }
+  it('lets admins list and verify the log, and any signed-in user read their own activity', () => {
+    const access = (handler: 'list' | 'verify' | 'listMine') =>
+      Reflect.getMetadata(RPC_ACCESS, EntriesMessageController.prototype[handler]);
+    expect({
+      list: access('list'),
+      verify: access('verify'),
+      listMine: access('listMine'),
+    }).toEqual({
+      list: { actor: 'admin' },
+      verify: { actor: 'admin' },
+      listMine: { actor: 'user' },
+    });
   });
 });

@@ -32,8 +32,11 @@ export class EntriesMessageController {
    * Appended once per event: its outbox id (else its stream entry, the same on every
    * redelivery) is the entry's id. A record that fails here is delivered again, then dead-lettered.
    */
-  @EventPattern([AuditEvents.users, AuditEvents.oauth, AuditEvents.applications])
-  async onRecorded(@Payload() payload: { data?: unknown; metadata?: { eventId?: unknown } }, @Ctx() context: StreamsContext): Promise<void> {
+  @EventPattern([AuditEvents.users, AuditEvents.oauth, AuditEvents.applications, AuditEvents.gateway])
+  async onRecorded(
+    @Payload() payload: { data?: unknown; metadata?: { eventId?: unknown } },
+    @Ctx() context: StreamsContext,
+  ): Promise<void> {
     const eventId = payload?.metadata?.eventId;
     // without an outbox id: the stream entry, unique per stream (the pub/sub transport has none)
     const entry = typeof context.getMessageId === 'function' ? `${context.getStream()}/${context.getMessageId()}` : randomUUID();

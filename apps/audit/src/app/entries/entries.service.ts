@@ -28,7 +28,7 @@ export class EntriesService {
   constructor(@InjectModel(Entry.name) private readonly entries: Model<Entry>) {}
 
   /** Newest first; every filter is one equality or range that an index of the schema answers. */
-  list(query: ListAuditEntriesQueryDto): Promise<Page<AuditEntryDto>> {
+  async list(query: ListAuditEntriesQueryDto): Promise<Page<AuditEntryDto>> {
     const from = query.from ? new Date(query.from) : undefined;
     const to = query.to ? new Date(query.to) : undefined;
     if (from && to && from > to) {
@@ -38,7 +38,11 @@ export class EntriesService {
       ...(query.actor ? { actor: query.actor } : {}),
       ...(query.action ? { action: query.action } : {}),
       ...(query.target ? { target: query.target } : {}),
-      ...(from || to ? { at: { ...(from ? { $gte: from } : {}), ...(to ? { $lt: to } : {}) } } : {}),
+      ...(from || to
+        ? {
+            at: { ...(from ? { $gte: from } : {}), ...(to ? { $lt: to } : {}) },
+          }
+        : {}),
     });
   }
 
@@ -72,6 +76,9 @@ export class EntriesService {
       .lean<Entry[]>()
       .exec();
     const items = found.slice(0, limit);
-    return { items: items.map(toAuditEntryDto), nextCursor: found.length > limit ? encodeSeqCursor(items[items.length - 1]._id) : null };
+    return {
+      items: items.map(toAuditEntryDto),
+      nextCursor: found.length > limit ? encodeSeqCursor(items[items.length - 1]._id) : null,
+    };
   }
 }

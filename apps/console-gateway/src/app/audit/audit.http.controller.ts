@@ -53,7 +53,9 @@ export class AuditHttpController {
   }
 
   @Get('me')
-  @ApiOperation({ summary: 'My recent security activity: entries where I acted or was acted upon, newest first' })
+  @ApiOperation({
+    summary: 'My recent security activity: entries where I acted or was acted upon, newest first',
+  })
   @ApiOkResponse({ type: AuditEntryPageDto })
   listMine(@Query() query: ListMyAuditEntriesQueryDto, @Call() call: CallOptions): Promise<AuditEntryPageDto> {
     return this.rpc.send(AuditPatterns.listMine, query, call);

@@ -3,12 +3,14 @@ import { useTranslation } from 'react-i18next';
 import { useMe } from '../../auth/useMe';
 import { ListSkeleton } from '../../ui/Skeletons';
 import { usePageTitle } from '../../ui/usePageTitle';
+import { RecentActivityPanel } from '../audit/RecentActivityPanel';
 import { UserForm } from '../users/UserForm';
 import { AuthorizedAppsPanel } from './AuthorizedAppsPanel';
 import { PasswordForm } from './PasswordForm';
+import { SecuritySection } from './security/SecuritySection';
 import { SessionsPanel } from './SessionsPanel';
 
-/** `/account`: my profile, my password, my sessions, the applications I authorized. */
+/** `/account`: my profile, my password, my sessions, the applications I authorized, my recent security activity. */
 export default function AccountPage() {
   const { t } = useTranslation();
   usePageTitle(t('account.title'));
@@ -44,6 +46,8 @@ export default function AccountPage() {
         <PasswordForm />
       </Paper>
 
+      <SecuritySection me={me.data} />
+
       <Paper withBorder p="md" component="section" aria-labelledby="account-sessions">
         <Title order={2} size="h4" id="account-sessions">
           {t('account.sessions.heading')}
@@ -62,6 +66,16 @@ export default function AccountPage() {
           {t('account.apps.description')}
         </Text>
         <AuthorizedAppsPanel />
+      </Paper>
+
+      <Paper withBorder p="md" component="section" aria-labelledby="account-activity">
+        <Title order={2} size="h4" id="account-activity">
+          {t('audit.recentHeading')}
+        </Title>
+        <Text size="sm" c="dimmed" mb="sm">
+          {t('audit.recentDescription')}
+        </Text>
+        <RecentActivityPanel />
       </Paper>
     </Stack>
   );

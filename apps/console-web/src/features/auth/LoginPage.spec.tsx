@@ -114,4 +114,20 @@ describe('the sign-in screen', () => {
     expect(router.state.location.pathname).toBe('/account');
     expect(within(screen.getByRole('banner')).getByText(ADMIN.email)).toBeInTheDocument();
   });
+
+  it('says the email must be verified first, and sends the link again', async () => {
+    const { user, gateway } = await renderApp('/login', {
+      handlers: {
+        'POST /api/v1/console/session': () => gatewayError(403, 'AUTH.EMAIL_NOT_VERIFIED', 'Verify your email address first'),
+        'POST /api/v1/auth/verify-email/resend': () => json(202),
+      },
+    });
+    await user.type(await screen.findByLabelText('Email'), 'ada@example.com');
+    await user.type(screen.getByLabelText('Password'), 'correct horse battery');
+    await user.click(screen.getByRole('button', { name: 'Sign in' }));
+    expect(await screen.findByRole('alert')).toHaveTextContent('Verify your email address first: open the link we sent to it.');
+    await user.click(screen.getByRole('button', { name: 'Send the link again' }));
+    expect(await screen.findByText(/we sent a new link/)).toBeInTheDocument();
+    expect(await gateway.calls('POST', '/api/v1/auth/verify-email/resend')[0]?.json()).toEqual({ email: 'ada@example.com' });
+  });
 });

@@ -1,5 +1,5 @@
 import { zodResolver } from '@hookform/resolvers/zod';
-import { Alert, Anchor, Button, Stack, Text, TextInput, Title } from '@mantine/core';
+import { Anchor, Button, Stack, Text, TextInput, Title } from '@mantine/core';
 import { useForm } from 'react-hook-form';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
@@ -7,10 +7,12 @@ import { unwrap } from '../../api/client';
 import { ApiError } from '../../api/errors';
 import { useApi, useSession } from '../../app/services-context';
 import { applyServerFieldErrors } from '../../ui/form-errors';
+import { FormAlert } from '../../ui/FormAlert';
 import { SecretInput } from '../../ui/SecretInput';
 import { translateMessage } from '../../ui/messages';
 import { usePageTitle } from '../../ui/usePageTitle';
 import { authErrorMessage } from './auth-errors';
+import { EmailInput } from './EmailInput';
 import { type RegisterValues, registerSchema } from './schemas';
 
 /** `/register`: `POST /api/v1/auth/register`, then sign-in through the console session route. */
@@ -51,19 +53,11 @@ export default function RegisterPage() {
       <Title order={1} size="h2">
         {t('auth.register.heading')}
       </Title>
-      {errors.root?.['server'] ? (
-        <Alert color="red" variant="light" role="alert">
-          {errors.root['server'].message}
-        </Alert>
-      ) : null}
+      <FormAlert message={errors.root?.['server']?.message} />
       <form onSubmit={onSubmit} noValidate>
         <Stack gap="sm">
-          <TextInput
-            label={t('auth.email')}
-            type="email"
+          <EmailInput
             autoComplete="email"
-            required
-            withAsterisk={false}
             error={translateMessage(t, errors.email?.message)}
             {...form.register('email')}
           />

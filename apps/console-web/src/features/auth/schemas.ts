@@ -17,3 +17,16 @@ export const registerSchema = z.object({
   password: newPasswordField(),
 });
 export type RegisterValues = z.infer<typeof registerSchema>;
+
+/** PasswordResetRequestDto and the resend of a verification link: an email address. */
+export const emailSchema = z.object({ email: emailField() });
+export type EmailValues = z.infer<typeof emailSchema>;
+
+/** PasswordResetConfirmDto's new password (8–128), typed twice. */
+export const resetPasswordSchema = z
+  .object({ newPassword: newPasswordField(), confirmPassword: z.string() })
+  .refine((values) => values.newPassword === values.confirmPassword, {
+    path: ['confirmPassword'],
+    error: msg('validation.passwordsDiffer'),
+  });
+export type ResetPasswordValues = z.infer<typeof resetPasswordSchema>;

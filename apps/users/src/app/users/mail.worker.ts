@@ -105,7 +105,8 @@ export class MailWorker {
   private async mint(user: Recipient, kind: 'verification' | 'passwordReset', ttlMs: number): Promise<string> {
     const { token, hash } = mintMailToken(user._id.toHexString());
     const pending: PendingMailToken = { hash, expiresAt: new Date(this.clock.now() + ttlMs) };
-    await this.users.updateOne({ _id: user._id }, { $set: { [kind]: pending } }).exec();
+    // bookkeeping, not a change of the account: its updatedAt (and every copy of it) stays
+    await this.users.updateOne({ _id: user._id }, { $set: { [kind]: pending } }, { timestamps: false }).exec();
     return token;
   }
 

@@ -83,7 +83,8 @@ export class MfaService {
     if (user.mfaEnabled) throw new MfaAlreadyEnabledError();
     const secret = generateSecret();
     const pending: PendingTotp = { secret: this.seal(secret, id), createdAt: new Date(this.clock.now()) };
-    const { matchedCount } = await this.users.updateOne({ _id: user._id, ...LIVE }, { $set: { totpPending: pending } }).exec();
+    // not a change of the account until it is confirmed: updatedAt stays
+    const { matchedCount } = await this.users.updateOne({ _id: user._id, ...LIVE }, { $set: { totpPending: pending } }, { timestamps: false }).exec();
     if (matchedCount === 0) throw new UserNotFoundError(id);
     const otpauthUri = generateURI({ issuer: this.config.MFA_ISSUER, label: user.email, secret });
     return { secret, otpauthUri, qrCode: await toDataURL(otpauthUri, { errorCorrectionLevel: 'M', margin: 2, width: 240 }) };
@@ -141,7 +142,7 @@ export class MfaService {
       // spent with its audit record, in one write
       const used = this.audit(call, id, 'auth.mfa.recovery-code-used');
       const { modifiedCount } = await this.users
-        .updateOne({ _id: user._id, 'totp.recoveryCodes': hash }, { ...changeWithEvents([used]), $pull: { 'totp.recoveryCodes': hash } })
+        .updateOne({ _id: user._id, 'totp.recoveryCodes': hash }, { ...changeWithEvents([used]), $pull: { 'totp.recoveryCodes': hash } }, { timestamps: false })
         .exec();
       if (modifiedCount !== 1) throw new InvalidMfaCodeError();
       await this.outbox.publishOrDefer(this.users, user._id);
@@ -149,7 +150,7 @@ export class MfaService {
     }
     const step = await this.check(this.open(totp.secret, id), factor.code ?? '', totp.lastStep);
     if (step === null || !(await this.claimStep(id, step))) throw new InvalidMfaCodeError();
-    await this.users.updateOne({ _id: user._id, 'totp.lastStep': { $lt: step } }, { $set: { 'totp.lastStep': step } }).exec();
+    await this.users.updateOne({ _id: user._id, 'totp.lastStep': { $lt: step } }, { $set: { 'totp.lastStep': step } }, { timestamps: false }).exec();
     return 'totp';
   }
 

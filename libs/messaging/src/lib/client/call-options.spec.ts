@@ -15,6 +15,12 @@ describe('callOptionsFrom', () => {
     expect(callOptionsFrom(metadata(1_000), 'command').requestId).toBe('req-1');
   });
 
+  it('passes on the HTTP client the message serves, so the service called can audit it', () => {
+    const client = { ip: '203.0.113.7', userAgent: 'browser/1.0' };
+    expect(callOptionsFrom(metadata(1_000, { client }), 'command').client).toEqual(client);
+    expect(callOptionsFrom(metadata(1_000), 'read')).not.toHaveProperty('client');
+  });
+
   it('gives the downstream call what is left of the deadline', () => {
     const before = Date.now();
     const { deadlineMs } = callOptionsFrom(metadata(1_000), 'read');
