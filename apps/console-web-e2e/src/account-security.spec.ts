@@ -8,16 +8,14 @@ async function accessible(page: Page, screen: string, testInfo: TestInfo): Promi
 }
 
 /**
- * The link to the console's `path` in the newest mail to `email` whose subject matches, as a
- * path and query to open on the console: the users service of this platform is not given the
- * gateway's address as its PUBLIC_URL (support/platform.ts), so its links name its default origin.
+ * The link to the console's `path` in the newest mail to `email` whose subject matches, exactly
+ * as the mail has it: on the platform's PUBLIC_URL, the console's own address.
  */
 async function mailedLink(platform: PlatformClient, email: string, subject: RegExp, path: string): Promise<string> {
   const mail = await platform.mailbox.waitFor(email, { subject });
   const link = mail.links.find((href) => new URL(href).pathname === `/${path}` && new URL(href).searchParams.has('token'));
   if (!link) throw new Error(`no /${path}?token=… link in the mail "${mail.subject}" to ${email}`);
-  const { pathname, search } = new URL(link);
-  return `${pathname}${search}`;
+  return link;
 }
 
 const TOTP_STEP_SECONDS = 30;

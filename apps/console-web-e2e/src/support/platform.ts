@@ -38,6 +38,8 @@ const REGISTRY_TTL_MS = '2000';
  */
 export class Platform {
   private usersInstance: App | null = null;
+  /** The gateway's address, chosen before any app starts. */
+  private publicUrl = '';
   private readonly stopped: App[] = [];
   private control: Server | null = null;
   private state: PlatformState | null = null;
@@ -107,12 +109,13 @@ export class Platform {
   }
 
   private async launchApps(): Promise<void> {
+    // the gateway's address: the OpenID Connect issuer oauth names, and where mailed links point (PUBLIC_URL)
+    const gatewayPort = await freePort();
+    const publicUrl = `http://localhost:${gatewayPort}`;
+    this.publicUrl = publicUrl;
     this.usersInstance = await this.startUsers();
     this.started.push({ stop: () => this.stopUsers() });
 
-    // the gateway's address is the OpenID Connect issuer oauth names (PUBLIC_URL)
-    const gatewayPort = await freePort();
-    const publicUrl = `http://localhost:${gatewayPort}`;
     const oauthPort = await freePort();
     const oauth = await startApp('oauth', {
       env: {
@@ -203,6 +206,7 @@ export class Platform {
         INSTANCE_ID: `users-${port}`,
         ADMIN_EMAIL: ADMIN.email,
         ADMIN_PASSWORD: ADMIN.password,
+        PUBLIC_URL: this.publicUrl,
       },
       healthPort: port,
       logFile: join(this.logDir, `users-${port}.log`),
