@@ -128,7 +128,7 @@ describe('Mailer (a real maildev on a free port)', () => {
     const down = new Mailer({ smtpUrl: `smtp://127.0.0.1:${await freePort()}`, from: FROM, publicUrl: PUBLIC_URL, timeoutMs: 2_000 });
     const before = await counted('password-changed', 'transient-failure');
     const started = Date.now();
-    const failure = await failureOf(down.send({ to: 'a@example.com', template: 'password-changed', params: { name: 'A', at: new Date(), enabled: true } }));
+    const failure = await failureOf(down.send({ to: 'a@example.com', template: 'password-changed', params: { name: 'A', at: new Date() } }));
     expect(failure.code).toBe(MailErrors.transient);
     expect(failure.retryable).toBe(true);
     expect(Date.now() - started).toBeLessThan(2_000);
@@ -155,7 +155,7 @@ describe('Mailer (a real maildev on a free port)', () => {
 
   it('fails with MAIL.TRANSIENT_FAILURE when the server defers the recipient (450)', async () => {
     const failure = await withStub({ rcptReply: '450 4.2.1 mailbox busy, try later' }, 2_000, (deferring) =>
-      failureOf(deferring.send({ to: 'busy@example.com', template: 'password-changed', params: { name: 'A', at: new Date(), enabled: true } })),
+      failureOf(deferring.send({ to: 'busy@example.com', template: 'password-changed', params: { name: 'A', at: new Date() } })),
     );
     expect(failure.code).toBe(MailErrors.transient);
     expect(failure.details).toEqual(expect.objectContaining({ responseCode: 450 }));
@@ -164,7 +164,7 @@ describe('Mailer (a real maildev on a free port)', () => {
   it('sends nothing and counts not-configured when no SMTP URL is set', async () => {
     const unconfigured = new Mailer({ from: FROM, publicUrl: PUBLIC_URL });
     const before = await counted('password-changed', 'not-configured');
-    expect(await unconfigured.send({ to: 'a@example.com', template: 'password-changed', params: { name: 'A', at: new Date(), enabled: true } })).toEqual({ messageId: null });
+    expect(await unconfigured.send({ to: 'a@example.com', template: 'password-changed', params: { name: 'A', at: new Date() } })).toEqual({ messageId: null });
     expect(await counted('password-changed', 'not-configured')).toBe(before + 1);
   });
 });

@@ -32,6 +32,7 @@ describe('EntriesMessageController', () => {
       'users.audit.recorded',
       'oauth.audit.recorded',
       'applications.audit.recorded',
+      'console-gateway.audit.recorded',
     ]);
     expect(Object.values(AuditPatterns).sort()).toEqual(['audit.entries.list', 'audit.entries.list-mine', 'audit.entries.verify']);
   });
