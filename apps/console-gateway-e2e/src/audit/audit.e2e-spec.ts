@@ -437,6 +437,8 @@ describe('account actions in the audit log', () => {
     // the account sees what was done to it under My account
     const mine = await entriesOnceThere('/me', (items) => items.some((entry) => entry.action === 'users.roles.changed'), user);
     expect(mine.map((entry) => entry.action)).toEqual(expect.arrayContaining(['users.roles.changed', 'users.profile.read']));
+    // who acted on them, not from where
+    expect(mine.find((entry) => entry.action === 'users.roles.changed')).toMatchObject({ actor: admin.id, ip: null, userAgent: null });
 
     const deleted = await acted(`/users/${user.id}`, 'audit-e2e/delete', { method: 'DELETE', token: admin.token });
     expect(deleted.response.status).toBe(204);
@@ -451,6 +453,74 @@ describe('account actions in the audit log', () => {
     expect(await entryOf(enabled.requestId, `?action=auth.mfa.enabled&actor=${user.id}`)).toEqual(
       recordedAs({ actor: user.id, action: 'auth.mfa.enabled', target: `user:${user.id}`, userAgent: 'audit-e2e/mfa', requestId: enabled.requestId }),
     );
+    expect((await verify()).body).toMatchObject({ valid: true, firstBrokenId: null });
+  });
+});
+
+describe('the account flows in the audit log', () => {
+  /** The token of the first link to `path` mailed to `email`. */
+  async function mailedToken(email: string, path: 'verify-email' | 'reset-password'): Promise<string> {
+    let link: string | undefined;
+    await waitFor(
+      async () => {
+        link = (await stack.mailbox.list(email)).flatMap((mail) => mail.links).find((href) => href.includes(`/${path}?token=`));
+        return link !== undefined;
+      },
+      { what: `a ${path} mail to ${email}`, timeoutMs: 15_000, intervalMs: 200 },
+    );
+    return new URL(link as string).searchParams.get('token') as string;
+  }
+  const actions = async (user: Someone, expected: string[]) =>
+    (await entriesOnceThere(`?target=user:${user.id}&limit=200`, (items) => expected.every((action) => items.some((entry) => entry.action === action)))).map(
+      (entry) => entry.action,
+    );
+
+  it('records a verified address, a reset asked for and done, two-factor on and off, a recovery code, a wrong code, an export and the deletion', async () => {
+    const user = await someone();
+    const json = (path: string, body: unknown, token?: string, method = 'POST') => call(`${stack.api}${path}`, { method, json: body, token });
+    const verified = await json('/auth/verify-email', { token: await mailedToken(user.email, 'verify-email') });
+    expect({ status: verified.status, body: verified.body }).toEqual({ status: 204, body: undefined });
+    expect((await json('/auth/password-reset', { email: user.email })).status).toBe(202);
+    expect((await json('/auth/password-reset/confirm', { token: await mailedToken(user.email, 'reset-password'), newPassword: PASSWORD })).status).toBe(204);
+    const { accessToken } = await stack.login(user.email, PASSWORD);
+
+    const setup = await call<{ secret: string }>(`${stack.api}/auth/mfa/totp/setup`, { method: 'POST', token: accessToken });
+    const epoch = Math.floor(Date.now() / 1000);
+    const codes = await call<{ recoveryCodes: string[] }>(`${stack.api}/auth/mfa/totp/confirm`, { method: 'POST', token: accessToken, json: { code: await generate({ secret: setup.body.secret, epoch }) } });
+    const challenge = async () => ((await json('/auth/login', { email: user.email, password: PASSWORD })).body as { mfaToken: string }).mfaToken;
+    expect((await json('/auth/login/mfa', { mfaToken: await challenge(), code: '000000' })).status).toBe(401);
+    const signedIn = await call<{ accessToken: string }>(`${stack.api}/auth/login/mfa`, { method: 'POST', json: { mfaToken: await challenge(), recoveryCode: codes.body.recoveryCodes[0] } });
+    expect(signedIn.status).toBe(200);
+    const session = signedIn.body.accessToken;
+    expect((await json('/auth/mfa/totp', { code: await generate({ secret: setup.body.secret, epoch: epoch + 30 }) }, session, 'DELETE')).status).toBe(204);
+    expect((await call(`${stack.api}/auth/me/export`, { token: session })).status).toBe(200);
+    expect((await json('/auth/me', { password: PASSWORD }, session, 'DELETE')).status).toBe(204);
+
+    expect(
+      await actions(user, [
+        'auth.email.verified',
+        'auth.password.reset',
+        'auth.mfa.enabled',
+        'auth.mfa.challenge-failed',
+        'auth.mfa.recovery-code-used',
+        'auth.mfa.disabled',
+        'auth.account.exported',
+        'auth.account.deleted',
+      ]),
+    ).toEqual(
+      expect.arrayContaining([
+        'auth.email.verified',
+        'auth.password.reset',
+        'auth.mfa.enabled',
+        'auth.mfa.challenge-failed',
+        'auth.mfa.recovery-code-used',
+        'auth.mfa.disabled',
+        'auth.account.exported',
+        'auth.account.deleted',
+      ]),
+    );
+    // the reset request names no account: it is recorded all the same, with where it came from
+    expect((await audit('?action=auth.password-reset.requested')).body.items[0]).toMatchObject({ actor: null, target: null, ip: LOOPBACK });
     expect((await verify()).body).toMatchObject({ valid: true, firstBrokenId: null });
   });
 });

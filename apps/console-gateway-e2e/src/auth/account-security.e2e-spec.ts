@@ -16,7 +16,8 @@ describe('accounts people can trust: verification, reset, two-factor, deletion',
   let stack: Stack;
 
   beforeAll(async () => {
-    stack = await Stack.start();
+    // a new link at once, not a minute after the last one (account-security.spec.ts tests that pause)
+    stack = await Stack.start({ usersEnv: { MAIL_LINK_RESEND_AFTER_MS: '0' } });
   });
   afterAll(async () => {
     await stack?.stop();
@@ -228,6 +229,18 @@ describe('accounts people can trust: verification, reset, two-factor, deletion',
       expect(late.body).toMatchObject({ code: 'AUTH.INVALID_MFA_TOKEN' });
     });
 
+    it('refuses the second step of an account that saw ten wrong codes, across challenges, with 429 AUTH.RATE_LIMITED', async () => {
+      const user = await enrolled('totp-guessing');
+      for (let challenge = 0; challenge < 2; challenge++) {
+        const { mfaToken } = (await login(user.email)).body as Challenge;
+        for (let i = 0; i < 5; i++) expect((await loginMfa({ mfaToken, code: '000000' })).status).toBe(401);
+      }
+      const fresh = (await login(user.email)).body as Challenge;
+      const limited = await loginMfa({ mfaToken: fresh.mfaToken, code: await totp(user.secret, 1) });
+      expect(limited.status).toBe(429);
+      expect(limited.body).toMatchObject({ code: 'AUTH.RATE_LIMITED' });
+    });
+
     it('refuses a code with a recovery code beside it, and an unknown challenge', async () => {
       const both = await loginMfa({ mfaToken: randomBytes(32).toString('base64url'), code: '123456', recoveryCode: 'abcd-efgh-ijkl-mnop' });
       expect(both.status).toBe(400);
@@ -296,7 +309,7 @@ describe('with REQUIRE_VERIFIED_EMAIL and MFA_REQUIRED_FOR_ADMINS', () => {
   let stack: Stack;
 
   beforeAll(async () => {
-    stack = await Stack.start({ oauthEnv: { REQUIRE_VERIFIED_EMAIL: 'true' }, gatewayEnv: { MFA_REQUIRED_FOR_ADMINS: 'true' } });
+    stack = await Stack.start({ oauthEnv: { REQUIRE_VERIFIED_EMAIL: 'true', MFA_REQUIRED_FOR_ADMINS: 'true' } });
   });
   afterAll(async () => {
     await stack?.stop();
@@ -318,9 +331,16 @@ describe('with REQUIRE_VERIFIED_EMAIL and MFA_REQUIRED_FOR_ADMINS', () => {
   it('keeps an admin without a second factor out of admin routes until they enrol and sign in with a code', async () => {
     // the seeded admin's address is the operator's: verified from the start
     const adminToken = await stack.adminToken();
+    expect(decodeJwt(adminToken)).toMatchObject({ roles: ['user'], withheldRoles: ['admin'] });
     const refused = await call(`${stack.api}/users?limit=1`, { token: adminToken });
     expect(refused.status).toBe(403);
     expect(refused.body).toMatchObject({ code: 'AUTH.MFA_REQUIRED' });
+    // nor any admin power checked elsewhere than an admin route: another account, everyone's applications, roles
+    const other = await call<{ id: string }>(`${stack.api}/auth/register`, { method: 'POST', json: { email: address('victim'), password, name: 'Victim' } });
+    expect((await call(`${stack.api}/users/${other.body.id}`, { token: adminToken })).status).toBe(403);
+    expect((await call(`${stack.api}/applications?scope=all`, { token: adminToken })).status).toBe(403);
+    const promote = await call(`${stack.api}/users/${other.body.id}`, { method: 'PATCH', token: adminToken, json: { roles: ['user', 'admin'] } });
+    expect(promote.status).toBe(403);
     // what is not an admin route still works, enrolment included
     expect((await call(`${stack.api}/auth/me`, { token: adminToken })).status).toBe(200);
     const setup = await call<{ secret: string }>(`${stack.api}/auth/mfa/totp/setup`, { method: 'POST', token: adminToken });
@@ -329,5 +349,8 @@ describe('with REQUIRE_VERIFIED_EMAIL and MFA_REQUIRED_FOR_ADMINS', () => {
     const challenge = (await call<Challenge>(`${stack.api}/auth/login`, { method: 'POST', json: ADMIN })).body;
     const signedIn = await call<Tokens>(`${stack.api}/auth/login/mfa`, { method: 'POST', json: { mfaToken: challenge.mfaToken, code: await totp(setup.body.secret, 1) } });
     expect((await call(`${stack.api}/users?limit=1`, { token: signedIn.body.accessToken })).status).toBe(200);
+    // a refresh keeps what the session signed in with
+    const refreshed = await call<Tokens>(`${stack.api}/auth/refresh`, { method: 'POST', json: { refreshToken: signedIn.body.refreshToken } });
+    expect(decodeJwt(refreshed.body.accessToken)).toMatchObject({ roles: ['user', 'admin'], amr: ['pwd', 'otp'] });
   });
 });

@@ -41,7 +41,6 @@ import { AuditHttpModule } from './audit/audit.http.module';
         // third-party applications' access tokens, on @Scopes() routes only
         applicationIssuer: config.PUBLIC_URL,
         clockToleranceSeconds: 30,
-        mfaRequiredForAdmins: config.MFA_REQUIRED_FOR_ADMINS,
         // published by oauth in Redis, where no other app may write
         loadJwks: () => readJwks(redis),
       }),

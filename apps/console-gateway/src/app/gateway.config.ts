@@ -1,6 +1,5 @@
-import { BaseConfig, EnvBoolean } from '@site11/config';
+import { BaseConfig } from '@site11/config';
 import {
-  IsBoolean,
   IsInt,
   IsString,
   Matches,
@@ -33,13 +32,6 @@ export class GatewayConfig extends BaseConfig {
   @IsString()
   HOST: string = '0.0.0.0';
 
-  /**
-   * Admin routes need a session that signed in with a second factor: an admin without TOTP gets
-   * 403 AUTH.MFA_REQUIRED until they turn it on and sign in with a code (docs/security.md).
-   */
-  @EnvBoolean()
-  @IsBoolean({ message: 'MFA_REQUIRED_FOR_ADMINS must be true or false' })
-  MFA_REQUIRED_FOR_ADMINS: boolean = false;
 
   /**
    * Port of the listener that serves Prometheus metrics (`/metrics`) and nothing else; the public

@@ -35,4 +35,13 @@ export class OAuthConfig extends SealingServiceConfig {
   @EnvBoolean()
   @IsBoolean({ message: 'REQUIRE_VERIFIED_EMAIL must be true or false' })
   REQUIRE_VERIFIED_EMAIL: boolean = false;
+
+  /**
+   * Admin powers need a session signed in with a second factor: other sessions of an admin get
+   * tokens without the `admin` role (`withheldRoles: ['admin']`), so the gateway and every
+   * service treat them as users, and admin routes answer 403 AUTH.MFA_REQUIRED (docs/security.md).
+   */
+  @EnvBoolean()
+  @IsBoolean({ message: 'MFA_REQUIRED_FOR_ADMINS must be true or false' })
+  MFA_REQUIRED_FOR_ADMINS: boolean = false;
 }

@@ -1,6 +1,6 @@
 import { SealingServiceConfig } from '@site11/config';
 import { WithMailConfig } from '@site11/mail';
-import { IsEmail, IsIn, IsString, Length, Matches, ValidateIf } from 'class-validator';
+import { IsEmail, IsIn, IsInt, IsString, Length, Matches, Max, Min, ValidateIf } from 'class-validator';
 
 /**
  * The users service: its key-encryption key seals TOTP secrets (docs/security.md, "Two-factor
@@ -16,6 +16,16 @@ export class UsersConfig extends WithMailConfig(SealingServiceConfig) {
   @IsString()
   @Length(1, 60)
   MFA_ISSUER: string = 'site11';
+
+  /**
+   * A verification or reset link is mailed at most once in this long (ms) per account: a flood
+   * of requests for one address neither fills its mailbox nor keeps replacing the link its owner
+   * is about to open.
+   */
+  @IsInt()
+  @Min(0)
+  @Max(3_600_000)
+  MAIL_LINK_RESEND_AFTER_MS: number = 60_000;
 
   /**
    * Where `q` searches are answered: `redis`, a prefix index in sorted sets kept by this service

@@ -18,11 +18,6 @@ export interface AuthModuleOptions {
   loadJwks: () => Promise<JsonWebKeySet>;
   /** How long a fetched JWKS is used before it is fetched again (ms). */
   jwksCacheMs?: number;
-  /**
-   * `@Roles('admin')` routes also need a session that signed in with a second factor (`amr`
-   * holds `otp`): an admin without TOTP must enrol first (MFA_REQUIRED_FOR_ADMINS).
-   */
-  mfaRequiredForAdmins?: boolean;
 }
 
 export const { ConfigurableModuleClass: ConfigurableAuthModule, MODULE_OPTIONS_TOKEN: AUTH_OPTIONS } =

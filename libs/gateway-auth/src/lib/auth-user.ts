@@ -15,4 +15,6 @@ export interface AuthUser {
   scopes?: string[];
   /** How the session signed in: `pwd`, and `otp` after a second factor. */
   amr?: AuthMethodReference[];
+  /** Roles the user has but this token does not carry until it signs in with a second factor. */
+  withheldRoles?: UserRole[];
 }

@@ -1,8 +1,8 @@
-import { type ExecutionContext, Inject, Injectable, type CanActivate } from '@nestjs/common';
+import { type ExecutionContext, Injectable, type CanActivate } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { AuthGuard } from '@nestjs/passport';
 import { AuthErrors, CommonErrors, DomainError, ErrorKind, PUBLIC_ROUTE, type UserRole } from '@site11/contracts';
-import { AUTH_OPTIONS, type AuthModuleOptions, forbidden, invalidToken, tokenExpired, unauthenticated } from '@site11/auth';
+import { forbidden, invalidToken, tokenExpired, unauthenticated } from '@site11/auth';
 import type { AuthUser } from './auth-user';
 import { ROLES_KEY, SCOPES_KEY } from './decorators';
 
@@ -37,10 +37,7 @@ export class JwtAuthGuard extends AuthGuard('jwt') {
 /** Routes marked `@Roles(...)` need one of those roles. */
 @Injectable()
 export class RolesGuard implements CanActivate {
-  constructor(
-    private readonly reflector: Reflector,
-    @Inject(AUTH_OPTIONS) private readonly options: AuthModuleOptions,
-  ) {}
+  constructor(private readonly reflector: Reflector) {}
 
   canActivate(context: ExecutionContext): boolean {
     const roles = this.reflector.getAllAndOverride<UserRole[] | undefined>(ROLES_KEY, [
@@ -49,15 +46,16 @@ export class RolesGuard implements CanActivate {
     ]);
     if (!roles || roles.length === 0) return true;
     const user = context.switchToHttp().getRequest<{ user?: AuthUser }>().user;
-    if (!user || !roles.some((role) => user.roles.includes(role))) throw forbidden(`This requires the role ${roles.join(' or ')}`);
-    if (this.options.mfaRequiredForAdmins && roles.includes('admin') && !user.amr?.includes('otp')) {
+    if (user && roles.some((role) => user.roles.includes(role))) return true;
+    // the user has the role, but the token withholds it until the session signs in with a second factor
+    if (user && roles.some((role) => user.withheldRoles?.includes(role))) {
       throw new DomainError(
         AuthErrors.mfaRequired,
         ErrorKind.PermissionDenied,
         'Admin routes need two-factor authentication: turn it on under My account, then sign in again with a code',
       );
     }
-    return true;
+    throw forbidden(`This requires the role ${roles.join(' or ')}`);
   }
 }
 

@@ -133,6 +133,7 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
     const [denied, withdrawn] = await Promise.all([this.denylist.isDenied(payload.jti, payload.sid), this.denylist.isKeyWithdrawn(kid)]);
     if (denied || withdrawn) throw tokenRevoked();
     const amr = Array.isArray(payload.amr) ? payload.amr.filter((method): method is AuthMethodReference => method === 'pwd' || method === 'otp') : ['pwd' as const];
-    return { sub: payload.sub, roles: payload.roles, jti: payload.jti, sid: payload.sid, exp: payload.exp, amr };
+    const withheldRoles = Array.isArray(payload.withheldRoles) ? payload.withheldRoles.filter((role) => (USER_ROLES as readonly string[]).includes(role)) : [];
+    return { sub: payload.sub, roles: payload.roles, jti: payload.jti, sid: payload.sid, exp: payload.exp, amr, ...(withheldRoles.length > 0 ? { withheldRoles } : {}) };
   }
 }

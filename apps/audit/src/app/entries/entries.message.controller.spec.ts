@@ -46,6 +46,17 @@ describe('EntriesMessageController', () => {
     ]);
   });
 
+  it('refuses a record of an action its stream’s producer does not perform: the gateway writing a sign-in', async () => {
+    const fromGateway = {
+      getPattern: () => 'console-gateway.audit.recorded',
+      getStream: () => 'evt:{console-gateway}:console-gateway.audit.recorded',
+      getMessageId: () => '1700000000001-0',
+    } as unknown as StreamsContext;
+    await controller.onRecorded({ data: { action: 'auth.login.succeeded' }, metadata: { eventId: 'forged' } }, fromGateway);
+    await controller.onRecorded({ data: { action: 'users.profile.read' }, metadata: { eventId: 'read' } }, fromGateway);
+    expect(appender.append.mock.calls).toEqual([[{ action: 'users.profile.read' }, 'read']]);
+  });
+
   it('lets admins list and verify the log, and any signed-in user read their own activity', () => {
     const access = (handler: 'list' | 'verify' | 'listMine') =>
       Reflect.getMetadata(RPC_ACCESS, EntriesMessageController.prototype[handler]);

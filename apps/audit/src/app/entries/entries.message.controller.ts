@@ -1,8 +1,10 @@
-import { Controller } from '@nestjs/common';
+import { Controller, Logger } from '@nestjs/common';
 import { Ctx, EventPattern, MessagePattern, Payload } from '@nestjs/microservices';
 import { Caller, RpcAccess, type VerifiedActor } from '@site11/auth';
 import {
+  AUDIT_ACTIONS_BY_PRODUCER,
   AuditEvents,
+  auditProducerOf,
   AuditPatterns,
   type AuditEntryDto,
   type AuditVerificationDto,
@@ -23,6 +25,8 @@ import { EntriesService } from './entries.service';
  */
 @Controller()
 export class EntriesMessageController {
+  private readonly logger = new Logger(EntriesMessageController.name);
+
   constructor(
     private readonly appender: EntriesAppender,
     private readonly entries: EntriesService,
@@ -37,6 +41,13 @@ export class EntriesMessageController {
     @Payload() payload: { data?: unknown; metadata?: { eventId?: unknown } },
     @Ctx() context: StreamsContext,
   ): Promise<void> {
+    // a producer records only what it does: the gateway cannot write a sign-in, say
+    const producer = typeof context.getPattern === 'function' ? auditProducerOf(context.getPattern()) : undefined;
+    const action = (payload?.data as { action?: unknown } | undefined)?.action;
+    if (producer && !(AUDIT_ACTIONS_BY_PRODUCER[producer] as readonly unknown[]).includes(action)) {
+      this.logger.warn(`Refused an audit record of ${String(action)} from ${producer}: not an action it performs`);
+      return;
+    }
     const eventId = payload?.metadata?.eventId;
     // without an outbox id: the stream entry, unique per stream (the pub/sub transport has none)
     const entry = typeof context.getMessageId === 'function' ? `${context.getStream()}/${context.getMessageId()}` : randomUUID();

@@ -46,9 +46,14 @@ export class EntriesService {
     });
   }
 
-  /** The caller's recent security activity: entries where they acted or were acted upon. */
-  listMine(query: AuditPageQueryDto, actor: Actor): Promise<Page<AuditEntryDto>> {
-    return this.page(query, { involves: actor.sub });
+  /**
+   * The caller's recent security activity: entries where they acted or were acted upon. Where
+   * someone else acted on them (an admin), that person's address and user agent are not theirs to
+   * see: the entry says who and what, not from where.
+   */
+  async listMine(query: AuditPageQueryDto, actor: Actor): Promise<Page<AuditEntryDto>> {
+    const page = await this.page(query, { involves: actor.sub });
+    return { ...page, items: page.items.map((entry) => (entry.actor === actor.sub ? entry : { ...entry, ip: null, userAgent: null })) };
   }
 
   /** The whole chain from the first entry, streamed in `seq` order (see verifyChain). */

@@ -13,6 +13,8 @@ import {
 import { ReadCache } from '@site11/cache';
 import { type AuthUser, CurrentUser, Public, Roles, Scopes } from '@site11/gateway-auth';
 import {
+  AuditEvents,
+  auditRecord,
   ClientIdParamDto,
   DeleteAccountDto,
   GrantListDto,
@@ -166,10 +168,11 @@ export class AuthHttpController {
 
   @Post('mfa/totp/setup')
   @HttpCode(200)
+  @RateLimit({ action: 'mfa-setup', account: 'user' })
   @ApiBearerAuth()
   @ApiOperation({ summary: 'Start TOTP enrolment: a new secret, its otpauth URI and QR code; confirm within 15 minutes' })
   @ApiOkResponse({ type: TotpSetupDto })
-  @ApiErrors(401, 409)
+  @ApiErrors(401, 409, 429)
   totpSetup(@Call() call: CallOptions): Promise<TotpSetupDto> {
     return this.rpc.send(UsersPatterns.totpSetup, {}, call);
   }
@@ -296,13 +299,17 @@ export class AuthHttpController {
   }
 
   @Get('me/export')
+  @RateLimit({ action: 'export', account: 'user' })
   @ApiBearerAuth()
   @ApiOperation({ summary: 'Download everything the platform keeps about me: profile, sessions, applications, grants, dataset and image metadata' })
   @ApiOkResponse({ type: AccountExportDto })
-  @ApiErrors(401)
+  @ApiErrors(401, 429)
   async exportMe(@CurrentUser() user: AuthUser, @Call() call: CallOptions, @Res({ passthrough: true }) reply: FastifyReply): Promise<AccountExportDto> {
     void reply.header('content-disposition', 'attachment; filename="site11-account-export.json"').header('cache-control', 'no-store');
-    return exportAccount(this.rpc, user, call);
+    const exported = await exportAccount(this.rpc, user, call);
+    // no export leaves without its audit record
+    await this.rpc.emit(AuditEvents.gateway, auditRecord(call, { actor: user.sub, action: 'auth.account.exported', target: `user:${user.sub}` }), { requestId: call.requestId });
+    return exported;
   }
 
   @Delete('me')

@@ -167,7 +167,7 @@ export class AuthorizationService {
       user = await this.challenges.complete(command.mfaToken, factor, metadata);
     } catch (error) {
       if (error instanceof DomainError && error.code === AuthErrors.invalidMfaCode) return again('invalid_code');
-      if (error instanceof DomainError && error.code === AuthErrors.invalidMfaToken) return again('expired');
+      if (error instanceof DomainError && (error.code === AuthErrors.invalidMfaToken || error.code === AuthErrors.rateLimited)) return again('expired');
       throw error;
     }
     return this.signedIn(user, request, client, metadata, ['pwd', 'otp']);

@@ -9,6 +9,12 @@ import { hashOf } from './tokens.service';
 /** How long the second step of a login may wait, and how many codes it may try. */
 export const MFA_CHALLENGE_SECONDS = 300;
 export const MFA_CHALLENGE_ATTEMPTS = 5;
+/**
+ * Wrong codes an account may see, across all its challenges, before its second step is refused
+ * for the rest of the window: a new challenge per login must not mean new guesses without end.
+ */
+export const MFA_FAILURES_PER_ACCOUNT = 10;
+export const MFA_FAILURE_WINDOW_SECONDS = 900;
 
 export class InvalidMfaTokenError extends DomainError {
   constructor() {
@@ -43,10 +49,18 @@ export class MfaChallenges {
    */
   async complete(mfaToken: string, factor: SecondFactorDto, metadata: RpcMetadata): Promise<UserDto> {
     const { userId } = await this.attempt(mfaToken);
+    const failures = `mfa-failures:{oauth}:${userId}`;
+    const [[, count], [, ttl]] = (await this.redis.multi().get(failures).ttl(failures).exec()) as [[unknown, string | null], [unknown, number]];
+    if (Number(count ?? 0) >= MFA_FAILURES_PER_ACCOUNT) {
+      throw new DomainError(AuthErrors.rateLimited, ErrorKind.ResourceExhausted, 'Too many wrong codes for this account, try again later', {
+        retryAfterSeconds: Math.max(1, ttl),
+      });
+    }
     try {
       await this.users.verifySecondFactor({ id: userId, ...factor }, metadata);
     } catch (error) {
       if (error instanceof DomainError && error.code === AuthErrors.invalidMfaCode) {
+        await this.redis.multi().incr(failures).expire(failures, MFA_FAILURE_WINDOW_SECONDS, 'NX').exec();
         await this.signIns.secondFactorFailed(userId, metadata);
         throw new DomainError(AuthErrors.invalidMfaCode, ErrorKind.Unauthenticated, 'The code is not valid');
       }

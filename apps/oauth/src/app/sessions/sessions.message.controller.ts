@@ -17,6 +17,7 @@ import {
   type SessionListDto,
   type TokenPairDto,
   type UserDeletedEvent,
+  type UserPasswordChangedEvent,
   type UserDto,
   type UserRolesChangedEvent,
   UsersEvents,
@@ -119,6 +120,16 @@ export class SessionsMessageController {
   @EventPattern(UsersEvents.rolesChanged)
   async onUserRolesChanged(@Payload('data') event: UserRolesChangedEvent): Promise<void> {
     if (event.removed === undefined || event.removed.length > 0) await this.tokens.revokeUserSessions(event.id, 'roles removed');
+  }
+
+  /**
+   * A password set from a reset link ends every session of the account. The reset's own call
+   * does it at once (accounts.message.controller.ts); this makes it certain, from the outbox, when
+   * that call died or timed out after the password was stored.
+   */
+  @EventPattern(UsersEvents.passwordChanged)
+  async onPasswordChanged(@Payload('data') event: UserPasswordChangedEvent): Promise<void> {
+    if (event.via === 'reset') await this.tokens.revokeUserSessions(event.id, 'password reset');
   }
 
   /** A deleted user's sessions end with the account, even if oauth was down when it happened. */

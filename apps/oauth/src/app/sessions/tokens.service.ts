@@ -181,7 +181,11 @@ export class TokensService {
     const expiresIn = Math.max(1, Math.min(this.config.ACCESS_TOKEN_TTL_SECONDS, sessionLeft));
     // iat and exp from one clock read: signing after an await must not shift one of them a second
     const issuedAt = Math.floor(now.getTime() / 1000);
-    const accessToken = await new SignJWT({ roles: user.roles, sid: session._id, amr: session.amr ?? ['pwd'] })
+    const amr = session.amr ?? ['pwd'];
+    // MFA_REQUIRED_FOR_ADMINS: admin powers only for a session that signed in with a second factor
+    const withheld = this.config.MFA_REQUIRED_FOR_ADMINS && !amr.includes('otp') && user.roles.includes('admin') ? (['admin'] as const) : [];
+    const roles = user.roles.filter((role) => !(withheld as readonly string[]).includes(role));
+    const accessToken = await new SignJWT({ roles, sid: session._id, amr, ...(withheld.length > 0 ? { withheldRoles: [...withheld] } : {}) })
       .setProtectedHeader({ alg: SIGNING_ALGORITHM, kid, typ: ACCESS_TOKEN_TYPE })
       .setIssuer(this.config.JWT_ISSUER)
       .setAudience(this.config.JWT_AUDIENCE)

@@ -8,10 +8,10 @@ import { Clock } from './clock';
 import { PASSWORD_RESET_TTL_MS, readMailToken, VERIFICATION_TTL_MS } from './mail-tokens';
 import { PasswordHasher } from './password-hasher';
 import { SearchIndexService } from './search-index/search-index.service';
-import { type PendingMailToken, User } from './user.schema';
+import { MailLink, type MailLinkKind, mailLinkId } from './mail-link.schema';
+import { User } from './user.schema';
 import { InvalidResetTokenError, InvalidVerificationTokenError } from './users.errors';
 
-type LinkKind = 'verification' | 'passwordReset';
 
 /** What a call brings to its audit record: the request id, and the client as the gateway saw it. */
 export type AuditedCall = Pick<RpcMetadata, 'requestId' | 'client'>;
@@ -28,6 +28,7 @@ export type AuditedCall = Pick<RpcMetadata, 'requestId' | 'client'>;
 export class AccountRecoveryService {
   constructor(
     @InjectModel(User.name) private readonly users: Model<User>,
+    @InjectModel(MailLink.name) private readonly links: Model<MailLink>,
     private readonly pending: PendingEvents,
     @Inject(REDIS_CLIENT) private readonly redis: RedisClient,
     private readonly outbox: OutboxRelay,
@@ -42,8 +43,12 @@ export class AccountRecoveryService {
   }
 
   /** A reset mail for this address, if it is an account's (no answer tells). */
-  requestPasswordReset(email: string, requestId: string): Promise<void> {
-    return this.pending.write(outboxEvent(UsersEvents.passwordResetRequested, { email }, requestId));
+  requestPasswordReset(email: string, call: AuditedCall): Promise<void> {
+    // recorded whatever the address (the record names no account): who asks for resets, from where
+    return this.pending.write(
+      outboxEvent(UsersEvents.passwordResetRequested, { email }, call.requestId),
+      auditEvent('users', auditRecord(call, { actor: null, action: 'auth.password-reset.requested', target: null }), call.requestId),
+    );
   }
 
   /** The address is the account's: `emailVerified` from now on; the link stops working. */
@@ -54,7 +59,7 @@ export class AccountRecoveryService {
       outboxEvent(UsersEvents.updated, { id, changed: ['emailVerified'] }, call.requestId),
       auditEvent('users', auditRecord(call, { actor: id, action: 'auth.email.verified', target: `user:${id}` }), call.requestId),
     ];
-    const { matchedCount } = await this.users.updateOne({ _id, ...LIVE }, changeWithEvents(events, { emailVerified: true }, ['verification'])).exec();
+    const { matchedCount } = await this.users.updateOne({ _id, ...LIVE }, changeWithEvents(events, { emailVerified: true })).exec();
     if (matchedCount === 0) throw new InvalidVerificationTokenError();
     await this.searchIndex.changed(id);
     await this.outbox.publishOrDefer(this.users, _id);
@@ -76,7 +81,7 @@ export class AccountRecoveryService {
     ];
     if (!emailVerified) events.push(outboxEvent(UsersEvents.updated, { id, changed: ['emailVerified'] }, requestId));
     const { matchedCount } = await this.users
-      .updateOne({ _id, ...LIVE }, changeWithEvents(events, { passwordHash, emailVerified: true }, ['passwordReset', 'verification']))
+      .updateOne({ _id, ...LIVE }, changeWithEvents(events, { passwordHash, emailVerified: true }))
       .exec();
     if (matchedCount === 0) throw new InvalidResetTokenError();
     await this.searchIndex.changed(id);
@@ -89,16 +94,21 @@ export class AccountRecoveryService {
    * in Redis first, so of two concurrent uses only one goes on (FerretDB does not make a
    * conditional update atomic; docs/decisions.md).
    */
-  private async redeem(token: string, kind: LinkKind, invalid: () => Error): Promise<{ _id: Types.ObjectId; emailVerified: boolean }> {
+  private async redeem(token: string, kind: MailLinkKind, invalid: () => Error): Promise<{ _id: Types.ObjectId; emailVerified: boolean }> {
     const parsed = readMailToken(token);
     if (!parsed) throw invalid();
+    const linkId = mailLinkId(parsed.id, kind);
+    const link = await this.links.findById(linkId).lean<MailLink>().exec();
+    if (!link || link.hash !== parsed.hash || new Date(link.expiresAt).getTime() <= this.clock.now()) throw invalid();
     const _id = new Types.ObjectId(parsed.id);
-    const user = await findLiveById<{ emailVerified?: boolean } & Partial<Record<LinkKind, PendingMailToken>>>(this.users, _id, `+${kind}`);
-    const pending = user?.[kind];
-    if (!user || !pending || pending.hash !== parsed.hash || new Date(pending.expiresAt).getTime() <= this.clock.now()) throw invalid();
+    const user = await findLiveById<{ emailVerified?: boolean }>(this.users, _id);
+    if (!user) throw invalid();
     const ttl = kind === 'verification' ? VERIFICATION_TTL_MS : PASSWORD_RESET_TTL_MS;
     const claimed = await this.redis.set(`mail-link:{users}:${parsed.hash}`, '1', 'PX', ttl, 'NX');
     if (claimed !== 'OK') throw invalid();
+    // spent: gone with its hash (a newer link the worker just stored stays)
+    await this.links.deleteOne({ _id: linkId, hash: parsed.hash }).exec();
+    if (kind === 'passwordReset') await this.links.deleteOne({ _id: mailLinkId(parsed.id, 'verification') }).exec();
     return { _id, emailVerified: user.emailVerified ?? false };
   }
 }

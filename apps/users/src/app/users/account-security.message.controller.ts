@@ -52,7 +52,7 @@ export class AccountSecurityMessageController {
   @MessagePattern(UsersPatterns.requestPasswordReset)
   @RpcAccess({ anyone: true })
   async requestPasswordReset(@Payload('data') { email }: PasswordResetRequestDto, @Payload('metadata') metadata: RpcMetadata): Promise<null> {
-    await this.recovery.requestPasswordReset(email, metadata.requestId);
+    await this.recovery.requestPasswordReset(email, metadata);
     return null;
   }
 

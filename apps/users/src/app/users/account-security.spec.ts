@@ -12,6 +12,7 @@ import { freePort, type Launched, startMongo, startRedis } from '../../../../../
 import { UsersConfig } from '../users.config';
 import { AccountRecoveryService } from './account-recovery.service';
 import { Clock } from './clock';
+import { MailLink, MailLinkSchema } from './mail-link.schema';
 import { MailWorker } from './mail.worker';
 import { MfaService } from './mfa.service';
 import { PasswordHasher } from './password-hasher';
@@ -40,6 +41,7 @@ describe('account links and TOTP codes (real FerretDB/MongoDB and Redis, clock i
   let redisProc: Launched;
   let connection: Connection;
   let users: Model<User>;
+  let links: Model<MailLink>;
   let redis: Redis;
   let transport: RedisStreamsClient;
   let relay: OutboxRelay;
@@ -59,6 +61,7 @@ describe('account links and TOTP codes (real FerretDB/MongoDB and Redis, clock i
     connection = await mongoose.createConnection(uri, { dbName: `users_security_${randomBytes(4).toString('hex')}` }).asPromise();
     users = connection.model<User>(User.name, UserSchema);
     const pendingEvents = connection.model<PendingEvent>(PendingEvent.name, PendingEventSchema);
+    links = connection.model<MailLink>(MailLink.name, MailLinkSchema);
     await users.init();
     const port = await freePort();
     redisProc = await startRedis({ dir: mkdtempSync(join(tmpdir(), 'users-security-redis-')), port });
@@ -74,13 +77,13 @@ describe('account links and TOTP codes (real FerretDB/MongoDB and Redis, clock i
     clock = new TestClock();
     const searchIndex = { changed: async () => undefined } as unknown as SearchIndexService;
     const config = Object.assign(new UsersConfig(), { KEY_ENCRYPTION_KEY: randomBytes(32).toString('base64') });
-    recovery = new AccountRecoveryService(users, new PendingEvents(pendingEvents, relay), redis, relay, new PasswordHasher(), searchIndex, clock);
+    recovery = new AccountRecoveryService(users, links, new PendingEvents(pendingEvents, relay), redis, relay, new PasswordHasher(), searchIndex, clock);
     mfa = new MfaService(users, redis, relay, searchIndex, clock, config);
     const mailer = {
       send: async (message: { to: string; template: string; params: Record<string, unknown> }) => void sent.push(message),
       publicUrl: 'http://console.test',
     } as unknown as Mailer;
-    worker = new MailWorker(users, mailer, clock);
+    worker = new MailWorker(users, links, mailer, clock, config);
   });
 
   afterAll(async () => {
@@ -126,13 +129,26 @@ describe('account links and TOTP codes (real FerretDB/MongoDB and Redis, clock i
       expect(outcomes.filter((outcome) => outcome.status === 'fulfilled')).toHaveLength(1);
     });
 
+    it('are mailed at most once a minute per account, the link already sent kept working', async () => {
+      const user = await newUser();
+      await worker.onPasswordResetRequested({ email: user.email });
+      const first = lastLink(user.email, 'password-reset');
+      const before = sent.length;
+      clock.advance(59_000);
+      await worker.onPasswordResetRequested({ email: user.email });
+      expect(sent.length).toBe(before);
+      await expect(recovery.resetPassword(first, 'a new password', CALL)).resolves.toEqual({ userId: user.id });
+    });
+
     it('stop working when a newer link is sent, and store only a hash of the token', async () => {
       const user = await newUser();
       await worker.onPasswordResetRequested({ email: user.email });
       const first = lastLink(user.email, 'password-reset');
+      clock.advance(60_000);
       await worker.onPasswordResetRequested({ email: user.email });
       const second = lastLink(user.email, 'password-reset');
-      const stored = await users.findById(user.id).select('+passwordReset').lean<{ passwordReset: { hash: string } }>().exec();
+      const stored = await links.find({}).lean().exec();
+      expect(stored.length).toBeGreaterThan(0);
       expect(JSON.stringify(stored)).not.toContain(second.split('.')[1]);
       await expect(recovery.resetPassword(first, 'a new password', CALL)).rejects.toMatchObject({ code: 'AUTH.INVALID_RESET_TOKEN' });
       await expect(recovery.resetPassword(second, 'a new password', CALL)).resolves.toEqual({ userId: user.id });

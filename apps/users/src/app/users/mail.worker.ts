@@ -12,9 +12,11 @@ import { Mailer, mailLink } from '@site11/mail';
 import type { EventMetadata } from '@site11/messaging';
 import { findLiveById, LIVE } from '@site11/persistence';
 import { Model, Types } from 'mongoose';
+import { UsersConfig } from '../users.config';
 import { Clock } from './clock';
 import { mintMailToken, PASSWORD_RESET_TTL_MS, VERIFICATION_TTL_MS } from './mail-tokens';
-import { type PendingMailToken, User } from './user.schema';
+import { MailLink, type MailLinkKind, mailLinkId } from './mail-link.schema';
+import { User } from './user.schema';
 
 interface Recipient {
   _id: Types.ObjectId;
@@ -41,8 +43,10 @@ export class MailWorker {
 
   constructor(
     @InjectModel(User.name) private readonly users: Model<User>,
+    @InjectModel(MailLink.name) private readonly links: Model<MailLink>,
     private readonly mailer: Mailer,
     private readonly clock: Clock,
+    private readonly config: UsersConfig,
   ) {}
 
   /** Every new account that is not verified yet (the seeded admin is) gets its verification link. */
@@ -63,13 +67,14 @@ export class MailWorker {
     const user = await this.byEmail(event.email);
     // no account, no mail: the request looked the same to whoever made it
     if (!user) return;
-    const token = await this.mint(user, 'passwordReset', PASSWORD_RESET_TTL_MS);
-    await this.mailer.send({
-      to: user.email,
-      template: 'password-reset',
-      locale: user.profile?.locale,
-      params: { name: user.name, link: mailLink(this.mailer.publicUrl, 'resetPassword', token), expiresInMinutes: PASSWORD_RESET_TTL_MS / 60_000 },
-    });
+    await this.sendLink(user, 'passwordReset', PASSWORD_RESET_TTL_MS, (token) =>
+      this.mailer.send({
+        to: user.email,
+        template: 'password-reset',
+        locale: user.profile?.locale,
+        params: { name: user.name, link: mailLink(this.mailer.publicUrl, 'resetPassword', token), expiresInMinutes: PASSWORD_RESET_TTL_MS / 60_000 },
+      }),
+    );
   }
 
   @EventPattern(UsersEvents.passwordChanged)
@@ -91,23 +96,31 @@ export class MailWorker {
     });
   }
 
-  private async sendVerification(user: Recipient): Promise<void> {
-    const token = await this.mint(user, 'verification', VERIFICATION_TTL_MS);
-    await this.mailer.send({
-      to: user.email,
-      template: 'email-verification',
-      locale: user.profile?.locale,
-      params: { name: user.name, link: mailLink(this.mailer.publicUrl, 'verifyEmail', token), expiresInHours: VERIFICATION_TTL_MS / 3600_000 },
-    });
+  private sendVerification(user: Recipient): Promise<void> {
+    return this.sendLink(user, 'verification', VERIFICATION_TTL_MS, (token) =>
+      this.mailer.send({
+        to: user.email,
+        template: 'email-verification',
+        locale: user.profile?.locale,
+        params: { name: user.name, link: mailLink(this.mailer.publicUrl, 'verifyEmail', token), expiresInHours: VERIFICATION_TTL_MS / 3600_000 },
+      }),
+    );
   }
 
-  /** A new link of this kind for the account; the one before it stops working. */
-  private async mint(user: Recipient, kind: 'verification' | 'passwordReset', ttlMs: number): Promise<string> {
+  /**
+   * A new link of this kind for the account (the one before it stops working), sent. Within
+   * MAIL_LINK_RESEND_AFTER_MS (a minute) of a link that did go out, nothing is sent: a flood of
+   * requests for one address neither fills its mailbox nor keeps replacing the link its owner is
+   * about to open.
+   */
+  private async sendLink(user: Recipient, kind: MailLinkKind, ttlMs: number, send: (token: string) => Promise<unknown>): Promise<void> {
+    const _id = mailLinkId(user._id.toHexString(), kind);
+    const current = await this.links.findById(_id).lean<MailLink>().exec();
+    if (current?.sentAt && this.clock.now() - new Date(current.sentAt).getTime() < this.config.MAIL_LINK_RESEND_AFTER_MS) return;
     const { token, hash } = mintMailToken(user._id.toHexString());
-    const pending: PendingMailToken = { hash, expiresAt: new Date(this.clock.now() + ttlMs) };
-    // bookkeeping, not a change of the account: its updatedAt (and every copy of it) stays
-    await this.users.updateOne({ _id: user._id }, { $set: { [kind]: pending } }, { timestamps: false }).exec();
-    return token;
+    await this.links.replaceOne({ _id }, { _id, hash, expiresAt: new Date(this.clock.now() + ttlMs) }, { upsert: true }).exec();
+    await send(token);
+    await this.links.updateOne({ _id, hash }, { $set: { sentAt: new Date(this.clock.now()) } }).exec();
   }
 
   private byEmail(email: string): Promise<Recipient | null> {

@@ -101,10 +101,11 @@ export class MfaService {
     const recoveryCodes = Array.from({ length: RECOVERY_CODE_COUNT }, newRecoveryCode);
     const totp: StoredTotp = { secret: pending.secret, enabledAt: new Date(this.clock.now()), lastStep: step, recoveryCodes: recoveryCodes.map(recoveryCodeHash) };
     const events = this.changed(id, true, call);
-    const { matchedCount } = await this.users
-      .updateOne({ _id: user._id, ...LIVE }, changeWithEvents(events, { mfaEnabled: true, totp }, ['totpPending']))
+    // of two confirms at once, one turns it on; the other's recovery codes were never stored
+    const { modifiedCount } = await this.users
+      .updateOne({ _id: user._id, ...LIVE, mfaEnabled: { $ne: true } }, changeWithEvents(events, { mfaEnabled: true, totp }, ['totpPending']))
       .exec();
-    if (matchedCount === 0) throw new UserNotFoundError(id);
+    if (modifiedCount === 0) throw new MfaAlreadyEnabledError();
     await this.published(user._id);
     return { recoveryCodes };
   }

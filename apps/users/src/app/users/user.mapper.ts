@@ -4,7 +4,7 @@ import type { User } from './user.schema';
 /** A user as queries read it: never the hash, the outbox or the idempotency marker. */
 export type StoredUser = Omit<
   User,
-  'passwordHash' | 'createdBy' | 'outbox' | 'outboxAt' | 'outboxLast' | 'deletedAt' | 'verification' | 'passwordReset' | 'totp' | 'totpPending'
+  'passwordHash' | 'createdBy' | 'outbox' | 'outboxAt' | 'outboxLast' | 'deletedAt' | 'totp' | 'totpPending'
 >;
 
 export function toUserDto(user: StoredUser): UserDto {

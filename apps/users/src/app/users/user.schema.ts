@@ -3,12 +3,6 @@ import type { HydratedDocument, Types } from 'mongoose';
 import { USER_ROLES, type UserRole } from '@site11/contracts';
 import { OUTBOX_FIELDS, type OutboxEvent, type SealedSecret } from '@site11/persistence';
 
-/** A link sent by mail, as stored: the hash of its secret part and when it stops working. */
-export interface PendingMailToken {
-  hash: string;
-  expiresAt: Date;
-}
-
 /** TOTP of an account, as stored (never selected by default). */
 export interface StoredTotp {
   /** The shared secret in base32, sealed under the service's key-encryption key when one is configured. */
@@ -75,14 +69,6 @@ export class User {
   /** Whether sign-in needs a TOTP code (or a recovery code) after the password. */
   @Prop({ default: false })
   mfaEnabled!: boolean;
-
-  /** The verification link last sent (24 h); a newer one replaces it. */
-  @Prop({ type: Object, select: false })
-  verification?: PendingMailToken;
-
-  /** The password-reset link last sent (30 min); a newer one replaces it. */
-  @Prop({ type: Object, select: false })
-  passwordReset?: PendingMailToken;
 
   @Prop({ type: Object, select: false })
   totp?: StoredTotp;

@@ -3,6 +3,8 @@ import { MongooseModule } from '@nestjs/mongoose';
 import { REDIS_CLIENT, type RedisClient } from '@site11/redis';
 import { UsersConfig } from '../users.config';
 import { MailModule } from '@site11/mail';
+import { ExpiryModule } from '@site11/persistence';
+import { MailLink, MailLinkSchema } from './mail-link.schema';
 import { AccountRecoveryService } from './account-recovery.service';
 import { AccountSecurityMessageController } from './account-security.message.controller';
 import { AccountsService } from './accounts.service';
@@ -21,7 +23,12 @@ import { UsersMessageController } from './users.message.controller';
 
 @Module({
   imports: [
-    MongooseModule.forFeature([{ name: User.name, schema: UserSchema }]),
+    MongooseModule.forFeature([
+      { name: User.name, schema: UserSchema },
+      { name: MailLink.name, schema: MailLinkSchema },
+    ]),
+    // a link nobody followed is deleted once it has expired
+    ExpiryModule.forFeature([{ name: MailLink.name, field: 'expiresAt' }]),
     MailModule.forConfig(UsersConfig),
   ],
   controllers: [UsersMessageController, SearchIndexMessageController, AccountSecurityMessageController, MailWorker],

@@ -54,6 +54,33 @@ export const AUDIT_ACTIONS = [
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
+/**
+ * What each producer may record: the audit service refuses a record its stream's producer does
+ * not perform (the gateway, the one facing the internet, reports reads and exports only).
+ */
+export const AUDIT_ACTIONS_BY_PRODUCER: Record<AuditProducer, readonly AuditAction[]> = {
+  users: [
+    'auth.password.changed',
+    'auth.password-reset.requested',
+    'auth.password.reset',
+    'auth.email.verified',
+    'auth.mfa.enabled',
+    'auth.mfa.disabled',
+    'auth.mfa.recovery-code-used',
+    'auth.account.deleted',
+    'users.roles.changed',
+    'users.deleted',
+  ],
+  oauth: ['auth.login.succeeded', 'auth.login.failed', 'auth.mfa.challenge-failed', 'oauth.keys.rotated', 'oauth.keys.withdrawn', 'oauth.grants.revoked'],
+  applications: ['applications.secret.rotated'],
+  gateway: ['users.profile.read', 'auth.account.exported'],
+};
+
+/** The producer whose stream an audit event name is, if it is one. */
+export function auditProducerOf(eventName: string): AuditProducer | undefined {
+  return (Object.keys(AuditEvents) as AuditProducer[]).find((producer) => AuditEvents[producer] === eventName);
+}
+
 export type AuditOutcome = 'success' | 'failure';
 
 /**

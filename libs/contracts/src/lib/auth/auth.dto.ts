@@ -196,6 +196,12 @@ export interface AccessTokenClaims {
   roles: UserRole[];
   /** How the session signed in (RFC 8176); absent from tokens of releases before it, read as `['pwd']`. */
   amr?: AuthMethodReference[];
+  /**
+   * Roles the user has that this token does not carry (MFA_REQUIRED_FOR_ADMINS: `admin`, until
+   * the session signs in with a second factor); they are in no `roles`, so no check anywhere
+   * grants them, and a route that needs one answers 403 `AUTH.MFA_REQUIRED`.
+   */
+  withheldRoles?: UserRole[];
 }
 
 /** The caller as the gateway authenticated it; travels to services in the envelope. */
