@@ -1,4 +1,5 @@
 import type { Launched } from '../../../../tools/platform/platform.cjs';
+import SERVICES from '../../../../tools/platform/services.json';
 import { call, Stack } from '../support/stack';
 
 interface SectionError {
@@ -87,7 +88,8 @@ describe('GET /api/v1/dashboard', () => {
     expect(registry['users']).toMatchObject({ instances: 1, ready: 1, circuit: 'closed' });
     expect(Object.keys(registry)).toEqual(expect.arrayContaining(['console-gateway', 'users', 'oauth', 'applications', 'images', 'data', 'statistics']));
     expect(sections.readiness.data).toMatchObject({ ready: true });
-    expect(sections.readiness.data?.services.map((entry) => entry.name)).toEqual(['users', 'oauth', 'applications', 'images', 'data', 'statistics']);
+    // every service of the platform, in the order services.json lists them
+    expect(sections.readiness.data?.services.map((entry) => entry.name)).toEqual(SERVICES.map((service) => service.name));
     expect(sections.summary.data).toMatchObject({ period: '7d', tz: 'UTC' });
     expect(sections.summary.data?.items.map((item) => item.key)).toEqual(expect.arrayContaining(['newUsers', 'logins']));
   });
