@@ -7,7 +7,8 @@ import { join } from 'node:path';
 import { type Launched, startMongo } from '../../../../../tools/platform/platform.cjs';
 import { migrations } from '../../migrations';
 import { MigrationRunner } from '@site11/persistence';
-import { GENESIS_HASH } from './audit-chain';
+import { GENESIS_HASH, sealEntry } from './audit-chain';
+import type { AnchoredHead, ChainAnchor } from './chain-anchor';
 import { EntriesAppender } from './entries-appender';
 import { EntriesService } from './entries.service';
 import { Entry, EntrySchema } from './entry.schema';
@@ -34,7 +35,15 @@ describe('the audit log on a real database (FerretDB or MongoDB)', () => {
   let connection: Connection;
   let entries: Model<Entry>;
   let service: EntriesService;
-  const appender = () => new EntriesAppender(entries);
+  /** The anchor as Redis keeps it (chain-anchor.ts): forward only; a fresh one per test. */
+  let anchored: AnchoredHead | null = null;
+  const anchor = {
+    advance: async (head: AnchoredHead) => {
+      if (!anchored || head.seq > anchored.seq) anchored = head;
+    },
+    read: async () => anchored,
+  } as unknown as ChainAnchor;
+  const appender = () => new EntriesAppender(entries, anchor);
 
   beforeAll(async () => {
     let uri = process.env['MONGODB_URI'];
@@ -57,7 +66,7 @@ describe('the audit log on a real database (FerretDB or MongoDB)', () => {
     }).run();
     entries = connection.model<Entry>(Entry.name, EntrySchema);
     await entries.init();
-    service = new EntriesService(entries);
+    service = new EntriesService(entries, anchor);
   });
 
   afterAll(async () => {
@@ -67,6 +76,7 @@ describe('the audit log on a real database (FerretDB or MongoDB)', () => {
   });
 
   beforeEach(async () => {
+    anchored = null;
     await entries.deleteMany({});
   });
 
@@ -143,6 +153,40 @@ describe('the audit log on a real database (FerretDB or MongoDB)', () => {
       checked: 2,
       firstBrokenId: ids[2],
     });
+  });
+
+  it('detects the newest entries removed, and a chain rewritten from an edit onward, against the head anchored outside the database', async () => {
+    const one = appender();
+    const ids = Array.from({ length: 5 }, () => randomUUID());
+    for (const id of ids) await one.append(record(), id);
+    expect(anchored).toMatchObject({ seq: 5, id: ids[4] });
+
+    // the newest entry removed: what is left still chains
+    const newest = await entries.findById(5).lean<Entry>().exec();
+    await entries.deleteOne({ _id: 5 });
+    await expect(service.verify()).resolves.toEqual({ valid: false, checked: 4, firstBrokenId: ids[4] });
+    await entries.collection.insertOne(newest as never);
+    await expect(service.verify()).resolves.toEqual({ valid: true, checked: 5, firstBrokenId: null });
+
+    // an edit, every hash after it recomputed: the chain checks, the anchored hash does not
+    const stored = await entries.find().sort({ _id: 1 }).lean<Entry[]>().exec();
+    let previous: { seq: number; hash: string } | null = { seq: 2, hash: stored[1].hash };
+    for (const entry of stored.slice(2)) {
+      const resealed = sealEntry(previous, {
+        id: entry.eventId,
+        at: entry.at,
+        actor: entry._id === 3 ? BOB : entry.actor,
+        action: entry.action,
+        target: entry.target,
+        ip: entry.ip,
+        userAgent: entry.userAgent,
+        requestId: entry.requestId,
+        outcome: entry.outcome,
+      });
+      await entries.collection.updateOne({ _id: entry._id } as never, { $set: { actor: resealed.actor, prevHash: resealed.prevHash, hash: resealed.hash } });
+      previous = resealed;
+    }
+    await expect(service.verify()).resolves.toEqual({ valid: false, checked: 5, firstBrokenId: ids[4] });
   });
 
   it('lists newest first with each filter, in pages that follow one another to the end', async () => {

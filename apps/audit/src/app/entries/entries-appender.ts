@@ -4,6 +4,7 @@ import { AUDIT_ACTIONS, AUDIT_ACTOR_PATTERN, AUDIT_TARGET_PATTERN, type AuditRec
 import { isDuplicateKey } from '@site11/persistence';
 import { Model } from 'mongoose';
 import { sealEntry } from './audit-chain';
+import { ChainAnchor } from './chain-anchor';
 import { Entry } from './entry.schema';
 
 /** Appends lost to other replicas before this one gives up; the event is then delivered again. */
@@ -26,7 +27,10 @@ export class EntriesAppender implements OnModuleInit {
   /** One append at a time in this process: its own appends would only race each other. */
   private queue: Promise<unknown> = Promise.resolve();
 
-  constructor(@InjectModel(Entry.name) private readonly entries: Model<Entry>) {}
+  constructor(
+    @InjectModel(Entry.name) private readonly entries: Model<Entry>,
+    private readonly anchor: ChainAnchor,
+  ) {}
 
   /** The unique indexes must exist before the first append: they are what makes it safe. */
   async onModuleInit(): Promise<void> {
@@ -65,6 +69,8 @@ export class EntriesAppender implements OnModuleInit {
           involves: involvedUsers(record),
         });
         this.head = { seq: entry.seq, hash: entry.hash };
+        // the new head, where the database's writers cannot reach it (chain-anchor.ts)
+        await this.anchor.advance({ seq: entry.seq, hash: entry.hash, id: eventId });
         return 'appended';
       } catch (error) {
         if (!isDuplicateKey(error)) throw error;

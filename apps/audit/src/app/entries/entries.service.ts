@@ -13,6 +13,7 @@ import {
 import { InvalidCursorError } from '@site11/persistence';
 import type { FilterQuery, Model } from 'mongoose';
 import { type ChainedEntry, verifyChain } from './audit-chain';
+import { ChainAnchor } from './chain-anchor';
 import { Entry } from './entry.schema';
 import { decodeSeqCursor, encodeSeqCursor, toAuditEntryDto, toChainedEntry } from './entry.mapper';
 
@@ -25,7 +26,10 @@ const VERIFY_BATCH = 500;
  */
 @Injectable()
 export class EntriesService {
-  constructor(@InjectModel(Entry.name) private readonly entries: Model<Entry>) {}
+  constructor(
+    @InjectModel(Entry.name) private readonly entries: Model<Entry>,
+    private readonly anchor: ChainAnchor,
+  ) {}
 
   /** Newest first; every filter is one equality or range that an index of the schema answers. */
   async list(query: ListAuditEntriesQueryDto): Promise<Page<AuditEntryDto>> {
@@ -56,9 +60,27 @@ export class EntriesService {
     return { ...page, items: page.items.map((entry) => (entry.actor === actor.sub ? entry : { ...entry, ip: null, userAgent: null })) };
   }
 
-  /** The whole chain from the first entry, streamed in `seq` order (see verifyChain). */
-  verify(): Promise<AuditVerificationDto> {
-    return verifyChain(this.chain());
+  /**
+   * The whole chain from the first entry, streamed in `seq` order (see verifyChain), then held
+   * against the head anchored outside the database (chain-anchor.ts), read before the walk so
+   * that entries appended meanwhile only extend past it: the anchored entry must be there, with
+   * the anchored hash. Its absence is a removed tail; another hash, a chain rewritten from an
+   * edit onward. Either names the anchored entry.
+   */
+  async verify(): Promise<AuditVerificationDto> {
+    const anchor = await this.anchor.read();
+    let anchored: ChainedEntry | undefined;
+    const chain = this.chain();
+    const watched = (async function* () {
+      for await (const entry of chain) {
+        if (anchor && entry.seq === anchor.seq) anchored = entry;
+        yield entry;
+      }
+    })();
+    const result = await verifyChain(watched);
+    if (!result.valid || !anchor) return result;
+    if (!anchored || anchored.hash !== anchor.hash) return { valid: false, checked: result.checked, firstBrokenId: anchored?.id ?? anchor.id };
+    return result;
   }
 
   private async *chain(): AsyncGenerator<ChainedEntry> {
