@@ -65,7 +65,8 @@ describe('the dashboard', () => {
     expect(rows).toHaveLength(3);
     expect(within(rows[1] as HTMLElement).getByText('users-1')).toBeInTheDocument();
     expect(within(rows[1] as HTMLElement).getByText('Ready')).toBeInTheDocument();
-    expect(within(rows[1] as HTMLElement).getByText('2 seconds ago')).toBeInTheDocument();
+    // two seconds old when the fixture was made; a slow render (a busy CI machine) adds a few
+    expect(within(rows[1] as HTMLElement).getByText(/^[2-9] seconds ago$/)).toBeInTheDocument();
     expect(within(rows[1] as HTMLElement).getByText('0.1.0')).toBeInTheDocument();
     expect(within(users).getByText('Circuit: Closed')).toBeInTheDocument();
     const gateway = screen.getByRole('region', { name: 'Gateway' });
