@@ -486,7 +486,19 @@ describe('an import whose data service is killed', () => {
     const accepted = await call<Job>(`${api}/${id}/imports`, { method: 'POST', token, body: big, headers: { 'content-type': 'text/csv' } });
     expect(accepted.status).toBe(202);
     const jobUrl = `${api}/${id}/imports/${accepted.body.jobId}`;
-    await waitFor(async () => (await call<Job>(jobUrl, { token })).body.rowsRead > 0, { what: 'the import under way', timeoutMs: 30_000, intervalMs: 20 });
+    // on a loaded machine the first progress report can take a while: wait for it, and say what
+    // the job looked like if it never came
+    let under: Job | undefined;
+    await waitFor(
+      async () => {
+        under = (await call<Job>(jobUrl, { token })).body;
+        return under.rowsRead > 0 || !['queued', 'running'].includes(under.status);
+      },
+      { what: 'the import under way', timeoutMs: 60_000, intervalMs: 50 },
+    ).catch((error) => {
+      throw new Error(`${String(error)}; the job: ${JSON.stringify(under)}`);
+    });
+    expect(under?.status).toBe('running');
     await crashStack.restartService('data', 'SIGKILL');
     let job: Job | undefined;
     await waitFor(
@@ -511,5 +523,5 @@ describe('an import whose data service is killed', () => {
       await crashDb.dropDatabase().catch(() => undefined);
       await crashDb.close();
     }
-  });
+  }, 150_000);
 });

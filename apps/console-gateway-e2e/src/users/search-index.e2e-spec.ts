@@ -248,11 +248,15 @@ describe('admin search from the Redis index (GET /api/v1/users?q=)', () => {
         (await search(gone)).items.length === 0,
       { what: 'the index repaired from users.created, users.updated and users.deleted', timeoutMs: 20_000, intervalMs: 250 },
     );
-    // read through the users service's own consumer group, nothing left pending
-    for (const event of ['users.created', 'users.updated', 'users.deleted']) {
+    // read through the users service's own consumer group, nothing left pending once every handler
+    // of the group (the index, and the mail worker for users.created) has acknowledged it
+    const usersGroup = async (event: string) => {
       const groups = (await redis.xinfo('GROUPS', `evt:{users}:${event}`)) as unknown[][];
-      const group = groups.map((fields) => Object.fromEntries(Array.from({ length: fields.length / 2 }, (_, i) => [fields[2 * i], fields[2 * i + 1]]))).find((g) => g['name'] === 'users');
-      expect(group).toMatchObject({ name: 'users', pending: 0 });
+      return groups.map((fields) => Object.fromEntries(Array.from({ length: fields.length / 2 }, (_, i) => [fields[2 * i], fields[2 * i + 1]]))).find((g) => g['name'] === 'users');
+    };
+    for (const event of ['users.created', 'users.updated', 'users.deleted']) {
+      await waitFor(async () => (await usersGroup(event))?.['pending'] === 0, { what: `${event} acknowledged by the users group`, timeoutMs: 20_000, intervalMs: 250 });
+      expect(await usersGroup(event)).toMatchObject({ name: 'users', pending: 0 });
     }
   });
 
