@@ -15,7 +15,7 @@
 const autocannon = require('autocannon');
 const path = require('node:path');
 const { ROOT, freePort, launch, waitFor, httpStatus } = require('../tools/platform/platform.cjs');
-const { cpuMsOf, openLoop } = require('./support.cjs');
+const { cpuMsOf, openLoop, usersServiceEnv } = require('./support.cjs');
 
 /** @typedef {import('./support.cjs').Proc} Proc */
 /**
@@ -132,8 +132,9 @@ if (require.main === module) {
     const admin = { email: 'cpu-admin@bench.test', password: 'cpu-admin-password' };
     const env = { NODE_ENV: 'production', LOG_LEVEL: 'warn', REDIS_URL: redis.url, MONGODB_URI: mongo.uri, RATE_LIMIT_PER_IP: '1000000', RATE_LIMIT_PER_ACCOUNT: '1000000' };
     const nodeArgs = [...(process.env.CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${path.join(dir, 'profiles')}`] : []), ...(process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean)];
+    const usersExtra = await usersServiceEnv(processes, dir);
     const usersPort = await freePort();
-    const users = await startApp('users', { env: { ...env, USERS_DB_NAME: 'users_cpu', HEALTH_PORT: String(usersPort), ADMIN_EMAIL: admin.email, ADMIN_PASSWORD: admin.password }, healthPort: usersPort, logFile: path.join(dir, 'users.log'), nodeArgs });
+    const users = await startApp('users', { env: { ...env, ...usersExtra, USERS_DB_NAME: 'users_cpu', HEALTH_PORT: String(usersPort), ADMIN_EMAIL: admin.email, ADMIN_PASSWORD: admin.password }, healthPort: usersPort, logFile: path.join(dir, 'users.log'), nodeArgs });
     const oauthPort = await freePort();
     const oauth = await startApp('oauth', { env: { ...env, OAUTH_DB_NAME: 'oauth_cpu', HEALTH_PORT: String(oauthPort), KEY_ENCRYPTION_KEY: require('node:crypto').randomBytes(32).toString('base64') }, healthPort: oauthPort, logFile: path.join(dir, 'oauth.log') });
     const gatewayPort = await freePort();
@@ -145,7 +146,7 @@ if (require.main === module) {
     const api = `http://127.0.0.1:${gatewayPort}/api/v1`;
     const login = await fetch(`${api}/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(admin) });
     const { accessToken } = await login.json();
-    const me = await (await fetch(`${api}/auth/me`, { headers: { authorization: `Bearer ${accessToken}` } })).json();
+    await (await fetch(`${api}/auth/me`, { headers: { authorization: `Bearer ${accessToken}` } })).json();
     const auth = { authorization: `Bearer ${accessToken}` };
     // another user's account, as an admin reads it (the bench's GET /users/:id)
     let other = await (await fetch(`${api}/users`, { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: JSON.stringify({ email: 'cpu-other@bench.test', name: 'Other One' }) })).json();
@@ -160,6 +161,14 @@ if (require.main === module) {
       await client.close();
     }
     const routed = [gateway, users, oauth, redis];
+    if (process.argv.includes('--idle')) {
+      // `--idle`: each process's CPU with no request at all, ms per second (timers, heartbeats,
+      // polling), which every per-request figure includes in proportion to the run's length
+      const watched = [gateway, users, oauth, redis, mongo, floors.fastify, floors.nest];
+      const before = watched.map((proc) => cpuMsOf(proc.child.pid));
+      await new Promise((resolve) => setTimeout(resolve, 10_000));
+      watched.forEach((proc, i) => process.stdout.write(`idle ${proc.name}: ${round3((cpuMsOf(proc.child.pid) - before[i]) / 10)} ms CPU per second\n`));
+    }
     const results = await measureCpu(
       /** @type {import('./cpu.cjs').CpuPath[]} */ ([
         { name: 'bare Fastify JSON (floor)', url: floors.fastifyUrl, processes: [floors.fastify], scale: 5 },
@@ -172,6 +181,25 @@ if (require.main === module) {
       { rounds, log: (line) => process.stdout.write(`${line}\n`) },
     );
     process.stdout.write(`\n${cpuTable(results).join('\n')}\n`);
+    if (process.argv.includes('--commands')) {
+      // `--commands`: Redis commands per request on each routed path (INFO commandstats before and
+      // after 1,000 requests), the round trips the transport and the checks cost
+      const Redis = require('ioredis');
+      const client = new Redis(redis.url);
+      const stats = async () => Object.fromEntries((await client.info('commandstats')).split('\n').filter((l) => l.startsWith('cmdstat_')).map((l) => [l.slice(8, l.indexOf(':')), Number(/calls=(\d+)/.exec(l)?.[1] ?? 0)]));
+      for (const [label, url, headers] of [
+        ['/auth/me, no cache', `${api}/auth/me`, { ...auth, 'cache-control': 'no-cache' }],
+        ['/users/:id, no cache', `${api}/users/${other.id}`, { ...auth, 'cache-control': 'no-cache' }],
+        ['/users/:id, cached', `${api}/users/${other.id}`, auth],
+      ]) {
+        const before = await stats();
+        await drive(url, headers, 1000, 16);
+        const after = await stats();
+        const per = Object.entries(after).map(([cmd, n]) => [cmd, (n - (before[cmd] ?? 0)) / 1000]).filter(([, n]) => Number(n) >= 0.01);
+        process.stdout.write(`Redis commands per request, ${label}: ${per.map(([cmd, n]) => `${cmd} ${Math.round(Number(n) * 100) / 100}`).join(', ')}\n`);
+      }
+      client.disconnect();
+    }
     if (process.argv.includes('--fixed')) {
       // `--fixed`: cached reads at 500 req/s, evenly spaced, for 10 s (the latency target)
       const hdr = require('hdr-histogram-js');

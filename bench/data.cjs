@@ -13,7 +13,7 @@ const os = require('node:os');
 const path = require('node:path');
 const { randomBytes } = require('node:crypto');
 const { DATA_DIR, freePort, startApp, startMongo, startRedis } = require('../tools/platform/platform.cjs');
-const { RssWatch, cpuMsOf, runBench, stats, targetTable, writeReport } = require('./support.cjs');
+const { RssWatch, cpuMsOf, runBench, stats, targetTable, usersServiceEnv, writeReport } = require('./support.cjs');
 
 const QUICK = process.argv.includes('--quick');
 const SIZES = QUICK ? [2_000, 20_000] : [10_000, 100_000];
@@ -54,7 +54,8 @@ async function main() {
   const suffix = Date.now().toString(36);
   const common = { NODE_ENV: 'production', LOG_LEVEL: 'warn', REDIS_URL: process.env.REDIS_URL ?? redis.url, MONGODB_URI: process.env.MONGODB_URI ?? mongo.uri };
   const ports = { users: await freePort(), oauth: await freePort(), data: await freePort(), gateway: await freePort() };
-  processes.push(await startApp('users', { env: { ...common, USERS_DB_NAME: `users_${suffix}`, HEALTH_PORT: String(ports.users), ADMIN_EMAIL: ADMIN.email, ADMIN_PASSWORD: ADMIN.password }, healthPort: ports.users, logFile: path.join(dir, 'users.log') }));
+  const usersExtra = await usersServiceEnv(processes, dir);
+  processes.push(await startApp('users', { env: { ...common, ...usersExtra, USERS_DB_NAME: `users_${suffix}`, HEALTH_PORT: String(ports.users), ADMIN_EMAIL: ADMIN.email, ADMIN_PASSWORD: ADMIN.password }, healthPort: ports.users, logFile: path.join(dir, 'users.log') }));
   processes.push(await startApp('oauth', { env: { ...common, OAUTH_DB_NAME: `oauth_${suffix}`, HEALTH_PORT: String(ports.oauth), KEY_ENCRYPTION_KEY: randomBytes(32).toString('base64') }, healthPort: ports.oauth, logFile: path.join(dir, 'oauth.log') }));
   processes.push(await startApp('data', { env: { ...common, DATA_DB_NAME: `data_${suffix}`, HEALTH_PORT: String(ports.data), DATA_SPOOL_DIR: path.join(dir, 'spool') }, healthPort: ports.data, logFile: path.join(dir, 'data.log') }));
   processes.push(

@@ -14,8 +14,8 @@ const { MongoClient, ObjectId } = require('mongoose').mongo;
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
-const { DATA_DIR, ROOT, freePort, startApp, startMongo, startRedis, launch, waitFor, httpStatus } = require('../tools/platform/platform.cjs');
-const { openLoop, rssOf } = require('./support.cjs');
+const { DATA_DIR, ROOT, freePort, startApp, startMongo, startRedis, waitFor, httpStatus } = require('../tools/platform/platform.cjs');
+const { openLoop, rssOf, usersServiceEnv } = require('./support.cjs');
 const { cpuTable, measureCpu, startFloors } = require('./cpu.cjs');
 const { benchDashboard } = require('./dashboard.cjs');
 
@@ -166,6 +166,8 @@ async function main() {
   // one for the whole run: oauth's signing keys are sealed with it, and the platform restarts
   const keyEncryptionKey = require('node:crypto').randomBytes(32).toString('base64');
   const gatewayMetricsPort = await freePort();
+  // the users service's mail server and sealing key, the same across restarts
+  const usersExtra = await usersServiceEnv(processes, dir);
 
   /** @type {any[]} */
   let apps = [];
@@ -176,7 +178,7 @@ async function main() {
     const env = { ...common, TRANSPORT: transport };
     for (let i = 0; i < usersReplicas; i++) {
       const port = await freePort();
-      apps.push(await startApp('users', { env: { ...env, ...usersEnv, MONGODB_URI: mongoUri, USERS_DB_NAME: usersDb, HEALTH_PORT: String(port), INSTANCE_ID: `bench-${i}`, ADMIN_EMAIL: ADMIN.email, ADMIN_PASSWORD: ADMIN.password }, healthPort: port, logFile: path.join(dir, `users-${i}.log`) }));
+      apps.push(await startApp('users', { env: { ...env, ...usersExtra, ...usersEnv, MONGODB_URI: mongoUri, USERS_DB_NAME: usersDb, HEALTH_PORT: String(port), INSTANCE_ID: `bench-${i}`, ADMIN_EMAIL: ADMIN.email, ADMIN_PASSWORD: ADMIN.password }, healthPort: port, logFile: path.join(dir, `users-${i}.log`) }));
       apps[apps.length - 1].name = `users#${i + 1}`;
     }
     const oauthPort = await freePort();

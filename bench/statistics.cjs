@@ -15,7 +15,7 @@ const { randomBytes, randomUUID } = require('node:crypto');
 const Redis = require('ioredis');
 const mongoose = require('mongoose');
 const { DATA_DIR, freePort, startApp, startMongo, startRedis, waitFor } = require('../tools/platform/platform.cjs');
-const { RssWatch, cpuMsOf, runBench, stats, targetTable, writeReport } = require('./support.cjs');
+const { RssWatch, cpuMsOf, runBench, stats, targetTable, usersServiceEnv, writeReport } = require('./support.cjs');
 
 const QUICK = process.argv.includes('--quick');
 const EVENTS = QUICK ? 10_000 : 100_000;
@@ -53,7 +53,8 @@ async function main() {
   const common = { NODE_ENV: 'production', LOG_LEVEL: 'warn', REDIS_URL: redisUrl, MONGODB_URI: mongoUri };
   const ports = { users: await freePort(), oauth: await freePort(), statistics: await freePort(), gateway: await freePort() };
   const statisticsDb = `statistics_${suffix}`;
-  processes.push(await startApp('users', { env: { ...common, USERS_DB_NAME: `users_${suffix}`, HEALTH_PORT: String(ports.users), ADMIN_EMAIL: ADMIN.email, ADMIN_PASSWORD: ADMIN.password }, healthPort: ports.users, logFile: path.join(dir, 'users.log') }));
+  const usersExtra = await usersServiceEnv(processes, dir);
+  processes.push(await startApp('users', { env: { ...common, ...usersExtra, USERS_DB_NAME: `users_${suffix}`, HEALTH_PORT: String(ports.users), ADMIN_EMAIL: ADMIN.email, ADMIN_PASSWORD: ADMIN.password }, healthPort: ports.users, logFile: path.join(dir, 'users.log') }));
   processes.push(await startApp('oauth', { env: { ...common, OAUTH_DB_NAME: `oauth_${suffix}`, HEALTH_PORT: String(ports.oauth), KEY_ENCRYPTION_KEY: randomBytes(32).toString('base64') }, healthPort: ports.oauth, logFile: path.join(dir, 'oauth.log') }));
   processes.push(await startApp('statistics', { env: { ...common, STATISTICS_DB_NAME: statisticsDb, HEALTH_PORT: String(ports.statistics) }, healthPort: ports.statistics, logFile: path.join(dir, 'statistics.log') }));
   processes.push(

@@ -5,7 +5,8 @@
  */
 const fs = require('node:fs');
 const path = require('node:path');
-const { ROOT } = require('../tools/platform/platform.cjs');
+const { randomBytes } = require('node:crypto');
+const { ROOT, startMailCatcher } = require('../tools/platform/platform.cjs');
 
 /** @typedef {{ name: string, child: import('node:child_process').ChildProcess, stop: (s?: NodeJS.Signals) => Promise<unknown> }} Proc */
 
@@ -125,4 +126,17 @@ async function openLoop({ url, headers = {}, rate, seconds, connections = 32, re
   return { seconds: (performance.now() - started) / 1000, errors, non2xx };
 }
 
-module.exports = { RssWatch, cpuMsOf, openLoop, rssOf, runBench, stats, targetTable, writeReport };
+/**
+ * What the users service needs in production beside the shared settings: a mail server (a local
+ * catcher, started here and added to `processes` so it stops with them) and a key to seal TOTP
+ * secrets with. One call per bench, its result given to every users replica.
+ * @param {Proc[]} processes
+ * @param {string} dir
+ */
+async function usersServiceEnv(processes, dir) {
+  const mail = await startMailCatcher({ logFile: path.join(dir, 'maildev.log') });
+  processes.push(mail);
+  return { SMTP_URL: mail.smtpUrl, MAIL_FROM: 'site11 bench <bench@site11.test>', KEY_ENCRYPTION_KEY: randomBytes(32).toString('base64') };
+}
+
+module.exports = { RssWatch, cpuMsOf, openLoop, rssOf, runBench, stats, targetTable, usersServiceEnv, writeReport };

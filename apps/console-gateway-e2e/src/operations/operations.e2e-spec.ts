@@ -126,6 +126,12 @@ describe('metrics and logs', () => {
   it('logs JSON lines that carry one request id through the gateway and the service, and no secrets', async () => {
     const requestId = `trace-${Date.now()}`;
     await call(`${stack.api}/users/${new Types.ObjectId().toHexString()}`, { token: admin, headers: { 'x-request-id': requestId } });
+    // probes skip the request logger: they answer, with their request id, and log nothing
+    const probeId = `probe-${Date.now()}`;
+    for (const probe of ['/health/live', '/health/ready']) {
+      const answered = await fetch(`${stack.gatewayUrl}${probe}`, { headers: { 'x-request-id': probeId } });
+      expect({ probe, status: answered.status, requestId: answered.headers.get('x-request-id') }).toEqual({ probe, status: 200, requestId: probeId });
+    }
     await sleep(300);
 
     const lines = (file: string) =>
@@ -139,6 +145,7 @@ describe('metrics and logs', () => {
     expect(gatewayLine).toMatchObject({ service: 'console-gateway', res: { statusCode: 404 } });
     expect(usersLine).toMatchObject({ service: 'users', pattern: 'users.find-by-id', outcome: 'USERS.NOT_FOUND' });
     expect(typeof usersLine?.['durationMs']).toBe('number');
+    expect(lines('console-gateway.log').filter((l) => l['requestId'] === probeId)).toEqual([]);
 
     for (const file of readdirSync(stack.logDir).filter((f) => f.endsWith('.log'))) {
       const text = readFileSync(join(stack.logDir, file), 'utf8');

@@ -43,6 +43,14 @@ export function pinoParams(options: ObservabilityModuleOptions): Params {
   const quiet = options.metricsListener ? QUIET_HEALTH_PATHS : QUIET_PATHS;
   return {
     forRoutes: [{ path: '{*path}', method: RequestMethod.ALL }],
+    // probes log nothing, so they skip the request logger altogether: no child logger, no
+    // response listener (a fifth of the gateway's CPU on /health/live); `customLogLevel` below
+    // still keeps them silent if they ever reach it
+    exclude: [
+      { path: 'health', method: RequestMethod.ALL },
+      { path: 'health/{*path}', method: RequestMethod.ALL },
+      ...(options.metricsListener ? [] : [{ path: 'metrics', method: RequestMethod.ALL }]),
+    ],
     pinoHttp: {
       level: PINO_LEVELS[options.level] ?? 'info',
       base: { service: options.service, instance: options.instanceId },
