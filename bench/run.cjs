@@ -80,7 +80,9 @@ async function load(name, options) {
     ...summary(h, result.duration, result.errors + result.timeouts, result.non2xx),
     peakRssMb: Object.fromEntries([...rssDuring].map(([k, v]) => [k, Math.round(v / 1048576)])),
   };
-  process.stdout.write(`  ${name}: ${out.throughput} req/s, p50 ${out.p50} ms, p95 ${out.p95} ms, p99 ${out.p99} ms, errors ${out.errors}, non-2xx ${out.non2xx}\n`);
+  // which statuses the failures were, so a non-2xx count says why
+  const failedStatuses = Object.entries(result.statusCodeStats ?? {}).filter(([code]) => !code.startsWith('2')).map(([code, { count }]) => `${code}×${count}`);
+  process.stdout.write(`  ${name}: ${out.throughput} req/s, p50 ${out.p50} ms, p95 ${out.p95} ms, p99 ${out.p99} ms, errors ${out.errors}, non-2xx ${out.non2xx}${failedStatuses.length ? ` (${failedStatuses.join(', ')})` : ''}\n`);
   return out;
 }
 
@@ -99,7 +101,9 @@ async function fixedRate(name, { url, headers = {}, rate }) {
     ...summary(h, seconds, errors, non2xx),
     peakRssMb: Object.fromEntries([...rssDuring].map(([k, v]) => [k, Math.round(v / 1048576)])),
   };
-  process.stdout.write(`  ${name}: ${out.throughput} req/s, p50 ${out.p50} ms, p95 ${out.p95} ms, p99 ${out.p99} ms, errors ${out.errors}, non-2xx ${out.non2xx}\n`);
+  // which statuses the failures were, so a non-2xx count says why
+  const failedStatuses = Object.entries(result.statusCodeStats ?? {}).filter(([code]) => !code.startsWith('2')).map(([code, { count }]) => `${code}×${count}`);
+  process.stdout.write(`  ${name}: ${out.throughput} req/s, p50 ${out.p50} ms, p95 ${out.p95} ms, p99 ${out.p99} ms, errors ${out.errors}, non-2xx ${out.non2xx}${failedStatuses.length ? ` (${failedStatuses.join(', ')})` : ''}\n`);
   return out;
 }
 
@@ -266,6 +270,10 @@ async function main() {
     requests: [{ setupRequest: (req) => ({ ...req, body: JSON.stringify({ email: `w${Date.now()}-${seq++}@bench.test`, name: 'Writer' }) }) }],
   });
   const search = { url: `${api}/users?q=bench%20user%2000012&limit=20`, headers: auth, connections: 4 };
+  // the writes still queued when the load stopped are handled first; a search measured behind them
+  // measures them (and the breaker they may have opened), so wait for five searches in a row to pass
+  let passed = 0;
+  await waitFor(async () => ((passed = (await fetch(search.url, { headers: auth })).status === 200 ? passed + 1 : 0), passed >= 5), { what: 'the writes drained', timeoutMs: 120_000, intervalMs: 200 });
   const searchSmall = await load(`gateway GET /users?q= at ${SIZES[0]} (4 connections)`, search);
   counts[SIZES[1]] = await seed(db, SIZES[1]);
   // the users service keeps its search index from its events and writes; seeded straight into
