@@ -452,6 +452,35 @@ describe('account actions in the audit log', () => {
     expect(await entryOf(deleted.requestId, `?action=users.deleted&target=user:${user.id}`)).toMatchObject({ actor: admin.id, outcome: 'success' });
   });
 
+  it('records an admin’s search and list of accounts as a read of each account answered, and none of their own', async () => {
+    const user = await someone();
+    const searched = await acted(`/users?q=${encodeURIComponent(user.email)}`, 'audit-e2e/search', { method: 'GET', token: admin.token });
+    expect(searched.response.status).toBe(200);
+    expect((searched.response.body['items'] as { id: string }[]).map((item) => item.id)).toEqual([user.id]);
+    expect(await entryOf(searched.requestId, `?action=users.profile.read&target=user:${user.id}`)).toEqual(
+      recordedAs({ actor: admin.id, action: 'users.profile.read', target: `user:${user.id}`, userAgent: 'audit-e2e/search', requestId: searched.requestId }),
+    );
+
+    // a page of the whole list: every other account on it is recorded (once per admin and account
+    // per 10 minutes), the admin's own is not
+    const other = await someone();
+    const pages: { requestId: string; ids: string[] }[] = [];
+    for (let cursor: string | null = ''; cursor !== null && !pages.some((page) => page.ids.includes(other.id)); ) {
+      const listed = await acted(`/users?limit=100${cursor ? `&cursor=${cursor}` : ''}`, 'audit-e2e/list', { method: 'GET', token: admin.token });
+      expect(listed.response.status).toBe(200);
+      pages.push({ requestId: listed.requestId, ids: (listed.response.body['items'] as { id: string }[]).map((item) => item.id) });
+      cursor = listed.response.body['nextCursor'] as string | null;
+    }
+    const [first, last] = [pages[0], pages[pages.length - 1]];
+    expect(first.ids[0]).toBe(admin.id); // the oldest account comes first
+    expect(last.ids).toContain(other.id);
+    expect(await entryOf(last.requestId, `?action=users.profile.read&target=user:${other.id}`)).toMatchObject({ actor: admin.id, userAgent: 'audit-e2e/list' });
+    const byAdmin = await entriesOnceThere(`?action=users.profile.read&actor=${admin.id}&limit=200`, (items) => items.some((entry) => entry.requestId === first.requestId));
+    expect(byAdmin.filter((entry) => entry.requestId === first.requestId).map((entry) => entry.target)).not.toContain(`user:${admin.id}`);
+    // the account read by the search above is not recorded again by the list
+    expect(byAdmin.filter((entry) => entry.target === `user:${user.id}`).map((entry) => entry.requestId)).toEqual([searched.requestId]);
+  });
+
   it('records turning two-factor authentication on, and keeps the chain valid through all of it', async () => {
     const user = await someone();
     const setup = await call<{ secret: string }>(`${stack.api}/auth/mfa/totp/setup`, { method: 'POST', token: user.token });

@@ -7,9 +7,10 @@ import { LRUCache } from 'lru-cache';
 const WINDOW_MS = 10 * 60_000;
 
 /**
- * Records admins' reads of other users' data (`users.profile.read`) on the gateway's own audit
- * stream (`console-gateway.audit.recorded`). The gateway records them, not the users service,
- * because its read cache answers most of them alone. An admin reading one account again and
+ * Records admins' reads of other users' data (`users.profile.read`: one account, or each account
+ * on a page of the list or of a search) on the gateway's own audit stream
+ * (`console-gateway.audit.recorded`). The gateway records them, not the users service, because
+ * its read cache answers most of them alone. An admin reading one account again and
  * again is one record per 10 minutes (per replica), so neither the audit log nor the cached
  * read path carries a write per request. A record that cannot be published is logged and tried
  * again at the next read; the read itself is answered (docs/audit.md).
@@ -20,6 +21,11 @@ export class AdminReads {
   private readonly recent = new LRUCache<string, true>({ max: 10_000, ttl: WINDOW_MS });
 
   constructor(private readonly rpc: RpcClient) {}
+
+  /** `record` for each account of a page (a list or a search), sent together. */
+  async recordAll(admin: string, targets: readonly string[], call: CallOptions): Promise<void> {
+    await Promise.all(targets.map((target) => this.record(admin, target, call)));
+  }
 
   async record(admin: string, target: string, call: CallOptions): Promise<void> {
     const key = `${admin} ${target}`;

@@ -69,8 +69,15 @@ export class UsersHttpController {
   @Roles('admin')
   @ApiOperation({ summary: 'List users, optionally by email or name prefix, one page at a time (admin)' })
   @ApiOkResponse({ type: UserPageDto })
-  list(@Query() query: ListUsersQueryDto, @Call() call: CallOptions): Promise<Page<UserDto>> {
-    return this.rpc.send(UsersPatterns.list, query, call);
+  async list(@Query() query: ListUsersQueryDto, @CurrentUser() user: AuthUser, @Call() call: CallOptions): Promise<Page<UserDto>> {
+    const page = await this.rpc.send<Page<UserDto>>(UsersPatterns.list, query, call);
+    // a page of accounts is a read of each of them (the admin's own aside), recorded as one
+    await this.adminReads.recordAll(
+      user.sub,
+      page.items.filter((item) => item.id !== user.sub).map((item) => `user:${item.id}`),
+      call,
+    );
+    return page;
   }
 
   @Get(':id')
