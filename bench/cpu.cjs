@@ -183,7 +183,8 @@ if (require.main === module) {
     process.stdout.write(`\n${cpuTable(results).join('\n')}\n`);
     if (process.argv.includes('--commands')) {
       // `--commands`: Redis commands per request on each routed path (INFO commandstats before and
-      // after 1,000 requests), the round trips the transport and the checks cost
+      // after 1,000 requests), the round trips the transport and the checks cost; the apps' own
+      // background commands of those seconds (heartbeats, blocking reads) are counted in too
       const Redis = require('ioredis');
       const client = new Redis(redis.url);
       const stats = async () => Object.fromEntries((await client.info('commandstats')).split('\n').filter((l) => l.startsWith('cmdstat_')).map((l) => [l.slice(8, l.indexOf(':')), Number(/calls=(\d+)/.exec(l)?.[1] ?? 0)]));
@@ -193,7 +194,8 @@ if (require.main === module) {
         ['/users/:id, cached', `${api}/users/${other.id}`, auth],
       ]) {
         const before = await stats();
-        await drive(url, headers, 1000, 16);
+        const { errors, non2xx } = await drive(url, headers, 1000, 16);
+        if (errors + non2xx > 0) process.stdout.write(`  (${errors + non2xx} of the 1,000 requests failed)\n`);
         const after = await stats();
         const per = Object.entries(after).map(([cmd, n]) => [cmd, (n - (before[cmd] ?? 0)) / 1000]).filter(([, n]) => Number(n) >= 0.01);
         process.stdout.write(`Redis commands per request, ${label}: ${per.map(([cmd, n]) => `${cmd} ${Math.round(Number(n) * 100) / 100}`).join(', ')}\n`);

@@ -271,7 +271,8 @@ async function main() {
   // the writes still queued when the load stopped are handled first; a search measured behind them
   // measures them (and the breaker they may have opened), so wait for five searches in a row to pass
   let passed = 0;
-  await waitFor(async () => ((passed = (await fetch(search.url, { headers: auth })).status === 200 ? passed + 1 : 0), passed >= 5), { what: 'the writes drained', timeoutMs: 120_000, intervalMs: 200 });
+  const searchPasses = async () => (await fetch(search.url, { headers: auth }).catch(() => null))?.status === 200;
+  await waitFor(async () => ((passed = (await searchPasses()) ? passed + 1 : 0), passed >= 5), { what: 'the writes drained', timeoutMs: 120_000, intervalMs: 200 });
   const searchSmall = await load(`gateway GET /users?q= at ${SIZES[0]} (4 connections)`, search);
   counts[SIZES[1]] = await seed(db, SIZES[1]);
   // the users service keeps its search index from its events and writes; seeded straight into
@@ -352,7 +353,7 @@ async function main() {
       `${report.ratios.searchLargeToSmallP50} (${searchLarge.non2xx} non-2xx)`,
     ],
     ['dashboard p95 ≤ its slowest section + 2 ms (one client)', dashboard.overheadP95 <= 2 && dashboard.errors + dashboardLoaded.errors === 0, `overhead p95 ${dashboard.overheadP95} ms (p95 ${dashboard.p95} ms, slowest section p95 ${dashboard.slowestSectionP95} ms); at 8 clients ${dashboardLoaded.overheadP95} ms; ${dashboard.errors + dashboardLoaded.errors} errors`],
-    ['each app RSS ≤ 200 MB', Object.entries(report.peakRssMb).filter(([k]) => !/redis|ferretdb|mongod/.test(k)).every(([, v]) => v <= 200), JSON.stringify(report.peakRssMb)],
+    ['each app RSS ≤ 200 MB', Object.entries(report.peakRssMb).filter(([k]) => !/redis|ferretdb|mongod|maildev/.test(k)).every(([, v]) => v <= 200), JSON.stringify(report.peakRssMb)],
   ];
   report.targets = targets.map(([target, met, value]) => ({ target, met, value }));
 

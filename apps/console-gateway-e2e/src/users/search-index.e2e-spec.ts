@@ -255,7 +255,9 @@ describe('admin search from the Redis index (GET /api/v1/users?q=)', () => {
       return groups.map((fields) => Object.fromEntries(Array.from({ length: fields.length / 2 }, (_, i) => [fields[2 * i], fields[2 * i + 1]]))).find((g) => g['name'] === 'users');
     };
     for (const event of ['users.created', 'users.updated', 'users.deleted']) {
-      await waitFor(async () => (await usersGroup(event))?.['pending'] === 0, { what: `${event} acknowledged by the users group`, timeoutMs: 20_000, intervalMs: 250 });
+      // read (lag 0: nothing left unread; null where Redis cannot tell) and acknowledged (pending 0)
+      const done = (group?: Record<string, unknown>) => group?.['pending'] === 0 && (group?.['lag'] ?? 0) === 0;
+      await waitFor(async () => done(await usersGroup(event)), { what: `${event} read and acknowledged by the users group`, timeoutMs: 20_000, intervalMs: 250 });
       expect(await usersGroup(event)).toMatchObject({ name: 'users', pending: 0 });
     }
   });
