@@ -1,6 +1,8 @@
 import { decodeJwt } from 'jose';
 import { generate } from 'otplib';
+import Redis from 'ioredis';
 import { randomBytes } from 'node:crypto';
+import { type AddressInfo, createServer, type Server } from 'node:net';
 import { ADMIN, call, Stack } from '../support/stack';
 
 const password = 'a fine password';
@@ -352,5 +354,70 @@ describe('with REQUIRE_VERIFIED_EMAIL and MFA_REQUIRED_FOR_ADMINS', () => {
     // a refresh keeps what the session signed in with
     const refreshed = await call<Tokens>(`${stack.api}/auth/refresh`, { method: 'POST', json: { refreshToken: signedIn.body.refreshToken } });
     expect(decodeJwt(refreshed.body.accessToken)).toMatchObject({ roles: ['user', 'admin'], amr: ['pwd', 'otp'] });
+  });
+});
+
+describe('with a mail server that refuses the recipient for good', () => {
+  let stack: Stack;
+  let smtp: Server;
+  /** Every RCPT TO the server was asked, in order. */
+  const recipients: string[] = [];
+
+  beforeAll(async () => {
+    // just enough SMTP to refuse each recipient with 550, as a server that knows no such mailbox
+    smtp = createServer((socket) => {
+      socket.setEncoding('utf8');
+      socket.write('220 refusing.test ESMTP\r\n');
+      let buffered = '';
+      socket.on('data', (chunk: string) => {
+        buffered += chunk;
+        for (let end = buffered.indexOf('\r\n'); end >= 0; end = buffered.indexOf('\r\n')) {
+          const line = buffered.slice(0, end);
+          buffered = buffered.slice(end + 2);
+          const verb = line.slice(0, 4).toUpperCase();
+          if (verb === 'EHLO' || verb === 'HELO') socket.write('250 refusing.test\r\n');
+          else if (verb === 'MAIL' || verb === 'RSET' || verb === 'NOOP') socket.write('250 OK\r\n');
+          else if (verb === 'RCPT') {
+            recipients.push(line.replace(/^RCPT TO:\s*<?([^>]*)>?.*$/i, '$1'));
+            socket.write('550 5.1.1 No such mailbox\r\n');
+          } else if (verb === 'QUIT') socket.end('221 Bye\r\n');
+          else socket.write('502 5.5.1 Not implemented\r\n');
+        }
+      });
+      socket.on('error', () => undefined);
+    });
+    await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', resolve));
+    const { port } = smtp.address() as AddressInfo;
+    // a Redis of its own: the test reads the users service's dead letters and pending events
+    stack = await Stack.start({ ownRedis: true, usersEnv: { SMTP_URL: `smtp://127.0.0.1:${port}` } });
+  });
+  afterAll(async () => {
+    await stack?.stop();
+    await new Promise((resolve) => smtp?.close(resolve));
+  });
+
+  it('registers the account at once, and sets the refused verification mail aside after one try', async () => {
+    const email = address('refused');
+    const registered = await call(`${stack.api}/auth/register`, { method: 'POST', json: { email, password, name: 'Ada' } });
+    expect(registered.status).toBe(201);
+
+    const redis = new Redis(stack.redisUrl);
+    try {
+      const deadLetters = async () =>
+        (await redis.xrange('dlq:{users}', '-', '+')).map(([, fields]) => Object.fromEntries(Array.from({ length: fields.length / 2 }, (_, i) => [fields[2 * i], fields[2 * i + 1]])));
+      const deadline = Date.now() + 15_000;
+      let found: Record<string, string>[] = [];
+      while (found.length === 0 && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        found = (await deadLetters()).filter((entry) => entry['pattern'] === 'users.created' && (entry['data'] ?? '').includes(registered.body['id'] as string));
+      }
+      expect(found).toEqual([expect.objectContaining({ reason: 'rejected', deliveries: '1', stream: 'evt:{users}:users.created' })]);
+      // not tried again: a retry would come after STREAMS_RECLAIM_IDLE_MS
+      await new Promise((resolve) => setTimeout(resolve, 3_000));
+      expect(recipients.filter((to) => to === email)).toEqual([email]);
+      expect(await redis.xpending('evt:{users}:users.created', 'users')).toEqual([0, null, null, null]);
+    } finally {
+      redis.disconnect();
+    }
   });
 });

@@ -17,7 +17,7 @@ export interface MailFailureDetails {
   command?: string;
 }
 
-/** A message that was not sent. `retryable` tells the worker whether to throw it back for a retry. */
+/** A message that was not sent. `retryable` says whether another delivery can help (the code says it on the wire). */
 export class MailDeliveryError extends DomainError {
   constructor(
     readonly retryable: boolean,

@@ -21,6 +21,11 @@ export interface BootstrapServiceOptions<C extends ServiceConfig> {
    * consumers such as statistics that count history).
    */
   eventsFrom?: 'new' | 'oldest';
+  /**
+   * Error codes with which this service's event handlers say another delivery cannot help: such
+   * an event goes to the dead-letter stream at once (streams transport; RedisStreamsServer).
+   */
+  permanentEventErrors?: readonly string[];
 }
 
 /** The app's credential check for the transport, when it has one (RpcIdentityModule). */
@@ -79,6 +84,7 @@ export async function bootstrapService<C extends ServiceConfig>(
               retryMaxDelayMs: config.STREAMS_RETRY_MAX_DELAY_MS,
               shutdownGraceMs: config.SHUTDOWN_GRACE_MS,
               eventsFrom: options.eventsFrom ?? 'new',
+              permanentEventErrors: options.permanentEventErrors,
             }),
           };
     app.connectMicroservice<MicroserviceOptions>(transport, { inheritAppConfig: true });

@@ -33,7 +33,8 @@ const RECIPIENT_FIELDS = '_id email name emailVerified profile.locale deletedAt'
  * group, so sending never holds up the request that caused it. A link's token is minted here,
  * when the mail goes out, and only its hash is stored (a newer link replaces an older one). A
  * send that fails throws: the event stays pending and is delivered again with a growing delay,
- * and after its last attempt it goes to the dead-letter stream (docs/messaging.md). Each attempt
+ * and after its last attempt it goes to the dead-letter stream (docs/messaging.md); one the SMTP
+ * server refused for good (`MAIL.PERMANENT_FAILURE`) goes there at once (apps/users/src/main.ts). Each attempt
  * mints a fresh link, so a mail that did get out before a failure holds a link that no longer
  * works; the one that arrives last does.
  */

@@ -86,7 +86,7 @@ export async function deadLetter(
   redis: RedisClient,
   service: string,
   delivery: Delivery,
-  reason: 'max-deliveries' | 'malformed' | 'trimmed',
+  reason: 'max-deliveries' | 'malformed' | 'trimmed' | 'rejected',
   logger: Logger,
 ): Promise<void> {
   const { source, id, fields, deliveries } = delivery;

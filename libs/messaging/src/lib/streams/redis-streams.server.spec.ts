@@ -475,6 +475,30 @@ describe('RedisStreamsServer (real Redis)', () => {
       expect(await redis.xpending(StreamKeys.events(pattern), service)).toEqual([0, null, null, null]);
     });
 
+    it('dead-letters at once an event whose handler failed with a permanent error, and retries any other failure', async () => {
+      const service = uniqueService('permanent');
+      const pattern = `${uniqueService('em')}.thing-happened`;
+      const calls: string[] = [];
+      const handler = (payload: unknown) => {
+        const { n } = (payload as { data: { n: string } }).data;
+        calls.push(n);
+        if (n === 'refused') throw new DomainError('MAIL.PERMANENT_FAILURE', ErrorKind.FailedPrecondition, 'refused for good');
+        throw new DomainError('MAIL.TRANSIENT_FAILURE', ErrorKind.Unavailable, 'try later');
+      };
+      await serve(service, { events: { [pattern]: handler } }, { reclaimIdleMs: 200, maxDeliveries: 3, retryMaxDelayMs: 200, permanentEventErrors: ['MAIL.PERMANENT_FAILURE'] });
+      await client.rpc.emit(pattern, { n: 'refused' }, { requestId: 'r1' });
+      await until(async () => (await redis.xlen(StreamKeys.deadLetters(service))) === 1, 5_000);
+      const [[, first]] = await redis.xrange(StreamKeys.deadLetters(service), '-', '+');
+      expect(first).toEqual(expect.arrayContaining(['reason', 'rejected', 'deliveries', '1', 'pattern', pattern]));
+
+      await client.rpc.emit(pattern, { n: 'later' }, { requestId: 'r2' });
+      await until(async () => (await redis.xlen(StreamKeys.deadLetters(service))) === 2, 10_000);
+      const [, [, second]] = await redis.xrange(StreamKeys.deadLetters(service), '-', '+');
+      expect(second).toEqual(expect.arrayContaining(['reason', 'max-deliveries', 'deliveries', '3']));
+      expect(calls).toEqual(['refused', 'later', 'later', 'later']);
+      expect(await redis.xpending(StreamKeys.events(pattern), service)).toEqual([0, null, null, null]);
+    });
+
     it('delivers a failed event again once it succeeds, and acknowledges it', async () => {
       const service = uniqueService('retry-ok');
       const pattern = `${uniqueService('em')}.thing-happened`;

@@ -40,6 +40,12 @@ export interface RedisStreamsServerOptions extends Partial<StreamsTuning> {
    * to the proved actor and app, never to what the envelope claims (see CALLER_IDENTITY).
    */
   identify?: CallerIdentityResolver;
+  /**
+   * Error codes with which an event handler says another delivery cannot help (a mail server
+   * that refused a message for good): such an event is dead-lettered at once (`reason: rejected`)
+   * instead of retried up to `maxDeliveries`.
+   */
+  permanentEventErrors?: readonly string[];
 }
 
 const HEARTBEAT_MS = 1000;
@@ -89,10 +95,12 @@ export class RedisStreamsServer extends Server implements CustomTransportStrateg
    * raced with that acknowledgement (they may share one socket write), it was not taken over.
    */
   private readonly finishing = new Set<string>();
+  private readonly permanentEventErrors: ReadonlySet<string>;
 
   constructor(private readonly options: RedisStreamsServerOptions) {
     super();
     this.tuning = { ...DEFAULT_STREAMS_TUNING, ...options };
+    this.permanentEventErrors = new Set(options.permanentEventErrors ?? []);
     this.consumer = `${options.service}-${options.instanceId}`;
   }
 
@@ -410,8 +418,16 @@ export class RedisStreamsServer extends Server implements CustomTransportStrateg
     if (!handler?.isEventHandler || data === undefined) return deadLetter(this.writer, this.options.service, delivery, 'malformed', this.logger);
     const outcome = await this.invoke(pattern, data, new StreamsContext([source.key, messageId, pattern, delivery.deliveries]), handler);
     // A failed event stays pending: it is delivered again after a wait that grows with its
-    // deliveries (eventRetryDelayMs), and dead-lettered after maxDeliveries.
-    if ('err' in outcome) return;
+    // deliveries (eventRetryDelayMs), and dead-lettered after maxDeliveries; one that failed with
+    // a permanent error (permanentEventErrors) is dead-lettered at once.
+    if ('err' in outcome) {
+      const code = (outcome.err as { code?: unknown } | null)?.code;
+      if (typeof code === 'string' && this.permanentEventErrors.has(code)) {
+        this.finishing.add(`${source.key} ${messageId}`);
+        await deadLetter(this.writer, this.options.service, delivery, 'rejected', this.logger);
+      }
+      return;
+    }
     this.finishing.add(`${source.key} ${messageId}`);
     await this.writer.xack(source.key, this.options.service, messageId);
   }

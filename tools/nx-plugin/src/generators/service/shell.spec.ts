@@ -75,6 +75,13 @@ const usersOwnConfig = (text: string) =>
 /** Without the audit stream the users service records its account actions on (docs/audit.md). */
 const withoutAudit = (text: string) => text.replace(/^ {4}\/\/ audit records on .*\n/m, '').replace(/, audit: '[\w-]+' \}/, ' }');
 
+/** Without the mail worker's permanent failures, which the users service dead-letters at once. */
+const withoutPermanentMailErrors = (text: string) =>
+  text
+    .replace(/^import \{ MailErrors \} from '@site11\/mail';\n/m, '')
+    .replace(/^\/\/ a mail the SMTP server refused .*\n/m, '')
+    .replace(', permanentEventErrors: [MailErrors.permanent] }', ' }');
+
 /** The config up to HEALTH_PORT, importing only the validators it still uses. */
 function sharedConfig(text: string): string {
   text = usersOwnConfig(text);
@@ -95,6 +102,7 @@ const withoutMigrations = (text: string) =>
 function comparable(file: string, text: string): string {
   if (file === 'src/app/app.module.ts') return withoutAudit(withoutFeatureModules(text));
   if (file === 'src/migrations/index.ts') return withoutMigrations(text);
+  if (file === 'src/main.ts') return withoutPermanentMailErrors(text);
   if (file === `src/app/${SERVICE}.config.ts`) return sharedConfig(text);
   return text;
 }
