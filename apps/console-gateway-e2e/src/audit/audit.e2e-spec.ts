@@ -535,29 +535,17 @@ describe('the account flows in the audit log', () => {
     expect((await call(`${stack.api}/auth/me/export`, { token: session })).status).toBe(200);
     expect((await json('/auth/me', { password: PASSWORD }, session, 'DELETE')).status).toBe(204);
 
-    expect(
-      await actions(user, [
-        'auth.email.verified',
-        'auth.password.reset',
-        'auth.mfa.enabled',
-        'auth.mfa.challenge-failed',
-        'auth.mfa.recovery-code-used',
-        'auth.mfa.disabled',
-        'auth.account.exported',
-        'auth.account.deleted',
-      ]),
-    ).toEqual(
-      expect.arrayContaining([
-        'auth.email.verified',
-        'auth.password.reset',
-        'auth.mfa.enabled',
-        'auth.mfa.challenge-failed',
-        'auth.mfa.recovery-code-used',
-        'auth.mfa.disabled',
-        'auth.account.exported',
-        'auth.account.deleted',
-      ]),
-    );
+    const flow = [
+      'auth.email.verified',
+      'auth.password.reset',
+      'auth.mfa.enabled',
+      'auth.mfa.challenge-failed',
+      'auth.mfa.recovery-code-used',
+      'auth.mfa.disabled',
+      'auth.account.exported',
+      'auth.account.deleted',
+    ];
+    expect(await actions(user, flow)).toEqual(expect.arrayContaining(flow));
     // the reset request names no account: it is recorded all the same, with where it came from
     expect((await audit('?action=auth.password-reset.requested')).body.items[0]).toMatchObject({ actor: null, target: null, ip: LOOPBACK });
     expect((await verify()).body).toMatchObject({ valid: true, firstBrokenId: null });

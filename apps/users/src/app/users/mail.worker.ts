@@ -8,7 +8,7 @@ import {
   type UserPasswordChangedEvent,
   UsersEvents,
 } from '@site11/contracts';
-import { Mailer, mailLink } from '@site11/mail';
+import { Mailer, mailLink, type MailTemplateName, type MailTemplates } from '@site11/mail';
 import type { EventMetadata } from '@site11/messaging';
 import { findLiveById, LIVE } from '@site11/persistence';
 import { Model, Types } from 'mongoose';
@@ -69,12 +69,7 @@ export class MailWorker {
     // no account, no mail: the request looked the same to whoever made it
     if (!user) return;
     await this.sendLink(user, 'passwordReset', PASSWORD_RESET_TTL_MS, (token) =>
-      this.mailer.send({
-        to: user.email,
-        template: 'password-reset',
-        locale: user.profile?.locale,
-        params: { name: user.name, link: mailLink(this.mailer.publicUrl, 'resetPassword', token), expiresInMinutes: PASSWORD_RESET_TTL_MS / 60_000 },
-      }),
+      this.mailTo(user, 'password-reset', { name: user.name, link: mailLink(this.mailer.publicUrl, 'resetPassword', token), expiresInMinutes: PASSWORD_RESET_TTL_MS / 60_000 }),
     );
   }
 
@@ -82,29 +77,24 @@ export class MailWorker {
   async onPasswordChanged(@Payload('data') event: UserPasswordChangedEvent, @Payload('metadata') metadata: EventMetadata): Promise<void> {
     const user = await findLiveById<Recipient>(this.users, new Types.ObjectId(event.id));
     if (!user) return;
-    await this.mailer.send({ to: user.email, template: 'password-changed', locale: user.profile?.locale, params: { name: user.name, at: metadata.occurredAt } });
+    await this.mailTo(user, 'password-changed', { name: user.name, at: metadata.occurredAt });
   }
 
   @EventPattern(UsersEvents.mfaChanged)
   async onMfaChanged(@Payload('data') event: UserMfaChangedEvent, @Payload('metadata') metadata: EventMetadata): Promise<void> {
     const user = await findLiveById<Recipient>(this.users, new Types.ObjectId(event.id));
     if (!user) return;
-    await this.mailer.send({
-      to: user.email,
-      template: 'mfa-changed',
-      locale: user.profile?.locale,
-      params: { name: user.name, at: metadata.occurredAt, enabled: event.enabled },
-    });
+    await this.mailTo(user, 'mfa-changed', { name: user.name, at: metadata.occurredAt, enabled: event.enabled });
+  }
+
+  /** Mail to the account's address, in its language. */
+  private mailTo<T extends MailTemplateName>(user: Recipient, template: T, params: MailTemplates[T]) {
+    return this.mailer.send({ to: user.email, template, locale: user.profile?.locale, params });
   }
 
   private sendVerification(user: Recipient): Promise<void> {
     return this.sendLink(user, 'verification', VERIFICATION_TTL_MS, (token) =>
-      this.mailer.send({
-        to: user.email,
-        template: 'email-verification',
-        locale: user.profile?.locale,
-        params: { name: user.name, link: mailLink(this.mailer.publicUrl, 'verifyEmail', token), expiresInHours: VERIFICATION_TTL_MS / 3600_000 },
-      }),
+      this.mailTo(user, 'email-verification', { name: user.name, link: mailLink(this.mailer.publicUrl, 'verifyEmail', token), expiresInHours: VERIFICATION_TTL_MS / 3600_000 }),
     );
   }
 
