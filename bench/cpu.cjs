@@ -80,7 +80,7 @@ async function measureCpu(paths, { rounds = 3, requests = 4000, connections = 16
  * baseline app's `/health/live`, `dist/bench/baseline/main.js`).
  * @param {{ mongoUri: string, usersDb: string, logDir: string }} options
  */
-async function startFloors({ mongoUri, usersDb, logDir }) {
+async function startFloors({ mongoUri, usersDb, redisUrl, logDir }) {
   const fastifyPort = await freePort();
   const fastify = launch('fastify', process.execPath, [path.join(ROOT, 'bench/floors/fastify.cjs')], {
     env: { ...process.env, PORT: String(fastifyPort) },
@@ -91,10 +91,16 @@ async function startFloors({ mongoUri, usersDb, logDir }) {
     env: { ...process.env, MONGODB_URI: mongoUri, USERS_DB_NAME: usersDb, PORT: String(nestPort) },
     logFile: path.join(logDir, 'nest.log'),
   });
+  // the routed floor: a bare Nest app asking a bare Nest microservice over the built-in Redis transport
+  const routedPort = await freePort();
+  const routedScript = path.join(ROOT, 'dist/bench/baseline/routed.js');
+  const routedService = launch('nest-service', process.execPath, [routedScript], { env: { ...process.env, ROLE: 'service', REDIS_URL: redisUrl }, logFile: path.join(logDir, 'nest-service.log') });
+  const routedGateway = launch('nest-gateway', process.execPath, [routedScript], { env: { ...process.env, ROLE: 'gateway', REDIS_URL: redisUrl, PORT: String(routedPort) }, logFile: path.join(logDir, 'nest-gateway.log') });
   const fastifyUrl = `http://127.0.0.1:${fastifyPort}/health/live`;
   const nestUrl = `http://127.0.0.1:${nestPort}/health/live`;
-  await waitFor(async () => (await httpStatus(fastifyUrl)) === 200 && (await httpStatus(nestUrl)) === 200, { what: 'floors' });
-  return { fastify, nest, fastifyUrl, nestUrl, baselineUrl: `http://127.0.0.1:${nestPort}` };
+  const routedUrl = `http://127.0.0.1:${routedPort}/echo/bench`;
+  await waitFor(async () => (await httpStatus(fastifyUrl)) === 200 && (await httpStatus(nestUrl)) === 200 && (await httpStatus(routedUrl)) === 200, { what: 'floors' });
+  return { fastify, nest, routedGateway, routedService, fastifyUrl, nestUrl, routedUrl, baselineUrl: `http://127.0.0.1:${nestPort}` };
 }
 
 /** Markdown table of `measureCpu`'s results, with each path's ratio to the first (the floor). */
@@ -111,7 +117,12 @@ function cpuTable(results) {
   ];
 }
 
-module.exports = { cpuTable, measureCpu, startFloors };
+/** The name of the routed floor's path in the CPU tables. */
+const ROUTED_FLOOR = 'bare Nest → Nest microservice over Redis (routed floor)';
+/** The direct baseline's read: one Nest app reading the user with mongoose, no gateway, no broker, no token. */
+const DIRECT_READ = 'direct baseline /users/:id (Nest + mongoose, one process)';
+
+module.exports = { cpuTable, measureCpu, startFloors, ROUTED_FLOOR, DIRECT_READ };
 
 if (require.main === module) {
   // Standalone: a fresh Redis, FerretDB, users, oauth and gateway, then the CPU table.
@@ -141,8 +152,8 @@ if (require.main === module) {
     const gateway = await startApp('console-gateway', { env: { ...env, PORT: String(gatewayPort), HOST: '127.0.0.1', METRICS_PORT: String(await freePort()), METRICS_HOST: '127.0.0.1', CONSOLE_DIR: '', DOWNSTREAM_SERVICES: 'users,oauth' }, healthPort: gatewayPort, logFile: path.join(dir, 'gateway.log'), nodeArgs });
     processes.push(users, oauth, gateway);
     gateway.name = 'gateway';
-    const floors = await startFloors({ mongoUri: mongo.uri, usersDb: 'users_cpu', logDir: dir });
-    processes.push(floors.fastify, floors.nest);
+    const floors = await startFloors({ mongoUri: mongo.uri, usersDb: 'users_cpu', redisUrl: redis.url, logDir: dir });
+    processes.push(floors.fastify, floors.nest, floors.routedGateway, floors.routedService);
     const api = `http://127.0.0.1:${gatewayPort}/api/v1`;
     const login = await fetch(`${api}/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(admin) });
     const { accessToken } = await login.json();
@@ -174,6 +185,8 @@ if (require.main === module) {
         { name: 'bare Fastify JSON (floor)', url: floors.fastifyUrl, processes: [floors.fastify], scale: 5 },
         { name: 'bare Nest on Fastify /health/live', url: floors.nestUrl, processes: [floors.nest], scale: 5 },
         { name: 'gateway /health/live (no RPC)', url: `http://127.0.0.1:${gatewayPort}/health/live`, processes: [gateway], scale: 2 },
+        { name: ROUTED_FLOOR, url: floors.routedUrl, processes: [floors.routedGateway, floors.routedService, redis] },
+        { name: DIRECT_READ, url: `${floors.baselineUrl}/users/${other.id}`, processes: [floors.nest], database: [mongo] },
         { name: 'GET /api/v1/auth/me (routed, no cache)', url: `${api}/auth/me`, headers: { ...auth, 'cache-control': 'no-cache' }, processes: routed, database: [mongo] },
         { name: 'GET /api/v1/users/:id (routed, no cache)', url: `${api}/users/${other.id}`, headers: { ...auth, 'cache-control': 'no-cache' }, processes: routed, database: [mongo] },
         { name: 'GET /api/v1/users/:id (cached)', url: `${api}/users/${other.id}`, headers: auth, processes: routed, database: [mongo] },

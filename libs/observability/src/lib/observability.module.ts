@@ -1,7 +1,7 @@
-import { type DynamicModule, Module, RequestMethod } from '@nestjs/common';
+import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_INTERCEPTOR } from '@nestjs/core';
 import { LoggerModule, type Params } from 'nestjs-pino';
-import type { IncomingMessage } from 'node:http';
+import { AccessLog } from './access-log';
 import { MetricsListener } from './metrics-listener';
 import { MetricsController } from './metrics.controller';
 import { MetricsService } from './metrics.service';
@@ -34,39 +34,18 @@ export const REDACTED_PATHS = [
   '*.credential',
 ];
 
-const QUIET_PATHS = /^\/(health|metrics)(\/|$)/;
-/** The probes of libs/health and the gateway's aggregate one. */
-const PROBE_ROUTES = ['health/live', 'health/ready', 'health/services'];
-/** Where metrics have a listener of their own, /metrics on the app's port is an unknown route, logged as such. */
-const QUIET_HEALTH_PATHS = /^\/health(\/|$)/;
-
-/** pino-http settings for an app. */
+/**
+ * nestjs-pino settings for an app: the logger (pino-http's options build it), and no request
+ * middleware: the access log is a Fastify hook (`AccessLog`), which costs a request a fraction of
+ * what the middleware did (docs/performance.md).
+ */
 export function pinoParams(options: ObservabilityModuleOptions): Params {
-  const quiet = options.metricsListener ? QUIET_HEALTH_PATHS : QUIET_PATHS;
   return {
-    forRoutes: [{ path: '{*path}', method: RequestMethod.ALL }],
-    // probes log nothing, so they skip the request logger altogether: no child logger, no
-    // response listener (15 % of the gateway's CPU on /health/live, docs/performance.md). Exact
-    // GET routes: a pattern like `health/{*path}` would also silence `/api/v1/health…`, which is
-    // a 404 worth its log line where a global prefix applies. `customLogLevel` below keeps
-    // anything else under /health silent too.
-    exclude: [
-      ...PROBE_ROUTES.map((path) => ({ path, method: RequestMethod.GET })),
-      ...(options.metricsListener ? [] : [{ path: 'metrics', method: RequestMethod.GET }]),
-    ],
+    forRoutes: [],
     pinoHttp: {
       level: PINO_LEVELS[options.level] ?? 'info',
       base: { service: options.service, instance: options.instanceId },
       redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
-      // the gateway's request id (Fastify's genReqId sets it on the raw request too)
-      genReqId: (req: IncomingMessage) => (req as IncomingMessage & { id?: string }).id ?? '',
-      // every line of a request, the access log included, carries `requestId`
-      quietReqLogger: true,
-      customAttributeKeys: { reqId: 'requestId' },
-      customLogLevel: (req: IncomingMessage, res: { statusCode: number }, error?: Error) => {
-        if (quiet.test(req.url ?? '')) return 'silent';
-        return error || res.statusCode >= 500 ? 'error' : 'info';
-      },
       serializers: {
         req: (req: { method: string; url: string }) => ({ method: req.method, url: req.url }),
         res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
@@ -96,6 +75,7 @@ export class ObservabilityModule {
       providers: [
         { provide: OBSERVABILITY_OPTIONS, inject: options.inject, useFactory: options.useFactory },
         MetricsService,
+        AccessLog,
         // only where messages are handled: every global interceptor costs each HTTP request too
         ...(features.rpcMetrics ? [{ provide: APP_INTERCEPTOR, useClass: RpcMetricsInterceptor }] : []),
         ...(features.metricsListener ? [MetricsListener] : []),

@@ -1,12 +1,12 @@
 import type { CallHandler, ExecutionContext } from '@nestjs/common';
 import { DomainError, ErrorKind } from '@site11/contracts';
 import type { PinoLogger } from 'nestjs-pino';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { pinoHttp, type Options } from 'pino-http';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import { pino, type Logger, type LoggerOptions } from 'pino';
 import { Counter, Gauge, register } from 'prom-client';
 import { lastValueFrom, of, throwError } from 'rxjs';
 import { Writable } from 'node:stream';
+import { logRequests, quietPathsOf } from './access-log';
 import { MetricsService } from './metrics.service';
 import { pinoParams } from './observability.module';
 import type { ObservabilityModuleOptions } from './observability.options';
@@ -77,81 +77,96 @@ describe('RpcMetricsInterceptor', () => {
   });
 });
 
-describe('log redaction', () => {
+describe('log redaction and the access log', () => {
   interface LoggedApp {
-    url: string;
     /** Everything the logger wrote. */
     text: () => string;
     lines: () => Record<string, unknown>[];
-    close: () => Promise<void>;
+    fastify: FastifyInstance;
   }
 
   /**
-   * An HTTP server with the app's request logger, built as nestjs-pino builds it from pinoParams
-   * (LoggerModule calls pinoHttp with them), writing to memory instead of stdout.
+   * A Fastify app with the app's logger, built with the options nestjs-pino builds it from
+   * (pinoParams), and its access log hook, writing to memory instead of stdout.
    */
-  async function serveWithAppLogger(handle: (req: IncomingMessage, res: ServerResponse) => void): Promise<LoggedApp> {
+  async function serveWithAppLogger(route: (logger: Logger) => (request: FastifyRequest, reply: FastifyReply) => Promise<unknown>): Promise<LoggedApp> {
     const chunks: string[] = [];
     const sink = new Writable({ write: (chunk, _enc, done) => (chunks.push(String(chunk)), done()) });
     // what PlatformModule.forApp's factory passes: the app's name, INSTANCE_ID and LOG_LEVEL
     const options: ObservabilityModuleOptions = { service: 'users', instanceId: 'users-1', level: 'log' };
-    const httpLogger = pinoHttp(pinoParams(options).pinoHttp as Options, sink);
-    const server = createServer((req, res) => {
-      // Fastify's genReqId sets the request id on the raw request before the logger runs
-      (req as IncomingMessage & { id: string }).id = 'req-redact';
-      httpLogger(req, res);
-      handle(req, res);
+    const logger = pino(pinoParams(options).pinoHttp as LoggerOptions, sink);
+    const fastify = Fastify({ genReqId: () => 'req-redact' });
+    logRequests(fastify, () => logger, quietPathsOf(options));
+    fastify.post('/api/v1/auth/login', route(logger));
+    fastify.get('/health/live', async () => ({ status: 'ok' }));
+    fastify.get('/boom', async () => {
+      throw new Error('boom');
     });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    await fastify.ready();
     const text = () => chunks.join('');
     return {
-      url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+      fastify,
       text,
       lines: () =>
         text()
           .split('\n')
           .filter(Boolean)
           .map((line) => JSON.parse(line) as Record<string, unknown>),
-      close: () => new Promise<void>((resolve, reject) => server.close((error) => (error ? reject(error) : resolve()))),
     };
   }
 
   it('never writes authorization headers, cookies, idempotency keys, passwords or tokens, and marks what it left out', async () => {
-    let finished: () => void = () => undefined;
-    const served = new Promise<void>((resolve) => (finished = resolve));
-    const app = await serveWithAppLogger((req, res) => {
-      req.log.info(
+    const app = await serveWithAppLogger((logger) => async (_request, reply) => {
+      logger.info(
         { body: { email: 'a@example.com', password: 'hunter22', refreshToken: 'r-secret', accessToken: 'a-secret', credential: 'c-secret' } },
         'signing in',
       );
-      // after the logger's own listener, so the access log line is written when this resolves
-      res.on('finish', finished);
-      res.setHeader('set-cookie', 'refresh=rc-secret; HttpOnly');
-      res.end('{}');
+      void reply.header('set-cookie', 'refresh=rc-secret; HttpOnly');
+      return {};
     });
     try {
-      const response = await fetch(`${app.url}/api/v1/auth/login`, {
+      const response = await app.fastify.inject({
         method: 'POST',
-        headers: { authorization: 'Bearer eyJsecret', cookie: 'sid=s-secret', 'idempotency-key': 'idem-secret' },
-        body: '{}',
+        url: '/api/v1/auth/login',
+        headers: { authorization: 'Bearer eyJsecret', cookie: 'sid=s-secret', 'idempotency-key': 'idem-secret', 'content-type': 'application/json' },
+        payload: '{}',
       });
-      expect(response.status).toBe(200);
-      await served;
+      expect(response.statusCode).toBe(200);
 
       expect(app.text()).not.toMatch(/eyJsecret|s-secret|idem-secret|rc-secret|hunter22|r-secret|a-secret|c-secret/);
       expect(app.lines().find((line) => line['msg'] === 'signing in')).toMatchObject({
         service: 'users',
-        requestId: 'req-redact',
+        instance: 'users-1',
         body: { email: 'a@example.com', password: '[redacted]', refreshToken: '[redacted]', accessToken: '[redacted]', credential: '[redacted]' },
       });
       // the access log line of the request that carried the secrets is written too
       expect(app.lines().find((line) => line['msg'] === 'request completed')).toMatchObject({
+        level: 30,
+        service: 'users',
         requestId: 'req-redact',
         req: { method: 'POST', url: '/api/v1/auth/login' },
         res: { statusCode: 200 },
+        responseTime: expect.any(Number),
       });
     } finally {
-      await app.close();
+      await app.fastify.close();
+    }
+  });
+
+  it('logs a failed request at error level, and nothing for a probe', async () => {
+    const app = await serveWithAppLogger(() => async () => ({}));
+    try {
+      expect((await app.fastify.inject({ method: 'GET', url: '/boom' })).statusCode).toBe(500);
+      expect((await app.fastify.inject({ method: 'GET', url: '/health/live' })).statusCode).toBe(200);
+      expect((await app.fastify.inject({ method: 'GET', url: '/nowhere' })).statusCode).toBe(404);
+
+      const access = app.lines().filter((line) => 'req' in line);
+      expect(access.map((line) => [line['level'], line['msg'], line['req'], line['res']])).toEqual([
+        [50, 'request errored', { method: 'GET', url: '/boom' }, { statusCode: 500 }],
+        [30, 'request completed', { method: 'GET', url: '/nowhere' }, { statusCode: 404 }],
+      ]);
+    } finally {
+      await app.fastify.close();
     }
   });
 });

@@ -1,11 +1,12 @@
 import { Controller, Get, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { PinoLogger } from 'nestjs-pino';
 import { storage } from 'nestjs-pino/storage';
 import { register } from 'prom-client';
 import { ObservabilityModule } from './observability.module';
 
-/** Each route answers whether it runs inside a request logger's context (set by the logger's middleware). */
+/** Each route answers whether it runs inside a request logger's context (nestjs-pino's middleware set one). */
 @Controller()
 class ProbeController {
   private logged = () => ({ requestLogger: storage.getStore() !== undefined });
@@ -37,8 +38,9 @@ class ProbeController {
 })
 class ProbeTestModule {}
 
-describe('the request logger and the probes', () => {
+describe('the access log and the probes', () => {
   let app: NestFastifyApplication;
+  let written: Array<[string, Record<string, unknown>, string]>;
 
   beforeAll(async () => {
     app = await NestFactory.create<NestFastifyApplication>(ProbeTestModule, new FastifyAdapter(), { logger: false });
@@ -46,27 +48,42 @@ describe('the request logger and the probes', () => {
     app.setGlobalPrefix('api/v1', { exclude: ['health/live', 'health/ready', 'health/services'] });
     await app.init();
     await app.getHttpAdapter().getInstance().ready();
+    for (const level of ['info', 'error'] as const) {
+      jest.spyOn(PinoLogger.root, level).mockImplementation(((line: Record<string, unknown>, msg: string) => void written.push([level, line, msg])) as never);
+    }
   });
 
+  beforeEach(() => (written = []));
+
   afterAll(async () => {
+    jest.restoreAllMocks();
     await app?.close();
     register.clear();
   });
 
   const get = async (url: string) => {
-    const response = await app.getHttpAdapter().getInstance().inject({ method: 'GET', url });
+    const response = await app.getHttpAdapter().getInstance().inject({ method: 'GET', url, headers: { 'x-request-id': 'req-under-test' } });
     return { url, status: response.statusCode, body: response.statusCode === 200 ? response.json() : null };
   };
 
-  it('skips the request logger for the probes, which log nothing anyway', async () => {
+  it('logs nothing for the probes', async () => {
     for (const url of ['/health/live', '/health/ready', '/health/services', '/health/live?verbose=1']) {
       expect(await get(url)).toEqual({ url, status: 200, body: { requestLogger: false } });
     }
+    expect(written).toEqual([]);
   });
 
-  it('runs it for every other route, an API route that only looks like a probe included', async () => {
-    expect(await get('/api/v1/users')).toEqual({ url: '/api/v1/users', status: 200, body: { requestLogger: true } });
-    // the probes' paths under the prefix are no routes (a 404, which the logger does see)
+  it('logs every other request once answered, an API route that only looks like a probe included', async () => {
+    expect(await get('/api/v1/users')).toEqual({ url: '/api/v1/users', status: 200, body: { requestLogger: false } });
+    // the probes' paths under the prefix are no routes: a 404, logged
     expect((await get('/api/v1/health/live')).status).toBe(404);
+    expect(written.map(([level, line, msg]) => [level, msg, line['req'], line['res']])).toEqual([
+      ['info', 'request completed', { method: 'GET', url: '/api/v1/users' }, { statusCode: 200 }],
+      ['info', 'request completed', { method: 'GET', url: '/api/v1/health/live' }, { statusCode: 404 }],
+    ]);
+  });
+
+  it('runs no request in an AsyncLocalStorage context, which on Node 20 would cost every promise of the process a hook', async () => {
+    expect((await get('/api/v1/users')).body).toEqual({ requestLogger: false });
   });
 });

@@ -1,37 +1,60 @@
+import mongoose, { type Connection, Schema, Types } from 'mongoose';
+import { randomBytes } from 'node:crypto';
 import { findLiveById } from './tombstone';
 
-/** A model whose findById answers with `doc`, recording the projection asked for. */
-function modelWith(doc: Record<string, unknown> | null) {
-  const asked: { id?: unknown; select?: string } = {};
-  const query = {
-    select(fields: string) {
-      asked.select = fields;
-      return query;
-    },
-    lean: () => ({ exec: async () => doc }),
+describe('findLiveById (real FerretDB/MongoDB)', () => {
+  let connection: Connection;
+  let people: mongoose.Model<unknown>;
+  const schema = new Schema({
+    name: String,
+    passwordHash: { type: String, select: false },
+    mfa: { secret: { type: String, select: false }, enabled: Boolean },
+    deletedAt: Date,
+  });
+
+  beforeAll(async () => {
+    connection = await mongoose
+      .createConnection(process.env['PERSISTENCE_TEST_MONGODB_URI'] as string, { dbName: `tombstone_test_${randomBytes(4).toString('hex')}` })
+      .asPromise();
+    people = connection.model<unknown>('Person', schema, 'people');
+  });
+
+  afterAll(async () => {
+    await connection.dropDatabase();
+    await connection.close();
+  });
+
+  const stored = async (fields: Record<string, unknown>) => {
+    const _id = new Types.ObjectId();
+    await connection.db!.collection('people').insertOne({ _id, ...fields });
+    return _id;
   };
-  return { asked, model: { findById: (id: unknown) => ((asked.id = id), query) } };
-}
 
-describe('findLiveById', () => {
-  it('returns a live document, asking by _id alone', async () => {
-    const { asked, model } = modelWith({ _id: 'a', name: 'A' });
-    await expect(findLiveById(model as never, 'a')).resolves.toEqual({ _id: 'a', name: 'A' });
-    expect(asked).toEqual({ id: 'a' });
+  it('returns a live document without the fields its schema hides, as findById().lean() would', async () => {
+    const id = await stored({ name: 'A', passwordHash: 'h', mfa: { secret: 's', enabled: true } });
+    const expected = await people.findById(id).lean().exec();
+
+    await expect(findLiveById(people, id)).resolves.toEqual(expected);
+    expect(expected).toEqual({ _id: id, name: 'A', mfa: { enabled: true } });
   });
 
-  it('treats a deleted document as absent', async () => {
-    const { model } = modelWith({ _id: 'a', deletedAt: new Date() });
-    await expect(findLiveById(model as never, 'a')).resolves.toBeNull();
+  it('takes the id as a string too, cast as the schema says', async () => {
+    const id = await stored({ name: 'B' });
+    await expect(findLiveById(people, id.toHexString())).resolves.toEqual({ _id: id, name: 'B' });
   });
 
-  it('returns null when nothing has the id', async () => {
-    await expect(findLiveById(modelWith(null).model as never, 'a')).resolves.toBeNull();
+  it('adds a hidden field that is asked for, and only that one', async () => {
+    const id = await stored({ name: 'C', passwordHash: 'h', mfa: { secret: 's', enabled: false } });
+    await expect(findLiveById(people, id, '+passwordHash')).resolves.toEqual({ _id: id, name: 'C', passwordHash: 'h', mfa: { enabled: false } });
   });
 
-  it('passes an additive projection on', async () => {
-    const { asked, model } = modelWith({ _id: 'a', passwordHash: 'h' });
-    await expect(findLiveById(model as never, 'a', '+passwordHash')).resolves.toMatchObject({ passwordHash: 'h' });
-    expect(asked.select).toBe('+passwordHash');
+  it('treats a deleted document as absent, and a missing one too', async () => {
+    const id = await stored({ name: 'D', deletedAt: new Date() });
+    await expect(findLiveById(people, id)).resolves.toBeNull();
+    await expect(findLiveById(people, new Types.ObjectId())).resolves.toBeNull();
+  });
+
+  it('refuses an id that is no id, as findById does', async () => {
+    await expect(findLiveById(people, 'not-an-id')).rejects.toMatchObject({ name: 'CastError' });
   });
 });

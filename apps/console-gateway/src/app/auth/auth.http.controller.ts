@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post, Res, UseInterceptors } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Res } from '@nestjs/common';
 import {
   ApiAcceptedResponse,
   ApiBearerAuth,
@@ -48,7 +48,7 @@ import type { FastifyReply } from 'fastify';
 import { cacheRef } from '../http/cached-resources';
 import { Call } from '../http/call-context';
 import { ApiErrors } from '../http/error-response';
-import { RateLimit, RateLimitInterceptor } from '../http/rate-limit.interceptor';
+import { RateLimit } from '../http/rate-limit.interceptor';
 import { AccountExportDto, exportAccount } from './account-export';
 
 /** Login answers tokens, or (TOTP on) a challenge to finish with `POST /auth/login/mfa`. */
@@ -58,7 +58,6 @@ const LOGIN_RESPONSE = { oneOf: [{ $ref: getSchemaPath(TokenPairDto) }, { $ref: 
 @ApiErrors(400, 503, 504)
 @ApiExtraModels(TokenPairDto, MfaChallengeDto)
 @Controller('auth')
-@UseInterceptors(RateLimitInterceptor)
 export class AuthHttpController {
   constructor(
     private readonly rpc: RpcClient,

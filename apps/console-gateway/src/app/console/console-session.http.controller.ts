@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, HttpCode, Post, Req, Res, UseGuards, UseInterceptors } from '@nestjs/common';
+import { Body, Controller, Delete, HttpCode, Post, Req, Res, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiExtraModels, ApiHeader, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags, getSchemaPath } from '@nestjs/swagger';
 import '@fastify/cookie';
 import {
@@ -19,7 +19,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AUTH_BODY_LIMIT_BYTES, BodyLimit } from '../http/body-limit';
 import { Call } from '../http/call-context';
 import { ApiErrors } from '../http/error-response';
-import { RateLimit, RateLimitInterceptor } from '../http/rate-limit.interceptor';
+import { RateLimit } from '../http/rate-limit.interceptor';
 import { ConsoleHeaderGuard } from './console-header.guard';
 
 /** The console's refresh-token cookie: HttpOnly, sent only to these routes. */
@@ -40,7 +40,6 @@ export const CONSOLE_SESSION_PATH = '/api/v1/console/session';
 @ApiExtraModels(ConsoleSessionDto, MfaChallengeDto)
 @Controller('console/session')
 @UseGuards(ConsoleHeaderGuard)
-@UseInterceptors(RateLimitInterceptor)
 export class ConsoleSessionHttpController {
   constructor(private readonly rpc: RpcClient) {}
 

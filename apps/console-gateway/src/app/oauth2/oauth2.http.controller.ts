@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Headers, HttpCode, Post, Query, Req, Res, UseInterceptors } from '@nestjs/common';
+import { Body, Controller, Get, Headers, HttpCode, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import '@fastify/cookie';
 import {
@@ -15,7 +15,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AUTH_BODY_LIMIT_BYTES, BodyLimit } from '../http/body-limit';
 import { Call } from '../http/call-context';
 import { GatewayConfig } from '../gateway.config';
-import { RateLimit, RateLimitInterceptor } from '../http/rate-limit.interceptor';
+import { RateLimit } from '../http/rate-limit.interceptor';
 import { pagePolicy, renderPage, renderSignedOut } from './pages';
 
 type Form = Record<string, string | string[] | undefined>;
@@ -59,7 +59,6 @@ export function basicCredentials(header: string | undefined): { clientId: string
  */
 @ApiExcludeController()
 @Public()
-@UseInterceptors(RateLimitInterceptor)
 @Controller('oauth2')
 export class OAuth2HttpController {
   constructor(

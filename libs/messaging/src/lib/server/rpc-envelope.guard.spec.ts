@@ -1,7 +1,6 @@
-import type { CallHandler, ExecutionContext } from '@nestjs/common';
+import type { ExecutionContext } from '@nestjs/common';
 import { DomainError } from '@site11/contracts';
-import { lastValueFrom, of } from 'rxjs';
-import { RpcEnvelopeInterceptor } from './rpc-envelope.interceptor';
+import { RpcEnvelopeGuard } from './rpc-envelope.guard';
 
 function rpcContext(payload: unknown): ExecutionContext {
   return {
@@ -11,18 +10,16 @@ function rpcContext(payload: unknown): ExecutionContext {
   } as unknown as ExecutionContext;
 }
 
-describe('RpcEnvelopeInterceptor', () => {
-  const interceptor = new RpcEnvelopeInterceptor();
-  const next: CallHandler = { handle: jest.fn(() => of('done')) };
+describe('RpcEnvelopeGuard', () => {
+  const guard = new RpcEnvelopeGuard();
   const metadata = (deadline: number) => ({ requestId: 'r', caller: 'gateway', deadline });
 
-  it('runs the handler while the deadline has not passed', async () => {
-    const result = interceptor.intercept(rpcContext({ data: {}, metadata: metadata(Date.now() + 1000) }), next);
-    await expect(lastValueFrom(result)).resolves.toBe('done');
+  it('runs the handler while the deadline has not passed', () => {
+    expect(guard.canActivate(rpcContext({ data: {}, metadata: metadata(Date.now() + 1000) }))).toBe(true);
   });
 
   it('drops a request whose deadline has passed, with DEADLINE_EXCEEDED', () => {
-    expect(() => interceptor.intercept(rpcContext({ data: {}, metadata: metadata(Date.now() - 1) }), next)).toThrow(
+    expect(() => guard.canActivate(rpcContext({ data: {}, metadata: metadata(Date.now() - 1) }))).toThrow(
       expect.objectContaining({ code: 'DEADLINE_EXCEEDED' }),
     );
   });
@@ -32,7 +29,11 @@ describe('RpcEnvelopeInterceptor', () => {
     ['an envelope without metadata', { data: {} }],
     ['a string', 'hello'],
   ])('rejects %s as a malformed envelope', (_case, payload) => {
-    expect(() => interceptor.intercept(rpcContext(payload), next)).toThrow(DomainError);
+    expect(() => guard.canActivate(rpcContext(payload))).toThrow(DomainError);
+  });
+
+  it('lets HTTP requests (health) through', () => {
+    expect(guard.canActivate({ getType: () => 'http' } as unknown as ExecutionContext)).toBe(true);
   });
 
   describe('envelope versions', () => {
@@ -42,8 +43,8 @@ describe('RpcEnvelopeInterceptor', () => {
       ['without a version (a release before versions: 1)', undefined],
       ['of this release', 1],
       ['of the next release', 2],
-    ])('reads an envelope %s', async (_case, v) => {
-      await expect(lastValueFrom(interceptor.intercept(rpcContext(versioned(v)), next))).resolves.toBe('done');
+    ])('reads an envelope %s', (_case, v) => {
+      expect(guard.canActivate(rpcContext(versioned(v)))).toBe(true);
     });
 
     it.each([
@@ -52,7 +53,7 @@ describe('RpcEnvelopeInterceptor', () => {
       ['not a whole number', 1.5],
       ['a string', '1'],
     ])('refuses an envelope version %s with UNSUPPORTED_MESSAGE_VERSION', (_case, v) => {
-      expect(() => interceptor.intercept(rpcContext(versioned(v)), next)).toThrow(expect.objectContaining({ code: 'UNSUPPORTED_MESSAGE_VERSION' }));
+      expect(() => guard.canActivate(rpcContext(versioned(v)))).toThrow(expect.objectContaining({ code: 'UNSUPPORTED_MESSAGE_VERSION' }));
     });
   });
 });
