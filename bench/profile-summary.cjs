@@ -7,7 +7,8 @@
  *
  * With `--buckets`, each busy sample is put in one bucket by what is on its stack (the first that
  * matches, in the order listed: the database driver, the Redis client, validation, …), so that
- * socket writes and parsing count for the library that asked for them.
+ * socket writes and parsing count for the library that asked for them; else by the innermost
+ * frame of Fastify, Nest or the app.
  *
  *   node bench/profile-summary.cjs .data/bench-cpu/profiles/CPU.….cpuprofile [--top 40] [--inclusive 'intercept|guard'] [--buckets]
  */
@@ -92,8 +93,11 @@ if (args.includes('--buckets')) {
     ['logging (pino)', (f) => /node_modules\/(pino|pino-http|nestjs-pino|sonic-boom)\//.test(f.url)],
     ['metrics (prom-client)', (f) => /node_modules\/prom-client\//.test(f.url)],
     ['tokens (jose, passport)', (f) => /node_modules\/(jose|passport|passport-jwt|@nestjs\/passport|jsonwebtoken)\//.test(f.url)],
-    ['HTTP (node http, Fastify, middie)', (f) => /node:_http|node_modules\/(fastify|@fastify|find-my-way|light-my-request)/.test(f.url)],
-    ['Nest and rxjs', (f) => /node_modules\/(@nestjs|rxjs)\//.test(f.url)],
+  ];
+  /** Otherwise, the innermost frame that names one of these: whose own code ran. */
+  const leafBuckets = [
+    ['HTTP (node http, Fastify, middie)', (f) => /node:_http|node_modules\/(fastify|@fastify|find-my-way|light-my-request|fast-json-stringify|secure-json-parse)/.test(f.url)],
+    ['Nest and rxjs', (f) => /node_modules\/(@nestjs|rxjs|reflect-metadata)\//.test(f.url)],
     ['the app', (f) => f.url.includes('/dist/')],
   ];
   const totals = new Map();
@@ -101,7 +105,10 @@ if (args.includes('--buckets')) {
     if (!n.hitCount || idle.has(n.callFrame.functionName)) continue;
     const stack = [];
     for (let id = n.id; id !== undefined; id = parent.get(id)) stack.push(byId.get(id).callFrame);
-    const bucket = buckets.find(([, test]) => stack.some(test))?.[0] ?? 'Node (timers, sockets, promises)';
+    const bucket =
+      buckets.find(([, test]) => stack.some(test))?.[0] ??
+      stack.map((f) => leafBuckets.find(([, test]) => test(f))?.[0]).find(Boolean) ??
+      'Node (timers, sockets, promises)';
     totals.set(bucket, (totals.get(bucket) ?? 0) + n.hitCount);
   }
   console.log('\nbusy time by bucket (a sample in the first bucket its stack matches)');

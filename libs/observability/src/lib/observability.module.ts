@@ -46,10 +46,9 @@ export function pinoParams(options: ObservabilityModuleOptions): Params {
       level: PINO_LEVELS[options.level] ?? 'info',
       base: { service: options.service, instance: options.instanceId },
       redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
-      serializers: {
-        req: (req: { method: string; url: string }) => ({ method: req.method, url: req.url }),
-        res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
-      },
+      // the access log writes `req` and `res` as the plain objects they are: pino-http's wrapped
+      // serializers expect Node's request and response (and wrote `statusCode: null` for these)
+      wrapSerializers: false,
     },
   };
 }

@@ -2,7 +2,8 @@ import type { CallHandler, ExecutionContext } from '@nestjs/common';
 import { DomainError, ErrorKind } from '@site11/contracts';
 import type { PinoLogger } from 'nestjs-pino';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
-import { pino, type Logger, type LoggerOptions } from 'pino';
+import type { Logger } from 'pino';
+import { pinoHttp, type Options } from 'pino-http';
 import { Counter, Gauge, register } from 'prom-client';
 import { lastValueFrom, of, throwError } from 'rxjs';
 import { Writable } from 'node:stream';
@@ -86,15 +87,15 @@ describe('log redaction and the access log', () => {
   }
 
   /**
-   * A Fastify app with the app's logger, built with the options nestjs-pino builds it from
-   * (pinoParams), and its access log hook, writing to memory instead of stdout.
+   * A Fastify app with the app's logger, built as nestjs-pino builds it (pino-http with
+   * pinoParams), and its access log hook, writing to memory instead of stdout.
    */
   async function serveWithAppLogger(route: (logger: Logger) => (request: FastifyRequest, reply: FastifyReply) => Promise<unknown>): Promise<LoggedApp> {
     const chunks: string[] = [];
     const sink = new Writable({ write: (chunk, _enc, done) => (chunks.push(String(chunk)), done()) });
     // what PlatformModule.forApp's factory passes: the app's name, INSTANCE_ID and LOG_LEVEL
     const options: ObservabilityModuleOptions = { service: 'users', instanceId: 'users-1', level: 'log' };
-    const logger = pino(pinoParams(options).pinoHttp as LoggerOptions, sink);
+    const logger = pinoHttp(pinoParams(options).pinoHttp as Options, sink).logger;
     const fastify = Fastify({ genReqId: () => 'req-redact' });
     logRequests(fastify, () => logger, quietPathsOf(options));
     fastify.post('/api/v1/auth/login', route(logger));
