@@ -15,7 +15,8 @@
 const autocannon = require('autocannon');
 const path = require('node:path');
 const { ROOT, freePort, launch, waitFor, httpStatus } = require('../tools/platform/platform.cjs');
-const { cpuMsOf, openLoop, usersServiceEnv } = require('./support.cjs');
+const { cpuMsOf, usersServiceEnv } = require('./support.cjs');
+const { openLoopApart } = require('./open-loop.cjs');
 
 /** @typedef {import('./support.cjs').Proc} Proc */
 /**
@@ -220,10 +221,11 @@ if (require.main === module) {
       const hdr = require('hdr-histogram-js');
       for (const [label, url, headers] of [
         ['bare Fastify', floors.fastifyUrl, {}],
+        ['gateway /health/live', `http://127.0.0.1:${gatewayPort}/health/live`, {}],
         ['cached reads', `${api}/users/${other.id}`, auth],
       ]) {
         const h = hdr.build({ lowestDiscernibleValue: 1, highestTrackableValue: 60_000_000, numberOfSignificantValueDigits: 3 });
-        const { errors, non2xx } = await openLoop({ url, headers, rate: 500, seconds: 10, record: (us) => h.recordValue(us) });
+        const { errors, non2xx } = await openLoopApart({ url, headers, rate: 500, seconds: 10, record: (us) => h.recordValue(us) });
         const ms = (p) => Math.round(h.getValueAtPercentile(p)) / 1000;
         process.stdout.write(`${label} at 500 req/s: p50 ${ms(50)} ms, p95 ${ms(95)} ms, p99 ${ms(99)} ms, max ${Math.round(h.maxValue) / 1000} ms, ${errors + non2xx} failed\n`);
       }

@@ -15,7 +15,8 @@ const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 const { DATA_DIR, ROOT, freePort, startApp, startMongo, startRedis, waitFor, httpStatus } = require('../tools/platform/platform.cjs');
-const { openLoop, rssOf, usersServiceEnv } = require('./support.cjs');
+const { rssOf, usersServiceEnv } = require('./support.cjs');
+const { openLoopApart } = require('./open-loop.cjs');
 const { cpuTable, measureCpu, startFloors, ROUTED_FLOOR, DIRECT_READ } = require('./cpu.cjs');
 const { benchDashboard } = require('./dashboard.cjs');
 
@@ -86,7 +87,10 @@ async function load(name, options) {
   return out;
 }
 
-/** `openLoop` (bench/support.cjs) at FIXED_RATE-style rates, with the RSS of every process sampled and a summary line. */
+/**
+ * `openLoop` (bench/support.cjs) at FIXED_RATE-style rates, in a process of its own
+ * (bench/open-loop.cjs), with the RSS of every process sampled and a summary line.
+ */
 async function fixedRate(name, { url, headers = {}, rate }) {
   const rssDuring = new Map();
   const timer = setInterval(() => {
@@ -94,7 +98,7 @@ async function fixedRate(name, { url, headers = {}, rate }) {
     for (const [k, v] of Object.entries(sample)) rssDuring.set(k, Math.max(rssDuring.get(k) ?? 0, v));
   }, 200);
   const h = histogram();
-  const { seconds, errors, non2xx } = await openLoop({ url, headers, rate, seconds: DURATION, connections: CONNECTIONS, record: (us) => h.recordValue(us) });
+  const { seconds, errors, non2xx } = await openLoopApart({ url, headers, rate, seconds: DURATION, connections: CONNECTIONS, record: (us) => h.recordValue(us) });
   clearInterval(timer);
   const out = {
     name,
