@@ -46,6 +46,29 @@ describe('Reclaimer (real Redis)', () => {
   });
   afterAll(() => redis.disconnect());
 
+  it('asks for the pending entries of every stream it reads at once, and reclaims from each', async () => {
+    const events: Source[] = [0, 1, 2].map((i) => ({ key: StreamKeys.events(`${service}.thing-${i}`), kind: 'event' }));
+    for (const s of events) await redis.xgroup('CREATE', s.key, service, '0', 'MKSTREAM');
+    await deliverTo(`${service}-dead`, 1);
+    for (const s of events) {
+      await redis.xadd(s.key, '*', 'pattern', s.key, 'data', '{}');
+      await redis.xreadgroup('GROUP', service, `${service}-dead`, 'COUNT', 1, 'STREAMS', s.key, '>');
+    }
+    await sleep(IDLE_MS + 50);
+    // every XPENDING of a pass is sent before the first answer is in: one round trip, not four
+    const order: string[] = [];
+    const asking = Object.create(redis) as Redis;
+    asking.xpending = ((...args: Parameters<Redis['xpending']>) => {
+      order.push('asked');
+      return (redis.xpending as (...a: unknown[]) => Promise<unknown>)(...args).finally(() => order.push('answered'));
+    }) as Redis['xpending'];
+
+    await new Reclaimer(asking, service, `${service}-me`, [source, ...events], { reclaimIdleMs: IDLE_MS, maxDeliveries: 5, livenessMs: 3000 }, host, logger).reclaim();
+
+    expect(order).toEqual(['asked', 'asked', 'asked', 'asked', 'answered', 'answered', 'answered', 'answered']);
+    expect(accepted.map((d) => d.source.key).sort()).toEqual([source.key, ...events.map((s) => s.key)].sort());
+  });
+
   it('reclaims a dead consumer’s entries with their real delivery count, even among entries this instance holds', async () => {
     const ids = await deliverTo(`${service}-me`, 6);
     // odd ones belong to a consumer that died; even ones this instance is still running

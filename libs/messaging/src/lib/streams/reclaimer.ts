@@ -187,18 +187,36 @@ export class Reclaimer {
     return lost;
   }
 
+  /**
+   * One pass over every stream read: the pending lists are asked for all at once (the writer
+   * pipelines them into one round trip, per slot group in a cluster), then handled stream by
+   * stream, so the capacity each stream's claims may use is known. A pass runs every
+   * reclaimIdleMs / 4 on an idle service too: one write instead of one per stream.
+   */
   async reclaim(): Promise<void> {
-    for (const source of this.sources) {
+    if (!this.host.reading) return;
+    const pending = await Promise.all(
+      this.sources.map((source) =>
+        this.pendingOf(source).catch((error: unknown) => {
+          this.logger.debug(`reclaim on ${source.key} failed: ${(error as Error).message}`);
+          return null;
+        }),
+      ),
+    );
+    for (const [i, source] of this.sources.entries()) {
+      const entries = pending[i];
       if (!this.host.reading) return;
+      if (!entries) continue;
       try {
-        await this.reclaimFrom(source);
+        await this.reclaimFrom(source, entries);
       } catch (error) {
         this.logger.debug(`reclaim on ${source.key} failed: ${(error as Error).message}`);
       }
     }
   }
 
-  private async reclaimFrom(source: Source): Promise<void> {
+  /** The entries of a stream pending longer than reclaimIdleMs, a batch at a time from a cursor. */
+  private async pendingOf(source: Source): Promise<PendingEntry[]> {
     const start = this.cursors.get(source.key) ?? '-';
     const pending = (await this.redis.xpending(
       source.key,
@@ -210,7 +228,10 @@ export class Reclaimer {
       BATCH,
     )) as PendingEntry[];
     this.cursors.set(source.key, pending.length < BATCH ? '-' : `(${pending[pending.length - 1][0]}`);
+    return pending;
+  }
 
+  private async reclaimFrom(source: Source, pending: PendingEntry[]): Promise<void> {
     // a failed event waits longer after each failure (a request's caller has a deadline, and a
     // request is never left pending by a failure, only by a dead instance: it waits reclaimIdleMs)
     const due = ([, , idleMs, count]: PendingEntry) =>
