@@ -2,7 +2,7 @@ export { callOptionsFrom } from './lib/client/call-options';
 export { type CallOptions, type CircuitStateName, type EventMetadata, RpcClient } from './lib/client/rpc-client';
 export { MessagingModule } from './lib/messaging.module';
 export { type MessagingModuleOptions, messagingOptionsFrom } from './lib/messaging.options';
-export { RpcEnvelopeGuard } from './lib/server/rpc-envelope.guard';
+export { RpcEnvelopeInterceptor } from './lib/server/rpc-envelope.interceptor';
 export { RpcErrorFilter } from './lib/server/rpc-error.filter';
 export { createValidationPipe } from './lib/validation';
 export { RedisStreamsClient } from './lib/streams/redis-streams.client';

@@ -18,14 +18,17 @@ export function quietPathsOf(options: Pick<ObservabilityModuleOptions, 'metricsL
 /**
  * One JSON line per HTTP request once its response is sent, `request completed` (or
  * `request errored`, at error level, for a 5xx), with the fields pino-http wrote: `requestId`,
- * `req: { method, url }`, `res: { statusCode }` and `responseTime` (ms).
+ * `req: { method, url }`, `res: { statusCode }` and `responseTime` (ms); `request aborted`, at
+ * warn level, for a request whose client went away before its answer (Fastify then runs no
+ * `onResponse`).
  *
  * A Fastify `onResponse` hook, where pino-http ran as a Nest middleware: through middie, with a
  * child logger and a response listener per request, and nestjs-pino's AsyncLocalStorage around
  * the rest of the request, which on Node 20 turns on promise hooks for every promise of the
  * process. Together about a tenth of the gateway's CPU on a routed read (docs/performance.md).
- * Lines written while a request is handled are not tied to it by context: the few that matter
- * (an unhandled error) name its request id themselves.
+ * Lines written while a request is handled are not tied to it by context: those that matter (an
+ * unhandled error, a transport failure, a failed dashboard section, an unrecorded admin read)
+ * carry its `requestId` as a field themselves (docs/operations.md, "Logs").
  */
 export function logRequests(fastify: FastifyInstance, logger: () => Logger, quiet: RegExp): void {
   fastify.addHook('onResponse', (request, reply, done) => {
@@ -36,6 +39,11 @@ export function logRequests(fastify: FastifyInstance, logger: () => Logger, quie
       if (statusCode >= 500) logger().error(line, 'request errored');
       else logger().info(line, 'request completed');
     }
+    done();
+  });
+  fastify.addHook('onRequestAbort', (request, done) => {
+    const url = request.raw.url ?? request.url;
+    if (!quiet.test(url)) logger().warn({ requestId: request.id, req: { method: request.method, url } }, 'request aborted');
     done();
   });
 }

@@ -54,8 +54,8 @@ export function pinoParams(options: ObservabilityModuleOptions): Params {
 }
 
 /**
- * Structured JSON logs (pino) with service, instance and request id on every line, HTTP access
- * logs without probe noise, and Prometheus metrics at /metrics: on the app's HTTP server, or with
+ * Structured JSON logs (pino) with service and instance on every line, HTTP access logs with the
+ * request id and without probe noise, and Prometheus metrics at /metrics: on the app's HTTP server, or with
  * the `metricsListener` feature on a listener of their own. One import per app.
  */
 @Module({})

@@ -79,6 +79,8 @@ describe('RpcMetricsInterceptor', () => {
 });
 
 describe('log redaction and the access log', () => {
+  /** Called when `GET /slow` has begun to be handled. */
+  let slowStarted: () => void = () => undefined;
   interface LoggedApp {
     /** Everything the logger wrote. */
     text: () => string;
@@ -102,6 +104,11 @@ describe('log redaction and the access log', () => {
     fastify.get('/health/live', async () => ({ status: 'ok' }));
     fastify.get('/boom', async () => {
       throw new Error('boom');
+    });
+    fastify.get('/slow', async () => {
+      slowStarted();
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      return {};
     });
     await fastify.ready();
     const text = () => chunks.join('');
@@ -165,6 +172,27 @@ describe('log redaction and the access log', () => {
       expect(access.map((line) => [line['level'], line['msg'], line['req'], line['res']])).toEqual([
         [50, 'request errored', { method: 'GET', url: '/boom' }, { statusCode: 500 }],
         [30, 'request completed', { method: 'GET', url: '/nowhere' }, { statusCode: 404 }],
+      ]);
+    } finally {
+      await app.fastify.close();
+    }
+  });
+
+  it('logs a request whose client went away before the answer, as aborted', async () => {
+    const app = await serveWithAppLogger(() => async () => ({}));
+    try {
+      const address = await app.fastify.listen({ port: 0, host: '127.0.0.1' });
+      const gone = new AbortController();
+      const handling = new Promise<void>((resolve) => (slowStarted = resolve));
+      const asked = fetch(`${address}/slow`, { signal: gone.signal }).catch((error: Error) => error.name);
+      await handling;
+      gone.abort();
+      expect(await asked).toBe('AbortError');
+      await new Promise((resolve) => setTimeout(resolve, 400));
+
+      const access = app.lines().filter((line) => 'req' in line);
+      expect(access.map((line) => [line['level'], line['msg'], line['requestId'], line['req']])).toEqual([
+        [40, 'request aborted', 'req-redact', { method: 'GET', url: '/slow' }],
       ]);
     } finally {
       await app.fastify.close();

@@ -5,7 +5,7 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import type { ServiceConfig } from '@site11/config';
 import { StructuredLogger } from '@site11/observability';
 import { redisEndpointOf, transportRedisOptions } from '@site11/redis';
-import { createValidationPipe, RedisStreamsServer, RpcEnvelopeGuard, RpcErrorFilter } from '@site11/messaging';
+import { createValidationPipe, RedisStreamsServer, RpcEnvelopeInterceptor, RpcErrorFilter } from '@site11/messaging';
 import { migrateBeforeServing } from '@site11/persistence';
 import { CALLER_IDENTITY, type CallerIdentityResolver } from '@site11/contracts';
 import { exitGracefullyOn } from './graceful-shutdown';
@@ -61,7 +61,7 @@ export async function bootstrapService<C extends ServiceConfig>(
     // Message handlers are bound when the microservice is connected, so the global enhancers
     // must be in place before, and inherited; they pass HTTP (health) requests through.
     app.useGlobalPipes(createValidationPipe());
-    app.useGlobalGuards(new RpcEnvelopeGuard());
+    app.useGlobalInterceptors(new RpcEnvelopeInterceptor());
     app.useGlobalFilters(new RpcErrorFilter(new BaseExceptionFilter(app.getHttpAdapter())));
     if (config.TRANSPORT === 'streams' && config.STREAMS_RECLAIM_IDLE_MS >= config.RPC_DEADLINE_MS) {
       logger.warn(

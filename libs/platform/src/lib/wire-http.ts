@@ -14,7 +14,10 @@ export const WIRE_ERROR_HEADER = 'x-site11-error';
 export async function sendWireError(reply: FastifyReply, error: unknown, service: string): Promise<void> {
   const known = isDatabaseUnavailable(error) ? databaseUnavailable(service) : error;
   const wire = known instanceof DomainError ? known.toWire() : { code: CommonErrors.internal, kind: ErrorKind.Internal, message: 'Internal error' };
-  if (!(known instanceof DomainError)) new Logger(service).error(`${service} file request failed: ${error instanceof Error ? error.stack : String(error)}`);
+  if (!(known instanceof DomainError)) {
+    const requestId = forwardedRequestId(reply.request, reply.request.id);
+    new Logger(service).error({ requestId, msg: `${service} file request failed: ${error instanceof Error ? error.stack : String(error)}` });
+  }
   const status = wire.kind === ErrorKind.Internal ? 500 : wire.kind === ErrorKind.Unavailable ? 503 : 400;
   if (reply.sent) return;
   await reply.status(status).header(WIRE_ERROR_HEADER, 'wire').header('cache-control', 'no-store').send(wire);

@@ -71,7 +71,7 @@ export class DashboardService {
       {
         deadlineMs,
         onUnexpected: (section, error) =>
-          this.logger.error(`Dashboard section ${section} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`),
+          this.logger.error({ requestId: call.requestId, msg: `Dashboard section ${section} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}` }),
       },
     );
     return { generatedAt, deadlineMs, sections };

@@ -35,7 +35,7 @@ export class AdminReads {
       await this.rpc.emit(AuditEvents.gateway, auditRecord(call, { actor: admin, action: 'users.profile.read', target }), { requestId: call.requestId });
     } catch (error) {
       this.recent.delete(key);
-      this.logger.warn(`users.profile.read of ${target} by ${admin} not recorded: ${(error as Error).message}`);
+      this.logger.warn({ requestId: call.requestId, msg: `users.profile.read of ${target} by ${admin} not recorded: ${(error as Error).message}` });
     }
   }
 }

@@ -1,4 +1,4 @@
-import { type ArgumentsHost, HttpException, NotFoundException } from '@nestjs/common';
+import { type ArgumentsHost, HttpException, Logger, NotFoundException } from '@nestjs/common';
 import { DomainError, ErrorKind } from '@site11/contracts';
 import { errorCodes } from 'fastify';
 import { STATUS_BY_KIND } from './error-response';
@@ -47,6 +47,16 @@ describe('HttpErrorFilter', () => {
 
   it('answers an unknown route with ROUTE_NOT_FOUND', () => {
     expect(run(new NotFoundException('Cannot GET /x')).body).toMatchObject({ statusCode: 404, code: 'ROUTE_NOT_FOUND' });
+  });
+
+  it('logs anything unexpected with its stack and the request id as a field of the line', () => {
+    const logged = jest.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined);
+    try {
+      run(new TypeError('boom'));
+      expect(logged).toHaveBeenCalledWith({ requestId: 'req-1', msg: expect.stringMatching(/^Unhandled error on GET \/x \[req-1\]: TypeError: boom\n\s+at /) });
+    } finally {
+      logged.mockRestore();
+    }
   });
 
   it('answers anything unexpected with a bare 500 that leaks nothing', () => {

@@ -81,11 +81,10 @@ export class HttpErrorFilter implements ExceptionFilter {
       }
       return { status, code: codeForStatus(status), message: String(framework.message ?? STATUS_CODES[status]) };
     }
-    this.logger.error(
-      `Unhandled error on ${request.method} ${request.url} [${request.id}]: ${
-        exception instanceof Error ? exception.stack : String(exception)
-      }`,
-    );
+    this.logger.error({
+      requestId: request.id,
+      msg: `Unhandled error on ${request.method} ${request.url} [${request.id}]: ${exception instanceof Error ? exception.stack : String(exception)}`,
+    });
     return { status: 500, code: CommonErrors.internal, message: 'Internal server error' };
   }
 }

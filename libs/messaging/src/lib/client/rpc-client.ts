@@ -157,7 +157,7 @@ export class RpcClient implements OnApplicationShutdown {
         defaultValue: undefined as TResult,
       });
     } catch (error) {
-      throw this.toDomainError(error, pattern, waitMs);
+      throw this.toDomainError(error, pattern, waitMs, envelope.metadata.requestId);
     }
   }
 
@@ -177,7 +177,7 @@ export class RpcClient implements OnApplicationShutdown {
     await this.transport.close();
   }
 
-  private toDomainError(error: unknown, pattern: string, deadlineMs: number): DomainError {
+  private toDomainError(error: unknown, pattern: string, deadlineMs: number, requestId: string): DomainError {
     if (DomainError.isWireError(error)) {
       const answered = DomainError.fromWire(error);
       if (answered.kind === ErrorKind.Unavailable) NOT_RUN.add(answered);
@@ -197,7 +197,7 @@ export class RpcClient implements OnApplicationShutdown {
     }
     // Anything else comes from the transport itself: broker down, connection lost, or a
     // service that does not serve the pattern (version skew). None of it is the caller's fault.
-    this.logger.warn(`Transport failure on "${pattern}": ${describe(error)}`);
+    this.logger.warn({ requestId, msg: `Transport failure on "${pattern}": ${describe(error)}` });
     return new DomainError(CommonErrors.serviceUnavailable, ErrorKind.Unavailable, 'The service is not available');
   }
 }

@@ -207,6 +207,8 @@ export class Reclaimer {
       const entries = pending[i];
       if (!this.host.reading) return;
       if (!entries) continue;
+      // the cursor moves on only for a batch that was looked at
+      this.cursors.set(source.key, entries.length < BATCH ? '-' : `(${entries[entries.length - 1][0]}`);
       try {
         await this.reclaimFrom(source, entries);
       } catch (error) {
@@ -227,7 +229,6 @@ export class Reclaimer {
       '+',
       BATCH,
     )) as PendingEntry[];
-    this.cursors.set(source.key, pending.length < BATCH ? '-' : `(${pending[pending.length - 1][0]}`);
     return pending;
   }
 

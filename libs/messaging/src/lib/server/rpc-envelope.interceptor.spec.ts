@@ -1,6 +1,7 @@
-import type { ExecutionContext } from '@nestjs/common';
+import type { CallHandler, ExecutionContext } from '@nestjs/common';
 import { DomainError } from '@site11/contracts';
-import { RpcEnvelopeGuard } from './rpc-envelope.guard';
+import { lastValueFrom, of } from 'rxjs';
+import { RpcEnvelopeInterceptor } from './rpc-envelope.interceptor';
 
 function rpcContext(payload: unknown): ExecutionContext {
   return {
@@ -10,16 +11,18 @@ function rpcContext(payload: unknown): ExecutionContext {
   } as unknown as ExecutionContext;
 }
 
-describe('RpcEnvelopeGuard', () => {
-  const guard = new RpcEnvelopeGuard();
+describe('RpcEnvelopeInterceptor', () => {
+  const interceptor = new RpcEnvelopeInterceptor();
+  const next: CallHandler = { handle: jest.fn(() => of('done')) };
   const metadata = (deadline: number) => ({ requestId: 'r', caller: 'gateway', deadline });
 
-  it('runs the handler while the deadline has not passed', () => {
-    expect(guard.canActivate(rpcContext({ data: {}, metadata: metadata(Date.now() + 1000) }))).toBe(true);
+  it('runs the handler while the deadline has not passed', async () => {
+    const result = interceptor.intercept(rpcContext({ data: {}, metadata: metadata(Date.now() + 1000) }), next);
+    await expect(lastValueFrom(result)).resolves.toBe('done');
   });
 
   it('drops a request whose deadline has passed, with DEADLINE_EXCEEDED', () => {
-    expect(() => guard.canActivate(rpcContext({ data: {}, metadata: metadata(Date.now() - 1) }))).toThrow(
+    expect(() => interceptor.intercept(rpcContext({ data: {}, metadata: metadata(Date.now() - 1) }), next)).toThrow(
       expect.objectContaining({ code: 'DEADLINE_EXCEEDED' }),
     );
   });
@@ -29,11 +32,7 @@ describe('RpcEnvelopeGuard', () => {
     ['an envelope without metadata', { data: {} }],
     ['a string', 'hello'],
   ])('rejects %s as a malformed envelope', (_case, payload) => {
-    expect(() => guard.canActivate(rpcContext(payload))).toThrow(DomainError);
-  });
-
-  it('lets HTTP requests (health) through', () => {
-    expect(guard.canActivate({ getType: () => 'http' } as unknown as ExecutionContext)).toBe(true);
+    expect(() => interceptor.intercept(rpcContext(payload), next)).toThrow(DomainError);
   });
 
   describe('envelope versions', () => {
@@ -43,8 +42,8 @@ describe('RpcEnvelopeGuard', () => {
       ['without a version (a release before versions: 1)', undefined],
       ['of this release', 1],
       ['of the next release', 2],
-    ])('reads an envelope %s', (_case, v) => {
-      expect(guard.canActivate(rpcContext(versioned(v)))).toBe(true);
+    ])('reads an envelope %s', async (_case, v) => {
+      await expect(lastValueFrom(interceptor.intercept(rpcContext(versioned(v)), next))).resolves.toBe('done');
     });
 
     it.each([
@@ -53,7 +52,7 @@ describe('RpcEnvelopeGuard', () => {
       ['not a whole number', 1.5],
       ['a string', '1'],
     ])('refuses an envelope version %s with UNSUPPORTED_MESSAGE_VERSION', (_case, v) => {
-      expect(() => guard.canActivate(rpcContext(versioned(v)))).toThrow(expect.objectContaining({ code: 'UNSUPPORTED_MESSAGE_VERSION' }));
+      expect(() => interceptor.intercept(rpcContext(versioned(v)), next)).toThrow(expect.objectContaining({ code: 'UNSUPPORTED_MESSAGE_VERSION' }));
     });
   });
 });

@@ -1,8 +1,9 @@
 import { platformClock } from '../clock';
-import { type CanActivate, type ExecutionContext, Injectable } from '@nestjs/common';
+import { type CallHandler, type ExecutionContext, Injectable, type NestInterceptor } from '@nestjs/common';
 import { CommonErrors, DomainError, ENVELOPE_VERSION, ErrorKind, isReadableEnvelopeVersion, type RpcEnvelope } from '@site11/contracts';
 import { PATTERN_HANDLER_METADATA } from '@nestjs/microservices/constants';
 import { PatternHandler } from '@nestjs/microservices/enums/pattern-handler.enum';
+import type { Observable } from 'rxjs';
 
 function isEnvelope(value: unknown, isEvent: boolean): value is RpcEnvelope {
   if (typeof value !== 'object' || value === null) return false;
@@ -22,16 +23,11 @@ function isEnvelope(value: unknown, isEvent: boolean): value is RpcEnvelope {
  * not read (more than one release apart: UNSUPPORTED_MESSAGE_VERSION), and drops requests whose
  * deadline passed while they waited: the caller has already given up, so doing the work would only
  * add load.
- *
- * A guard, not an interceptor: it only decides whether the handler runs, and each interceptor
- * costs every message a layer of Nest's rxjs chain (docs/performance.md, #18). Global guards run
- * in order: the caller's identity (RpcIdentityGuard, an app provider) is checked first, as
- * authentication comes before validation at the gateway too.
  */
 @Injectable()
-export class RpcEnvelopeGuard implements CanActivate {
-  canActivate(context: ExecutionContext): boolean {
-    if (context.getType() !== 'rpc') return true;
+export class RpcEnvelopeInterceptor implements NestInterceptor {
+  intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
+    if (context.getType() !== 'rpc') return next.handle();
     const payload = context.switchToRpc().getData();
     // events have no caller waiting, so no deadline
     const isEvent = Reflect.getMetadata(PATTERN_HANDLER_METADATA, context.getHandler()) === PatternHandler.EVENT;
@@ -52,6 +48,6 @@ export class RpcEnvelopeGuard implements CanActivate {
         'The deadline passed before the request was processed',
       );
     }
-    return true;
+    return next.handle();
   }
 }
