@@ -43,11 +43,11 @@ function accountOf(spec: RateLimitSpec, request: FastifyRequest & { user?: { sub
   return (request.body as Record<string, unknown> | undefined)?.[spec.account.field];
 }
 
-/** Limits the route per client address and per account, with counters in Redis shared by all replicas. */
 /**
- * Limits a route, and puts the limiter on that route alone: a controller-wide interceptor would
- * cost every other route of the controller a pass through Nest's interceptor chain (on
- * `GET /auth/me`, 4 % of the gateway's CPU, docs/performance.md).
+ * Limits the route per client address and per account, with counters in Redis shared by all
+ * replicas. It puts the limiter on this route alone: a controller-wide interceptor would cost
+ * every other route of the controller a pass through Nest's interceptor chain (`GET /auth/me`,
+ * docs/performance.md).
  */
 export const RateLimit = (spec: RateLimitSpec) => applyDecorators(SetMetadata(RATE_LIMIT, spec), UseInterceptors(RateLimitInterceptor));
 
