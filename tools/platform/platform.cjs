@@ -295,6 +295,24 @@ function ensureFerretDB() {
 }
 
 /**
+ * SQLite settings for FerretDB's databases (one SQLite file each, one writer at a time).
+ * - `busy_timeout(60000)`: a write waits up to 60 s for the file's write lock. FerretDB's own
+ *   default, 10 s, answered `database is locked (SQLITE_BUSY)` to writes queued behind 20
+ *   concurrent 10 MB GridFS uploads on a loaded 2-core machine (images e2e "streams 20
+ *   concurrent 10 MB uploads …"). SQLite's busy handler polls rather than queues, so a writer
+ *   can lose the lock many times in a row; the longer wait is what keeps it from failing.
+ * - `journal_mode(wal)`, `auto_vacuum(none)`: FerretDB's defaults, restated to keep the order.
+ * - `synchronous(normal)`: in WAL mode a commit is no longer flushed to disk one by one, only at
+ *   checkpoints. A crash of FerretDB or of the apps loses nothing; a power cut may roll back the
+ *   last commits. That is the right trade for the development and test database; production
+ *   runs MongoDB (docker/). See docs/decisions.md.
+ * The busy timeout must come before WAL is turned on (FerretDB's uri.go keeps that order too).
+ */
+const SQLITE_PRAGMAS = ['busy_timeout(60000)', 'journal_mode(wal)', 'synchronous(normal)', 'auto_vacuum(none)']
+  .map((pragma) => `_pragma=${encodeURIComponent(pragma)}`)
+  .join('&');
+
+/**
  * mongod when installed, else FerretDB with its SQLite backend.
  * @param {{ dir: string, port?: number, echo?: boolean }} options
  */
@@ -312,7 +330,7 @@ async function startMongo({ dir, port, echo = false }) {
         ensureFerretDB(),
         [
           '--handler=sqlite',
-          `--sqlite-url=file:${dir}/`,
+          `--sqlite-url=file:${dir}/?${SQLITE_PRAGMAS}`,
           `--state-dir=${dir}`,
           `--listen-addr=127.0.0.1:${mongoPort}`,
           '--debug-addr=-',

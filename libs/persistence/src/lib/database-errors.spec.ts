@@ -60,6 +60,18 @@ describe('isDatabaseUnavailable', () => {
     expect(isDatabaseUnavailable(error)).toBe(true);
   });
 
+  it('counts a write FerretDB’s SQLite backend could not get the lock for as the database being unavailable', () => {
+    // the answer as FerretDB 1.24 sent it (from its log) to 20 concurrent 10 MB GridFS uploads
+    const busy = new driver.MongoServerError({
+      ok: 0,
+      errmsg: '[msg_update.go:133 handler.(*Handler).updateDocument] [update.go:114 common.UpdateDocument] [collection.go:191 sqlite.(*collection).UpdateAll] [collection.go:177 sqlite.(*collection).UpdateAll.func1] database is locked (5) (SQLITE_BUSY)',
+      code: 1,
+      codeName: 'InternalError',
+    });
+    expect(isDatabaseUnavailable(busy)).toBe(true);
+    expect(isDatabaseUnavailable(new driver.MongoServerError({ errmsg: 'something else (SQLITE_ERROR)', code: 1, codeName: 'InternalError' }))).toBe(false);
+  });
+
   it.each([
     ['a MongoServerError', new driver.MongoServerError({ message: 'E11000 duplicate key', code: 11000 })],
     ['a mongoose ValidationError', new mongoose.Error.ValidationError()],

@@ -10,12 +10,22 @@ export function isDuplicateKey(error: unknown): boolean {
 const UNAVAILABLE = /^Mongo(ose)?(ServerSelection|Network|NetworkTimeout|NotConnected|Topology|PoolCleared)/;
 
 /**
+ * FerretDB's SQLite backend (development and tests) when a write waited its whole busy timeout
+ * for the database file's lock: an `InternalError` (code 1) whose message ends
+ * `database is locked (5) (SQLITE_BUSY)`. The database is overloaded, not the request wrong.
+ */
+const SQLITE_BUSY = /\(SQLITE_BUSY\)$/;
+
+/**
  * Network, pool and server-selection failures: the database is down or unreachable, which is
  * not the request's fault and not a bug. The driver and mongoose name their errors by kind.
+ * A write that FerretDB's SQLite backend could not get the lock for counts too (busy, try later).
  */
 export function isDatabaseUnavailable(error: unknown): boolean {
-  const name = (error as { name?: unknown } | null)?.name;
-  return typeof name === 'string' && UNAVAILABLE.test(name);
+  if (typeof error !== 'object' || error === null) return false;
+  const { name, code, message } = error as { name?: unknown; code?: unknown; message?: unknown };
+  if (typeof name === 'string' && UNAVAILABLE.test(name)) return true;
+  return name === 'MongoServerError' && code === 1 && typeof message === 'string' && SQLITE_BUSY.test(message);
 }
 
 /** The error every service answers while its database is down: 503 `SERVICE_UNAVAILABLE` at the gateway. */
