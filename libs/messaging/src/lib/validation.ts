@@ -2,6 +2,7 @@ import { type ArgumentMetadata, ValidationPipe, type ValidationError as ClassVal
 import { ValidationError, type ValidationIssue } from '@site11/contracts';
 import type { MetadataStorage } from 'class-transformer/types/MetadataStorage';
 import { getMetadataStorage } from 'class-validator';
+import { memoizeValidationMetadata } from './validation-metadata-memo';
 
 // class-transformer keeps its @Type() metadata in this store and exports it only from here
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -112,9 +113,11 @@ class PlatformValidationPipe extends ValidationPipe {
  * The one validation pipe of the platform, used for HTTP bodies at the gateway and for RPC
  * payloads in services alike: size and shape are checked first, unknown fields are rejected
  * rather than stripped, and failures become a transport-neutral `ValidationError` naming at most
- * `MAX_VALIDATION_ISSUES` fields.
+ * `MAX_VALIDATION_ISSUES` fields. class-validator's per-class rule lookup is memoized for the
+ * process (`memoizeValidationMetadata`).
  */
 export function createValidationPipe(): ValidationPipe {
+  memoizeValidationMetadata();
   return new PlatformValidationPipe({
     whitelist: true,
     forbidNonWhitelisted: true,
