@@ -42,6 +42,8 @@ export function startMongo(options: {
   dir: string;
   port?: number;
   echo?: boolean;
+  /** FerretDB even where mongod is installed. */
+  ferretdb?: boolean;
 }): Promise<Launched & { port: number; uri: string; engine: 'mongod' | 'ferretdb' }>;
 /** A local mail catcher (maildev 3): SMTP and its web UI / REST API on 127.0.0.1, free ports unless given. */
 export function startMailCatcher(options?: {

@@ -18,9 +18,10 @@ const MEMOIZED = Symbol.for('site11.validationMetadataMemo');
  * - `groupByPropertyName` then builds a new object of arrays from that list, also every call.
  *
  * Both answers are kept per class and per option set (schema, `always`, `strictGroups`,
- * `groups`), and the same objects are handed back: class-validator only reads them. Registering
- * any rule or constraint afterwards (a class loaded late, `registerSchema`) forgets everything,
- * so a late class is never validated with an old answer. Applied once per process, to the one
+ * `groups`), and the same objects are handed back: class-validator, Nest's ValidationPipe and
+ * mapped-types only read them. Registering any rule or constraint afterwards (a class loaded
+ * late, `registerSchema`) forgets everything, so class-validator never checks a late class
+ * against an old answer. Applied once per process, to the one
  * global store class-validator keeps; idempotent.
  */
 export function memoizeValidationMetadata(storage: Storage = getMetadataStorage()): void {
@@ -39,7 +40,7 @@ export function memoizeValidationMetadata(storage: Storage = getMetadataStorage(
   storage.getTargetValidationMetadatas = (target, schema, always, strictGroups, groups) => {
     // a target is a class; anything else (never seen from the pipe) goes to the library as is
     if (typeof target !== 'function') return lookup(target, schema, always, strictGroups, groups);
-    const key = `${schema}\u0000${always}\u0000${strictGroups}\u0000${groups ? groups.join('\u0001') : '-'}`;
+    const key = JSON.stringify([schema ?? null, always, strictGroups, groups ?? null]);
     let byOptions = lists.get(target);
     if (!byOptions) lists.set(target, (byOptions = new Map()));
     let found = byOptions.get(key);

@@ -69,6 +69,8 @@ describe('isDatabaseUnavailable', () => {
       codeName: 'InternalError',
     });
     expect(isDatabaseUnavailable(busy)).toBe(true);
+    // insertMany's wrapping of the same answer
+    expect(isDatabaseUnavailable(new driver.MongoBulkWriteError(busy, { insertedCount: 0, matchedCount: 0, modifiedCount: 0, deletedCount: 0, upsertedCount: 0, upsertedIds: {}, insertedIds: {} } as never))).toBe(true);
     expect(isDatabaseUnavailable(new driver.MongoServerError({ errmsg: 'something else (SQLITE_ERROR)', code: 1, codeName: 'InternalError' }))).toBe(false);
   });
 

@@ -25,7 +25,8 @@ export function isDatabaseUnavailable(error: unknown): boolean {
   if (typeof error !== 'object' || error === null) return false;
   const { name, code, message } = error as { name?: unknown; code?: unknown; message?: unknown };
   if (typeof name === 'string' && UNAVAILABLE.test(name)) return true;
-  return name === 'MongoServerError' && code === 1 && typeof message === 'string' && SQLITE_BUSY.test(message);
+  // insertMany wraps the same answer as a MongoBulkWriteError (same code and message)
+  return (name === 'MongoServerError' || name === 'MongoBulkWriteError') && code === 1 && typeof message === 'string' && SQLITE_BUSY.test(message);
 }
 
 /** The error every service answers while its database is down: 503 `SERVICE_UNAVAILABLE` at the gateway. */
