@@ -21,8 +21,8 @@ const MEMOIZED = Symbol.for('site11.validationMetadataMemo');
  * `groups`), and the same objects are handed back: class-validator, Nest's ValidationPipe and
  * mapped-types only read them. Registering any rule or constraint afterwards (a class loaded
  * late, `registerSchema`) forgets everything, so class-validator never checks a late class
- * against an old answer. Applied once per process, to the one
- * global store class-validator keeps; idempotent.
+ * against an old answer. Applied once per process, to the one global store class-validator
+ * keeps; idempotent.
  */
 export function memoizeValidationMetadata(storage: Storage = getMetadataStorage()): void {
   const marked = storage as Storage & { [MEMOIZED]?: true };

@@ -3,7 +3,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import mongoose, { type Connection } from 'mongoose';
-import { type Launched, startMongo } from '../../../../tools/platform/platform.cjs';
+import { startMongo } from '../../../../tools/platform/platform.cjs';
 
 /** FerretDB's own busy timeout, which the platform raises (tools/platform `SQLITE_PRAGMAS`). */
 const FERRETDB_DEFAULT_BUSY_MS = 10_000;
@@ -33,7 +33,7 @@ function holdWriteLock(file: string, ms: number): Promise<ChildProcessWithoutNul
 }
 
 describe('a write on FerretDB’s SQLite backend, as the platform starts it', () => {
-  let mongo: Launched & { dir?: string; uri: string };
+  let mongo: Awaited<ReturnType<typeof startMongo>>;
   let dir: string;
   let connection: Connection;
 
