@@ -21,7 +21,7 @@ export interface ReclaimHost {
 const BATCH = 100;
 
 /**
- * How long a failed event waits, after its `deliveries`-th delivery, before it is delivered again:
+ * How long a failed event waits, after its `deliveries`-th delivery failed, before it comes again:
  * `reclaimIdleMs` after the first, doubling with each failure, capped at `retryMaxDelayMs` (never
  * below `reclaimIdleMs`, the wait that tells a dead instance's work from running work). With the
  * defaults (2 s, 60 s): 2, 4, 8, 16 s, then 32 s and 60 s for services allowing more deliveries.
@@ -185,6 +185,15 @@ export class Reclaimer {
       });
     }
     return lost;
+  }
+
+  /**
+   * Starts a failed event's wait at its failure: re-claims the entry while this instance still
+   * owns it (JUSTID: no delivery counted), so the time its handler ran, or waited for the event
+   * loop, does not count towards eventRetryDelayMs. Only failures pay this round trip.
+   */
+  async restartWait(key: string, id: string): Promise<void> {
+    await this.redis.eval(RENEW_SCRIPT, 1, key, this.service, this.consumer, id);
   }
 
   /**

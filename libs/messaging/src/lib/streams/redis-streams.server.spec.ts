@@ -475,6 +475,29 @@ describe('RedisStreamsServer (real Redis)', () => {
       expect(await redis.xpending(StreamKeys.events(pattern), service)).toEqual([0, null, null, null]);
     });
 
+    it('counts the wait before a failed event comes again from its failure, however long the handler held the process before it failed', async () => {
+      const service = uniqueService('retry-late');
+      const pattern = `${uniqueService('em')}.thing-happened`;
+      const started: number[] = [];
+      const failed: number[] = [];
+      const failing = () => {
+        started.push(Date.now());
+        // holds the event loop, as a CPU-heavy handler or a loaded machine does: nothing renews
+        // the entry meanwhile, so its idle time in Redis already counts 150 ms when it fails
+        const until = Date.now() + 150;
+        while (Date.now() < until);
+        failed.push(Date.now());
+        throw new Error('downstream is away');
+      };
+      await serve(service, { events: { [pattern]: failing } }, { reclaimIdleMs: 200, maxDeliveries: 3, retryMaxDelayMs: 400 });
+      await client.rpc.emit(pattern, { n: 1 }, { requestId: 'r' });
+
+      await until(async () => (await redis.xlen(StreamKeys.deadLetters(service))) === 1, 15_000);
+      expect(started).toHaveLength(3);
+      expect(started[1] - failed[0]).toBeGreaterThanOrEqual(200);
+      expect(started[2] - failed[1]).toBeGreaterThanOrEqual(400);
+    });
+
     it('dead-letters at once an event whose handler failed with a permanent error, and retries any other failure', async () => {
       const service = uniqueService('permanent');
       const pattern = `${uniqueService('em')}.thing-happened`;

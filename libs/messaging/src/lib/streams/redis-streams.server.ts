@@ -417,14 +417,18 @@ export class RedisStreamsServer extends Server implements CustomTransportStrateg
     }
     if (!handler?.isEventHandler || data === undefined) return deadLetter(this.writer, this.options.service, delivery, 'malformed', this.logger);
     const outcome = await this.invoke(pattern, data, new StreamsContext([source.key, messageId, pattern, delivery.deliveries]), handler);
-    // A failed event stays pending: it is delivered again after a wait that grows with its
-    // deliveries (eventRetryDelayMs), and dead-lettered after maxDeliveries; one that failed with
-    // a permanent error (permanentEventErrors) is dead-lettered at once.
+    // A failed event stays pending: it is delivered again after a wait, counted from the
+    // failure, that grows with its deliveries (eventRetryDelayMs), and dead-lettered after
+    // maxDeliveries; one that failed with a permanent error (permanentEventErrors) is
+    // dead-lettered at once.
     if ('err' in outcome) {
       const code = (outcome.err as { code?: unknown } | null)?.code;
       if (typeof code === 'string' && this.permanentEventErrors.has(code)) {
         this.finishing.add(`${source.key} ${messageId}`);
         await deadLetter(this.writer, this.options.service, delivery, 'rejected', this.logger);
+      } else {
+        // if Redis is away, the wait counts from the delivery instead
+        await this.reclaimer.restartWait(source.key, messageId).catch((error: unknown) => this.logger.debug(`restarting the wait of ${messageId} failed: ${(error as Error).message}`));
       }
       return;
     }
