@@ -137,6 +137,8 @@ export async function deadLetter(
  *   was trimmed away is recorded as such.
  * - `sweepConsumers`: consumers of instances that are gone and hold nothing are deleted, with
  *   their bookkeeping.
+ * - `restartWait`: a failed event's owner re-claims it as it fails, so its wait counts from the
+ *   failure.
  */
 export class Reclaimer {
   private readonly cursors = new Map<string, string>();

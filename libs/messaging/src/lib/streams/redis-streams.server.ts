@@ -427,7 +427,8 @@ export class RedisStreamsServer extends Server implements CustomTransportStrateg
         this.finishing.add(`${source.key} ${messageId}`);
         await deadLetter(this.writer, this.options.service, delivery, 'rejected', this.logger);
       } else {
-        // if Redis is away, the wait counts from the delivery instead
+        // queued while Redis is away (the wait then counts from its return); if the command
+        // fails, the wait counts from the delivery or the owner's last renewal
         await this.reclaimer.restartWait(source.key, messageId).catch((error: unknown) => this.logger.debug(`restarting the wait of ${messageId} failed: ${(error as Error).message}`));
       }
       return;
