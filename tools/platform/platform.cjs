@@ -23,7 +23,26 @@ const FERRETDB_VERSION = 'v1.24.2';
 const APP_NODE_ARGS = ['--max-old-space-size=128', '--max-semi-space-size=4'];
 
 /** @returns {Promise<number>} */
-function freePort() {
+/**
+ * Ports this process has handed out. A caller binds its port later (an e2e stack picks its
+ * gateway's port first, and starts the gateway after the services, each on a port picked
+ * meanwhile), and the kernel readily hands a just-closed port out again: 268 repeats in 2,000
+ * picks here.
+ */
+const handedOut = new Set();
+
+/** A free port on 127.0.0.1 that this process has not handed out before. */
+async function freePort() {
+  for (let attempt = 0; attempt < 100; attempt++) {
+    const port = await anyFreePort();
+    if (handedOut.has(port)) continue;
+    handedOut.add(port);
+    return port;
+  }
+  throw new Error('freePort: the kernel keeps offering ports this process has already handed out');
+}
+
+function anyFreePort() {
   return new Promise((resolve, reject) => {
     const server = net.createServer();
     server.unref();

@@ -12,6 +12,7 @@ export interface Launched {
 
 export const ROOT: string;
 export const DATA_DIR: string;
+/** A free port on 127.0.0.1 that this process has not handed out before (the kernel readily offers a just-closed port again). */
 export function freePort(): Promise<number>;
 export function waitFor(
   probe: () => Promise<boolean>,
