@@ -484,8 +484,8 @@ describe('RedisStreamsServer (real Redis)', () => {
         started.push(Date.now());
         // holds the event loop, as a CPU-heavy handler or a loaded machine does: nothing renews
         // the entry meanwhile, so its idle time in Redis already counts 150 ms when it fails
-        const until = Date.now() + 150;
-        while (Date.now() < until);
+        const busyUntil = Date.now() + 150;
+        while (Date.now() < busyUntil);
         failed.push(Date.now());
         throw new Error('downstream is away');
       };
