@@ -80,6 +80,45 @@ describe('OutboxRelay (real FerretDB/MongoDB and Redis)', () => {
     expect(await things.countDocuments({ _id })).toBe(0); // the tombstone is gone with its last event
   });
 
+  it('leaves an event written after the ones it published on the document, for the next publication', async () => {
+    const _id = new Types.ObjectId();
+    const id = _id.toHexString();
+    const first = outboxEvent('users.created', { id, email: 'c@b.co', roles: [] }, 'r1');
+    await things.create({ _id, name: 'c', ...withOutbox(first) });
+    // another request changes the document between the insert and its relay's clear
+    const second = outboxEvent('users.deleted', { id }, 'r2');
+    await things.updateOne({ _id }, pushOutbox(second, { deletedAt: new Date() })).exec();
+
+    await relay.publish(things, _id, [first]);
+
+    const kept = await things.findById(_id).select('+outbox +outboxAt +outboxLast').lean().exec();
+    expect(kept?.outbox?.map((event) => event.id)).toEqual([first.id, second.id]);
+    expect(kept?.outboxLast).toBe(second.id);
+    expect(kept?.outboxAt).toBeInstanceOf(Date);
+    expect(await deletedIds()).not.toContain(id);
+  });
+
+  it('deletes a document inserted as a tombstone with its events once they are out, and keeps a live one', async () => {
+    const tombstone = new Types.ObjectId();
+    const live = new Types.ObjectId();
+    const gone = outboxEvent('users.deleted', { id: tombstone.toHexString() }, 'r1');
+    const born = outboxEvent('users.created', { id: live.toHexString(), email: 'd@b.co', roles: [] }, 'r2');
+    await things.create({ _id: tombstone, name: 't', deletedAt: new Date(), ...withOutbox(gone) });
+    await things.create({ _id: live, name: 'l', ...withOutbox(born) });
+
+    await relay.publish(things, tombstone, [gone]);
+    await relay.publish(things, live, [born]);
+
+    expect(await things.countDocuments({ _id: tombstone })).toBe(0);
+    const kept = await things.findById(live).select('+outbox +outboxAt +outboxLast').lean().exec();
+    expect(kept?.name).toBe('l');
+    expect(kept).not.toHaveProperty('outbox');
+    expect(kept).not.toHaveProperty('outboxAt');
+    expect(kept).not.toHaveProperty('outboxLast');
+    expect(await deletedIds()).toContain(tombstone.toHexString());
+    expect(await createdIds()).toContain(live.toHexString());
+  });
+
   it('publishes an event once, however often it is relayed', async () => {
     const _id = new Types.ObjectId();
     const event = outboxEvent('users.created', { id: _id.toHexString(), email: 'b@b.co', roles: [] }, 'r');

@@ -169,10 +169,19 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
     // Cleared only if no event was added since the last one published here; otherwise the
     // writer of the newer one publishes them all again, and the transport drops the repeats.
     const last = pending[pending.length - 1].id;
-    // bookkeeping, not a change of the document: its updatedAt stays
-    await documents
-      .updateOne({ _id: id, outboxLast: last }, { $unset: { outbox: '', outboxAt: '', outboxLast: '' } }, { timestamps: false })
-      .exec();
+    // One conditional write that also says whether the document is a tombstone, so a live one
+    // costs no second conditional write: FerretDB answers a filter of more than `_id` by reading
+    // the whole collection (docs/performance.md, "Writes on FerretDB"). Through the driver, since mongoose
+    // would add the schema's hidden fields as a projection, which FerretDB's findAndModify lacks;
+    // bookkeeping, not a change of the document, so its updatedAt stays.
+    const _id = documents.schema.path('_id')?.cast(id) ?? id;
+    const cleared = await documents.collection.findOneAndUpdate(
+      { _id, outboxLast: last },
+      { $unset: { outbox: '', outboxAt: '', outboxLast: '' } },
+      { returnDocument: 'after' },
+    );
+    // not cleared (a newer event came: its writer finishes), or live: nothing to delete
+    if (!cleared || !('deletedAt' in cleared)) return;
     await documents.deleteOne({ _id: id, deletedAt: { $exists: true }, outboxAt: { $exists: false } }).exec();
   }
 
