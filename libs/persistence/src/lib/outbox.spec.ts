@@ -96,6 +96,9 @@ describe('OutboxRelay (real FerretDB/MongoDB and Redis)', () => {
     expect(kept?.outboxLast).toBe(second.id);
     expect(kept?.outboxAt).toBeInstanceOf(Date);
     expect(await deletedIds()).not.toContain(id);
+    // its writer's relay: both events out, the tombstone gone
+    await relay.publish(things, _id);
+    expect(await things.countDocuments({ _id })).toBe(0);
   });
 
   it('deletes a document inserted as a tombstone with its events once they are out, and keeps a live one', async () => {
@@ -117,6 +120,33 @@ describe('OutboxRelay (real FerretDB/MongoDB and Redis)', () => {
     expect(kept).not.toHaveProperty('outboxLast');
     expect(await deletedIds()).toContain(tombstone.toHexString());
     expect(await createdIds()).toContain(live.toHexString());
+  });
+
+  it('deletes a tombstone whose events are out but whose delete failed, when its publication is tried again', async () => {
+    const _id = new Types.ObjectId();
+    // what a relay leaves when its clear succeeded and its delete did not (the database busy)
+    await things.create({ _id, name: 'e', deletedAt: new Date() });
+
+    await relay.publish(things, _id);
+
+    expect(await things.countDocuments({ _id })).toBe(0);
+  });
+
+  it('clears a document whose id is a string key, or an ObjectId given as hex', async () => {
+    const keys = db.model<WithOutbox & { _id: string }>('Key', new Schema({ _id: String, deletedAt: Date }).add(OUTBOX_FIELDS));
+    const kid = `key-${randomBytes(4).toString('hex')}`;
+    const keyEvent = outboxEvent('users.created', { id: kid, email: 'k@b.co', roles: [] }, 'r1');
+    await keys.create({ _id: kid, ...withOutbox(keyEvent) });
+    const _id = new Types.ObjectId();
+    const thingEvent = outboxEvent('users.created', { id: _id.toHexString(), email: 'h@b.co', roles: [] }, 'r2');
+    await things.create({ _id, name: 'h', ...withOutbox(thingEvent) });
+
+    await relay.publish(keys, kid, [keyEvent]);
+    await relay.publish(things, _id.toHexString(), [thingEvent]);
+
+    expect(await keys.findById(kid).select('+outbox +outboxAt').lean().exec()).not.toHaveProperty('outboxAt');
+    expect(await things.findById(_id).select('+outbox +outboxAt').lean().exec()).not.toHaveProperty('outboxAt');
+    expect(await createdIds()).toEqual(expect.arrayContaining([kid, _id.toHexString()]));
   });
 
   it('publishes an event once, however often it is relayed', async () => {

@@ -152,8 +152,15 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
    */
   async publish<T extends WithOutbox>(model: Model<T>, id: DocumentId, events?: OutboxEvent[]): Promise<void> {
     const documents = model as unknown as Model<WithOutbox>;
-    const pending =
-      events ?? (await documents.findById(id).select('+outbox').lean<Pick<WithOutbox, 'outbox'>>().exec())?.outbox ?? [];
+    let pending = events;
+    let tombstone = false;
+    if (!pending) {
+      const stored = await documents.findById(id).select('+outbox +outboxAt').lean<Pick<WithOutbox, 'outbox' | 'outboxAt' | 'deletedAt'>>().exec();
+      pending = stored?.outbox ?? [];
+      tombstone = stored !== null && 'deletedAt' in stored;
+      // a tombstone whose events are out but whose delete failed after its clear: delete it now
+      if (pending.length === 0 && tombstone && stored?.outboxAt === undefined) await this.deleteTombstone(documents, id);
+    }
     if (pending.length === 0) return;
     for (const event of pending) {
       if (this.options.killBeforePublish.includes(event.pattern)) {
@@ -169,19 +176,30 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
     // Cleared only if no event was added since the last one published here; otherwise the
     // writer of the newer one publishes them all again, and the transport drops the repeats.
     const last = pending[pending.length - 1].id;
+    if (tombstone) {
+      // read as a tombstone: deleted in one write, on the same condition as the clear
+      await documents.deleteOne({ _id: id, deletedAt: { $exists: true }, outboxLast: last }).exec();
+      return;
+    }
     // One conditional write that also says whether the document is a tombstone, so a live one
     // costs no second conditional write: FerretDB answers a filter of more than `_id` by reading
-    // the whole collection (docs/performance.md, "Writes on FerretDB"). Through the driver, since mongoose
-    // would add the schema's hidden fields as a projection, which FerretDB's findAndModify lacks;
-    // bookkeeping, not a change of the document, so its updatedAt stays.
+    // the whole collection (docs/performance.md, "Writes on FerretDB"). Through the driver,
+    // since mongoose would add the schema's hidden fields as a projection, which FerretDB's
+    // findAndModify lacks. Bookkeeping, not a change of the document: its updatedAt stays.
     const _id = documents.schema.path('_id')?.cast(id) ?? id;
     const cleared = await documents.collection.findOneAndUpdate(
       { _id, outboxLast: last },
       { $unset: { outbox: '', outboxAt: '', outboxLast: '' } },
       { returnDocument: 'after' },
     );
-    // not cleared (a newer event came: its writer finishes), or live: nothing to delete
+    // null: a newer event came (its writer's relay finishes), another relay cleared it first (and
+    // deletes it), or it is gone. A live document: nothing to delete.
     if (!cleared || !('deletedAt' in cleared)) return;
+    await this.deleteTombstone(documents, id);
+  }
+
+  /** Deletes the document if it is a tombstone with nothing left to publish. */
+  private async deleteTombstone(documents: Model<WithOutbox>, id: DocumentId): Promise<void> {
     await documents.deleteOne({ _id: id, deletedAt: { $exists: true }, outboxAt: { $exists: false } }).exec();
   }
 
